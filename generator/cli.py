@@ -1,0 +1,152 @@
+"""`registry`: the command line. Each command is a thin shell over the library functions.
+
+Exit codes (contract): 0 ok, 1 the data is invalid or the query found nothing, 2 usage error.
+User mistakes are `click.UsageError` (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+
+from .errors import CATALOGUE
+from .validation import Registry, check_registry
+
+SHANGHAI = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
+
+
+def today_shanghai() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+class AsOf(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"“{value}” 不是有效日期，请写成 YYYY-MM-DD", param, ctx)
+
+
+def data_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("data"),
+        show_default=True,
+        help="记录目录（data/）",
+    )(f)
+
+
+def as_of_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=AsOf(),
+        default=None,
+        help="按哪一天计算状态（YYYY-MM-DD，默认北京时间今天）；晚于该日的公告视为未发布",
+    )(f)
+
+
+def load_checked(data_dir: Path, as_of: date | None) -> Registry:
+    if not data_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+    return check_registry(data_dir, as_of or today_shanghai())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """生物医学新技术公示库：校验记录、生成网站、查询状态。"""
+
+
+@main.command()
+@data_option
+@as_of_option
+@click.option("--base", "base", default=None, help="与该 git 版本比较，禁止删除、改名记录或修改已发布公告")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式"
+)
+def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> None:
+    """校验全部记录，一次列出所有错误（每行：文件:行:列: 代码 说明）。"""
+    reg = load_checked(data_dir, as_of)
+    problems = list(reg.problems)
+    if base is not None:
+        from .guard import guard_problems
+
+        problems.extend(guard_problems(data_dir, base))
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            click.echo(p.text())
+        n = len(reg.records) + len(reg.announcements) + len(reg.conditions)
+        summary = f"共检查 {n} 个文件：" + (f"发现 {len(problems)} 个错误" if problems else "全部通过")
+        click.echo(summary, err=True)
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+def errors() -> None:
+    """列出错误代码目录（代码、名称、说明模板）。"""
+    for code, (title, template) in CATALOGUE.items():
+        click.echo(f"{code}\t{title}\t{template}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["guidance", "approved", "conditions", "banned", "announcement"]))
+@data_option
+@click.option("--id", "record_id", default=None, help="记录编号（默认取下一个空闲编号）")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖")
+def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
+    """生成一个带注释的记录模板文件。"""
+    from .scaffold import scaffold
+
+    try:
+        path = scaffold(kind, data_dir, record_id, today_shanghai(), force)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"已生成 {path}")
+    if kind in ("guidance", "approved", "banned"):
+        click.echo("提示：记录须被某个公告的 actions 提及后才会公示（registry new announcement）。", err=True)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("schemas"),
+    show_default=True,
+    help="JSON Schema 输出目录",
+)
+def schema(out: Path) -> None:
+    """为每种文件生成 JSON Schema（供编辑器的 YAML 语言服务器使用）。"""
+    from .schemas import write_schemas
+
+    for path in write_schemas(out):
+        click.echo(str(path))
+
+
+@main.command()
+@click.option("--records", "count", type=click.IntRange(1, 200_000), required=True, help="记录数量")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录")
+@click.option("--seed", type=int, default=1, show_default=True, help="随机种子（同一种子结果相同）")
+def synth(count: int, out: Path, seed: int) -> None:
+    """生成一个合法的合成数据集（用于测试和基准）。"""
+    from .synth import write_synthetic
+
+    if out.exists() and any(out.iterdir()):
+        raise click.UsageError(f"输出目录 {out} 不是空的；请指定新的目录")
+    n = write_synthetic(out, count, seed)
+    click.echo(f"已在 {out} 生成 {n} 个文件")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

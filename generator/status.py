@@ -1,0 +1,396 @@
+"""Replay announcements into per-record timelines and statuses.
+
+The rules are those of the contract's action table (`../shared/DESIGN.md`), taken from
+《生物医学新技术临床转化应用审批工作规范（试行）》 (规范) and
+《生物医学新技术与药品、医疗器械界定指导原则（暂行）》 (界定指导原则). Announcements are replayed in
+date order, ties broken by announcement id. Illegal actions are reported as `Issue`s and otherwise
+ignored, so one mistake does not hide the next.
+
+One pass serves both uses: actions dated on or before `as_of` make the published status; later
+(embargoed) actions are still checked for legality but change nothing that is published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .models import Announcement
+
+STATUS_LABELS = {
+    "listed": "在清单内",
+    "delisted": "已调出",
+    "restricted": "限参与研究机构",
+    "open": "符合条件的机构可参照限制类技术备案",
+    "suspended": "再评估暂停",
+    "banned": "已禁止",
+    "emergency_use": "紧急应用",
+}
+KIND_LABELS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}
+ACTION_LABELS = {
+    "list": "纳入清单",
+    "delist": "调出清单",
+    "retain": "论证后保留",
+    "emergency_use": "紧急应用",
+    "approve": "批准临床转化应用",
+    "open": "开放应用",
+    "suspend": "暂停应用（再评估）",
+    "resume": "恢复应用",
+    "ban": "禁止临床应用",
+    "amend": "修订",
+}
+GROUND_LABELS = {
+    "prohibited_by_law": "法律、行政法规和国家有关规定明令禁止",
+    "major_ethics_issue": "存在重大伦理问题",
+    "major_safety_efficacy_issue": "安全性、有效性存在重大问题",
+    "uncontrollable_risk": "临床研究过程中出现不可控制风险或产生重大社会不良影响",
+    "drug_approved": "适应症、机制原理基本相同的药品已批准上市",
+    "device_approved": "适应症、机制原理基本相同的医疗器械已批准上市",
+    "technology_approved": "已作为医疗技术获批临床转化应用",
+    "new_understanding": "对安全性、有效性有认识上的改变",
+    "serious_adverse_reaction": "发生严重不良反应或出现不可控制的风险",
+    "social_stability": "造成重大社会稳定风险或发生影响社会稳定重大事件",
+    "other": "国家卫生健康委规定的其他情形",
+}
+ROUTE_LABELS = {"direct": "直接调出", "after_review": "论证后调出"}
+
+# Which record kinds each action applies to (contract action table).
+ACTION_KINDS: dict[str, frozenset[str]] = {
+    "list": frozenset({"guidance"}),
+    "delist": frozenset({"guidance"}),
+    "retain": frozenset({"guidance"}),
+    "emergency_use": frozenset({"guidance"}),
+    "approve": frozenset({"approved"}),
+    "open": frozenset({"approved"}),
+    "suspend": frozenset({"approved"}),
+    "resume": frozenset({"approved"}),
+    "ban": frozenset({"approved", "banned"}),
+    "amend": frozenset({"guidance", "approved", "banned"}),
+}
+FIRST_ACTION = {"guidance": "list", "approved": "approve", "banned": "ban"}
+
+
+def anniversary(start: date, years: int) -> date:
+    """Same day `years` later; 29 February falls on 1 March in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return date(start.year + years, 3, 1)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One action of one announcement, as it appears on a record's legal timeline."""
+
+    date: date
+    action: str
+    announcement: str
+    number: str
+    title: str
+    index: int  # position of the action in the announcement, for error positions
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    since: date
+    basis: str
+    announcement: str | None = None  # None when the status came from the passing of time
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.code]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An illegal action found during replay; validation turns it into a positioned Problem."""
+
+    code: str
+    announcement: str
+    index: int
+    field: str
+    kwargs: dict[str, Any]
+
+
+@dataclass
+class RecordState:
+    """What the announcements say about one record."""
+
+    kind: str
+    timeline: list[Event] = field(default_factory=list)
+    phase: str | None = None  # listed, delisted, active, suspended, banned
+    phase_since: date | None = None
+    phase_event: Event | None = None
+    approved_on: date | None = None
+    risk_grade: str | None = None
+    years: int = 0
+    institutions: tuple[str, ...] = ()
+    suspended_in_period: bool = False
+    opened_by_action: Event | None = None
+    emergency: Event | None = None
+
+    @property
+    def exclusive_until(self) -> date | None:
+        """Nominal end of the exclusive period (规范 第二十条第二款): the day before the anniversary."""
+        if self.approved_on is None:
+            return None
+        return anniversary(self.approved_on, self.years) - timedelta(days=1)
+
+    def opens_by_time_on(self) -> date | None:
+        """Day the technology opens by the passing of time, or None when only an `open` can open it."""
+        if self.approved_on is None or self.suspended_in_period:
+            return None
+        return anniversary(self.approved_on, self.years)
+
+    def status_at(self, day: date) -> Status | None:
+        """Status on `day`, given that only actions dated on or before `day` were applied."""
+        ev = self.phase_event
+        if self.phase is None or ev is None or self.phase_since is None:
+            return None  # named only by embargoed announcements: not published
+        ann = ev.announcement
+        if self.phase == "listed":
+            basis = "界定指导原则 二(二)2(2) 论证后继续保留" if ev.action == "retain" else "界定指导原则 二(二)1"
+            return Status("listed", self.phase_since, basis, ann)
+        if self.phase == "delisted":
+            route = ev.fields.get("route")
+            basis = "界定指导原则 二(二)2(1) 直接调出" if route == "direct" else "界定指导原则 二(二)2(2) 论证后调出"
+            return Status("delisted", self.phase_since, basis, ann)
+        if self.phase == "banned":
+            basis = "规范 第二十三条第三款" if self.kind == "approved" else "规范 第二十条第三款；界定指导原则 二(二)1"
+            return Status("banned", self.phase_since, basis, ann)
+        if self.phase == "suspended":
+            return Status("suspended", self.phase_since, "规范 第二十三条第一款", ann)
+        if self.opened_by_action is not None:
+            oa = self.opened_by_action
+            return Status("open", oa.date, "规范 第二十条第二款（再评估证实获益远大于风险）", oa.announcement)
+        opens = self.opens_by_time_on()
+        if opens is not None and day >= opens:
+            return Status("open", opens, "规范 第二十条第二款（期满未出现第二十三条第一款情形）")
+        return Status("restricted", self.phase_since, "规范 第二十条第二款", ann)
+
+    def emergency_at(self, day: date) -> Event | None:
+        """Emergency use (规范 第十九条) is an overlay on a listed entry while day ≤ until."""
+        e = self.emergency
+        if e is None or self.phase != "listed" or day > e.fields["until"]:
+            return None
+        return e
+
+
+@dataclass
+class Replay:
+    """Result of replaying all announcements as of one day."""
+
+    as_of: date
+    states: dict[str, RecordState]
+    statuses: dict[str, Status | None]
+    emergencies: dict[str, Event | None]
+    issues: list[Issue]
+    published: list[Announcement]
+
+
+def _events(announcements: list[Announcement]) -> list[tuple[Announcement, int, Any]]:
+    ordered = sorted(announcements, key=lambda a: (a.date, a.id))
+    return [(a, i, act) for a in ordered for i, act in enumerate(a.actions)]
+
+
+def replay(
+    announcements: list[Announcement],
+    kinds: dict[str, str],
+    grades: dict[str, int],
+    as_of: date,
+) -> Replay:
+    """Replay every announcement; statuses are frozen at `as_of`, legality is checked for all."""
+    states: dict[str, RecordState] = {rid: RecordState(kind) for rid, kind in kinds.items()}
+    issues: list[Issue] = []
+    frozen: dict[str, RecordState] | None = None
+    for ann, index, act in _events(announcements):
+        if frozen is None and ann.date > as_of:
+            frozen = {rid: _copy(s) for rid, s in states.items()}
+        fields = act.model_dump(exclude={"action", "record"}, exclude_none=True)
+        event = Event(ann.date, act.action, ann.id, ann.number, ann.title, index, fields)
+        problem = _apply(states, kinds, grades, act.record, event)
+        if problem is not None:
+            issues.append(problem)
+    final = frozen if frozen is not None else states
+    return Replay(
+        as_of=as_of,
+        states=final,
+        statuses={rid: s.status_at(as_of) for rid, s in final.items()},
+        emergencies={rid: s.emergency_at(as_of) for rid, s in final.items()},
+        issues=issues,
+        published=sorted((a for a in announcements if a.date <= as_of), key=lambda a: (a.date, a.id)),
+    )
+
+
+def _copy(state: RecordState) -> RecordState:
+    clone = RecordState(**{k: getattr(state, k) for k in state.__dataclass_fields__})
+    clone.timeline = list(state.timeline)
+    return clone
+
+
+def _issue(code: str, event: Event, fld: str = "action", **kw: Any) -> Issue:
+    return Issue(code, event.announcement, event.index, fld, kw)
+
+
+def _apply(
+    states: dict[str, RecordState],
+    kinds: dict[str, str],
+    grades: dict[str, int],
+    record: str,
+    ev: Event,
+) -> Issue | None:
+    kind = kinds.get(record)
+    if kind is None:
+        return _issue("E305", ev, "record", what="记录", value=record)
+    if kind not in ACTION_KINDS[ev.action]:
+        allowed = "、".join(KIND_LABELS[k] for k in sorted(ACTION_KINDS[ev.action]))
+        hint = f"{ev.action} 只适用于{allowed}"
+        return _issue("E401", ev, "action", action=ev.action, kind=KIND_LABELS[kind], record=record, hint=hint)
+    st = states[record]
+    if st.phase == "banned":
+        assert st.phase_since is not None and st.phase_event is not None
+        return _issue("E403", ev, record=record, date=st.phase_since, announcement=st.phase_event.number)
+    problem = _TRANSITIONS[ev.action](st, record, ev, grades)
+    if problem is None:
+        st.timeline.append(ev)
+    return problem
+
+
+def _enter(st: RecordState, phase: str, ev: Event) -> None:
+    st.phase, st.phase_since, st.phase_event = phase, ev.date, ev
+
+
+def _not_yet(st: RecordState, record: str, ev: Event) -> Issue | None:
+    if st.phase is None:
+        first = FIRST_ACTION[st.kind]
+        needed = {"list": "纳入清单", "approve": "获批准", "ban": "被禁止"}[first]
+        return _issue("E405", ev, record=record, needed=needed, action=ev.action, first=first)
+    return None
+
+
+def _illegal(st: RecordState, record: str, ev: Event, hint: str) -> Issue:
+    state = STATUS_LABELS.get(st.phase or "", st.phase or "无")
+    if st.phase == "active":
+        state = "已批准（未暂停）"
+    return _issue("E402", ev, record=record, state=state, action=ev.action, hint=hint)
+
+
+def _t_list(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if st.phase == "listed":
+        return _illegal(st, record, ev, "该条目已在清单内；如需说明请用 amend 或 retain")
+    _enter(st, "listed", ev)  # 界定指导原则 二(二)1 (增加调入 二(二)1.)
+    return None
+
+
+def _t_delist(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if (p := _not_yet(st, record, ev)) is not None:
+        return p
+    if st.phase != "listed":
+        return _illegal(st, record, ev, "只有在清单内的条目才能调出")
+    _enter(st, "delisted", ev)  # 界定指导原则 二(二)2
+    st.emergency = None
+    return None
+
+
+def _t_retain(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if (p := _not_yet(st, record, ev)) is not None:
+        return p
+    if st.phase != "listed":
+        return _illegal(st, record, ev, "已调出的条目不能“论证后保留”；重新纳入请用 list")
+    _enter(st, "listed", ev)  # 界定指导原则 二(二)2(2) 论证后继续保留
+    return None
+
+
+def _t_emergency(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if (p := _not_yet(st, record, ev)) is not None:
+        return p
+    if st.phase != "listed":
+        return _illegal(st, record, ev, "紧急应用只适用于正在开展临床研究（在清单内）的技术（规范 第十九条）")
+    if ev.fields["until"] < ev.date:
+        detail = f"紧急应用期限 until（{ev.fields['until']}）早于公告日期 {ev.date}；请改正期限"
+        return _issue("E407", ev, "until", detail=detail)
+    st.emergency = ev  # 规范 第十九条: within a scope and a period
+    return None
+
+
+def _t_approve(st: RecordState, record: str, ev: Event, grades: dict[str, int]) -> Issue | None:
+    if st.phase is not None:
+        assert st.approved_on is not None and st.phase_event is not None
+        first = next(e for e in st.timeline if e.action == "approve")
+        return _issue("E404", ev, record=record, date=st.approved_on, announcement=first.number)
+    grade = ev.fields["risk_grade"]
+    if grade not in grades:
+        allowed = ", ".join(grades)
+        return _issue("E304", ev, "risk_grade", value=grade, allowed=allowed)
+    # 规范 第十七条 (decision and announcement), 第二十条第二款 (exclusive period by grade)
+    st.approved_on, st.risk_grade, st.years = ev.date, grade, grades[grade]
+    st.institutions = tuple(ev.fields["institutions"])
+    _enter(st, "active", ev)
+    return None
+
+
+def _t_open(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if (p := _not_yet(st, record, ev)) is not None:
+        return p
+    if st.phase != "active":
+        return _illegal(st, record, ev, "再评估期间不能开放；先发布 resume，或直接 ban")
+    if st.opened_by_action is not None:
+        return _illegal(st, record, ev, f"已于 {st.opened_by_action.date} 开放，无需重复 open")
+    opens = st.opens_by_time_on()
+    if opens is not None and ev.date >= opens:
+        return _illegal(st, record, ev, f"独占期已于 {st.exclusive_until} 届满，{opens} 起已自动开放，无需 open")
+    st.opened_by_action = ev  # 规范 第二十条第二款: 再评估证实获益远大于风险
+    st.phase_event = ev
+    return None
+
+
+def _t_suspend(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if (p := _not_yet(st, record, ev)) is not None:
+        return p
+    if st.phase != "active":
+        return _illegal(st, record, ev, "该技术已在再评估暂停中")
+    exclusive_until = st.exclusive_until
+    if exclusive_until is not None and ev.date <= exclusive_until and st.opened_by_action is None:
+        # 规范 第二十条第二款: a 第二十三条第一款 situation inside the period stops automatic opening
+        st.suspended_in_period = True
+    _enter(st, "suspended", ev)  # 规范 第二十三条第一款: 再评估期间暂停应用
+    return None
+
+
+def _t_resume(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if (p := _not_yet(st, record, ev)) is not None:
+        return p
+    if st.phase != "suspended":
+        return _illegal(st, record, ev, "只有再评估暂停中的技术才能 resume")
+    _enter(st, "active", ev)
+    return None
+
+
+def _t_ban(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    if st.kind == "approved" and (p := _not_yet(st, record, ev)) is not None:
+        return p
+    # 规范 第二十三条第三款: 经评估不能保证安全、有效的，禁止临床应用并向社会公布
+    _enter(st, "banned", ev)
+    st.emergency = None
+    return None
+
+
+def _t_amend(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+    return _not_yet(st, record, ev)  # changes no status
+
+
+_TRANSITIONS = {
+    "list": _t_list,
+    "delist": _t_delist,
+    "retain": _t_retain,
+    "emergency_use": _t_emergency,
+    "approve": _t_approve,
+    "open": _t_open,
+    "suspend": _t_suspend,
+    "resume": _t_resume,
+    "ban": _t_ban,
+    "amend": _t_amend,
+}

@@ -1,0 +1,366 @@
+"""Load a whole `data/` directory, check it file by file and across files, and replay its status.
+
+`check_registry` is the one entry point shared by the CLI and the MkDocs plugin: it never raises
+for bad data; every problem is collected into the returned `Registry.problems`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, problem, sort_key
+from .loading import Document, Path_, dotted, load_file
+from .models import (
+    RECORD_DIRS,
+    TOP_FILES,
+    Announcement,
+    Conditions,
+    RegistryConfig,
+    RiskGrades,
+    Strict,
+)
+from .status import KIND_LABELS, Replay, replay
+
+RECORD_KINDS = ("guidance", "approved", "banned")
+
+
+@dataclass
+class Entry:
+    """A record file that passed its schema: its kind, model and where it came from."""
+
+    kind: str
+    model: Any
+    doc: Document
+
+
+@dataclass
+class Registry:
+    """Everything read from `data/`, plus the problems found and the replayed statuses."""
+
+    root: Path
+    as_of: date
+    config: RegistryConfig | None = None
+    grades: RiskGrades | None = None
+    records: dict[str, Entry] = field(default_factory=dict)  # GL, BMT, BAN by id
+    conditions: dict[str, Entry] = field(default_factory=dict)
+    announcements: dict[str, Entry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    replay: Replay | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the working directory when that is shorter."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+# --- single-file schema -------------------------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "文本",
+    "list_type": "列表",
+    "bool_type": "true 或 false",
+    "bool_parsing": "true 或 false",
+    "int_type": "整数",
+    "int_parsing": "整数",
+    "int_from_float": "整数",
+    "model_type": "映射（键: 值）",
+    "model_attributes_type": "映射（键: 值）",
+    "dict_type": "映射（键: 值）",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"布尔值 {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"数字 {value}"
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表"
+    return f"文本 “{value}”"
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """Model classes reachable from an annotation (through Annotated, Optional, list, unions)."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _unwrap(get_args(tp)[0])
+    if origin in (list, Union, UnionType):
+        return [m for arg in get_args(tp) for m in _unwrap(arg)]
+    return [tp] if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that the mapping at `loc` is validated against (for allowed-field lists)."""
+    candidates = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        by_tag = [c for c in candidates if _tag(c) == part]
+        if by_tag:
+            candidates = by_tag
+            continue
+        nxt = [m for c in candidates if part in c.model_fields for m in _unwrap(c.model_fields[part].annotation)]
+        if not nxt:
+            return None
+        candidates = nxt
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _tag(model: type[BaseModel]) -> str | None:
+    f = model.model_fields.get("action")
+    args = get_args(f.annotation) if f is not None else ()
+    return args[0] if len(args) == 1 else None
+
+
+def _walk(data: Any, loc: tuple[Any, ...]) -> Path_:
+    """Map a pydantic `loc` onto the data path, skipping union tags and validator steps."""
+    out: list[str | int] = []
+    cur = data
+    for part in loc:
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+            out.append(part)
+        elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
+            cur = cur[part]
+            out.append(part)
+    return tuple(out)
+
+
+def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    path = _walk(doc.data, loc)
+    f = doc.file
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        owner = _model_at(model, loc[:-1])
+        allowed = ", ".join(owner.model_fields) if owner else "见 registry schema"
+        line, col = doc.where((*path, key), key=True)
+        return problem("E201", f, line, col, dotted((*path, key)), key=key, allowed=allowed)
+    if kind in ("missing", "union_tag_not_found"):
+        key = loc[-1] if kind == "missing" else "action"
+        line, col = doc.where(path)
+        return problem("E202", f, line, col, dotted((*path, key)), key=key)
+    line, col = doc.where(path)
+    where = dotted(path)
+    value = err.get("input")
+    if kind in _EXPECTED:
+        hint = ""
+        if kind == "string_type" and isinstance(value, bool):
+            hint = "；YAML 会把 yes/no/on/off/true/false 当作布尔值，文本请加引号"
+        elif kind == "string_type" and isinstance(value, int | float):
+            hint = "；数字形式的文本请加引号"
+        return problem("E203", f, line, col, where, expected=_EXPECTED[kind], actual=_describe(value), hint=hint)
+    if kind == "id_format":
+        return problem("E204", f, line, col, where, **ctx)
+    if kind == "invalid_date":
+        return problem("E205", f, line, col, where, value=ctx.get("value", value))
+    if kind == "url_scheme":
+        extra = "；如需站内链接请写在 Markdown 正文中" if str(value).startswith("/") else ""
+        return problem("E206", f, line, col, where, value=value, extra=extra)
+    if kind in ("literal_error", "union_tag_invalid"):
+        allowed = ctx.get("expected") or ctx.get("expected_tags") or ""
+        shown = ctx.get("tag", value)
+        return problem("E207", f, line, col, where, value=shown, allowed=allowed.replace("'", ""))
+    if kind == "string_pattern_mismatch":
+        return problem("E207", f, line, col, where, value=value, allowed="小写字母、数字和连字符（例如 cell-therapy）")
+    if kind in ("empty", "too_short"):
+        what = f"字段 {where} " if where else "内容"
+        return problem("E208", f, line, col, where, what=what)
+    if kind == "markdown_link":
+        return problem("E209", f, line, col, where, value=ctx["value"])
+    if kind == "duplicate_item":
+        return problem("E210", f, line, col, where, value=ctx["value"])
+    if kind == "ground_route":
+        detail = (
+            f"调出途径 {ctx['route']} 不能使用理由 {ctx['value']}；可选：{ctx['allowed']}"
+            "（界定指导原则 二(二)2）"
+        )
+        return problem("E406", f, line, col, where, detail=detail)
+    allowed = err.get("msg", "")
+    return problem("E207", f, line, col, where, value=value, allowed=allowed)
+
+
+def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]:
+    """Validate a loaded document against its model; problems instead of exceptions."""
+    if doc.problems:
+        return None, []
+    if doc.data is None:
+        return None, [problem("E110", doc.file)]
+    if not isinstance(doc.data, dict):
+        return None, [problem("E107", doc.file, detail=f"文件顶层应为映射（键: 值），实际是{_describe(doc.data)}")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, [_schema_problem(doc, model, e) for e in exc.errors()]
+
+
+# --- loading the directory ----------------------------------------------------------------------
+
+
+def _yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    out = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(".") or p.suffix == ".md":
+            continue
+        if p.is_file() and p.suffix == ".yaml":
+            out.append(p)
+            continue
+        hint = "请改用 .yaml 扩展名" if p.suffix == ".yml" else "本目录只放 .yaml 记录文件"
+        problems.append(problem("E311", display_path(p), detail=f"意外的文件或目录 {p.name}；{hint}"))
+    return out
+
+
+def load_registry(root: Path, as_of: date) -> Registry:
+    reg = Registry(root=root, as_of=as_of)
+    problems = reg.problems
+    for name, model in TOP_FILES.items():
+        path = root / name
+        if not path.is_file():
+            problems.append(problem("E312", display_path(path), value=f"data/{name}"))
+            continue
+        doc = load_file(path, display_path(path))
+        problems.extend(doc.problems)
+        obj, errs = parse_model(doc, model)
+        problems.extend(errs)
+        if name == "registry.yaml":
+            reg.config = obj
+        else:
+            reg.grades = obj
+    for p in sorted(root.iterdir()):
+        if p.name.startswith(".") or p.name in TOP_FILES or p.suffix == ".md":
+            continue
+        if not (p.is_dir() and p.name in RECORD_DIRS):
+            detail = f"data/ 下不认识的 {p.name}；允许的目录：{', '.join(RECORD_DIRS)}"
+            problems.append(problem("E311", display_path(p), detail=detail))
+    for dirname, (kind, model) in RECORD_DIRS.items():
+        folder = root / dirname
+        if not folder.is_dir():
+            continue
+        for path in _yaml_files(folder, problems):
+            _load_record(reg, path, kind, model)
+    return reg
+
+
+def _load_record(reg: Registry, path: Path, kind: str, model: type[Strict]) -> None:
+    doc = load_file(path, display_path(path))
+    reg.problems.extend(doc.problems)
+    obj, errs = parse_model(doc, model)
+    reg.problems.extend(errs)
+    if obj is None:
+        return
+    if obj.id != path.stem:
+        line, col = doc.where(("id",))
+        reg.problems.append(problem("E301", doc.file, line, col, "id", value=obj.id, stem=path.stem))
+        return
+    table = {"conditions": reg.conditions, "announcement": reg.announcements}.get(kind, reg.records)
+    table[obj.id] = Entry(kind, obj, doc)
+
+
+# --- across files -------------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """Names compare after NFKC (full-width → half-width) with all whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _at(entry: Entry, path: Path_, code: str, **kw: Any) -> Problem:
+    line, col = entry.doc.where(path)
+    return problem(code, entry.doc.file, line, col, dotted(path), **kw)
+
+
+def _check_references(reg: Registry) -> Iterable[Problem]:
+    cats = [c.id for c in reg.config.categories] if reg.config else []
+    for entry in reg.records.values():
+        m = entry.model
+        if reg.config and m.category not in cats:
+            yield _at(entry, ("category",), "E303", value=m.category, allowed=", ".join(cats))
+        ref = getattr(m, "guidance_entry", None)
+        if ref is not None and (ref not in reg.records or reg.records[ref].kind != "guidance"):
+            yield _at(entry, ("guidance_entry",), "E305", what="备案指导清单条目", value=ref)
+    for rid, entry in reg.records.items():
+        if entry.kind == "approved" and rid not in reg.conditions:
+            yield _at(entry, ("id",), "E306", value=rid)
+    for rid, entry in reg.conditions.items():
+        if rid not in reg.records or reg.records[rid].kind != "approved":
+            yield _at(entry, ("id",), "E307", value=rid)
+
+
+def _check_names(reg: Registry) -> Iterable[Problem]:
+    for kind in RECORD_KINDS:
+        owners: dict[str, str] = {}
+        entries = [(rid, e) for rid, e in sorted(reg.records.items()) if e.kind == kind]
+        for rid, entry in entries:
+            key = name_key(entry.model.name)
+            if key in owners:
+                yield _at(entry, ("name",), "E309", value=entry.model.name, other=owners[key])
+            else:
+                owners[key] = rid
+        for rid, entry in entries:
+            for i, alias in enumerate(entry.model.aliases):
+                other = owners.get(name_key(alias))
+                if other is not None and other != rid:
+                    yield _at(entry, ("aliases", i), "E310", value=alias, other=f"{KIND_LABELS[kind]} {other}")
+
+
+def _check_announcements(reg: Registry) -> Iterable[Problem]:
+    numbers: dict[str, str] = {}
+    named: set[str] = set()
+    for aid, entry in sorted(reg.announcements.items()):
+        key = name_key(entry.model.number)
+        if key in numbers:
+            yield _at(entry, ("number",), "E313", value=entry.model.number, other=numbers[key])
+        numbers.setdefault(key, aid)
+        named.update(a.record for a in entry.model.actions)
+    for rid, entry in sorted(reg.records.items()):
+        if rid not in named:
+            yield _at(entry, ("id",), "E308", value=rid)
+
+
+def _replay(reg: Registry) -> Iterable[Problem]:
+    kinds = {rid: e.kind for rid, e in reg.records.items()}
+    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
+    anns = [e.model for e in reg.announcements.values()]
+    reg.replay = replay(anns, kinds, grades, reg.as_of)
+    for issue in reg.replay.issues:
+        entry = reg.announcements[issue.announcement]
+        yield _at(entry, ("actions", issue.index, issue.field), issue.code, **issue.kwargs)
+
+
+def check_registry(root: Path, as_of: date) -> Registry:
+    """Load, validate and replay `root`; the returned registry carries every problem found."""
+    reg = load_registry(root, as_of)
+    for check in (_check_references, _check_names, _check_announcements, _replay):
+        reg.problems.extend(check(reg))
+    reg.problems = sorted(set(reg.problems), key=sort_key)
+    return reg
+
+
+def conditions_of(reg: Registry, rid: str) -> Conditions | None:
+    entry = reg.conditions.get(rid)
+    return entry.model if entry else None
+
+
+def announcement(reg: Registry, aid: str) -> Announcement:
+    return reg.announcements[aid].model
