@@ -159,7 +159,7 @@ class RecordState:
             basis = "界定指导原则 二(二)2(1) 直接调出" if route == "direct" else "界定指导原则 二(二)2(2) 论证后调出"
             return Status("delisted", self.phase_since, basis, ann)
         if self.phase == "banned":
-            basis = "规范 第二十三条第三款" if self.kind == "approved" else "规范 第二十条第三款；界定指导原则 二(二)1"
+            basis = "规范 第二十三条第四款" if self.kind == "approved" else "规范 第二十条第三款；界定指导原则 二(一)1"
             return Status("banned", self.phase_since, basis, ann)
         if self.phase == "suspended":
             return Status("suspended", self.phase_since, "规范 第二十三条第一款", ann)
@@ -372,7 +372,7 @@ def _t_resume(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Is
 def _t_ban(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
     if st.kind == "approved" and (p := _not_yet(st, record, ev)) is not None:
         return p
-    # 规范 第二十三条第三款: 经评估不能保证安全、有效的，禁止临床应用并向社会公布
+    # 规范 第二十三条第四款: 经评估不能保证安全、有效的，禁止临床应用并向社会公布
     _enter(st, "banned", ev)
     st.emergency = None
     return None
