@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 
 import click
 
+from .dates import today_shanghai
 from .errors import CATALOGUE
 from .validation import Registry, check_registry
-
-SHANGHAI = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
-
-
-def today_shanghai() -> date:
-    return datetime.now(SHANGHAI).date()
-
 
 class AsOf(click.ParamType):
     name = "DATE"
@@ -146,6 +140,69 @@ def synth(count: int, out: Path, seed: int) -> None:
         raise click.UsageError(f"输出目录 {out} 不是空的；请指定新的目录")
     n = write_synthetic(out, count, seed)
     click.echo(f"已在 {out} 生成 {n} 个文件")
+
+
+def config_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=Path("mkdocs.yml"),
+        show_default=True,
+        help="MkDocs 配置文件",
+    )(f)
+
+
+def _need_config(config_file: Path) -> None:
+    if not config_file.is_file():
+        raise click.UsageError(f"找不到 {config_file}；请在项目根目录运行，或用 --config 指定")
+
+
+@main.command()
+@data_option
+@as_of_option
+@config_option
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="网站输出目录（构建成功后整体替换）",
+)
+def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path) -> None:
+    """校验数据并生成网站；校验失败时保留原有网站并列出全部错误。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from .build import RegistryInvalid
+    from .build import build as build_site
+
+    _need_config(config_file)
+    if not data_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+    try:
+        build_site(config_file, site_dir, data_dir, as_of)
+    except RegistryInvalid as exc:
+        for p in exc.problems:
+            click.echo(p.text())
+        click.echo(f"数据校验未通过（{len(exc.problems)} 个错误），{site_dir} 保持不变。", err=True)
+        sys.exit(1)
+    except MkDocsException as exc:
+        click.echo(f"构建失败：{exc}；{site_dir} 保持不变。", err=True)
+        sys.exit(1)
+    click.echo(f"网站已生成：{site_dir}")
+
+
+@main.command()
+@data_option
+@as_of_option
+@config_option
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="监听地址")
+def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> None:
+    """本地预览网站（修改 data/ 后自动重建并刷新）。"""
+    from .build import serve as serve_site
+
+    _need_config(config_file)
+    serve_site(config_file, data_dir, as_of, addr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -93,7 +93,9 @@ class Problem:
 def problem(code: str, file: str, line: int = 1, column: int = 1, path: str = "", **kw: Any) -> Problem:
     """Build a Problem from the catalogue; unknown placeholders are a programming error."""
     _title, template = CATALOGUE[code]
-    return Problem(code, file, max(line, 1), max(column, 1), template.format(**kw), path)
+    # Contract: each error is one line. Values quoted from the data may hold line breaks.
+    message = "\\n".join(template.format(**kw).splitlines())
+    return Problem(code, file, max(line, 1), max(column, 1), message, "\\n".join(path.splitlines()))
 
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:

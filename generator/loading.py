@@ -8,6 +8,7 @@ record a (line, column) for every path so that later checks can point at the exa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from .errors import Problem, problem
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 20
 BOM = b"\xef\xbb\xbf"
+# Characters YAML 1.1 does not accept in a stream (PyYAML's Reader.NON_PRINTABLE).
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -137,9 +140,14 @@ class _Builder:
             )
             self.doc.data = None
         except yaml.YAMLError as exc:  # ReaderError: control characters and the like
-            pos = getattr(exc, "position", 0) or 0
+            # libyaml reports a byte offset, the pure-Python reader a character offset: find the
+            # offending character ourselves so that the line is right either way.
+            bad = _NON_PRINTABLE.search(text)
+            pos = bad.start() if bad else 0
             line = text.count("\n", 0, pos) + 1
-            self.doc.problems.append(problem("E103", self.doc.file, line, 1, detail=str(exc)))
+            col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            detail = f"含有不允许的控制字符 U+{ord(bad.group()):04X}" if bad else " ".join(str(exc).split())
+            self.doc.problems.append(problem("E103", self.doc.file, line, col, detail=detail))
             self.doc.data = None
         return self.doc
 

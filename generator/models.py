@@ -30,13 +30,18 @@ ID_PATTERNS: dict[str, tuple[str, str]] = {
     "banned": (r"^BAN-\d{4}$", "BAN-0001"),
     "announcement": (r"^ANN-\d{4}-\d{3}$", "ANN-2026-001"),
 }
-_COMPILED = {kind: re.compile(rx) for kind, (rx, _) in ID_PATTERNS.items()}
+# ASCII: `\d` would also accept full-width and other Unicode digits (GL-０００１); fullmatch below
+# so that a trailing newline ("GL-0001\n") does not slip past `$`.
+_COMPILED = {kind: re.compile(rx, re.ASCII) for kind, (rx, _) in ID_PATTERNS.items()}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# Markdown link destinations: inline `](dest)`, reference definitions `[x]: dest`, autolinks `<a:b>`.
+# Markdown link destinations: inline `](dest)`, reference definitions `[x]: dest` (also inside
+# block quotes and list items: `> [x]: dest`, `- [x]: dest`), autolinks `<a:b>`.
 _MD_LINKS = re.compile(
-    r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>",
+    r"\]\(\s*<?([^)\s>]*)"
+    r"|^(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)]))*[ \t]*\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)"
+    r"|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>",
     re.M,
 )
 
@@ -44,14 +49,14 @@ _MD_LINKS = re.compile(
 def id_kind(value: str) -> str | None:
     """Which record kind an id belongs to, by its pattern (None when it matches none)."""
     for kind, rx in _COMPILED.items():
-        if rx.match(value):
+        if rx.fullmatch(value):
             return kind
     return None
 
 
 def _id_of(*kinds: str) -> Any:
     def check(value: str) -> str:
-        if not any(_COMPILED[k].match(value) for k in kinds):
+        if not any(_COMPILED[k].fullmatch(value) for k in kinds):
             pattern = " 或 ".join(ID_PATTERNS[k][0] for k in kinds)
             example = ID_PATTERNS[kinds[0]][1]
             raise PydanticCustomError(

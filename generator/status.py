@@ -163,12 +163,19 @@ class RecordState:
             return Status("banned", self.phase_since, basis, ann)
         if self.phase == "suspended":
             return Status("suspended", self.phase_since, "规范 第二十三条第一款", ann)
+        # Open since the later of the opening and the last resume: a suspension in between ends it.
         if self.opened_by_action is not None:
             oa = self.opened_by_action
-            return Status("open", oa.date, "规范 第二十条第二款（再评估证实获益远大于风险）", oa.announcement)
+            basis = "规范 第二十条第二款（再评估证实获益远大于风险）"
+            if self.phase_since > oa.date:
+                return Status("open", self.phase_since, basis, ann)
+            return Status("open", oa.date, basis, oa.announcement)
         opens = self.opens_by_time_on()
         if opens is not None and day >= opens:
-            return Status("open", opens, "规范 第二十条第二款（期满未出现第二十三条第一款情形）")
+            basis = "规范 第二十条第二款（期满未出现第二十三条第一款情形）"
+            if self.phase_since > opens:
+                return Status("open", self.phase_since, basis, ann)
+            return Status("open", opens, basis)
         return Status("restricted", self.phase_since, "规范 第二十条第二款", ann)
 
     def emergency_at(self, day: date) -> Event | None:

@@ -56,6 +56,9 @@ class Registry:
     announcements: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     replay: Replay | None = None
+    # (kind, file stem) of record files that exist but could not be loaded: their own problems are
+    # reported, so references to them are not reported again as dangling (no cascades).
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -153,6 +156,7 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     f = doc.file
     if kind == "extra_forbidden":
         key = loc[-1]
+        path = _walk(doc.data, loc[:-1])  # the mapping that holds the unknown key
         owner = _model_at(model, loc[:-1])
         allowed = ", ".join(owner.model_fields) if owner else "见 registry schema"
         line, col = doc.where((*path, key), key=True)
@@ -268,10 +272,12 @@ def _load_record(reg: Registry, path: Path, kind: str, model: type[Strict]) -> N
     obj, errs = parse_model(doc, model)
     reg.problems.extend(errs)
     if obj is None:
+        reg.unreadable.add((kind, path.stem))
         return
     if obj.id != path.stem:
         line, col = doc.where(("id",))
         reg.problems.append(problem("E301", doc.file, line, col, "id", value=obj.id, stem=path.stem))
+        reg.unreadable.add((kind, path.stem))
         return
     table = {"conditions": reg.conditions, "announcement": reg.announcements}.get(kind, reg.records)
     table[obj.id] = Entry(kind, obj, doc)
@@ -297,12 +303,16 @@ def _check_references(reg: Registry) -> Iterable[Problem]:
         if reg.config and m.category not in cats:
             yield _at(entry, ("category",), "E303", value=m.category, allowed=", ".join(cats))
         ref = getattr(m, "guidance_entry", None)
-        if ref is not None and (ref not in reg.records or reg.records[ref].kind != "guidance"):
+        if ref is None or ("guidance", ref) in reg.unreadable:
+            continue
+        if ref not in reg.records or reg.records[ref].kind != "guidance":
             yield _at(entry, ("guidance_entry",), "E305", what="备案指导清单条目", value=ref)
     for rid, entry in reg.records.items():
-        if entry.kind == "approved" and rid not in reg.conditions:
+        if entry.kind == "approved" and rid not in reg.conditions and ("conditions", rid) not in reg.unreadable:
             yield _at(entry, ("id",), "E306", value=rid)
     for rid, entry in reg.conditions.items():
+        if ("approved", rid) in reg.unreadable:
+            continue
         if rid not in reg.records or reg.records[rid].kind != "approved":
             yield _at(entry, ("id",), "E307", value=rid)
 
@@ -333,6 +343,8 @@ def _check_announcements(reg: Registry) -> Iterable[Problem]:
             yield _at(entry, ("number",), "E313", value=entry.model.number, other=numbers[key])
         numbers.setdefault(key, aid)
         named.update(a.record for a in entry.model.actions)
+    if any(kind == "announcement" for kind, _ in reg.unreadable):
+        return  # an unreadable announcement may name any record
     for rid, entry in sorted(reg.records.items()):
         if rid not in named:
             yield _at(entry, ("id",), "E308", value=rid)
@@ -343,7 +355,12 @@ def _replay(reg: Registry) -> Iterable[Problem]:
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
     anns = [e.model for e in reg.announcements.values()]
     reg.replay = replay(anns, kinds, grades, reg.as_of)
+    broken = {rid for kind, rid in reg.unreadable if kind in RECORD_KINDS}
     for issue in reg.replay.issues:
+        if issue.code == "E305" and issue.kwargs.get("value") in broken:
+            continue  # the record's file exists; its own problems are already reported
+        if issue.code == "E304" and reg.grades is None:
+            continue  # risk-grades.yaml is missing or unreadable: reported once, not per approval
         entry = reg.announcements[issue.announcement]
         yield _at(entry, ("actions", issue.index, issue.field), issue.code, **issue.kwargs)
 

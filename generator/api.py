@@ -1,0 +1,122 @@
+"""Machine-readable outputs: `api/*.json` and `downloads/records.csv` (contract section Output).
+
+Only the published view (`views.Site`) is exported, so embargoed data cannot leak. Output is
+deterministic: keys sorted, records in id order, no timestamps unless SOURCE_DATE_EPOCH says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .status import GROUND_LABELS, Event
+from .views import RecordView, Site, announcement_url
+
+CSV_COLUMNS = [
+    "id",
+    "kind",
+    "name",
+    "aliases",
+    "category",
+    "category_name",
+    "status",
+    "status_label",
+    "status_since",
+    "risk_grade",
+    "approved_on",
+    "exclusive_until",
+    "institutions",
+    "emergency_use_until",
+    "sample",
+    "url",
+]
+
+
+def dumps(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode()
+
+
+def record_summary(r: RecordView) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.id,
+        "kind": r.kind,
+        "name": r.name,
+        "aliases": list(r.model.aliases),
+        "category": r.model.category,
+        "category_name": r.category_name,
+        "status": r.status.code,
+        "status_label": r.status_label,
+        "status_since": r.status.since.isoformat(),
+        "status_basis": r.status.basis,
+        "url": r.url,
+        "sample": r.sample,
+    }
+    if r.kind == "approved":
+        assert r.risk_grade is not None and r.approved_on and r.exclusive_until
+        out |= {
+            "risk_grade": r.risk_grade.id,
+            "approved_on": r.approved_on.isoformat(),
+            "exclusive_until": r.exclusive_until.isoformat(),
+            "institutions": list(r.institutions),
+        }
+    if r.emergency is not None:
+        out["emergency_use"] = {"scope": r.emergency.fields["scope"], "until": r.emergency.fields["until"].isoformat()}
+    if (d := r.delisting()) is not None:
+        out["delisting"] = {"route": d.fields["route"], "ground": d.fields["ground"]}
+    return out
+
+
+def timeline_entry(ev: Event) -> dict[str, Any]:
+    entry = {"date": ev.date.isoformat(), "action": ev.action, "announcement": ev.announcement}
+    for key, value in ev.fields.items():
+        entry[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    if isinstance(entry.get("ground"), str) and entry["ground"] in GROUND_LABELS:
+        entry["ground_label"] = GROUND_LABELS[entry["ground"]]
+    return entry
+
+
+def record_detail(r: RecordView, revisions: dict[str, Any] | None = None) -> dict[str, Any]:
+    out = record_summary(r)
+    out["record"] = r.model.model_dump(mode="json", exclude_none=True)
+    if r.conditions is not None:
+        out["conditions"] = r.conditions.model_dump(mode="json", exclude_none=True)
+    out["timeline"] = [timeline_entry(ev) for ev in r.timeline]
+    out |= revisions or {"revisions": [], "history_available": False}
+    return out
+
+
+def announcement_entry(a: Any) -> dict[str, Any]:
+    data = a.model_dump(mode="json", exclude_none=True)
+    data["url"] = announcement_url(a.id)
+    return data
+
+
+def records_csv(site: Site) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for r in site.records.values():
+        row = record_summary(r)
+        row["aliases"] = "；".join(row["aliases"])
+        row["institutions"] = "；".join(row.get("institutions", []))
+        row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
+        row["sample"] = "是" if r.sample else "否"
+        writer.writerow(row)
+    return "\ufeff".encode() + buf.getvalue().encode()  # BOM so that Excel reads UTF-8
+
+
+def api_files(
+    site: Site, revisions: Callable[[str], dict[str, Any]] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(path under site/, bytes) for every API and download file."""
+    as_of = site.as_of.isoformat()
+    yield "api/records.json", dumps({"as_of": as_of, "records": [record_summary(r) for r in site.records.values()]})
+    for r in site.records.values():
+        detail = record_detail(r, revisions(r.id) if revisions else None)
+        yield f"api/records/{r.id}.json", dumps({"as_of": as_of, **detail})
+    anns = [announcement_entry(a) for a in reversed(site.announcements)]
+    yield "api/announcements.json", dumps({"as_of": as_of, "announcements": anns})
+    yield "downloads/records.csv", records_csv(site)

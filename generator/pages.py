@@ -1,0 +1,159 @@
+"""Page generation: one `GeneratedPage` per site page, rendered lazily to HTML.
+
+The plugin registers each page with MkDocs as an in-memory file whose Markdown is empty and swaps
+in our HTML in `on_page_content`, so record pages cost MkDocs no Markdown parsing. Templates write
+site-absolute links (`/approved/…/`); `relativize` turns them into relative ones so the site also
+works under a sub-path (GitHub Pages project sites).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .render import render
+from .search import keywords
+from .status import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS, Event
+from .views import SECTIONS, RecordView, Site, action_label, event_details
+
+STATUS_ORDER = {
+    "guidance": ("listed", "delisted"),
+    "approved": ("restricted", "open", "suspended", "banned"),
+    "banned": ("banned",),
+}
+LIST_PAGES = {
+    "guidance": (
+        "备案指导清单",
+        "《生物医学新技术临床研究备案指导清单》列出可以按规范技术名称和备案要求**备案开展临床研究**的技术"
+        "（界定指导原则 二）。在清单内不等于批准临床应用。调出清单的条目保留在此，注明调出途径和理由。",
+    ),
+    "approved": (
+        "已批准技术",
+        "经批准临床转化应用的生物医学新技术（规范 第十七条），附风险等级、独占期、参与研究机构、"
+        "医疗机构和人员条件以及临床应用操作规范。独占期内仅限参与研究的机构开展（规范 第二十条）。",
+    ),
+    "banned": (
+        "禁止技术",
+        "禁止临床应用的技术：法律法规明令禁止的技术，以及经再评估不能保证安全、有效而被禁止的已批准技术"
+        "（规范 第二十三条）。",
+    ),
+}
+
+
+@dataclass
+class GeneratedPage:
+    src_uri: str  # e.g. "approved/BMT-2026-001.md"; MkDocs maps it to approved/BMT-2026-001/
+    title: str  # plain text; escaped where it is put into HTML
+    render: Callable[[], str]
+
+    @property
+    def depth(self) -> int:
+        """Directory depth of the page's URL (index.md → 0, approved/index.md → 1, approved/X.md → 2)."""
+        parts = self.src_uri[: -len(".md")].split("/")
+        return len(parts) - 1 if parts[-1] == "index" else len(parts)
+
+
+def relativize(html: str, depth: int) -> str:
+    prefix = "../" * depth or "./"
+    return html.replace('href="/', f'href="{prefix}')
+
+
+def _context(site: Site) -> dict[str, Any]:
+    anns = {a.id: a for a in site.announcements}
+    return {
+        "site": site,
+        "url": lambda p: p,
+        "site_ann": anns.get,
+        "record": site.records.get,
+        "action_label": action_label,
+        "details": event_details,
+        "route_label": ROUTE_LABELS.__getitem__,
+        "ground_label": lambda g: GROUND_LABELS.get(g, g),
+    }
+
+
+def record_keywords(r: RecordView) -> str:
+    m = r.model
+    return keywords(r.id, m.name, *m.aliases, r.category_name, *getattr(m, "indications", []), r.kind_label)
+
+
+def record_page(site: Site, r: RecordView, ctx: dict[str, Any], revisions_html: str = "") -> GeneratedPage:
+    def _render() -> str:
+        return render("record.html", r=r, keywords=record_keywords(r), revisions_html=revisions_html, **ctx)
+
+    return GeneratedPage(f"{SECTIONS[r.kind]}/{r.id}.md", r.name, _render)
+
+
+def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
+    pages = []
+    for a in site.announcements:
+
+        def _render(a: Any = a) -> str:
+            pairs = site.announcement_records(a)
+            kw = keywords(a.number, a.title, *(r.name for _, r in pairs if r))
+            return render(
+                "announcement.html",
+                a=a,
+                pairs=pairs,
+                keywords=kw,
+                details_of=_action_details,
+                **ctx,
+            )
+
+        pages.append(GeneratedPage(f"announcements/{a.id}.md", a.title, _render))
+    return pages
+
+
+def _action_details(act: Any) -> list[tuple[str, str]]:
+    fields = act.model_dump(exclude={"action", "record"}, exclude_none=True)
+    return event_details(Event(None, act.action, "", "", "", 0, fields))  # type: ignore[arg-type]
+
+
+def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:
+    title, intro = LIST_PAGES[kind]
+    rows = site.by_kind(kind)
+    statuses = [(c, STATUS_LABELS[c]) for c in STATUS_ORDER[kind]]
+    if kind == "guidance":
+        statuses.append(("emergency_use", "紧急应用"))
+
+    def _render() -> str:
+        return render("list.html", title=title, intro=intro, rows=rows, kind=kind, statuses=statuses, **ctx)
+
+    return GeneratedPage(f"{SECTIONS[kind]}/index.md", title, _render)
+
+
+def home_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
+    def _render() -> str:
+        cards = []
+        for kind, (title, _) in LIST_PAGES.items():
+            rows = site.by_kind(kind)
+            counts = Counter(r.status.code for r in rows)
+            per = [(c, STATUS_LABELS[c], counts[c]) for c in STATUS_ORDER[kind] if counts[c]]
+            cards.append({"title": title, "url": f"/{SECTIONS[kind]}/", "total": len(rows), "counts": per})
+        latest = list(reversed(site.announcements))[:8]
+        return render("home.html", cards=cards, latest=latest, **ctx)
+
+    return GeneratedPage("index.md", site.config.title, _render)
+
+
+def announcements_index(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
+    rows = list(reversed(site.announcements))
+    return GeneratedPage("announcements/index.md", "公告", lambda: render("announcements.html", rows=rows, **ctx))
+
+
+def risk_grades_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
+    counts = Counter(r.risk_grade.id for r in site.by_kind("approved") if r.risk_grade)
+    rows = [(g, counts[g.id]) for g in site.grades.values()]
+    return GeneratedPage("risk-grades/index.md", "风险分级", lambda: render("risk_grades.html", rows=rows, **ctx))
+
+
+def site_pages(site: Site, revisions: Callable[[str], str] | None = None) -> list[GeneratedPage]:
+    """Every generated page of the site; `revisions(id)` supplies the 修订记录 section."""
+    ctx = _context(site)
+    pages = [home_page(site, ctx), announcements_index(site, ctx), risk_grades_page(site, ctx)]
+    pages += [list_page(site, kind, ctx) for kind in LIST_PAGES]
+    pages += [record_page(site, r, ctx, revisions(r.id) if revisions else "") for r in site.records.values()]
+    pages += announcement_pages(site, ctx)
+    return pages

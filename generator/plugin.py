@@ -1,0 +1,113 @@
+"""MkDocs plugin: hooks only. Each hook delegates to the library (validation, views, pages, api, search).
+
+Validation runs in `on_config`, before MkDocs touches `site_dir`, so invalid data stops the build with
+the full list of problems and leaves any previous site alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .api import api_files
+from .build import RegistryInvalid
+from .dates import today_shanghai
+from .pages import GeneratedPage, relativize, site_pages
+from .search import run_pagefind
+from .validation import check_registry
+from .views import Site, build_site
+
+log = logging.getLogger("mkdocs.plugins.registry")
+
+
+class RegistryConfig(Config):
+    data_dir = c.Type(str, default="data")
+    as_of = c.Optional(c.Type(str))
+    search = c.Type(bool, default=True)
+
+
+class RegistryPlugin(BasePlugin[RegistryConfig]):
+    """Turns the validated registry into pages, API files and a Pagefind index."""
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.pages: dict[str, GeneratedPage] = {}
+        self.data_dir: Path | None = None
+
+    def _as_of(self) -> date:
+        raw = os.environ.get("REGISTRY_AS_OF") or self.config.as_of
+        if not raw:
+            return today_shanghai()
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise PluginError(f"as_of “{raw}” 不是有效日期（YYYY-MM-DD）") from None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").parent
+        self.data_dir = (base / (os.environ.get("REGISTRY_DATA") or self.config.data_dir)).resolve()
+        if not self.data_dir.is_dir():
+            raise PluginError(f"找不到记录目录 {self.data_dir}")
+        reg = check_registry(self.data_dir, self._as_of())
+        if reg.problems:
+            raise RegistryInvalid(reg.problems)
+        self.site = build_site(reg)
+        config.extra["registry"] = {
+            "title": self.site.config.title,
+            "authority": self.site.config.authority,
+            "disclaimer": self.site.config.disclaimer,
+            "as_of": self.site.as_of.isoformat(),
+            "has_sample": self.site.has_sample,
+        }
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        self.pages = {p.src_uri: p for p in site_pages(self.site)}
+        for uri in self.pages:
+            _replace(files, File.generated(config, uri, content=""))
+        for path, content in api_files(self.site):
+            _replace(files, File.generated(config, path, content=content))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        # Material prints meta.title unescaped in <title> and the header: escape it here, once.
+        page.meta["title"] = str(escape(generated.title))
+        return ""
+
+    def on_page_content(self, html: str, page: Page, **_: Any) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return html
+        return relativize(generated.render(), generated.depth)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.search:
+            run_pagefind(Path(config.site_dir))
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        if self.data_dir is not None:
+            server.watch(str(self.data_dir))
+        return server
+
+
+def _replace(files: Files, file: File) -> None:
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        files.remove(existing)
+    files.append(file)

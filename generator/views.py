@@ -1,0 +1,158 @@
+"""Published view of a validated registry: what the site, the API and the check page show.
+
+Everything embargoed (announcements after `as_of`, records named only by them) is left out here,
+once, so that no page, API file, feed or download can leak it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .models import Announcement, Conditions, RegistryConfig, RiskGrade
+from .status import ACTION_LABELS, GROUND_LABELS, KIND_LABELS, ROUTE_LABELS, STATUS_LABELS, Event, Status
+from .validation import Registry
+
+SECTIONS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
+
+
+def record_url(kind: str, rid: str) -> str:
+    return f"/{SECTIONS[kind]}/{rid}/"
+
+
+def announcement_url(aid: str) -> str:
+    return f"/announcements/{aid}/"
+
+
+@dataclass
+class RecordView:
+    id: str
+    kind: str
+    model: Any
+    status: Status
+    category_name: str
+    timeline: list[Event]
+    conditions: Conditions | None = None
+    risk_grade: RiskGrade | None = None
+    approved_on: date | None = None
+    exclusive_until: date | None = None
+    opens_by_time_on: date | None = None
+    institutions: tuple[str, ...] = ()
+    emergency: Event | None = None
+
+    @property
+    def url(self) -> str:
+        return record_url(self.kind, self.id)
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status.code]
+
+    @property
+    def sample(self) -> bool:
+        return bool(self.model.sample)
+
+    def delisting(self) -> Event | None:
+        """The delist action behind a `delisted` status (route and ground)."""
+        if self.status.code != "delisted":
+            return None
+        return next((e for e in reversed(self.timeline) if e.action == "delist"), None)
+
+    def ban(self) -> Event | None:
+        if self.status.code != "banned":
+            return None
+        return next((e for e in reversed(self.timeline) if e.action == "ban"), None)
+
+
+@dataclass
+class Site:
+    """The published registry as of one day."""
+
+    as_of: date
+    config: RegistryConfig
+    grades: dict[str, RiskGrade]
+    records: dict[str, RecordView]
+    announcements: list[Announcement]  # published only, oldest first
+    categories: dict[str, str] = field(default_factory=dict)
+
+    def by_kind(self, kind: str) -> list[RecordView]:
+        return [r for r in self.records.values() if r.kind == kind]
+
+    def announcement_records(self, ann: Announcement) -> list[tuple[Any, RecordView | None]]:
+        return [(a, self.records.get(a.record)) for a in ann.actions]
+
+    @property
+    def has_sample(self) -> bool:
+        return any(r.sample for r in self.records.values()) or any(a.sample for a in self.announcements)
+
+
+def build_site(reg: Registry) -> Site:
+    """Assemble the published view; `reg` must be valid (no problems)."""
+    assert reg.config is not None and reg.grades is not None and reg.replay is not None
+    grades = {g.id: g for g in reg.grades.grades}
+    categories = {c.id: c.name for c in reg.config.categories}
+    records: dict[str, RecordView] = {}
+    for rid in sorted(reg.records):
+        status = reg.replay.statuses.get(rid)
+        if status is None:
+            continue  # embargoed: named only by announcements dated after as_of
+        entry = reg.records[rid]
+        state = reg.replay.states[rid]
+        cond = reg.conditions.get(rid)
+        records[rid] = RecordView(
+            id=rid,
+            kind=entry.kind,
+            model=entry.model,
+            status=status,
+            category_name=categories.get(entry.model.category, entry.model.category),
+            timeline=list(state.timeline),
+            conditions=cond.model if cond else None,
+            risk_grade=grades.get(state.risk_grade) if state.risk_grade else None,
+            approved_on=state.approved_on,
+            exclusive_until=state.exclusive_until,
+            opens_by_time_on=state.opens_by_time_on(),
+            institutions=state.institutions,
+            emergency=reg.replay.emergencies.get(rid),
+        )
+    return Site(
+        as_of=reg.as_of,
+        config=reg.config,
+        grades=grades,
+        records=records,
+        announcements=list(reg.replay.published),
+        categories=categories,
+    )
+
+
+def event_details(ev: Event) -> list[tuple[str, str]]:
+    """Extra fields of a timeline event as (label, text) pairs, in Chinese."""
+    out: list[tuple[str, str]] = []
+    f = ev.fields
+    if "route" in f:
+        out.append(("调出途径", ROUTE_LABELS[f["route"]]))
+    if "ground" in f:
+        out.append(("理由", GROUND_LABELS.get(f["ground"], f["ground"])))
+    if "risk_grade" in f:
+        out.append(("风险等级", f["risk_grade"]))
+    if "institutions" in f:
+        out.append(("参与研究机构", "、".join(f["institutions"])))
+    if "scope" in f:
+        out.append(("范围", f["scope"]))
+    if "until" in f:
+        out.append(("期限至", f["until"].isoformat()))
+    if "note" in f:
+        out.append(("说明", f["note"]))
+    return out
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS[action]

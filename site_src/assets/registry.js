@@ -1,0 +1,75 @@
+/* 生物医学新技术公示库: sortable tables, list filters, print button. No dependencies. */
+(function () {
+  "use strict";
+
+  function cellKey(row, index) {
+    var cell = row.cells[index];
+    return cell ? (cell.getAttribute("data-key") || cell.textContent || "") : "";
+  }
+
+  function sortTable(table, th) {
+    var headers = Array.prototype.slice.call(th.parentNode.children);
+    var index = headers.indexOf(th);
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var collator = new Intl.Collator("zh-Hans-CN", { numeric: true });
+    rows.sort(function (a, b) {
+      var r = collator.compare(cellKey(a, index), cellKey(b, index));
+      return ascending ? r : -r;
+    });
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (r) { frag.appendChild(r); });
+    body.appendChild(frag);
+  }
+
+  function normalise(text) {
+    return (text || "").normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+  }
+
+  function setupFilter(form) {
+    var table = document.querySelector("[data-reg-table]");
+    if (!table) return;
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var output = form.querySelector(".reg-count");
+    function apply() {
+      var q = normalise(form.elements.q.value);
+      var status = form.elements.status ? form.elements.status.value : "";
+      var grade = form.elements.grade ? form.elements.grade.value : "";
+      var category = form.elements.category ? form.elements.category.value : "";
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = (!q || normalise(row.getAttribute("data-text")).indexOf(q) !== -1) &&
+          (!status || (" " + row.getAttribute("data-status") + " ").indexOf(" " + status + " ") !== -1) &&
+          (!grade || row.getAttribute("data-grade") === grade) &&
+          (!category || row.getAttribute("data-category") === category);
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (output) output.textContent = "显示 " + shown + " / " + rows.length + " 条";
+    }
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    form.hidden = false;
+    apply();
+  }
+
+  function init() {
+    document.querySelectorAll("table.reg-sortable").forEach(function (table) {
+      table.querySelectorAll("th button[data-sort]").forEach(function (button) {
+        button.addEventListener("click", function () { sortTable(table, button.closest("th")); });
+      });
+    });
+    document.querySelectorAll("form[data-reg-filter]").forEach(setupFilter);
+    document.querySelectorAll("[data-reg-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
