@@ -6,8 +6,10 @@ the full list of problems and leaves any previous site alone.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.site: Site | None = None
         self.pages: dict[str, GeneratedPage] = {}
         self.data_dir: Path | None = None
+        # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
+        self.timings: dict[str, float] = {}
+
+    def _add(self, phase: str, since: float) -> None:
+        self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - since
 
     def _as_of(self) -> date:
         raw = os.environ.get("REGISTRY_AS_OF") or self.config.as_of
@@ -60,7 +67,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.data_dir = (base / (os.environ.get("REGISTRY_DATA") or self.config.data_dir)).resolve()
         if not self.data_dir.is_dir():
             raise PluginError(f"找不到记录目录 {self.data_dir}")
+        self.timings = {"start": time.perf_counter()}
+        t = time.perf_counter()
         reg = check_registry(self.data_dir, self._as_of())
+        self._add("load_validate", t)
         if reg.problems:
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg)
@@ -75,11 +85,13 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
+        t = time.perf_counter()
         self.pages = {p.src_uri: p for p in site_pages(self.site)}
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
         for path, content in api_files(self.site):
             _replace(files, File.generated(config, path, content=content))
+        self._add("generate", t)
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
@@ -94,11 +106,27 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return html
-        return relativize(generated.render(), generated.depth)
+        t = time.perf_counter()
+        html = relativize(generated.render(), generated.depth)
+        self._add("generate", t)
+        return html
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        t = time.perf_counter()
         if self.config.search:
             run_pagefind(Path(config.site_dir))
+        self._add("pagefind", t)
+        self._write_timings()
+
+    def _write_timings(self) -> None:
+        target = os.environ.get("REGISTRY_TIMINGS")
+        if not target:
+            return
+        total = time.perf_counter() - self.timings.pop("start")
+        phases = {k: round(v, 3) for k, v in self.timings.items()}
+        phases["mkdocs"] = round(total - sum(self.timings.values()), 3)
+        phases["total_after_config"] = round(total, 3)
+        Path(target).write_text(json.dumps(phases), encoding="utf-8")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
