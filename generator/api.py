@@ -36,7 +36,9 @@ CSV_COLUMNS = [
 
 
 def dumps(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode()
+    return (
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
+    ).encode()
 
 
 def record_summary(r: RecordView) -> dict[str, Any]:
@@ -63,7 +65,10 @@ def record_summary(r: RecordView) -> dict[str, Any]:
             "institutions": list(r.institutions),
         }
     if r.emergency is not None:
-        out["emergency_use"] = {"scope": r.emergency.fields["scope"], "until": r.emergency.fields["until"].isoformat()}
+        out["emergency_use"] = {
+            "scope": r.emergency.fields["scope"],
+            "until": r.emergency.fields["until"].isoformat(),
+        }
     if (d := r.delisting()) is not None:
         out["delisting"] = {"route": d.fields["route"], "ground": d.fields["ground"]}
     return out
@@ -96,7 +101,9 @@ def announcement_entry(a: Any) -> dict[str, Any]:
 
 def records_csv(site: Site) -> bytes:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer = csv.DictWriter(
+        buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n"
+    )
     writer.writeheader()
     for r in site.records.values():
         row = record_summary(r)
@@ -113,7 +120,10 @@ def api_files(
 ) -> Iterator[tuple[str, bytes]]:
     """(path under site/, bytes) for every API and download file."""
     as_of = site.as_of.isoformat()
-    yield "api/records.json", dumps({"as_of": as_of, "records": [record_summary(r) for r in site.records.values()]})
+    yield (
+        "api/records.json",
+        dumps({"as_of": as_of, "records": [record_summary(r) for r in site.records.values()]}),
+    )
     for r in site.records.values():
         detail = record_detail(r, revisions(r.id) if revisions else None)
         yield f"api/records/{r.id}.json", dumps({"as_of": as_of, **detail})

@@ -29,7 +29,9 @@ class RegistryInvalid(PluginError):
 @contextmanager
 def registry_env(data_dir: Path | None, as_of: date | None) -> Iterator[None]:
     """Pass --data and --as-of to the plugin, which MkDocs instantiates itself."""
-    saved = {k: os.environ.get(k) for k in ("REGISTRY_DATA", "REGISTRY_AS_OF", "NO_MKDOCS_2_WARNING")}
+    saved = {
+        k: os.environ.get(k) for k in ("REGISTRY_DATA", "REGISTRY_AS_OF", "NO_MKDOCS_2_WARNING")
+    }
     if data_dir is not None:
         os.environ["REGISTRY_DATA"] = str(data_dir.resolve())
     if as_of is not None:
@@ -45,7 +47,9 @@ def registry_env(data_dir: Path | None, as_of: date | None) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def build(config_file: Path, site_dir: Path, data_dir: Path | None = None, as_of: date | None = None) -> None:
+def build(
+    config_file: Path, site_dir: Path, data_dir: Path | None = None, as_of: date | None = None
+) -> None:
     """Build into a sibling temporary directory, then swap it in; on any failure `site_dir` is untouched."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config

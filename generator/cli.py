@@ -17,10 +17,13 @@ from .dates import today_shanghai
 from .errors import CATALOGUE
 from .validation import Registry, check_registry
 
+
 class AsOf(click.ParamType):
     name = "DATE"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
         if isinstance(value, date):
             return value
         try:
@@ -64,9 +67,16 @@ def main() -> None:
 @main.command()
 @data_option
 @as_of_option
-@click.option("--base", "base", default=None, help="与该 git 版本比较，禁止删除、改名记录或修改已发布公告")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式"
+    "--base", "base", default=None, help="与该 git 版本比较，禁止删除、改名记录或修改已发布公告"
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式",
 )
 def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> None:
     """校验全部记录，一次列出所有错误（每行：文件:行:列: 代码 说明）。"""
@@ -82,7 +92,9 @@ def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> 
         for p in problems:
             click.echo(p.text())
         n = len(reg.records) + len(reg.announcements) + len(reg.conditions)
-        summary = f"共检查 {n} 个文件：" + (f"发现 {len(problems)} 个错误" if problems else "全部通过")
+        summary = f"共检查 {n} 个文件：" + (
+            f"发现 {len(problems)} 个错误" if problems else "全部通过"
+        )
         click.echo(summary, err=True)
     sys.exit(1 if problems else 0)
 
@@ -95,7 +107,9 @@ def errors() -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["guidance", "approved", "conditions", "banned", "announcement"]))
+@click.argument(
+    "kind", type=click.Choice(["guidance", "approved", "conditions", "banned", "announcement"])
+)
 @data_option
 @click.option("--id", "record_id", default=None, help="记录编号（默认取下一个空闲编号）")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
@@ -109,7 +123,10 @@ def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
         raise click.UsageError(str(exc)) from None
     click.echo(f"已生成 {path}")
     if kind in ("guidance", "approved", "banned"):
-        click.echo("提示：记录须被某个公告的 actions 提及后才会公示（registry new announcement）。", err=True)
+        click.echo(
+            "提示：记录须被某个公告的 actions 提及后才会公示（registry new announcement）。",
+            err=True,
+        )
 
 
 @main.command()
@@ -130,7 +147,9 @@ def schema(out: Path) -> None:
 
 @main.command()
 @click.option("--records", "count", type=click.IntRange(1, 200_000), required=True, help="记录数量")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录")
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录"
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="随机种子（同一种子结果相同）")
 def synth(count: int, out: Path, seed: int) -> None:
     """生成一个合法的合成数据集（用于测试和基准）。"""

@@ -15,9 +15,15 @@ from typing import Any
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Reading files (E1xx)
     "E101": ("文件过大", "文件大小 {size} 字节，超过 1 MiB 上限；请拆分或精简内容"),
-    "E102": ("不是 UTF-8 编码", "第 {lineno} 行含有非 UTF-8 字节（{detail}）；请用 UTF-8 编码重新保存文件"),
+    "E102": (
+        "不是 UTF-8 编码",
+        "第 {lineno} 行含有非 UTF-8 字节（{detail}）；请用 UTF-8 编码重新保存文件",
+    ),
     "E103": ("YAML 语法错误", "YAML 无法解析：{detail}；请检查缩进、冒号和引号"),
-    "E104": ("重复的键", "键 “{key}” 在同一映射中重复出现（首次在第 {first_line} 行）；请删除或合并其中一个"),
+    "E104": (
+        "重复的键",
+        "键 “{key}” 在同一映射中重复出现（首次在第 {first_line} 行）；请删除或合并其中一个",
+    ),
     "E105": ("不允许 YAML 标签", "不允许使用 YAML 标签 “{tag}”；请删除标签，直接写值"),
     "E106": ("不允许锚点或别名", "不允许使用 YAML 锚点（&）或别名（*）“{name}”；请把内容完整写出"),
     "E107": ("文件结构错误", "{detail}"),
@@ -29,38 +35,83 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E202": ("缺少必填字段", "缺少必填字段 “{key}”；请补充"),
     "E203": ("类型错误", "应为{expected}，实际是 {actual}{hint}"),
     "E204": ("编号格式错误", "编号 “{value}” 格式不正确；应符合 {pattern}（例如 {example}）"),
-    "E205": ("日期无效", "“{value}” 不是有效日期；请写成 YYYY-MM-DD 格式的真实日期（例如 2026-06-15）"),
+    "E205": (
+        "日期无效",
+        "“{value}” 不是有效日期；请写成 YYYY-MM-DD 格式的真实日期（例如 2026-06-15）",
+    ),
     "E206": ("链接无效", "链接 “{value}” 无效；只允许 http:// 或 https:// 开头的网址{extra}"),
     "E207": ("取值不在允许范围", "“{value}” 不是允许的取值；可选：{allowed}"),
     "E208": ("不能为空", "{what}不能为空；请填写内容或删除该字段"),
-    "E209": ("文本中的链接不安全", "Markdown 链接 “{value}” 不允许；链接只能是 http(s) 网址或站内路径（以 / 开头）"),
+    "E209": (
+        "文本中的链接不安全",
+        "Markdown 链接 “{value}” 不允许；链接只能是 http(s) 网址或站内路径（以 / 开头）",
+    ),
     "E210": ("列表项重复", "列表中 “{value}” 重复出现；请删除重复项"),
     # Across files (E3xx)
-    "E301": ("编号与文件名不一致", "编号 “{value}” 与文件名 “{stem}” 不一致；请把文件改名为 {value}.yaml 或改正编号"),
+    "E301": (
+        "编号与文件名不一致",
+        "编号 “{value}” 与文件名 “{stem}” 不一致；请把文件改名为 {value}.yaml 或改正编号",
+    ),
     "E302": ("编号重复", "编号 “{value}” 已在 {other} 使用；每个编号只能出现一次"),
-    "E303": ("未知分类", "分类 “{value}” 未在 data/registry.yaml 的 categories 中定义；可选：{allowed}"),
-    "E304": ("未知风险等级", "风险等级 “{value}” 未在 data/risk-grades.yaml 中定义；可选：{allowed}"),
+    "E303": (
+        "未知分类",
+        "分类 “{value}” 未在 data/registry.yaml 的 categories 中定义；可选：{allowed}",
+    ),
+    "E304": (
+        "未知风险等级",
+        "风险等级 “{value}” 未在 data/risk-grades.yaml 中定义；可选：{allowed}",
+    ),
     "E305": ("引用不存在", "引用的{what} “{value}” 不存在；请检查编号，或先添加该记录"),
-    "E306": ("缺少技术条件文件", "已批准技术 {value} 没有对应的技术条件文件；请添加 data/conditions/{value}.yaml"),
-    "E307": ("技术条件没有对应技术", "技术条件 {value} 没有对应的已批准技术；请添加 data/approved/{value}.yaml 或删除本文件"),
-    "E308": ("记录未被公告提及", "记录 {value} 没有出现在任何公告的 actions 中；请在公告中加入对它的行为（如 list、approve、ban）"),
-    "E309": ("名称重复", "名称 “{value}” 与 {other} 重复（按全角半角和空白归一化后比较）；同类记录名称必须唯一"),
-    "E310": ("别名与其他记录名称相同", "别名 “{value}” 与 {other} 的名称相同；请删除该别名或改用更具体的名称"),
+    "E306": (
+        "缺少技术条件文件",
+        "已批准技术 {value} 没有对应的技术条件文件；请添加 data/conditions/{value}.yaml",
+    ),
+    "E307": (
+        "技术条件没有对应技术",
+        "技术条件 {value} 没有对应的已批准技术；请添加 data/approved/{value}.yaml 或删除本文件",
+    ),
+    "E308": (
+        "记录未被公告提及",
+        "记录 {value} 没有出现在任何公告的 actions 中；请在公告中加入对它的行为（如 list、approve、ban）",
+    ),
+    "E309": (
+        "名称重复",
+        "名称 “{value}” 与 {other} 重复（按全角半角和空白归一化后比较）；同类记录名称必须唯一",
+    ),
+    "E310": (
+        "别名与其他记录名称相同",
+        "别名 “{value}” 与 {other} 的名称相同；请删除该别名或改用更具体的名称",
+    ),
     "E311": ("文件位置不对", "{detail}"),
     "E312": ("缺少必需文件", "缺少 {value}；请按 DESIGN.md 创建该文件"),
     "E313": ("公告文号重复", "公告文号 “{value}” 已被 {other} 使用；请核对文号"),
     # Legal transitions (E4xx), replayed in announcement date order
     "E401": ("行为与记录类型不符", "行为 {action} 不能用于{kind}记录 {record}；{hint}"),
     "E402": ("不允许的状态变更", "{record} 当前为“{state}”，不能执行 {action}；{hint}"),
-    "E403": ("禁止后仍有行为", "{record} 已于 {date} 被禁止（{announcement}），其后不能再有任何行为；如需更正请联系主管部门"),
-    "E404": ("重复批准", "{record} 已于 {date} 批准（{announcement}），不能再次 approve；修订条件请用 amend"),
+    "E403": (
+        "禁止后仍有行为",
+        "{record} 已于 {date} 被禁止（{announcement}），其后不能再有任何行为；如需更正请联系主管部门",
+    ),
+    "E404": (
+        "重复批准",
+        "{record} 已于 {date} 批准（{announcement}），不能再次 approve；修订条件请用 amend",
+    ),
     "E405": ("记录尚未生效", "{record} 尚未{needed}，不能执行 {action}；请先发布 {first} 公告"),
     "E406": ("行为字段错误", "{detail}"),
     "E407": ("日期顺序错误", "{detail}"),
     # Public record guard against a base revision (E5xx)
-    "E501": ("删除了已发布的记录", "与 {base} 相比删除了记录文件；公示记录不能删除，请改为发布新公告（如 delist、ban）"),
-    "E502": ("更改了已发布的记录文件名", "与 {base} 相比，记录文件由 {old} 改名为 {new}；公示记录不能改名，请保留原文件"),
-    "E503": ("修改了已发布的公告", "公告 {value} 在 {base} 时已发布，不能修改；更正请发布新的 amend 公告"),
+    "E501": (
+        "删除了已发布的记录",
+        "与 {base} 相比删除了记录文件；公示记录不能删除，请改为发布新公告（如 delist、ban）",
+    ),
+    "E502": (
+        "更改了已发布的记录文件名",
+        "与 {base} 相比，记录文件由 {old} 改名为 {new}；公示记录不能改名，请保留原文件",
+    ),
+    "E503": (
+        "修改了已发布的公告",
+        "公告 {value} 在 {base} 时已发布，不能修改；更正请发布新的 amend 公告",
+    ),
 }
 
 
@@ -90,7 +141,9 @@ class Problem:
         }
 
 
-def problem(code: str, file: str, line: int = 1, column: int = 1, path: str = "", **kw: Any) -> Problem:
+def problem(
+    code: str, file: str, line: int = 1, column: int = 1, path: str = "", **kw: Any
+) -> Problem:
     """Build a Problem from the catalogue; unknown placeholders are a programming error."""
     _title, template = CATALOGUE[code]
     # Contract: each error is one line. Values quoted from the data may hold line breaks.

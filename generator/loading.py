@@ -31,7 +31,9 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 20
 BOM = b"\xef\xbb\xbf"
 # Characters YAML 1.1 does not accept in a stream (PyYAML's Reader.NON_PRINTABLE).
-_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -80,7 +82,9 @@ def load_file(path: Path, display: str | None = None) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return Document(shown, problems=[problem("E107", shown, detail=f"无法读取文件：{exc.strerror}")])
+        return Document(
+            shown, problems=[problem("E107", shown, detail=f"无法读取文件：{exc.strerror}")]
+        )
     return load_bytes(raw, shown)
 
 
@@ -95,22 +99,36 @@ def load_bytes(raw: bytes, shown: str) -> Document:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = raw[exc.start : exc.start + 4].hex(" ")
-        return Document(shown, problems=[problem("E102", shown, line, col, lineno=line, detail=f"字节 {bad}")])
+        return Document(
+            shown, problems=[problem("E102", shown, line, col, lineno=line, detail=f"字节 {bad}")]
+        )
     if not text.strip():
         return Document(shown, data=None, problems=[problem("E110", shown)])
     return _Builder(shown).build(text)
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "映射"
-    if isinstance(value, list):
-        return "列表"
-    return repr(value)
+class _Frame:
+    """An open mapping or sequence while walking the event stream."""
+
+    __slots__ = ("value", "path", "is_map", "key", "expect_key")
+
+    def __init__(self, value: Any, path: Path_, is_map: bool) -> None:
+        self.value = value
+        self.path = path
+        self.is_map = is_map
+        self.key: str | None = None
+        self.expect_key = is_map
+
+
+_DISCARD = "<dup>"  # path segment for values of duplicate keys: checked, but not kept
 
 
 class _Builder:
-    """Turns the event stream into values; one instance per file."""
+    """Turns the event stream into values; one instance per file.
+
+    An explicit stack instead of recursion, and `get_event` called directly: this loop runs for
+    every key and value of every record, so it is the hot path of `registry validate`.
+    """
 
     def __init__(self, shown: str) -> None:
         self.doc = Document(shown)
@@ -121,22 +139,17 @@ class _Builder:
         )
 
     def build(self, text: str) -> Document:
+        loader = _Loader(text)
         try:
-            self.events = iter(yaml.parse(text, Loader=_Loader))
-            self._document()
+            self._document(loader.get_event)
         except _Stop:
             pass
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+            line, col = ((mark.line + 1), (mark.column + 1)) if mark else (1, 1)
             self.doc.problems.append(
-                problem(
-                    "E103",
-                    self.doc.file,
-                    (mark.line + 1) if mark else 1,
-                    (mark.column + 1) if mark else 1,
-                    detail=detail or "格式错误",
-                )
+                problem("E103", self.doc.file, line, col, detail=detail or "格式错误")
             )
             self.doc.data = None
         except yaml.YAMLError as exc:  # ReaderError: control characters and the like
@@ -146,87 +159,122 @@ class _Builder:
             pos = bad.start() if bad else 0
             line = text.count("\n", 0, pos) + 1
             col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-            detail = f"含有不允许的控制字符 U+{ord(bad.group()):04X}" if bad else " ".join(str(exc).split())
+            if bad:
+                detail = f"含有不允许的控制字符 U+{ord(bad.group()):04X}"
+            else:
+                detail = " ".join(str(exc).split())
             self.doc.problems.append(problem("E103", self.doc.file, line, col, detail=detail))
             self.doc.data = None
+        finally:
+            loader.dispose()
         return self.doc
 
-    def _document(self) -> None:
-        for event in self.events:
-            if isinstance(event, DocumentStartEvent):
-                break
-        else:
+    def _document(self, get: Any) -> None:
+        get()  # StreamStartEvent
+        event = get()
+        if not isinstance(event, DocumentStartEvent):
             return
-        first = next(self.events)
-        self.doc.data = self._node(first, (), 0)
-        next(self.events)  # DocumentEndEvent
-        extra = next(self.events)
+        self.doc.data = self._walk(get)
+        get()  # DocumentEndEvent
+        extra = get()
         if not isinstance(extra, StreamEndEvent):
-            self.error("E107", extra.start_mark, detail="文件只能包含一个 YAML 文档；请删除多余的 ---")
+            self.error(
+                "E107", extra.start_mark, detail="文件只能包含一个 YAML 文档；请删除多余的 ---"
+            )
 
-    def _check_node(self, event: Any, path: Path_) -> None:
-        if event.anchor is not None:
-            self.error("E106", event.start_mark, path, name="&" + event.anchor)
-        tag = getattr(event, "tag", None)
-        if tag is not None:  # any explicit tag, `!!python/object` and `!!str` alike
-            self.error("E105", event.start_mark, path, tag=tag.replace("tag:yaml.org,2002:", "!!"))
-
-    def _node(self, event: Any, path: Path_, depth: int) -> Any:
-        if isinstance(event, AliasEvent):
-            self.error("E106", event.start_mark, path, name="*" + event.anchor)
-            return None
-        self._check_node(event, path)
-        self.doc.values[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, ScalarEvent):
-            return _scalar(event)
-        if depth >= MAX_DEPTH:
-            self.error("E108", event.start_mark, path, limit=MAX_DEPTH)
-            raise _Stop
-        if isinstance(event, SequenceStartEvent):
-            return self._sequence(path, depth)
-        if isinstance(event, MappingStartEvent):
-            return self._mapping(path, depth)
-        raise _Stop  # pragma: no cover - the parser guarantees one of the above
-
-    def _sequence(self, path: Path_, depth: int) -> list[Any]:
-        items: list[Any] = []
-        for event in self.events:
-            if isinstance(event, SequenceEndEvent):
-                return items
-            items.append(self._node(event, (*path, len(items)), depth + 1))
-        return items  # pragma: no cover
-
-    def _mapping(self, path: Path_, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for event in self.events:
-            if isinstance(event, MappingEndEvent):
-                return out
+    def _walk(self, get: Any) -> Any:
+        values = self.doc.values
+        stack: list[_Frame] = []
+        root: Any = None
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                stack.pop()
+                if not stack:
+                    return root
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top.expect_key:
+                self._key(top, event)
+                continue
+            path = self._child_path(top)
             mark = event.start_mark
-            key = self._node(event, (*path, "<key>"), depth + 1)
-            value_event = next(self.events)
-            if not isinstance(key, str):
-                self.error("E109", mark, path, detail=_kind(key))
-                self._node(value_event, (*path, "<key>"), depth + 1)
-                continue
-            child = (*path, key)
-            if key in out:
-                first = self.doc.keys[child][0]
-                self.error("E104", mark, child, key=key, first_line=first)
-                self._node(value_event, (*path, "<dup>"), depth + 1)
-                continue
-            self.doc.keys[child] = (mark.line + 1, mark.column + 1)
-            out[key] = self._node(value_event, child, depth + 1)
-        return out  # pragma: no cover
+            values[path] = (mark.line + 1, mark.column + 1)
+            if kind is AliasEvent:
+                self.error("E106", mark, path, name="*" + event.anchor)
+                value: Any = None
+            else:
+                if event.anchor is not None:
+                    self.error("E106", mark, path, name="&" + event.anchor)
+                if event.tag is not None:  # any explicit tag, `!!python/object` and `!!str` alike
+                    self.error(
+                        "E105", mark, path, tag=event.tag.replace("tag:yaml.org,2002:", "!!")
+                    )
+                if kind is ScalarEvent:
+                    value = _scalar(event)
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        self.error("E108", mark, path, limit=MAX_DEPTH)
+                        raise _Stop
+                    value = {} if kind is MappingStartEvent else []
+            if top is None:
+                root = value
+            elif top.is_map:
+                if top.key is not None:
+                    top.value[top.key] = value
+                top.expect_key = True
+            else:
+                top.value.append(value)
+            if kind is MappingStartEvent or kind is SequenceStartEvent:
+                stack.append(_Frame(value, path, kind is MappingStartEvent))
+            elif top is None:
+                return root
+
+    @staticmethod
+    def _child_path(top: _Frame | None) -> Path_:
+        if top is None:
+            return ()
+        if top.is_map:
+            return (*top.path, top.key if top.key is not None else _DISCARD)
+        return (*top.path, len(top.value))
+
+    def _key(self, top: _Frame, event: Any) -> None:
+        mark = event.start_mark
+        if type(event) is not ScalarEvent:
+            self.error("E109", mark, top.path, detail="映射或列表")
+            raise _Stop
+        if event.anchor is not None:
+            self.error("E106", mark, top.path, name="&" + event.anchor)
+        if event.tag is not None:
+            self.error("E105", mark, top.path, tag=event.tag.replace("tag:yaml.org,2002:", "!!"))
+        key = event.value
+        child = (*top.path, key)
+        top.expect_key = False
+        if key in top.value:  # report the second occurrence; its value is read but not kept
+            self.error("E104", mark, child, key=key, first_line=self.doc.keys[child][0])
+            top.key = None
+            return
+        self.doc.keys[child] = (mark.line + 1, mark.column + 1)
+        top.key = key
 
 
 class _Stop(Exception):
     """Abandon a file whose structure makes further reading pointless."""
 
 
+_FIRST_CHARS = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
 def _scalar(event: ScalarEvent) -> Any:
     """Plain scalars get YAML 1.1 core types; dates stay text so the models can report bad ones."""
     value = event.value
     if not event.implicit[0]:  # quoted or block scalar: always text
+        return value
+    if not value:
+        return None
+    if value[0] not in _FIRST_CHARS:  # the resolver keys its patterns by first character
         return value
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     suffix = tag.rsplit(":", 1)[-1]
@@ -235,7 +283,5 @@ def _scalar(event: ScalarEvent) -> Any:
     if suffix == "bool":
         return value.lower() in _BOOL_TRUE
     if suffix in ("int", "float"):
-        node = yaml.ScalarNode(tag, value)
-        ctor = yaml.constructor.SafeConstructor()
-        return ctor.construct_object(node)
+        return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
     return value

@@ -76,12 +76,18 @@ def _context(site: Site) -> dict[str, Any]:
 
 def record_keywords(r: RecordView) -> str:
     m = r.model
-    return keywords(r.id, m.name, *m.aliases, r.category_name, *getattr(m, "indications", []), r.kind_label)
+    return keywords(
+        r.id, m.name, *m.aliases, r.category_name, *getattr(m, "indications", []), r.kind_label
+    )
 
 
-def record_page(site: Site, r: RecordView, ctx: dict[str, Any], revisions_html: str = "") -> GeneratedPage:
+def record_page(
+    site: Site, r: RecordView, ctx: dict[str, Any], revisions_html: str = ""
+) -> GeneratedPage:
     def _render() -> str:
-        return render("record.html", r=r, keywords=record_keywords(r), revisions_html=revisions_html, **ctx)
+        return render(
+            "record.html", r=r, keywords=record_keywords(r), revisions_html=revisions_html, **ctx
+        )
 
     return GeneratedPage(f"{SECTIONS[r.kind]}/{r.id}.md", r.name, _render)
 
@@ -119,7 +125,9 @@ def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:
         statuses.append(("emergency_use", "紧急应用"))
 
     def _render() -> str:
-        return render("list.html", title=title, intro=intro, rows=rows, kind=kind, statuses=statuses, **ctx)
+        return render(
+            "list.html", title=title, intro=intro, rows=rows, kind=kind, statuses=statuses, **ctx
+        )
 
     return GeneratedPage(f"{SECTIONS[kind]}/index.md", title, _render)
 
@@ -131,7 +139,9 @@ def home_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
             rows = site.by_kind(kind)
             counts = Counter(r.status.code for r in rows)
             per = [(c, STATUS_LABELS[c], counts[c]) for c in STATUS_ORDER[kind] if counts[c]]
-            cards.append({"title": title, "url": f"/{SECTIONS[kind]}/", "total": len(rows), "counts": per})
+            cards.append(
+                {"title": title, "url": f"/{SECTIONS[kind]}/", "total": len(rows), "counts": per}
+            )
         latest = list(reversed(site.announcements))[:8]
         return render("home.html", cards=cards, latest=latest, **ctx)
 
@@ -140,13 +150,17 @@ def home_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
 
 def announcements_index(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
     rows = list(reversed(site.announcements))
-    return GeneratedPage("announcements/index.md", "公告", lambda: render("announcements.html", rows=rows, **ctx))
+    return GeneratedPage(
+        "announcements/index.md", "公告", lambda: render("announcements.html", rows=rows, **ctx)
+    )
 
 
 def risk_grades_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
     counts = Counter(r.risk_grade.id for r in site.by_kind("approved") if r.risk_grade)
     rows = [(g, counts[g.id]) for g in site.grades.values()]
-    return GeneratedPage("risk-grades/index.md", "风险分级", lambda: render("risk_grades.html", rows=rows, **ctx))
+    return GeneratedPage(
+        "risk-grades/index.md", "风险分级", lambda: render("risk_grades.html", rows=rows, **ctx)
+    )
 
 
 def site_pages(site: Site, revisions: Callable[[str], str] | None = None) -> list[GeneratedPage]:
@@ -154,6 +168,9 @@ def site_pages(site: Site, revisions: Callable[[str], str] | None = None) -> lis
     ctx = _context(site)
     pages = [home_page(site, ctx), announcements_index(site, ctx), risk_grades_page(site, ctx)]
     pages += [list_page(site, kind, ctx) for kind in LIST_PAGES]
-    pages += [record_page(site, r, ctx, revisions(r.id) if revisions else "") for r in site.records.values()]
+    pages += [
+        record_page(site, r, ctx, revisions(r.id) if revisions else "")
+        for r in site.records.values()
+    ]
     pages += announcement_pages(site, ctx)
     return pages

@@ -34,7 +34,9 @@ def markdown(text: str | None) -> Markup:
         return Markup("")
     html = _markdown().render(text)
     # Tables get a wrapper so they scroll sideways on a phone instead of breaking the layout.
-    html = html.replace("<table>", '<div class="reg-table-wrap"><table>').replace("</table>", "</table></div>")
+    html = html.replace("<table>", '<div class="reg-table-wrap"><table>').replace(
+        "</table>", "</table></div>"
+    )
     return Markup(html)
 
 

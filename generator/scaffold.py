@@ -97,8 +97,13 @@ def next_id(kind: str, folder: Path, today: date) -> str:
     if kind in PATTERN:
         prefix, width = PATTERN[kind]
     else:
-        prefix, width = ("BMT-" if kind in ("approved", "conditions") else "ANN-") + f"{today.year}-", 3
-    numbers = [int(m.group(1)) for t in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", t))]
+        prefix, width = (
+            ("BMT-" if kind in ("approved", "conditions") else "ANN-") + f"{today.year}-",
+            3,
+        )
+    numbers = [
+        int(m.group(1)) for t in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", t))
+    ]
     return f"{prefix}{(max(numbers, default=0) + 1):0{width}d}"
 
 

@@ -28,6 +28,8 @@ def write_schemas(out: Path) -> list[Path]:
     written = []
     for name, doc in schema_documents().items():
         path = out / name
-        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         written.append(path)
     return written

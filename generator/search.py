@@ -54,7 +54,18 @@ def keywords(*texts: str) -> str:
 
 def run_pagefind(site_dir: Path) -> None:
     """Index `site_dir` into `site_dir/pagefind` with the extended (Chinese-segmenting) binary."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        "pagefind",
+        "--silent",
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"Pagefind 建立索引失败：{result.stderr.strip() or result.stdout.strip()}")
+        raise RuntimeError(
+            f"Pagefind 建立索引失败：{result.stderr.strip() or result.stdout.strip()}"
+        )

@@ -152,14 +152,26 @@ class RecordState:
             return None  # named only by embargoed announcements: not published
         ann = ev.announcement
         if self.phase == "listed":
-            basis = "界定指导原则 二(二)2(2) 论证后继续保留" if ev.action == "retain" else "界定指导原则 二(二)1"
+            basis = (
+                "界定指导原则 二(二)2(2) 论证后继续保留"
+                if ev.action == "retain"
+                else "界定指导原则 二(二)1"
+            )
             return Status("listed", self.phase_since, basis, ann)
         if self.phase == "delisted":
             route = ev.fields.get("route")
-            basis = "界定指导原则 二(二)2(1) 直接调出" if route == "direct" else "界定指导原则 二(二)2(2) 论证后调出"
+            basis = (
+                "界定指导原则 二(二)2(1) 直接调出"
+                if route == "direct"
+                else "界定指导原则 二(二)2(2) 论证后调出"
+            )
             return Status("delisted", self.phase_since, basis, ann)
         if self.phase == "banned":
-            basis = "规范 第二十三条第四款" if self.kind == "approved" else "规范 第二十条第三款；界定指导原则 二(一)1"
+            basis = (
+                "规范 第二十三条第四款"
+                if self.kind == "approved"
+                else "规范 第二十条第三款；界定指导原则 二(一)1"
+            )
             return Status("banned", self.phase_since, basis, ann)
         if self.phase == "suspended":
             return Status("suspended", self.phase_since, "规范 第二十三条第一款", ann)
@@ -228,7 +240,9 @@ def replay(
         statuses={rid: s.status_at(as_of) for rid, s in final.items()},
         emergencies={rid: s.emergency_at(as_of) for rid, s in final.items()},
         issues=issues,
-        published=sorted((a for a in announcements if a.date <= as_of), key=lambda a: (a.date, a.id)),
+        published=sorted(
+            (a for a in announcements if a.date <= as_of), key=lambda a: (a.date, a.id)
+        ),
     )
 
 
@@ -255,11 +269,15 @@ def _apply(
     if kind not in ACTION_KINDS[ev.action]:
         allowed = "、".join(KIND_LABELS[k] for k in sorted(ACTION_KINDS[ev.action]))
         hint = f"{ev.action} 只适用于{allowed}"
-        return _issue("E401", ev, "action", action=ev.action, kind=KIND_LABELS[kind], record=record, hint=hint)
+        return _issue(
+            "E401", ev, "action", action=ev.action, kind=KIND_LABELS[kind], record=record, hint=hint
+        )
     st = states[record]
     if st.phase == "banned":
         assert st.phase_since is not None and st.phase_event is not None
-        return _issue("E403", ev, record=record, date=st.phase_since, announcement=st.phase_event.number)
+        return _issue(
+            "E403", ev, record=record, date=st.phase_since, announcement=st.phase_event.number
+        )
     problem = _TRANSITIONS[ev.action](st, record, ev, grades)
     if problem is None:
         st.timeline.append(ev)
@@ -315,7 +333,9 @@ def _t_emergency(st: RecordState, record: str, ev: Event, _g: dict[str, int]) ->
     if (p := _not_yet(st, record, ev)) is not None:
         return p
     if st.phase != "listed":
-        return _illegal(st, record, ev, "紧急应用只适用于正在开展临床研究（在清单内）的技术（规范 第十九条）")
+        return _illegal(
+            st, record, ev, "紧急应用只适用于正在开展临床研究（在清单内）的技术（规范 第十九条）"
+        )
     if ev.fields["until"] < ev.date:
         detail = f"紧急应用期限 until（{ev.fields['until']}）早于公告日期 {ev.date}；请改正期限"
         return _issue("E407", ev, "until", detail=detail)
@@ -348,7 +368,9 @@ def _t_open(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issu
         return _illegal(st, record, ev, f"已于 {st.opened_by_action.date} 开放，无需重复 open")
     opens = st.opens_by_time_on()
     if opens is not None and ev.date >= opens:
-        return _illegal(st, record, ev, f"独占期已于 {st.exclusive_until} 届满，{opens} 起已自动开放，无需 open")
+        return _illegal(
+            st, record, ev, f"独占期已于 {st.exclusive_until} 届满，{opens} 起已自动开放，无需 open"
+        )
     st.opened_by_action = ev  # 规范 第二十条第二款: 再评估证实获益远大于风险
     st.phase_event = ev
     return None

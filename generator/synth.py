@@ -32,11 +32,15 @@ import json
 import math
 import random
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from .status import anniversary
+
+T = TypeVar("T")
 
 START = date(2026, 5, 15)
 EMBARGO_AFTER = date(2026, 11, 23)  # as-of of the tests; about 5 % of announcements come later
@@ -375,7 +379,7 @@ BMT_PLANS = (
     (3, ("open", "suspend")),
     (4, ("amend", "suspend", "resume")),
 )
-GRADE_WEIGHTS = (("high", 35), ("medium", 40), ("low", 25))
+GRADE_WEIGHTS = ((35, "high"), (40, "medium"), (25, "low"))
 
 
 def _q(text: str) -> str:
@@ -406,14 +410,15 @@ def _list(key: str, items: list[str], indent: str = "") -> str:
     return f"{indent}{key}:\n" + "".join(f"{indent}  - {_q(i)}\n" for i in items)
 
 
-def _pick(rng: random.Random, weighted: tuple[tuple[object, int], ...] | tuple) -> object:
+def _pick(rng: random.Random, weighted: Sequence[tuple[float, T]]) -> T:
+    """One value of (weight, value) pairs, with probability proportional to its weight."""
     total = sum(w for w, _ in weighted)
     r = rng.random() * total
     for w, value in weighted:
         r -= w
         if r < 0:
             return value
-    return weighted[-1][1]
+    return weighted[-1][1]  # pragma: no cover - rounding
 
 
 # --- plans and schedule --------------------------------------------------------------------------
@@ -431,9 +436,8 @@ class Rec:
     approved_on: date | None = None
     suspended_in_period: bool = False
     opened: bool = False
-    events: list[tuple[int, dict, int]] = field(
-        default_factory=list
-    )  # (announcement, action, position)
+    # (announcement index, action fields, position in the announcement)
+    events: list[tuple[int, dict, int]] = field(default_factory=list)
     # text, filled later
     name: str = ""
     platform: Platform | None = None
@@ -591,14 +595,14 @@ def _schedule(
             while due and len(ready) < 12:
                 ready.append(heapq.heappop(due)[2])
             continue
-        theme = _pick(rng, tuple(themes))
+        theme = _pick(rng, themes)
         size = rng.randint(5, biggest)
         batch: list[Rec] = []
         if theme == "adjust":
             while ready and len(batch) < size:
                 batch.append(recs[ready.popleft()])
         else:
-            queue = fresh[str(theme)]
+            queue = fresh[theme]
             while queue and len(batch) < size:
                 batch.append(queue.pop())
         items = []
@@ -804,10 +808,10 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
 
     recs: list[Rec] = []
     for _ in range(n_gl):
-        recs.append(Rec("guidance", len(recs), ["list", *_pick(rng, GL_PLANS)]))  # type: ignore[misc]
+        recs.append(Rec("guidance", len(recs), ["list", *_pick(rng, GL_PLANS)]))
     for _ in range(n_bmt):
-        grade = str(_pick(rng, tuple((w, g) for g, w in GRADE_WEIGHTS)))
-        recs.append(Rec("approved", len(recs), ["approve", *_pick(rng, BMT_PLANS)], grade=grade))  # type: ignore[misc]
+        grade = _pick(rng, GRADE_WEIGHTS)
+        recs.append(Rec("approved", len(recs), ["approve", *_pick(rng, BMT_PLANS)], grade=grade))
     for _ in range(n_ban):
         recs.append(Rec("banned", len(recs), ["ban"]))
 
@@ -852,7 +856,9 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
             pointer += 1
         source = None
         if pool and rng.random() < 0.5:
-            source = pool.pop(rng.randrange(len(pool)))
+            j = rng.randrange(len(pool))
+            pool[j], pool[-1] = pool[-1], pool[j]
+            source = pool.pop()
         rec.institutions = _institutions(rng, rng.randint(1, 4))
         files[f"approved/{rec.rid}.yaml"] = _approved_yaml(
             rng, rec, source, used["approved"], dates

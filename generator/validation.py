@@ -21,6 +21,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, problem, sort_key
 from .loading import Document, Path_, dotted, load_file
 from .models import (
+    ID_PATTERN_HELP,
+    NON_BLANK,
     RECORD_DIRS,
     TOP_FILES,
     Announcement,
@@ -121,7 +123,12 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
         if by_tag:
             candidates = by_tag
             continue
-        nxt = [m for c in candidates if part in c.model_fields for m in _unwrap(c.model_fields[part].annotation)]
+        nxt = [
+            m
+            for c in candidates
+            if part in c.model_fields
+            for m in _unwrap(c.model_fields[part].annotation)
+        ]
         if not nxt:
             return None
         candidates = nxt
@@ -139,10 +146,13 @@ def _walk(data: Any, loc: tuple[Any, ...]) -> Path_:
     out: list[str | int] = []
     cur = data
     for part in loc:
-        if isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-            out.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
+        if (
+            isinstance(cur, dict)
+            and part in cur
+            or isinstance(cur, list)
+            and isinstance(part, int)
+            and part < len(cur)
+        ):
             cur = cur[part]
             out.append(part)
     return tuple(out)
@@ -174,9 +184,16 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             hint = "；YAML 会把 yes/no/on/off/true/false 当作布尔值，文本请加引号"
         elif kind == "string_type" and isinstance(value, int | float):
             hint = "；数字形式的文本请加引号"
-        return problem("E203", f, line, col, where, expected=_EXPECTED[kind], actual=_describe(value), hint=hint)
-    if kind == "id_format":
-        return problem("E204", f, line, col, where, **ctx)
+        return problem(
+            "E203",
+            f,
+            line,
+            col,
+            where,
+            expected=_EXPECTED[kind],
+            actual=_describe(value),
+            hint=hint,
+        )
     if kind == "invalid_date":
         return problem("E205", f, line, col, where, value=ctx.get("value", value))
     if kind == "url_scheme":
@@ -187,8 +204,15 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         shown = ctx.get("tag", value)
         return problem("E207", f, line, col, where, value=shown, allowed=allowed.replace("'", ""))
     if kind == "string_pattern_mismatch":
-        return problem("E207", f, line, col, where, value=value, allowed="小写字母、数字和连字符（例如 cell-therapy）")
-    if kind in ("empty", "too_short"):
+        pattern = ctx.get("pattern", "")
+        if pattern == NON_BLANK:
+            return problem("E208", f, line, col, where, what=f"字段 {where} " if where else "内容")
+        if pattern in ID_PATTERN_HELP:
+            shown, example = ID_PATTERN_HELP[pattern]
+            return problem("E204", f, line, col, where, value=value, pattern=shown, example=example)
+        slug = "小写字母、数字和连字符（例如 cell-therapy）"
+        return problem("E207", f, line, col, where, value=value, allowed=slug)
+    if kind == "too_short":
         what = f"字段 {where} " if where else "内容"
         return problem("E208", f, line, col, where, what=what)
     if kind == "markdown_link":
@@ -212,7 +236,11 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
     if doc.data is None:
         return None, [problem("E110", doc.file)]
     if not isinstance(doc.data, dict):
-        return None, [problem("E107", doc.file, detail=f"文件顶层应为映射（键: 值），实际是{_describe(doc.data)}")]
+        return None, [
+            problem(
+                "E107", doc.file, detail=f"文件顶层应为映射（键: 值），实际是{_describe(doc.data)}"
+            )
+        ]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
@@ -222,16 +250,18 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
 # --- loading the directory ----------------------------------------------------------------------
 
 
-def _yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
+def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """(path, path as shown in messages) of each record file; other files are reported."""
     out = []
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith(".") or p.suffix == ".md":
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        name = entry.name
+        if name.startswith(".") or name.endswith(".md"):
             continue
-        if p.is_file() and p.suffix == ".yaml":
-            out.append(p)
+        if name.endswith(".yaml") and entry.is_file():
+            out.append((Path(entry.path), f"{shown}/{name}"))
             continue
-        hint = "请改用 .yaml 扩展名" if p.suffix == ".yml" else "本目录只放 .yaml 记录文件"
-        problems.append(problem("E311", display_path(p), detail=f"意外的文件或目录 {p.name}；{hint}"))
+        hint = "请改用 .yaml 扩展名" if name.endswith(".yml") else "本目录只放 .yaml 记录文件"
+        problems.append(problem("E311", f"{shown}/{name}", detail=f"意外的文件或目录 {name}；{hint}"))
     return out
 
 
@@ -257,17 +287,18 @@ def load_registry(root: Path, as_of: date) -> Registry:
         if not (p.is_dir() and p.name in RECORD_DIRS):
             detail = f"data/ 下不认识的 {p.name}；允许的目录：{', '.join(RECORD_DIRS)}"
             problems.append(problem("E311", display_path(p), detail=detail))
+    shown_root = display_path(root)  # computed once: relpath per file is measurable at 10k files
     for dirname, (kind, model) in RECORD_DIRS.items():
         folder = root / dirname
         if not folder.is_dir():
             continue
-        for path in _yaml_files(folder, problems):
-            _load_record(reg, path, kind, model)
+        for path, shown in _yaml_files(folder, f"{shown_root}/{dirname}", problems):
+            _load_record(reg, path, shown, kind, model)
     return reg
 
 
-def _load_record(reg: Registry, path: Path, kind: str, model: type[Strict]) -> None:
-    doc = load_file(path, display_path(path))
+def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[Strict]) -> None:
+    doc = load_file(path, shown)
     reg.problems.extend(doc.problems)
     obj, errs = parse_model(doc, model)
     reg.problems.extend(errs)
@@ -276,7 +307,9 @@ def _load_record(reg: Registry, path: Path, kind: str, model: type[Strict]) -> N
         return
     if obj.id != path.stem:
         line, col = doc.where(("id",))
-        reg.problems.append(problem("E301", doc.file, line, col, "id", value=obj.id, stem=path.stem))
+        reg.problems.append(
+            problem("E301", doc.file, line, col, "id", value=obj.id, stem=path.stem)
+        )
         reg.unreadable.add((kind, path.stem))
         return
     table = {"conditions": reg.conditions, "announcement": reg.announcements}.get(kind, reg.records)
@@ -308,7 +341,11 @@ def _check_references(reg: Registry) -> Iterable[Problem]:
         if ref not in reg.records or reg.records[ref].kind != "guidance":
             yield _at(entry, ("guidance_entry",), "E305", what="备案指导清单条目", value=ref)
     for rid, entry in reg.records.items():
-        if entry.kind == "approved" and rid not in reg.conditions and ("conditions", rid) not in reg.unreadable:
+        if (
+            entry.kind == "approved"
+            and rid not in reg.conditions
+            and ("conditions", rid) not in reg.unreadable
+        ):
             yield _at(entry, ("id",), "E306", value=rid)
     for rid, entry in reg.conditions.items():
         if ("approved", rid) in reg.unreadable:
@@ -331,7 +368,13 @@ def _check_names(reg: Registry) -> Iterable[Problem]:
             for i, alias in enumerate(entry.model.aliases):
                 other = owners.get(name_key(alias))
                 if other is not None and other != rid:
-                    yield _at(entry, ("aliases", i), "E310", value=alias, other=f"{KIND_LABELS[kind]} {other}")
+                    yield _at(
+                        entry,
+                        ("aliases", i),
+                        "E310",
+                        value=alias,
+                        other=f"{KIND_LABELS[kind]} {other}",
+                    )
 
 
 def _check_announcements(reg: Registry) -> Iterable[Problem]:

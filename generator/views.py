@@ -11,7 +11,15 @@ from datetime import date
 from typing import Any
 
 from .models import Announcement, Conditions, RegistryConfig, RiskGrade
-from .status import ACTION_LABELS, GROUND_LABELS, KIND_LABELS, ROUTE_LABELS, STATUS_LABELS, Event, Status
+from .status import (
+    ACTION_LABELS,
+    GROUND_LABELS,
+    KIND_LABELS,
+    ROUTE_LABELS,
+    STATUS_LABELS,
+    Event,
+    Status,
+)
 from .validation import Registry
 
 SECTIONS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
@@ -92,7 +100,9 @@ class Site:
 
     @property
     def has_sample(self) -> bool:
-        return any(r.sample for r in self.records.values()) or any(a.sample for a in self.announcements)
+        return any(r.sample for r in self.records.values()) or any(
+            a.sample for a in self.announcements
+        )
 
 
 def build_site(reg: Registry) -> Site:
