@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -9,9 +10,11 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 
 from .errors import Problem
+
+INVALID_PREFIX = "数据校验未通过"
 
 
 class RegistryInvalid(PluginError):
@@ -22,7 +25,7 @@ class RegistryInvalid(PluginError):
 
     def __init__(self, problems: list[Problem]) -> None:
         lines = "\n".join(p.text() for p in problems)
-        super().__init__(f"数据校验未通过，共 {len(problems)} 个错误：\n{lines}")
+        super().__init__(f"{INVALID_PREFIX}，共 {len(problems)} 个错误：\n{lines}")
         self.problems = problems
 
 
@@ -47,6 +50,23 @@ def registry_env(data_dir: Path | None, as_of: date | None) -> Iterator[None]:
                 os.environ[key] = value
 
 
+class _DropValidationReport(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(INVALID_PREFIX)
+
+
+@contextmanager
+def _quiet_validation_log() -> Iterator[None]:
+    """Our CLI prints the problems itself; MkDocs' own log line would repeat all of them."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    flt = _DropValidationReport()
+    logger.addFilter(flt)
+    try:
+        yield
+    finally:
+        logger.removeFilter(flt)
+
+
 def build(
     config_file: Path, site_dir: Path, data_dir: Path | None = None, as_of: date | None = None
 ) -> None:
@@ -58,10 +78,18 @@ def build(
     tmp = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
     old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
+    config = None
     try:
-        with registry_env(data_dir, as_of):
+        with registry_env(data_dir, as_of), _quiet_validation_log():
             config = load_config(str(config_file), site_dir=str(tmp))
             mkdocs_build(config)
+    except Abort:
+        shutil.rmtree(tmp, ignore_errors=True)
+        # MkDocs turns our PluginError into a bare Abort; hand the problems back to the caller.
+        plugin = config.plugins.get("registry") if config is not None else None
+        if plugin is not None and getattr(plugin, "problems", None):
+            raise RegistryInvalid(plugin.problems) from None
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -57,7 +57,9 @@ def id_kind(value: str) -> str | None:
 
 
 def _id_pattern(*kinds: str) -> str:
-    return "^(?:" + "|".join(ID_PATTERNS[k][0].strip("^$") for k in kinds) + ")$"
+    # pydantic-core's Rust regex treats `\d` as any Unicode digit (GL-０００１ would pass): ASCII only.
+    body = "|".join(ID_PATTERNS[k][0].strip("^$").replace("\\d", "[0-9]") for k in kinds)
+    return "^(?:" + body + ")$"
 
 
 def _id_of(*kinds: str) -> Any:

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from .api import api_files
 from .build import RegistryInvalid
 from .dates import today_shanghai
+from .errors import Problem
 from .pages import GeneratedPage, relativize, site_pages
 from .search import run_pagefind
 from .validation import check_registry
@@ -47,6 +48,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.site: Site | None = None
         self.pages: dict[str, GeneratedPage] = {}
         self.data_dir: Path | None = None
+        self.problems: list[Problem] = []
         # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
         self.timings: dict[str, float] = {}
 
@@ -71,6 +73,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         t = time.perf_counter()
         reg = check_registry(self.data_dir, self._as_of())
         self._add("load_validate", t)
+        self.problems = reg.problems
         if reg.problems:
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg)

@@ -27,12 +27,36 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-+.]*")
 
 
+# Terms of the field that jieba's general dictionary splits apart (间充质 → 间 + 充质).
+DOMAIN_WORDS = (
+    "间充质",
+    "间充质干细胞",
+    "诱导多能干细胞",
+    "嵌合抗原受体",
+    "碱基编辑",
+    "先导编辑",
+    "基因编辑",
+    "基因治疗",
+    "细胞治疗",
+    "组织工程",
+    "粪菌移植",
+    "异种移植",
+    "地中海贫血",
+    "多巴胺能",
+    "肿瘤浸润淋巴细胞",
+    "自然杀伤细胞",
+    "胚胎植入前",
+)
+
+
 @lru_cache(maxsize=1)
 def _jieba():  # type: ignore[no-untyped-def]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    for word in DOMAIN_WORDS:  # so that search mode also emits them from inside longer names
+        jieba.add_word(word)
     return jieba
 
 
@@ -43,7 +67,7 @@ def _words(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for run in _CJK_RUN.findall(text):
         out.extend(w for w in jb.cut_for_search(run) if len(w) > 1)
-    out.extend(_LATIN.findall(text))
+    out.extend(w for w in _LATIN.findall(text) if len(w) > 1)
     return tuple(out)
 
 

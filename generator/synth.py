@@ -28,13 +28,13 @@ scalar) or a literal block whose content was checked to be safe for one.
 from __future__ import annotations
 
 import heapq
-import json
 import math
 import random
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 from typing import TypeVar
 
@@ -383,8 +383,8 @@ GRADE_WEIGHTS = ((35, "high"), (40, "medium"), (25, "low"))
 
 
 def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar: a JSON string (json.dumps(text, ensure_ascii=False)) is one."""
+    return _json_string(text)
 
 
 def _block(key: str, text: str, indent: str = "") -> str:
@@ -395,7 +395,7 @@ def _block(key: str, text: str, indent: str = "") -> str:
         and text[0] not in " \n"
         and not any(c in text for c in "\r\t\x85\u2028\u2029\ufeff")
         and all(line == line.rstrip() for line in lines)
-        and all(ch.isprintable() for line in lines for ch in line)
+        and all(line.isprintable() for line in lines)
     )
     if not safe:
         return f"{indent}{key}: {_q(text)}\n"
@@ -667,25 +667,35 @@ def _references(rng: random.Random, year: int) -> str:
     return "references:\n" + "".join(_reference(rng, year) for _ in range(k))
 
 
-def _unique_name(base: str, used: set[str]) -> str:
-    """`base`, or `base（方案N）` with the smallest N free; names never contain whitespace."""
-    if base not in used:
-        used.add(base)
-        return base
-    n = 2
-    while f"{base}（方案{n}）" in used:
-        n += 1
-    name = f"{base}（方案{n}）"
-    used.add(name)
-    return name
+class _Names:
+    """Names taken within one kind; new ones get `（方案N）` with the smallest free N."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.next: dict[str, int] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.taken
+
+    def add(self, name: str) -> None:
+        self.taken.add(name)
+
+    def unique(self, base: str) -> str:
+        name, n = base, self.next.get(base, 1)
+        while name in self.taken:  # names never contain whitespace, so NFKC keys stay distinct
+            n += 1
+            name = f"{base}（方案{n}）"
+        self.next[base] = n
+        self.taken.add(name)
+        return name
 
 
-def _tech_name(rng: random.Random, rec: Rec, used: set[str]) -> tuple[str, str]:
+def _tech_name(rng: random.Random, rec: Rec, used: _Names) -> tuple[str, str]:
     p = rng.choice(PLATFORMS)
     agent, short, diseases = rng.choice(p.agents)
     rec.platform = p
     rec.disease = rng.choice(diseases.split("、"))
-    return _unique_name(f"{agent}{p.verb}{rec.disease}技术", used), short
+    return used.unique(f"{agent}{p.verb}{rec.disease}技术"), short
 
 
 def _aliases(rng: random.Random, short: str, verb: str, disease: str) -> list[str]:
@@ -841,7 +851,7 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
         (out / sub).mkdir(exist_ok=True)
     files: dict[str, str] = {"registry.yaml": _registry_yaml(), "risk-grades.yaml": _grades_yaml()}
 
-    used: dict[str, set[str]] = {"guidance": set(), "approved": set(), "banned": set()}
+    used = {"guidance": _Names(), "approved": _Names(), "banned": _Names()}
     for rec in ordered["guidance"]:
         files[f"guidance-list/{rec.rid}.yaml"] = _guidance_yaml(rng, rec, used["guidance"], dates)
 
@@ -889,7 +899,7 @@ def _stable_first_order(recs: list[Rec]) -> list[Rec]:
     return [recs[i] for _, _, i in keyed]
 
 
-def _guidance_yaml(rng: random.Random, rec: Rec, used: set[str], dates: list[date]) -> str:
+def _guidance_yaml(rng: random.Random, rec: Rec, used: _Names, dates: list[date]) -> str:
     name, short = _tech_name(rng, rec, used)
     rec.name = name
     p = rec.platform
@@ -920,7 +930,7 @@ def _guidance_yaml(rng: random.Random, rec: Rec, used: set[str], dates: list[dat
 
 
 def _approved_yaml(
-    rng: random.Random, rec: Rec, source: Rec | None, used: set[str], dates: list[date]
+    rng: random.Random, rec: Rec, source: Rec | None, used: _Names, dates: list[date]
 ) -> str:
     if source is not None and rng.random() < 0.35 and source.name not in used:
         rec.platform, rec.disease = source.platform, source.disease
@@ -993,10 +1003,10 @@ def _conditions_yaml(rng: random.Random, rec: Rec, dates: list[date]) -> str:
     return text
 
 
-def _banned_yaml(rng: random.Random, rec: Rec, used: set[str], dates: list[date]) -> str:
+def _banned_yaml(rng: random.Random, rec: Rec, used: _Names, dates: list[date]) -> str:
     purpose = rng.choice(BANNED_PURPOSES)
     agent, category = rng.choice(BANNED_AGENTS)
-    name = _unique_name(f"{purpose}的{agent}技术", used)
+    name = used.unique(f"{purpose}的{agent}技术")
     rec.name = name
     year = dates[rec.events[0][0]].year
     description = (

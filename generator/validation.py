@@ -261,7 +261,9 @@ def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple
             out.append((Path(entry.path), f"{shown}/{name}"))
             continue
         hint = "请改用 .yaml 扩展名" if name.endswith(".yml") else "本目录只放 .yaml 记录文件"
-        problems.append(problem("E311", f"{shown}/{name}", detail=f"意外的文件或目录 {name}；{hint}"))
+        problems.append(
+            problem("E311", f"{shown}/{name}", detail=f"意外的文件或目录 {name}；{hint}")
+        )
     return out
 
 

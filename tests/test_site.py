@@ -1,0 +1,218 @@
+"""Integration tests: build the sample site and check the contract's outputs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 11, 23)
+EPOCH = "1767225600"
+EMBARGOED = ("GL-0016", "ANN-2026-014")  # named only by / dated 2026-12-15
+
+
+def _build(site: Path, data: Path = ROOT / "data", as_of: date = AS_OF) -> None:
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        build(ROOT / "mkdocs.yml", site, data, as_of)
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    _build(out)
+    return out
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_contract_pages_exist(site: Path) -> None:
+    for page in ("", "guidance-list/", "approved/", "banned/", "announcements/", "risk-grades/"):
+        assert (site / page / "index.html").is_file(), page
+    assert (site / "404.html").is_file()
+    assert (site / "sitemap.xml").is_file()
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    records = json.loads((site / "api/records.json").read_text(encoding="utf-8"))["records"]
+    sections = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
+    for r in records:
+        assert r["url"] == f"/{sections[r['kind']]}/{r['id']}/"
+        assert (site / r["url"].strip("/") / "index.html").is_file()
+        assert (site / "api/records" / f"{r['id']}.json").is_file()
+
+
+def test_records_json_follows_the_contract(site: Path) -> None:
+    data = json.loads((site / "api/records.json").read_text(encoding="utf-8"))
+    assert data["as_of"] == "2026-11-23"
+    by_id = {r["id"]: r for r in data["records"]}
+    base = {"id", "kind", "name", "aliases", "category", "status", "status_since", "url"}
+    for r in by_id.values():
+        assert base <= r.keys()
+    approved = by_id["BMT-2026-001"]
+    assert approved["kind"] == "approved"
+    assert approved["status"] == "restricted"
+    assert approved["risk_grade"] == "high"
+    assert approved["approved_on"] == "2026-06-15"
+    assert approved["exclusive_until"] == "2031-06-14"
+    assert approved["institutions"]
+    assert by_id["GL-0015"]["emergency_use"] == {
+        "scope": by_id["GL-0015"]["emergency_use"]["scope"],
+        "until": "2027-03-31",
+    }
+    assert "emergency_use" not in by_id["GL-0001"]
+    assert by_id["BMT-2026-003"]["status"] == "open"
+    assert by_id["BMT-2026-004"]["status"] == "suspended"
+    assert by_id["BMT-2026-005"]["status"] == "banned"
+    assert by_id["GL-0002"]["status"] == "delisted"
+    assert {r["status"] for r in by_id.values() if r["kind"] == "banned"} == {"banned"}
+
+
+def test_record_detail_has_timeline_and_revisions(site: Path) -> None:
+    detail = json.loads((site / "api/records/BMT-2026-005.json").read_text(encoding="utf-8"))
+    assert [e["action"] for e in detail["timeline"]] == ["approve", "suspend", "ban"]
+    assert all({"date", "action", "announcement"} <= e.keys() for e in detail["timeline"])
+    assert "revisions" in detail
+    assert detail["conditions"]["operating_spec"]
+
+
+def test_announcements_json_and_csv(site: Path) -> None:
+    anns = json.loads((site / "api/announcements.json").read_text(encoding="utf-8"))[
+        "announcements"
+    ]
+    assert [a["id"] for a in anns] == sorted((a["id"] for a in anns), reverse=True)
+    raw = (site / "downloads/records.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    records = json.loads((site / "api/records.json").read_text(encoding="utf-8"))["records"]
+    assert [r["id"] for r in rows] == [r["id"] for r in records]
+    assert rows[0].keys() >= {"id", "kind", "name", "status", "status_since"}
+
+
+def test_embargoed_data_appears_nowhere(site: Path) -> None:
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".xml"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for marker in EMBARGOED:
+                assert marker not in text, f"{marker} leaked into {path.relative_to(site)}"
+
+
+def test_no_request_to_another_origin(site: Path) -> None:
+    # what a browser fetches by itself: sources of embedded elements and resource <link>s
+    # (rel=canonical or alternate is a reference, not a request)
+    embedded = re.compile(
+        r"""<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc=["']([^"']+)"""
+    )
+    resource = re.compile(
+        r"""<link\b(?=[^>]*\brel=["'](?:stylesheet|preload|modulepreload|icon|manifest|prefetch|preconnect|dns-prefetch)["'])[^>]*\bhref=["']([^"']+)"""
+    )
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url in embedded.findall(text) + resource.findall(text):
+            assert not re.match(r"^(https?:)?//", url), f"{page.relative_to(site)} loads {url}"
+    for css in site.rglob("*.css"):
+        assert not re.search(
+            r"@import\s+url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")
+        )
+    assert "fonts.googleapis" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_record_pages_stay_out_of_the_nav(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index("md-nav--primary") :]
+    nav = nav[: nav.index("</nav>")]
+    assert "GL-0001" not in nav and "BMT-2026-001" not in nav
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/approved/BMT-2026-001/" in sitemap
+
+
+def test_text_is_escaped_and_sample_is_labelled(site: Path) -> None:
+    html = (site / "guidance-list/GL-0003/index.html").read_text(encoding="utf-8")
+    assert "&gt; 80%" in html or "&gt;80%" in html
+    assert "示例数据" in html
+    assert "<script>" not in html.split("</header>")[1].split("<script")[0]
+
+
+def test_record_page_shows_status_basis_and_timeline(site: Path) -> None:
+    html = (site / "approved/BMT-2026-006/index.html").read_text(encoding="utf-8")
+    assert "限参与研究机构" in html
+    assert "规范 第二十条第二款" in html
+    assert "2029年6月29日" in html  # exclusive_until of a medium-risk approval of 2026-06-30
+    assert "期满不自动开放" in html  # suspended inside the period: no automatic opening
+    for aid in ("ANN-2026-005", "ANN-2026-008", "ANN-2026-010"):
+        assert f"announcements/{aid}/" in html
+
+
+def test_links_are_relative_so_the_site_works_under_a_sub_path(site: Path) -> None:
+    html = (site / "approved/BMT-2026-001/index.html").read_text(encoding="utf-8")
+    assert 'href="../../announcements/ANN-2026-004/"' in html
+    assert 'href="/announcements/' not in html
+
+
+def test_builds_are_reproducible(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    _build(again)
+    assert tree_digest(again) == tree_digest(site)
+
+
+def test_failed_build_leaves_site_untouched(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    before = tree_digest(out)
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    bad = data / "approved" / "BMT-2026-001.yaml"
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("category:", "categroy:"), encoding="utf-8"
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--data",
+        str(data),
+        "--site-dir",
+        str(out),
+        "--as-of",
+        "2026-11-23",
+    ]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "E201" in result.stdout and "BMT-2026-001.yaml" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".site.building-*"))
+
+
+def test_as_of_moves_time_based_status(tmp_path: Path) -> None:
+    from generator.validation import check_registry
+    from generator.views import build_site
+
+    later = build_site(check_registry(ROOT / "data", date(2027, 5, 20)))
+    before = build_site(check_registry(ROOT / "data", date(2027, 5, 19)))
+    assert before.records["BMT-2026-002"].status.code == "restricted"
+    assert later.records["BMT-2026-002"].status.code == "open"
+    assert later.records["BMT-2026-002"].status.since == date(2027, 5, 20)
+    assert (
+        "GL-0016" in later.records
+    )  # the embargoed announcement of 2026-12-15 is published by then
