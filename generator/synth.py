@@ -11,11 +11,14 @@ How it is built:
    approved technologies).
 2. Give every record a *plan*: its sequence of actions (list → retain → delist, approve → suspend →
    resume, …), drawn from a fixed mix so that every status occurs.
-3. Schedule the plans into announcements of 5–20 actions. Announcement dates start on 2026-05-15
-   and increase (several a week, more when there are many); about 5 % of them fall after 2026-11-23,
-   the as-of of the tests, and are therefore embargoed. A small state machine mirroring `status.py`
-   checks each action on its date and turns the rare illegal one (an `open` after the exclusive
-   period ended) into an `amend`.
+3. Schedule the plans into themed announcements of 5-20 actions (a batch of new guidance entries,
+   of approvals, of bans, or of adjustments: every later step of a plan). Dates start on
+   2026-05-15 and increase, several a week (several a day for large registries); about 5 % of the
+   announcements fall after 2026-11-23, the as-of of the tests, and are therefore embargoed. When
+   that would need more than 999 announcements in 2026 (ANN-2026-NNN has three digits),
+   announcements grow up to 40 actions, and beyond that later years take the rest. A small state
+   machine mirroring `status.py` checks each action on its date and turns the rare illegal one
+   (an `open` after the exclusive period already ended) into an `amend`.
 4. Number the records in the order of their first action (GL-0001 is the first listed, BMT ids in
    approval order: BMT-<year>-<nnn> with at most 999 a year and the id year never before the year
    of approval), then write the text: names built from parts, Markdown with lists and tables.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -125,6 +126,37 @@ def pad_file(path: Path, size: int) -> None:
         fh.write(line * ((size - current) // len(line) + 1))
 
 
+_CONTROL = {"expect.txt", "remove.txt", "pad.txt"}
+
+
+def build_case(case: Path, root: Path) -> set[tuple[str, int, str]]:
+    """Write the base registry under `root` with the case overlaid; returns the expected problems.
+
+    A case directory holds the files that differ from BASE (a `.escaped` suffix means `\\xNN`
+    escapes stand for raw bytes), `expect.txt` (`path:LINE:CODE` lines), and optionally
+    `remove.txt` (base files to delete) and `pad.txt` (`path SIZE`: grow that file to SIZE bytes).
+    """
+    files: dict[str, str | bytes | None] = {}
+    for f in sorted(case.rglob("*")):
+        if f.is_dir() or (f.parent == case and f.name in _CONTROL):
+            continue
+        rel, data = f.relative_to(case).as_posix(), f.read_bytes()
+        if rel.endswith(".escaped"):
+            rel, data = rel.removesuffix(".escaped"), unescape(data)
+        files[rel] = data
+    if (case / "remove.txt").exists():
+        files.update(dict.fromkeys((case / "remove.txt").read_text(encoding="utf-8").split()))
+    make_registry(root, files)
+    if (case / "pad.txt").exists():
+        rel, size = (case / "pad.txt").read_text(encoding="utf-8").split()
+        pad_file(root / rel, int(size))
+    expected = set()
+    for line in (case / "expect.txt").read_text(encoding="utf-8").split():
+        rel, lineno, code = line.rsplit(":", 2)
+        expected.add((rel, int(lineno), code))
+    return expected
+
+
 def relative(problem_file: str, root: Path) -> str:
     """A problem's file, relative to the registry root (messages may use cwd-relative paths)."""
     return Path(problem_file).resolve().relative_to(root.resolve()).as_posix()
@@ -132,6 +164,20 @@ def relative(problem_file: str, root: Path) -> str:
 
 def triples(reg, root: Path) -> set[tuple[str, int, str]]:  # type: ignore[no-untyped-def]
     return {(relative(p.file, root), p.line, p.code) for p in reg.problems}
+
+
+@pytest.fixture
+def kit() -> SimpleNamespace:
+    """The helpers above, for test modules (`from conftest import` is ambiguous: tests/browser has
+    its own conftest.py)."""
+    return SimpleNamespace(
+        AS_OF=AS_OF,
+        BASE=BASE,
+        make_registry=make_registry,
+        build_case=build_case,
+        triples=triples,
+        relative=relative,
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,288 @@
+"""The `registry` command line (DESIGN.md, Set-up).
+
+`cli` runs `python -m generator` in a real subprocess; `invoke` runs the same click command
+in-process (a subprocess costs ~0.3 s, so most parametrised checks use `invoke`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.errors import CATALOGUE
+from generator.loading import load_file
+from generator.models import RECORD_DIRS
+from generator.validation import parse_model
+
+REPO = Path(__file__).resolve().parents[1]
+CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())
+LINE = re.compile(
+    r"^data/(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>E\d{3}) (?P<msg>.+)$"
+)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+def invoke(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        res = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise res.exception
+    return subprocess.CompletedProcess(list(args), res.exit_code, res.stdout, res.stderr)
+
+
+def validate(cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return cli("validate", "--data", "data", "--as-of", "2026-11-23", *extra, cwd=cwd)
+
+
+def parse_text(stdout: str) -> set[tuple[str, int, str]]:
+    found = set()
+    for line in stdout.splitlines():
+        m = LINE.match(line)
+        assert m, f"not a problem line: {line!r}"
+        found.add((m["file"], int(m["line"]), m["code"]))
+    return found
+
+
+# --- validate -----------------------------------------------------------------------------------
+
+
+def test_validate_valid_registry_exits_0(kit: SimpleNamespace, tmp_path: Path) -> None:
+    kit.make_registry(tmp_path / "data")
+    res = validate(tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout == ""
+    assert "全部通过" in res.stderr
+    res = invoke(
+        "validate", "--data", "data", "--as-of", "2026-11-23", "--format", "json", cwd=tmp_path
+    )
+    assert res.returncode == 0
+    assert json.loads(res.stdout) == []
+
+
+def test_usage_error_through_python_m_generator(tmp_path: Path) -> None:
+    for args in (("validate", "--data", "missing-dir"), ("validate", "--as-of", "2026-02-30")):
+        res = cli(*args, cwd=tmp_path)
+        assert res.returncode == 2, res.stderr
+        assert "Traceback" not in res.stderr and "Usage" in res.stderr
+
+
+def test_validate_invalid_registry_exits_1_with_one_line_per_problem(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    kit.make_registry(
+        tmp_path / "data",
+        {
+            "guidance-list/GL-0001.yaml": kit.BASE["guidance-list/GL-0001.yaml"] + "nmae: x\n",
+            "banned/BAN-0002.yaml": "id: BAN-0002\nname: 未公告\ncategory: other\ndescription: d\n",
+        },
+    )
+    res = validate(tmp_path)
+    assert res.returncode == 1
+    assert parse_text(res.stdout) == {
+        ("guidance-list/GL-0001.yaml", 7, "E201"),
+        ("banned/BAN-0002.yaml", 1, "E308"),
+    }
+    for line in res.stdout.splitlines():
+        assert CJK.search(LINE.match(line)["msg"])
+    assert "nmae" in res.stdout and "2 个错误" in res.stderr
+
+
+def test_validate_json_format(kit: SimpleNamespace, tmp_path: Path) -> None:
+    kit.make_registry(
+        tmp_path / "data",
+        {
+            "announcements/ANN-2026-003.yaml": (
+                "id: ANN-2026-003\nnumber: 第3号\ntitle: t\ndate: 2026-06-01\nbody: b\nactions:\n"
+                "  - action: resume\n    record: BMT-2026-001\n  - action: list\n    record: GL-0404\n"
+            ),
+            "guidance-list/GL-0001.yaml": kit.BASE["guidance-list/GL-0001.yaml"].replace(
+                "aliases: [CAR-T]", "aliases: [甲, 甲]"
+            ),
+        },
+    )
+    res = validate(tmp_path, "--format", "json")
+    assert res.returncode == 1
+    items = json.loads(res.stdout)
+    assert len(items) == 3
+    for item in items:
+        assert set(item) == {"file", "line", "column", "code", "message", "path"}
+        assert isinstance(item["line"], int) and isinstance(item["column"], int)
+        assert CJK.search(item["message"]), item
+        assert item["file"].startswith("data/")
+    got = {(i["file"], i["line"], i["column"], i["code"], i["path"]) for i in items}
+    assert got == {
+        ("data/announcements/ANN-2026-003.yaml", 7, 13, "E402", "actions[0].action"),
+        ("data/announcements/ANN-2026-003.yaml", 10, 13, "E305", "actions[1].record"),
+        ("data/guidance-list/GL-0001.yaml", 3, 10, "E210", "aliases"),
+    }
+    assert "\\u" not in res.stdout  # Chinese is written as is
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "--data", "missing-dir"),
+        ("validate", "--data", "data", "--as-of", "2026-02-30"),
+        ("validate", "--data", "data", "--as-of", "tomorrow"),
+        ("validate", "--data", "data", "--format", "xml"),
+        ("validate", "--no-such-option"),
+        ("no-such-command",),
+        ("new", "record"),
+    ],
+)
+def test_usage_errors_exit_2(kit: SimpleNamespace, tmp_path: Path, args: tuple[str, ...]) -> None:
+    kit.make_registry(tmp_path / "data")
+    res = invoke(*args, cwd=tmp_path)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
+def test_bad_input_case_through_the_cli(
+    kit: SimpleNamespace, case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every case, through the click command in-process (a subprocess each would take ~0.3 s)."""
+    expected = kit.build_case(case, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["validate", "--data", "data", "--as-of", "2026-11-23"])
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "Traceback" not in res.stderr
+    assert parse_text(res.stdout) == expected
+    json_res = CliRunner().invoke(
+        main, ["validate", "--data", "data", "--as-of", "2026-11-23", "--format", "json"]
+    )
+    assert json_res.exit_code == 1
+    items = json.loads(json_res.stdout)
+    assert {(i["file"].removeprefix("data/"), i["line"], i["code"]) for i in items} == expected
+
+
+# The nastiest inputs also go through a real `python -m generator validate` process.
+SUBPROCESS_CASES = [
+    "e101_five_mib_file",
+    "e102_invalid_utf8_line_5",
+    "e103_control_character",
+    "e105_python_object_apply",
+    "e106_billion_laughs",
+    "e108_deep_nesting",
+    "e110_empty_file",
+    "e209_javascript_link_in_markdown",
+    "e312_missing_registry_yaml",
+    "all_problems_at_once",
+]
+
+
+def test_nasty_cases_through_python_m_generator(kit: SimpleNamespace, tmp_path: Path) -> None:
+    cases = [c for c in CASE_DIRS if c.name in SUBPROCESS_CASES]
+    assert len(cases) == len(SUBPROCESS_CASES)
+
+    def run(case: Path) -> tuple[str, set[tuple[str, int, str]], subprocess.CompletedProcess[str]]:
+        expected = kit.build_case(case, tmp_path / case.name / "data")
+        return case.name, expected, validate(tmp_path / case.name)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, cases))
+    for name, expected, res in results:
+        assert res.returncode == 1, (name, res.stderr)
+        assert "Traceback" not in res.stderr, name
+        assert parse_text(res.stdout) == expected, name
+
+
+# --- other commands -----------------------------------------------------------------------------
+
+
+def test_errors_lists_every_code(tmp_path: Path) -> None:
+    res = cli("errors", cwd=tmp_path)
+    assert res.returncode == 0
+    codes = [line.split("\t")[0] for line in res.stdout.splitlines() if line.strip()]
+    assert codes == list(CATALOGUE)
+    for line in res.stdout.splitlines():
+        code, title, template = line.split("\t")
+        assert (title, template) == CATALOGUE[code]
+
+
+KIND_DIRS = {
+    "guidance": "guidance-list",
+    "approved": "approved",
+    "conditions": "conditions",
+    "banned": "banned",
+    "announcement": "announcements",
+}
+
+
+@pytest.mark.parametrize("kind", list(KIND_DIRS))
+def test_new_writes_a_file_that_parses(tmp_path: Path, kind: str) -> None:
+    res = invoke("new", kind, "--data", "data", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    (path,) = (tmp_path / "data" / KIND_DIRS[kind]).glob("*.yaml")
+    doc = load_file(path)
+    assert doc.problems == []
+    obj, problems = parse_model(doc, RECORD_DIRS[KIND_DIRS[kind]][1])
+    assert problems == []
+    assert obj.id == path.stem
+    again = invoke("new", kind, "--data", "data", "--id", path.stem, cwd=tmp_path)
+    assert again.returncode == 2  # refuses to overwrite without --force
+
+
+def test_new_takes_the_next_free_id(kit: SimpleNamespace, tmp_path: Path) -> None:
+    kit.make_registry(tmp_path / "data")
+    assert invoke("new", "guidance", "--data", "data", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "data" / "guidance-list" / "GL-0002.yaml").is_file()
+
+
+def test_schema_writes_valid_draft_2020_12_schemas(tmp_path: Path) -> None:
+    res = cli("schema", "--out", "schemas", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    files = sorted((tmp_path / "schemas").glob("*.json"))
+    names = {p.name for p in files}
+    assert {"registry.schema.json", "risk-grades.schema.json"} <= names
+    assert {f"{d}.schema.json" for d in RECORD_DIRS} <= names
+    for path in files:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_schemas_accept_the_base_registry_and_reject_unknown_keys(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    assert invoke("schema", "--out", "schemas", cwd=tmp_path).returncode == 0
+    root = kit.make_registry(tmp_path / "data")
+    schema_of = {"registry.yaml": "registry", "risk-grades.yaml": "risk-grades"}
+    for rel in kit.BASE:
+        name = schema_of.get(rel, rel.split("/")[0])
+        schema = json.loads(
+            (tmp_path / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+        )
+        validator = jsonschema.Draft202012Validator(schema)
+        data = load_file(root / rel).data
+        assert list(validator.iter_errors(data)) == [], rel
+        assert list(validator.iter_errors({**data, "unknown_key": 1})) != [], rel
