@@ -30,6 +30,7 @@ from .errors import Problem
 from .pages import GeneratedPage, relativize, site_pages
 from .search import run_pagefind
 from .validation import check_registry
+from .version import data_version
 from .views import Site, build_site
 
 log = logging.getLogger("mkdocs.plugins.registry")
@@ -76,13 +77,14 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.problems = reg.problems
         if reg.problems:
             raise RegistryInvalid(reg.problems)
-        self.site = build_site(reg)
+        self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
         config.extra["registry"] = {
             "title": self.site.config.title,
             "authority": self.site.config.authority,
             "disclaimer": self.site.config.disclaimer,
             "as_of": self.site.as_of.isoformat(),
             "has_sample": self.site.has_sample,
+            "data_version": self.site.data_version,
         }
         return config
 

@@ -91,6 +91,7 @@ class Site:
     records: dict[str, RecordView]
     announcements: list[Announcement]  # published only, oldest first
     categories: dict[str, str] = field(default_factory=dict)
+    data_version: str = ""  # `<as-of>+<short commit>`, see version.py
 
     def by_kind(self, kind: str) -> list[RecordView]:
         return [r for r in self.records.values() if r.kind == kind]
@@ -105,7 +106,7 @@ class Site:
         )
 
 
-def build_site(reg: Registry) -> Site:
+def build_site(reg: Registry, data_version: str = "") -> Site:
     """Assemble the published view; `reg` must be valid (no problems)."""
     assert reg.config is not None and reg.grades is not None and reg.replay is not None
     grades = {g.id: g for g in reg.grades.grades}
@@ -140,6 +141,7 @@ def build_site(reg: Registry) -> Site:
         records=records,
         announcements=list(reg.replay.published),
         categories=categories,
+        data_version=data_version or f"{reg.as_of.isoformat()}+nogit",
     )
 
 
