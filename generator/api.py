@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .dates import build_time
 from .status import GROUND_LABELS, Event
 from .views import RecordView, Site, announcement_url
 
@@ -33,6 +34,20 @@ CSV_COLUMNS = [
     "sample",
     "url",
 ]
+
+
+SCHEMA_VERSION = "1.0"  # bump on any change to the shape of an API file; see the API changelog
+
+
+def envelope(site: Site, payload: dict[str, Any]) -> dict[str, Any]:
+    """Every JSON file under api/ says what it is and which data it was built from."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "data_version": site.data_version,
+        "generated_at": build_time().isoformat(),
+        "as_of": site.as_of.isoformat(),
+        **payload,
+    }
 
 
 def dumps(data: Any) -> bytes:
@@ -120,14 +135,11 @@ def api_files(
     site: Site, revisions: Callable[[str], dict[str, Any]] | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """(path under site/, bytes) for every API and download file."""
-    as_of = site.as_of.isoformat()
-    yield (
-        "api/records.json",
-        dumps({"as_of": as_of, "records": [record_summary(r) for r in site.records.values()]}),
-    )
+    records = [record_summary(r) for r in site.records.values()]
+    yield "api/records.json", dumps(envelope(site, {"records": records}))
     for r in site.records.values():
         detail = record_detail(r, revisions(r.id) if revisions else None)
-        yield f"api/records/{r.id}.json", dumps({"as_of": as_of, **detail})
+        yield f"api/records/{r.id}.json", dumps(envelope(site, detail))
     anns = [announcement_entry(a) for a in reversed(site.announcements)]
-    yield "api/announcements.json", dumps({"as_of": as_of, "announcements": anns})
+    yield "api/announcements.json", dumps(envelope(site, {"announcements": anns}))
     yield "downloads/records.csv", records_csv(site)

@@ -26,7 +26,9 @@ from mkdocs.structure.pages import Page
 from .api import api_files
 from .build import RegistryInvalid
 from .dates import today_shanghai
+from .downloads import download_files, downloads_page
 from .errors import Problem
+from .openapi import openapi_files
 from .pages import GeneratedPage, relativize, site_pages
 from .search import run_pagefind
 from .validation import check_registry
@@ -94,8 +96,18 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.pages = {p.src_uri: p for p in site_pages(self.site)}
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
-        for path, content in api_files(self.site):
+        api = dict(api_files(self.site))
+        api.update(openapi_files(config.site_url))
+        for path, content in api.items():
             _replace(files, File.generated(config, path, content=content))
+        assert self.data_dir is not None
+        downloads = download_files(self.site, self.data_dir, api)
+        for item in downloads:
+            if item.path not in api:
+                _replace(files, File.generated(config, item.path, content=item.content))
+        page = downloads_page(self.site, downloads)
+        self.pages[page.src_uri] = page
+        _replace(files, File.generated(config, page.src_uri, content=""))
         self._add("generate", t)
         return files
 

@@ -1,0 +1,179 @@
+"""Dataset releases: a versioned zip (YAML source, JSON, CSV, SHA256SUMS) and an Excel workbook.
+
+Both are byte-for-byte reproducible: zip entries carry a fixed timestamp (SOURCE_DATE_EPOCH, else the
+as-of date) and fixed permissions, and the workbook's creation date is fixed the same way. Only the
+published view goes in: embargoed records and announcements are not in any download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from .api import record_summary
+from .dates import SHANGHAI, build_time
+from .pages import GeneratedPage
+from .render import render
+from .views import SECTIONS, Site
+
+XLSX_COLUMNS: list[tuple[str, str]] = [
+    ("id", "编号"),
+    ("name", "名称"),
+    ("aliases", "别名"),
+    ("category_name", "分类"),
+    ("status_label", "状态"),
+    ("status_since", "状态日期"),
+    ("status_basis", "依据"),
+    ("risk_grade", "风险等级"),
+    ("approved_on", "批准日期"),
+    ("exclusive_until", "独占期至"),
+    ("institutions", "参与研究机构"),
+    ("emergency_use_until", "紧急应用期限"),
+    ("sample", "示例数据"),
+    ("url", "网址"),
+]
+SHEETS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str  # under site/, e.g. downloads/records.xlsx
+    content: bytes
+    title: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _stamp(site: Site) -> datetime:
+    """Fixed timestamp for archive entries: SOURCE_DATE_EPOCH when set, else the as-of day."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return build_time()
+    return datetime(site.as_of.year, site.as_of.month, site.as_of.day, tzinfo=SHANGHAI)
+
+
+def _row(site: Site, rid: str) -> dict[str, str]:
+    r = site.records[rid]
+    row = record_summary(r)
+    row["aliases"] = "；".join(row["aliases"])
+    row["institutions"] = "；".join(row.get("institutions", []))
+    row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
+    row["sample"] = "是" if r.sample else "否"
+    return {key: str(row.get(key, "")) for key, _ in XLSX_COLUMNS}
+
+
+def records_xlsx(site: Site) -> bytes:
+    """One sheet per kind, Chinese headers, one row per published record."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_urls": False, "strings_to_formulas": False}
+    )
+    book.set_properties(
+        {"title": site.config.title, "author": site.config.authority, "created": _stamp(site)}
+    )
+    bold = book.add_format({"bold": True})
+    for kind, sheet_name in SHEETS.items():
+        sheet = book.add_worksheet(sheet_name)
+        columns = [(k, h) for k, h in XLSX_COLUMNS if kind == "approved" or k not in _APPROVED_ONLY]
+        sheet.write_row(0, 0, [h for _, h in columns], bold)
+        sheet.freeze_panes(1, 0)
+        rows = [_row(site, r.id) for r in site.by_kind(kind)]
+        for i, row in enumerate(rows, start=1):
+            # write_string: record text is never interpreted as a formula or a number
+            for j, (key, _) in enumerate(columns):
+                sheet.write_string(i, j, row[key])
+        sheet.set_column(0, 0, 14)
+        sheet.set_column(1, 1, 40)
+    book.close()
+    return buf.getvalue()
+
+
+_APPROVED_ONLY = {"risk_grade", "approved_on", "exclusive_until", "institutions"}
+
+
+def _source_files(site: Site, data_dir: Path) -> Iterator[tuple[str, bytes]]:
+    """The YAML of everything published (and nothing embargoed), as stored in data/."""
+    for name in ("registry.yaml", "risk-grades.yaml"):
+        yield f"data/{name}", (data_dir / name).read_bytes()
+    for rid, r in site.records.items():
+        yield (
+            f"data/{SECTIONS[r.kind]}/{rid}.yaml",
+            (data_dir / SECTIONS[r.kind] / f"{rid}.yaml").read_bytes(),
+        )
+        if r.conditions is not None:
+            yield (
+                f"data/conditions/{rid}.yaml",
+                (data_dir / "conditions" / f"{rid}.yaml").read_bytes(),
+            )
+    for a in site.announcements:
+        yield (
+            f"data/announcements/{a.id}.yaml",
+            (data_dir / "announcements" / f"{a.id}.yaml").read_bytes(),
+        )
+
+
+def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:
+    """registry-<data version>.zip: source YAML, exports, and SHA256SUMS over all of them."""
+    members = dict(sorted([*_source_files(site, data_dir), *exports.items()]))
+    sums = "".join(
+        f"{hashlib.sha256(content).hexdigest()}  {name}\n" for name, content in members.items()
+    )
+    members["SHA256SUMS"] = sums.encode()
+    stamp = _stamp(site)
+    date_time = (
+        max(stamp.year, 1980),
+        stamp.month,
+        stamp.day,
+        stamp.hour,
+        stamp.minute,
+        stamp.second,
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(f"registry-{site.data_version}/{name}", date_time=date_time)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buf.getvalue()
+
+
+def download_files(site: Site, data_dir: Path, api: dict[str, bytes]) -> list[Download]:
+    """Every file of /downloads/ (the CSV comes from api_files and is listed too)."""
+    xlsx = records_xlsx(site)
+    exports = {
+        "api/records.json": api["api/records.json"],
+        "api/announcements.json": api["api/announcements.json"],
+        "downloads/records.csv": api["downloads/records.csv"],
+        "downloads/records.xlsx": xlsx,
+    }
+    archive = release_zip(site, data_dir, exports)
+    return [
+        Download(
+            f"downloads/registry-{site.data_version}.zip",
+            archive,
+            "完整数据集（YAML 源文件、JSON、CSV、Excel 和 SHA256SUMS）",
+        ),
+        Download("downloads/records.xlsx", xlsx, "记录表（Excel，每类一个工作表，中文表头）"),
+        Download(
+            "downloads/records.csv", api["downloads/records.csv"], "记录表（CSV，UTF-8 带 BOM）"
+        ),
+        Download("api/records.json", api["api/records.json"], "记录摘要（JSON）"),
+        Download("api/announcements.json", api["api/announcements.json"], "公告（JSON）"),
+    ]
+
+
+def downloads_page(site: Site, items: list[Download]) -> GeneratedPage:
+    def _render() -> str:
+        return render("downloads.html", site=site, items=items)
+
+    return GeneratedPage("downloads/index.md", "数据下载", _render)
