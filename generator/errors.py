@@ -52,7 +52,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "编号与文件名不一致",
         "编号 “{value}” 与文件名 “{stem}” 不一致；请把文件改名为 {value}.yaml 或改正编号",
     ),
-    "E302": ("编号重复", "编号 “{value}” 已在 {other} 使用；每个编号只能出现一次"),
     "E303": (
         "未知分类",
         "分类 “{value}” 未在 data/registry.yaml 的 categories 中定义；可选：{allowed}",
@@ -85,6 +84,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E311": ("文件位置不对", "{detail}"),
     "E312": ("缺少必需文件", "缺少 {value}；请按 DESIGN.md 创建该文件"),
     "E313": ("公告文号重复", "公告文号 “{value}” 已被 {other} 使用；请核对文号"),
+    "E314": ("重定向无效", "{detail}"),
     # Legal transitions (E4xx), replayed in announcement date order
     "E401": ("行为与记录类型不符", "行为 {action} 不能用于{kind}记录 {record}；{hint}"),
     "E402": ("不允许的状态变更", "{record} 当前为“{state}”，不能执行 {action}；{hint}"),

@@ -30,6 +30,7 @@ from .downloads import download_files, downloads_page
 from .errors import Problem
 from .openapi import openapi_files
 from .pages import GeneratedPage, relativize, site_pages
+from .redirects import redirect_files
 from .search import run_pagefind
 from .validation import check_registry
 from .version import data_version
@@ -98,6 +99,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             _replace(files, File.generated(config, uri, content=""))
         api = dict(api_files(self.site))
         api.update(openapi_files(config.site_url))
+        api.update(redirect_files(self.site, config.site_url))
         for path, content in api.items():
             _replace(files, File.generated(config, path, content=content))
         assert self.data_dir is not None

@@ -30,6 +30,7 @@ from .models import (
     RegistryConfig,
     RiskGrades,
     Strict,
+    id_kind,
 )
 from .status import KIND_LABELS, Replay, replay
 
@@ -61,6 +62,7 @@ class Registry:
     # (kind, file stem) of record files that exist but could not be loaded: their own problems are
     # reported, so references to them are not reported again as dangling (no cascades).
     unreadable: set[tuple[str, str]] = field(default_factory=set)
+    config_doc: Document | None = None  # registry.yaml, for positions of redirect problems
 
     @property
     def ok(self) -> bool:
@@ -280,7 +282,7 @@ def load_registry(root: Path, as_of: date) -> Registry:
         obj, errs = parse_model(doc, model)
         problems.extend(errs)
         if name == "registry.yaml":
-            reg.config = obj
+            reg.config, reg.config_doc = obj, doc
         else:
             reg.grades = obj
     for p in sorted(root.iterdir()):
@@ -395,6 +397,66 @@ def _check_announcements(reg: Registry) -> Iterable[Problem]:
             yield _at(entry, ("id",), "E308", value=rid)
 
 
+REDIRECT_PATH = re.compile(r"^/(?:[A-Za-z0-9._~\-]+/)*$")
+
+
+RESERVED_DIRS = {
+    "",
+    "guidance-list",
+    "approved",
+    "banned",
+    "announcements",
+    "risk-grades",
+    "changes",
+    "check",
+    "api",
+    "downloads",
+    "about",
+    "assets",
+    "pagefind",
+    "feeds",
+    "search",
+}
+
+
+def _is_page(reg: Registry, path: str) -> bool:
+    """Does `path` (a redirect source) name a page the site generates itself?"""
+    parts = path.strip("/").split("/")
+    if len(parts) == 1:
+        return True  # section roots and hand-written pages
+    return (
+        parts[1] in reg.records
+        or parts[1] in reg.announcements
+        or parts[0] in ("assets", "pagefind", "api")
+    )
+
+
+def _check_redirects(reg: Registry) -> Iterable[Problem]:
+    """`redirects` in registry.yaml: an old id or site path → the current id of a record."""
+    if reg.config is None or reg.config_doc is None:
+        return
+    doc = reg.config_doc
+    for old, target in reg.config.redirects.items():
+        line, col = doc.where(("redirects", old), key=True)
+        where = f"redirects.{old}"
+        if target not in reg.records:
+            detail = f"重定向 {old} 的目标 “{target}” 不是现有记录的编号；请写成现有记录的编号，例如 BMT-2026-001"
+            yield problem("E314", doc.file, line, col, where, detail=detail)
+        if old in reg.records:
+            detail = f"“{old}” 是现有记录的编号，不能再作为旧编号重定向；请删除这一项"
+            yield problem("E314", doc.file, line, col, where, detail=detail)
+        elif (
+            old.strip("/").split("/")[0] in RESERVED_DIRS
+            and old.count("/") <= 3
+            and _is_page(reg, old)
+        ):
+            detail = f"“{old}” 是本站现有页面的地址，不能用作重定向来源；请删除这一项"
+            yield problem("E314", doc.file, line, col, where, detail=detail)
+        elif id_kind(old) is None and not REDIRECT_PATH.match(old):
+            detail = f"“{old}” 既不是记录编号，也不是以 / 开头和结尾的站内路径（例如 /approved/old-name/）；请改正"
+            yield problem("E314", doc.file, line, col, where, detail=detail)
+
+
 def _replay(reg: Registry) -> Iterable[Problem]:
     kinds = {rid: e.kind for rid, e in reg.records.items()}
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
@@ -413,7 +475,7 @@ def _replay(reg: Registry) -> Iterable[Problem]:
 def check_registry(root: Path, as_of: date) -> Registry:
     """Load, validate and replay `root`; the returned registry carries every problem found."""
     reg = load_registry(root, as_of)
-    for check in (_check_references, _check_names, _check_announcements, _replay):
+    for check in (_check_references, _check_names, _check_announcements, _check_redirects, _replay):
         reg.problems.extend(check(reg))
     reg.problems = sorted(set(reg.problems), key=sort_key)
     return reg
