@@ -43,6 +43,7 @@ class RegistryConfig(Config):
     data_dir = c.Type(str, default="data")
     as_of = c.Optional(c.Type(str))
     search = c.Type(bool, default=True)
+    branch = c.Type(str, default="main")  # for "在 GitHub 上修改" links (repo_url/edit/<branch>/data/…)
 
 
 class RegistryPlugin(BasePlugin[RegistryConfig]):
@@ -81,6 +82,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         if reg.problems:
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
+        self.site.site_url = config.site_url or ""
+        self.site.repo_url = config.repo_url or None
+        self.site.repo_branch = self.config.branch
         config.extra["registry"] = {
             "title": self.site.config.title,
             "authority": self.site.config.authority,

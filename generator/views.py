@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from .models import Announcement, Conditions, RegistryConfig, RiskGrade
 from .status import (
@@ -92,6 +93,24 @@ class Site:
     announcements: list[Announcement]  # published only, oldest first
     categories: dict[str, str] = field(default_factory=dict)
     data_version: str = ""  # `<as-of>+<short commit>`, see version.py
+    site_url: str = ""  # absolute base for permalinks (MkDocs site_url)
+    repo_url: str | None = None  # "在 GitHub 上修改" and "报告错误" links; hidden when unset
+    repo_branch: str = "main"
+
+    def permalink(self, path: str) -> str:
+        return (self.site_url or "").rstrip("/") + path
+
+    def edit_url(self, r: RecordView) -> str | None:
+        if not self.repo_url:
+            return None
+        return f"{self.repo_url.rstrip('/')}/edit/{self.repo_branch}/data/{SECTIONS[r.kind]}/{r.id}.yaml"
+
+    def report_url(self, r: RecordView) -> str | None:
+        if not self.repo_url:
+            return None
+        title = quote(f"报告错误：{r.id} {r.name}")
+        body = quote(f"页面：{self.permalink(r.url)}\n数据版本：{self.data_version}\n\n问题描述：\n")
+        return f"{self.repo_url.rstrip('/')}/issues/new?title={title}&body={body}"
 
     def by_kind(self, kind: str) -> list[RecordView]:
         return [r for r in self.records.values() if r.kind == kind]
