@@ -7,6 +7,7 @@ User mistakes are `click.UsageError` (exit 2), never a traceback.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -172,6 +173,16 @@ def config_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
+def _mkdocs_logging(level: int) -> None:
+    """MkDocs logs through `logging`; its own CLI sets up a handler, calling it as a library does not."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
 def _need_config(config_file: Path) -> None:
     if not config_file.is_file():
         raise click.UsageError(f"找不到 {config_file}；请在项目根目录运行，或用 --config 指定")
@@ -198,6 +209,7 @@ def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path)
     _need_config(config_file)
     if not data_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+    _mkdocs_logging(logging.WARNING)
     try:
         build_site(config_file, site_dir, data_dir, as_of)
     except RegistryInvalid as exc:
@@ -221,6 +233,7 @@ def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> N
     from .build import serve as serve_site
 
     _need_config(config_file)
+    _mkdocs_logging(logging.INFO)
     serve_site(config_file, data_dir, as_of, addr)
 
 

@@ -145,7 +145,7 @@ def home_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
         latest = list(reversed(site.announcements))[:8]
         return render("home.html", cards=cards, latest=latest, **ctx)
 
-    return GeneratedPage("index.md", site.config.title, _render)
+    return GeneratedPage("index.md", "首页", _render)
 
 
 def announcements_index(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
@@ -173,4 +173,7 @@ def site_pages(site: Site, revisions: Callable[[str], str] | None = None) -> lis
         for r in site.records.values()
     ]
     pages += announcement_pages(site, ctx)
+    from .check import check_pages  # check.py builds on GeneratedPage: import here, not at the top
+
+    pages += check_pages(site)
     return pages
