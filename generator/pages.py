@@ -15,7 +15,7 @@ from typing import Any
 
 from .render import render
 from .search import keywords
-from .status import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS, Event
+from .status import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
 from .views import SECTIONS, RecordView, Site, action_label, event_details
 
 STATUS_ORDER = {
@@ -68,7 +68,7 @@ def _context(site: Site) -> dict[str, Any]:
         "site_ann": anns.get,
         "record": site.records.get,
         "action_label": action_label,
-        "details": event_details,
+        "details": lambda ev: event_details(ev.fields),
         "route_label": ROUTE_LABELS.__getitem__,
         "ground_label": lambda g: GROUND_LABELS.get(g, g),
     }
@@ -113,8 +113,7 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
 
 
 def _action_details(act: Any) -> list[tuple[str, str]]:
-    fields = act.model_dump(exclude={"action", "record"}, exclude_none=True)
-    return event_details(Event(None, act.action, "", "", "", 0, fields))  # type: ignore[arg-type]
+    return event_details(act.model_dump(exclude={"action", "record"}, exclude_none=True))
 
 
 def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:

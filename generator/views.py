@@ -164,10 +164,9 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
     )
 
 
-def event_details(ev: Event) -> list[tuple[str, str]]:
-    """Extra fields of a timeline event as (label, text) pairs, in Chinese."""
+def event_details(f: dict[str, Any]) -> list[tuple[str, str]]:
+    """Extra fields of an action (route, ground, scope …) as (label, text) pairs, in Chinese."""
     out: list[tuple[str, str]] = []
-    f = ev.fields
     if "route" in f:
         out.append(("调出途径", ROUTE_LABELS[f["route"]]))
     if "ground" in f:
