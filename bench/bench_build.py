@@ -206,13 +206,13 @@ def section(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def replace_section(path: Path, text: str) -> None:
+def replace_section(path: Path, text: str, heading: str = HEADING) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = old.find(HEADING)
+    start = old.find(heading)
     if start == -1:
         new = old.rstrip("\n") + "\n\n" + text
     else:
-        end = old.find("\n## ", start + len(HEADING))
+        end = old.find("\n## ", start + len(heading))
         new = old[:start] + text + (old[end + 1 :] if end != -1 else "")
     path.write_text(new, encoding="utf-8")
 

@@ -143,3 +143,6 @@ def api_files(
     anns = [announcement_entry(a) for a in reversed(site.announcements)]
     yield "api/announcements.json", dumps(envelope(site, {"announcements": anns}))
     yield "downloads/records.csv", records_csv(site)
+    from .check import INDEX_PATH, check_index  # check.py imports pages.py: keep api.py light
+
+    yield INDEX_PATH, dumps(envelope(site, check_index(site)))

@@ -84,9 +84,13 @@ def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> 
     reg = load_checked(data_dir, as_of)
     problems = list(reg.problems)
     if base is not None:
+        from .gitrepo import GitError
         from .guard import guard_problems
 
-        problems.extend(guard_problems(data_dir, base))
+        try:
+            problems.extend(guard_problems(data_dir, base))
+        except GitError as exc:
+            raise click.UsageError(str(exc)) from None
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -105,6 +109,29 @@ def errors() -> None:
     """列出错误代码目录（代码、名称、说明模板）。"""
     for code, (title, template) in CATALOGUE.items():
         click.echo(f"{code}\t{title}\t{template}")
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@data_option
+@as_of_option
+def diff(base: str, head: str | None, data_dir: Path, as_of: date | None) -> None:
+    """变更摘要（Markdown，供审阅拉取请求）：新增和修改的记录、状态变化、校验结果。
+
+    BASE、HEAD 为 git 版本；不给 HEAD 时与工作区比较。数据有错误时退出码 1。
+    """
+    from .diff import diff_report
+    from .gitrepo import GitError
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+    try:
+        text, ok = diff_report(data_dir, base, head, as_of or today_shanghai())
+    except GitError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(text, nl=False)
+    sys.exit(0 if ok else 1)
 
 
 @main.command()
@@ -235,6 +262,31 @@ def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> N
     _need_config(config_file)
     _mkdocs_logging(logging.INFO)
     serve_site(config_file, data_dir, as_of, addr)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--institution", default=None, help="本机构名称（可选）：判断是否为参与研究机构")
+@data_option
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+def check(query: str, institution: str | None, data_dir: Path, as_of: date | None, as_json: bool) -> None:
+    """查询某项技术能否开展：结论、依据、公告链接和有效日期。找到时退出码 0，未找到时 1。"""
+    from .check import fold, report
+    from .version import data_version
+    from .views import build_site
+
+    if not fold(query):
+        raise click.UsageError("请给出技术名称、别名或编号")
+    reg = load_checked(data_dir, as_of)
+    if reg.problems:
+        for p in reg.problems:
+            click.echo(p.text(), err=True)
+        click.echo(f"数据校验未通过（{len(reg.problems)} 个错误），无法查询。", err=True)
+        sys.exit(1)
+    text, found = report(build_site(reg, data_version(data_dir, reg.as_of)), query, institution, as_json)
+    click.echo(text)
+    sys.exit(0 if found else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

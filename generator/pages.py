@@ -68,17 +68,20 @@ def _context(site: Site) -> dict[str, Any]:
         "site_ann": anns.get,
         "record": site.records.get,
         "action_label": action_label,
-        "details": lambda ev: event_details(ev.fields),
+        "details": lambda ev: event_details(ev.fields, site.grades),
         "route_label": ROUTE_LABELS.__getitem__,
         "ground_label": lambda g: GROUND_LABELS.get(g, g),
     }
 
 
 def record_keywords(r: RecordView) -> str:
+    """Names, aliases, category, indications and the short purpose or description: the fields a
+    hospital searches by. Long texts (mechanism, specifications) are left to Pagefind's own
+    segmentation: jieba over every text would cost seconds at 10,000 records."""
     m = r.model
-    return keywords(
-        r.id, m.name, *m.aliases, r.category_name, *getattr(m, "indications", []), r.kind_label
-    )
+    short = getattr(m, "purpose", None) or getattr(m, "description", "")
+    indications = getattr(m, "indications", [])
+    return keywords(r.id, m.name, *m.aliases, r.category_name, *indications, short, r.kind_label)
 
 
 def record_page(
@@ -98,13 +101,14 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
 
         def _render(a: Any = a) -> str:
             pairs = site.announcement_records(a)
-            kw = keywords(a.number, a.title, *(r.name for _, r in pairs if r))
+            # the body too: Pagefind alone misses compounds inside it (地中海贫血 in a long sentence)
+            kw = keywords(a.number, a.title, a.body, *(r.name for _, r in pairs if r))
             return render(
                 "announcement.html",
                 a=a,
                 pairs=pairs,
                 keywords=kw,
-                details_of=_action_details,
+                details_of=lambda act: _action_details(act, site),
                 **ctx,
             )
 
@@ -112,8 +116,8 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
     return pages
 
 
-def _action_details(act: Any) -> list[tuple[str, str]]:
-    return event_details(act.model_dump(exclude={"action", "record"}, exclude_none=True))
+def _action_details(act: Any, site: Site) -> list[tuple[str, str]]:
+    return event_details(act.model_dump(exclude={"action", "record"}, exclude_none=True), site.grades)
 
 
 def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:

@@ -25,9 +25,12 @@ from mkdocs.structure.pages import Page
 
 from .api import api_files
 from .build import RegistryInvalid
+from .changes import changes_pages, revisions_html
 from .dates import today_shanghai
 from .downloads import download_files, downloads_page
 from .errors import Problem
+from .feeds import feed_files
+from .history import History, read_history
 from .openapi import openapi_files
 from .pages import GeneratedPage, relativize, site_pages
 from .redirects import redirect_files
@@ -54,6 +57,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.pages: dict[str, GeneratedPage] = {}
         self.data_dir: Path | None = None
         self.problems: list[Problem] = []
+        self.history = History(available=False)  # revision history from git, read in on_config
         # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
         self.timings: dict[str, float] = {}
 
@@ -82,6 +86,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         if reg.problems:
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
+        t = time.perf_counter()
+        self.history = read_history(self.data_dir)  # once per build: one git log, one cat-file
+        self._add("history", t)
         self.site.site_url = config.site_url or ""
         self.site.repo_url = config.repo_url or None
         self.site.repo_branch = self.config.branch
@@ -98,10 +105,14 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
         t = time.perf_counter()
-        self.pages = {p.src_uri: p for p in site_pages(self.site)}
+        history = self.history
+        pages = site_pages(self.site, revisions=lambda rid: revisions_html(history, rid))
+        pages += changes_pages(self.site, history)
+        self.pages = {p.src_uri: p for p in pages}
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
-        api = dict(api_files(self.site))
+        api = dict(api_files(self.site, revisions=history.api))
+        api.update(feed_files(self.site, history, config.site_url))
         api.update(openapi_files(config.site_url))
         api.update(redirect_files(self.site, config.site_url))
         for path, content in api.items():

@@ -164,7 +164,7 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
     )
 
 
-def event_details(f: dict[str, Any]) -> list[tuple[str, str]]:
+def event_details(f: dict[str, Any], grades: dict[str, RiskGrade] | None = None) -> list[tuple[str, str]]:
     """Extra fields of an action (route, ground, scope …) as (label, text) pairs, in Chinese."""
     out: list[tuple[str, str]] = []
     if "route" in f:
@@ -172,7 +172,8 @@ def event_details(f: dict[str, Any]) -> list[tuple[str, str]]:
     if "ground" in f:
         out.append(("理由", GROUND_LABELS.get(f["ground"], f["ground"])))
     if "risk_grade" in f:
-        out.append(("风险等级", f["risk_grade"]))
+        grade = (grades or {}).get(f["risk_grade"])
+        out.append(("风险等级", grade.name if grade else f["risk_grade"]))
     if "institutions" in f:
         out.append(("参与研究机构", "、".join(f["institutions"])))
     if "scope" in f:

@@ -1,0 +1,159 @@
+"""`registry validate --base REF`: the public record is append-only relative to REF.
+
+Three errors (catalogue E501–E503), each saying what to do instead:
+
+- E501: a record file (guidance entry, approved technology, its conditions, banned technology)
+  that exists at REF was deleted. Records are withdrawn by a new announcement (delist, ban).
+- E502: such a file, or a published announcement, was renamed (a deleted file whose content
+  reappears, at least half of it, under a new name in the same directory, as `git -M` would say).
+- E503: an announcement published at REF was changed or deleted. Corrections are a new `amend`
+  announcement. Content is compared after parsing, so comment and whitespace edits are fine.
+
+"Published at REF" means: present at REF with a date on or before *today* in Beijing. Not the date
+of the REF commit: the daily rebuild publishes an embargoed announcement on its date without any
+new commit, so once that date has passed it is public record although REF never changed. Not
+`--as-of` either: that is a what-if date for statuses, while the guard protects what the public can
+see now. An announcement still under embargo today may be edited, renamed or withdrawn.
+
+The working tree (or any directory) is compared with REF materialised by `git archive`; the same
+comparison of two directories serves `registry diff`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .dates import today_shanghai
+from .errors import Problem, problem, sort_key
+from .gitrepo import GUARDED_DIRS, materialise
+from .history import field_changes
+from .loading import Document, dotted, load_bytes, load_file
+from .validation import display_path
+
+RENAME_SIMILARITY = 0.5  # git's default for -M
+
+
+def guard_problems(data_dir: Path, base: str, today: date | None = None) -> list[Problem]:
+    """Problems of `data_dir` (the working tree) relative to the git revision `base`.
+
+    Raises `gitrepo.GitError` when there is no repository or `base` does not exist.
+    """
+    with materialise(data_dir, base) as base_root:
+        return compare_trees(base_root, data_dir, base, today or today_shanghai())
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    """Contents of the guarded files under `root`, by path relative to it (`approved/X.yaml`)."""
+    out: dict[str, bytes] = {}
+    for folder in GUARDED_DIRS:
+        d = root / folder
+        if d.is_dir():
+            for p in sorted(d.iterdir()):
+                if p.suffix == ".yaml" and p.is_file():
+                    out[f"{folder}/{p.name}"] = p.read_bytes()
+    return out
+
+
+def _published(raw: bytes, today: date) -> tuple[bool, str]:
+    """Whether an announcement's version at REF was public by `today`, and its id."""
+    data = load_bytes(raw, "").data
+    if not isinstance(data, dict):
+        return False, ""  # could not have been built at REF
+    try:
+        day = date.fromisoformat(str(data.get("date")))
+    except ValueError:
+        return False, ""
+    return day <= today, str(data.get("id", ""))
+
+
+def _similarity(a: bytes, b: bytes) -> float:
+    la, lb = a.decode("utf-8", "replace").splitlines(), b.decode("utf-8", "replace").splitlines()
+    return difflib.SequenceMatcher(None, la, lb, autojunk=False).ratio()
+
+
+def _renames(
+    gone: list[str], added: list[str], base: dict[str, bytes], head: dict[str, bytes]
+) -> dict[str, str]:
+    """old path -> new path for deleted files whose content reappears in the same directory."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for old in gone:
+        folder = old.split("/", 1)[0]
+        best, score = None, RENAME_SIMILARITY
+        for new in added:
+            if new in taken or new.split("/", 1)[0] != folder:
+                continue
+            s = _similarity(base[old], head[new])
+            if s >= score:
+                best, score = new, s
+        if best is not None:
+            out[old] = best
+            taken.add(best)
+    return out
+
+
+def compare_trees(
+    base_root: Path, head_root: Path, base: str, today: date, shown_root: str | None = None
+) -> list[Problem]:
+    """Guard problems of the registry at `head_root` relative to the one at `base_root`.
+
+    Files are reported under `shown_root` (default: `head_root` as displayed in messages).
+    """
+    shown = shown_root if shown_root is not None else display_path(head_root)
+    return compare_files(
+        tree_files(base_root), tree_files(head_root), head_root, base, today, shown
+    )
+
+
+def compare_files(
+    base_files: dict[str, bytes],
+    head_files: dict[str, bytes],
+    head_root: Path,
+    base: str,
+    today: date,
+    shown: str,
+) -> list[Problem]:
+    """`compare_trees` on files already read with `tree_files`."""
+    gone = [p for p in base_files if p not in head_files]
+    added = [p for p in head_files if p not in base_files]
+    renames = _renames(gone, added, base_files, head_files)
+    problems: list[Problem] = []
+    for old in gone:
+        f = f"{shown}/{old}"
+        new = renames.get(old)
+        if old.startswith("announcements/"):
+            published, aid = _published(base_files[old], today)
+            if not published:
+                continue  # still under embargo: never public, may be withdrawn or renamed
+            if new is not None:
+                problems.append(problem("E502", f, base=base, old=old, new=new))
+            else:
+                problems.append(problem("E503", f, value=aid or Path(old).stem, base=base))
+        elif new is not None:
+            problems.append(problem("E502", f, base=base, old=old, new=new))
+        else:
+            problems.append(problem("E501", f, base=base))
+    for rel, raw in base_files.items():
+        if not rel.startswith("announcements/") or rel not in head_files:
+            continue
+        if head_files[rel] == raw:
+            continue
+        published, aid = _published(raw, today)
+        if published:
+            doc = load_file(head_root / rel, f"{shown}/{rel}")
+            problems.extend(_changed_announcement(aid, raw, doc, base))
+    return sorted(problems, key=sort_key)
+
+
+def _changed_announcement(aid: str, raw: bytes, doc: Document, base: str) -> list[Problem]:
+    old: Any = load_bytes(raw, "").data
+    if not isinstance(doc.data, dict):
+        return [problem("E503", doc.file, value=aid, base=base)]
+    out = []
+    for change in field_changes(old, doc.data):
+        line, col = doc.where(change.loc)
+        out.append(problem("E503", doc.file, line, col, dotted(change.loc), value=aid, base=base))
+    return out

@@ -1,0 +1,311 @@
+"""Browser tests of `/check/` (lookup) and `/check/delineation/` (self-check), issue 6.
+
+The expected verdict of every lookup is computed in Python by `generator.check` on the sample data
+(as-of 2026-11-23), so these tests check that the page shows exactly the verdict Python derived from
+the legal status. (Named test_browser_check.py: tests/test_check.py already owns the module name.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browser_helpers import AS_OF, DATA, Tab, cn_date, open_tab
+from playwright.sync_api import Browser, Page, expect
+
+from generator.check import not_found_verdict, verdict
+from generator.delineation import OUTCOMES, STEPS
+from generator.validation import check_registry
+from generator.views import Site, build_site
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def sample() -> Site:
+    reg = check_registry(DATA, AS_OF)
+    assert not reg.problems
+    return build_site(reg)
+
+
+def own_errors(t: Tab) -> list[str]:
+    """JavaScript errors, and failed requests for what these pages load (the site-wide 404 check
+    is test_browser_hygiene's job)."""
+    mine = ("/check/", "/assets/check.js", "/api/check-index.json")
+    errors = list(t.page_errors)
+    errors += [e for e in t.console_errors if not e.startswith("Failed to load resource")]
+    return errors + [f for f in t.failed if any(m in f for m in mine)]
+
+
+def lookup(page: Page, query: str, institution: str = "") -> None:
+    page.wait_for_selector("#reg-check[data-ready=true]")
+    page.fill("#reg-check-q", query)
+    page.fill("#reg-check-inst", institution)
+    page.click("#reg-check-form button[type=submit]")
+    page.wait_for_selector("#reg-check-results article.reg-verdict")
+
+
+def first_card(page: Page) -> dict[str, Any]:
+    card = page.locator("#reg-check-results article.reg-verdict").first
+    return {
+        "record": card.get_attribute("data-record"),
+        "answer": card.locator(".reg-answer-chip").inner_text(),
+        "headline": card.locator(".reg-verdict-headline").inner_text(),
+        "text": card.inner_text(),
+        "links": card.locator(".reg-verdict-links a").evaluate_all(
+            "els => els.map(e => new URL(e.href).pathname + new URL(e.href).hash)"
+        ),
+    }
+
+
+LOOKUPS = [
+    # (query, institution, expected first record or None for not found)
+    ("BMT-2026-001", "", "BMT-2026-001"),  # id: restricted
+    ("bmt 2026 003", "", "BMT-2026-003"),  # id, lower case and spaces: open by action
+    ("ＢＭＴ－２０２６－００４", "", "BMT-2026-004"),  # full-width id: suspended
+    ("脐带MSC治疗肝硬化", "", "BMT-2026-005"),  # alias: banned after re-evaluation
+    ("FMT", "示例省人民医院", "BMT-2026-002"),  # alias + participating institution
+    ("ｆｍｔ", "示例市骨科医院", "BMT-2026-002"),  # full-width alias + another institution
+    ("CAR T", "", "BMT-2026-001"),  # spacing instead of a hyphen
+    ("噬菌体", "", "GL-0015"),  # part of a name: listed with emergency use
+    ("AAV基因治疗视网膜病变", "", "GL-0005"),  # alias: delisted after review
+    ("人脐带间充质干细胞治疗失代偿期肝硬化技术", "", "BMT-2026-005"),  # full name (also GL-0002)
+    ("基因编辑婴儿", "", "BAN-0001"),  # alias: banned outright
+    ("GL-0010", "", "GL-0010"),  # id: retained on the list after review
+    (
+        "组织工程皮肤",
+        "示例市第一人民医院",
+        "BMT-2026-003",
+    ),  # start of a name: open, other institution
+    (
+        "  自体 间充质干细胞 ",
+        "示例市骨科医院",
+        "BMT-2026-006",
+    ),  # partial, spaces: restricted, resumed
+    ("Treg细胞治疗", "", None),  # listed only on 2026-12-15: embargoed, so not found
+    ("量子纠缠疗法", "", None),  # unknown
+]
+
+
+@pytest.mark.parametrize(("query", "institution", "expected"), LOOKUPS)
+def test_lookup_shows_the_python_verdict(
+    tab: Tab, sample: Site, query: str, institution: str, expected: str | None
+) -> None:
+    page = tab.goto("/check/")
+    lookup(page, query, institution)
+    got = first_card(page)
+    if expected is None:
+        v = not_found_verdict(sample)
+        assert got["record"] is None
+        assert "/check/delineation/" in got["links"]
+        expect(page.locator("#reg-check-status")).to_contain_text("没有找到")
+    else:
+        r = sample.records[expected]
+        v = verdict(r, sample, institution or None)
+        assert got["record"] == expected
+        assert r.url in got["links"]  # every answer links to its record …
+        if r.status.announcement:
+            assert f"/announcements/{r.status.announcement}/" in got["links"]  # … and announcement
+    assert (got["answer"], got["headline"]) == (v.answer, v.headline)
+    for paragraph in v.explanation:
+        assert paragraph in got["text"]
+    assert v.basis in got["text"]
+    assert cn_date(AS_OF) in got["text"]  # valid as of
+    assert "不构成行政决定" in got["text"]
+    if institution and expected and expected.startswith("BMT"):
+        listed = "不在参与研究机构名单内" if not v.institution_listed else "在参与研究机构名单内"
+        assert listed in got["text"]
+    assert own_errors(tab) == []
+    assert not tab.foreign_requests()
+
+
+def test_approved_and_guidance_matches_both_shown_approved_first(tab: Tab) -> None:
+    page = tab.goto("/check/")
+    lookup(page, "CAR-T")
+    ids = page.locator("#reg-check-results article.reg-verdict").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-record'))"
+    )
+    assert ids == ["BMT-2026-001", "GL-0003"]
+
+
+def test_participating_institution_is_marked(tab: Tab) -> None:
+    page = tab.goto("/check/?q=BMT-2026-001&institution=" + "示例省人民医院")
+    page.wait_for_selector("#reg-check-results article.reg-verdict")
+    mine = page.locator("#reg-check-results .reg-inst-mine")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("示例省人民医院")
+    expect(page.locator(".reg-answer-chip").first).to_have_text("可以开展（须符合条件）")
+
+
+def test_query_in_the_url_is_answered_and_kept(tab: Tab) -> None:
+    page = tab.goto("/check/?q=FMT")
+    page.wait_for_selector("#reg-check-results article.reg-verdict")
+    assert page.input_value("#reg-check-q") == "FMT"
+    lookup(page, "噬菌体")
+    assert "q=%E5%99%AC%E8%8F%8C%E4%BD%93" in page.url
+
+
+def test_only_the_same_origin_index_is_fetched(tab: Tab) -> None:
+    page = tab.goto("/check/")
+    lookup(page, "FMT")
+    fetched = [u for u in tab.requests if "/api/" in u]
+    assert [u.split("?")[0] for u in fetched] == [tab.origin + "/api/check-index.json"]
+    assert not tab.foreign_requests() and own_errors(tab) == []
+
+
+# --- keyboard only ---------------------------------------------------------------------------------
+
+
+def tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_lookup_with_the_keyboard_alone(tab: Tab) -> None:
+    page = tab.goto("/check/")
+    page.wait_for_selector("#reg-check[data-ready=true]")
+    tab_to(page, "#reg-check-q")
+    page.keyboard.type("ＦＭＴ")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "reg-check-inst"
+    page.keyboard.type("示例省人民医院")
+    page.keyboard.press("Escape")  # close the suggestion list, if any
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#reg-check-results article.reg-verdict")
+    expect(page.locator(".reg-answer-chip").first).to_have_text("可以开展（须符合条件）")
+    tab_to(page, "#reg-check-results .reg-verdict-links a")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/approved/BMT-2026-002/")
+
+
+def test_self_check_with_the_keyboard_alone(tab: Tab) -> None:
+    page = tab.goto("/check/delineation/")
+    expect(page.locator("#q-device")).to_be_visible()
+    expect(page.locator("#q-drug")).to_be_hidden()
+    tab_to(page, "#q-device a.reg-answer[data-next=q-drug]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#q-drug")).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "q-drug-h"  # focus follows the step
+    tab_to(page, "#q-drug a.reg-answer[data-next=out-drug]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#out-drug")).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "out-drug-h"
+    tab_to(page, "#out-drug button.reg-back")
+    page.keyboard.press("Enter")
+    expect(page.locator("#q-drug")).to_be_visible()
+    expect(page.locator("#out-drug")).to_be_hidden()
+    assert own_errors(tab) == []
+
+
+# --- the self-check --------------------------------------------------------------------------------
+
+PATHS = {
+    "device": ["q-device:out-device"],
+    "drug": ["q-device:q-drug", "q-drug:out-drug"],
+    "research": [
+        "q-device:q-drug",
+        "q-drug:q-scope",
+        "q-scope:q-list",
+        "q-list:q-done",
+        "q-done:out-research",
+    ],
+    "translation": [
+        "q-device:q-drug",
+        "q-drug:q-scope",
+        "q-scope:q-list",
+        "q-list:q-done",
+        "q-done:q-personal",
+        "q-personal:q-rare",
+        "q-rare:out-translation",
+    ],
+}
+
+
+@pytest.mark.parametrize("route", sorted(PATHS))
+def test_self_check_reaches_each_route(phone_tab: Tab, route: str) -> None:
+    page = phone_tab.goto("/check/delineation/")
+    clauses = {s.id: s.clause for s in STEPS}
+    for hop in PATHS[route]:
+        step, target = hop.split(":")
+        page.locator(f"#{step} a.reg-answer[data-next={target}]").click()
+        expect(page.locator(f"#{target}")).to_be_visible()
+    outcome = next(o for o in OUTCOMES if o.id == PATHS[route][-1].split(":")[1])
+    assert outcome.route == route
+    visible = page.locator("section[data-step]:visible, section[data-outcome]:visible")
+    expect(visible).to_have_count(1)
+    trail = page.locator("#reg-trail")
+    expect(trail).to_be_visible()
+    for hop in PATHS[route]:  # every answered step is listed with its clause
+        expect(trail).to_contain_text(clauses[hop.split(":")[0]])
+    expect(page.locator(f"#{outcome.id}")).to_contain_text(outcome.clause)
+    expect(page.locator("#reg-step-status")).to_have_text("自查结论：" + outcome.title)
+    # browser Back returns to the last question
+    page.go_back()
+    expect(page.locator("#" + PATHS[route][-1].split(":")[0])).to_be_visible()
+    assert own_errors(phone_tab) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_self_check_works_without_javascript(browser: Browser, origin: str) -> None:
+    with open_tab(browser, origin, java_script_enabled=False) as t:
+        page = t.goto("/check/delineation/")
+        for s in STEPS:
+            expect(page.locator(f"#{s.id}")).to_be_visible()
+        page.locator("#q-device a.reg-answer[data-next=out-device]").click()
+        assert page.url.endswith("#out-device")
+        expect(page.locator("#out-device")).to_be_in_viewport()
+
+
+# --- phone, errors and accessibility ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/check/", "/check/?q=FMT&institution=示例省人民医院", "/check/delineation/"]
+)
+def test_phone_layout_without_errors(phone_tab: Tab, path: str) -> None:
+    page = phone_tab.goto(path)
+    if "q=" in path:
+        page.wait_for_selector("#reg-check-results article.reg-verdict")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert own_errors(phone_tab) == []
+
+
+def serious(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/check/",
+        "/check/?q=CAR-T&institution=示例省人民医院",
+        "/check/?q=量子纠缠疗法",
+        "/check/delineation/",
+        "/approved/BMT-2026-001/",
+    ],
+)
+def test_axe_no_serious_violations(tab: Tab, path: str) -> None:
+    page = tab.goto(path)
+    if "q=" in path:
+        page.wait_for_selector("#reg-check-results article.reg-verdict")
+    assert serious(page) == []
+
+
+def test_axe_on_a_finished_self_check(phone_tab: Tab) -> None:
+    page = phone_tab.goto("/check/delineation/")
+    for hop in PATHS["translation"]:
+        step, target = hop.split(":")
+        page.locator(f"#{step} a.reg-answer[data-next={target}]").click()
+    assert serious(page) == []

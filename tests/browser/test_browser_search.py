@@ -1,0 +1,245 @@
+"""Search like a person: open the header search, type, read the results, narrow them with filters.
+
+Every expectation below was checked against the YAML in data/ (see `test_expectations_match_the_data`,
+which re-checks each one so that a change to the sample data shows up as a clear failure here).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pytest
+from browser_helpers import AS_OF, DATA, Tab, announcements_naming, categories, record_yaml
+
+pytestmark = pytest.mark.browser
+
+
+def url(record_id: str) -> str:
+    folder = {"GL": "guidance-list", "BMT": "approved", "BAN": "banned", "ANN": "announcements"}
+    return f"/{folder[record_id.split('-')[0]]}/{record_id}/"
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    expect: tuple[str, ...]  # record ids that must be among the results
+    first: str | None = None  # record id that must be the top result
+    absent: tuple[str, ...] = ()  # record ids that must not be among the results
+    same_as: str | None = None  # an earlier query of the group that must give the same results
+    why: str = ""  # where the words are in the data
+
+
+# Grouped by theme: one fresh page per group, several queries typed one after another into the modal.
+GROUPS: dict[str, list[Case]] = {
+    "stem-cells": [
+        Case(
+            "干细胞",
+            ("GL-0001", "BMT-2026-006", "GL-0002", "BMT-2026-005", "GL-0011"),
+            why="inside 间充质干细胞 (GL-0001/0002, BMT-006/005) and 多能干细胞 (GL-0011 mechanism)",
+        ),
+        Case(
+            "间充质干细胞",
+            ("GL-0001", "GL-0002", "BMT-2026-005", "BMT-2026-006"),
+            absent=("GL-0011",),
+            why="names of GL-0001/0002 and BMT-005/006; GL-0011 is iPSC, not 间充质",
+        ),
+        Case("骨关节炎", ("GL-0001", "BMT-2026-006"), why="names (膝骨关节炎)"),
+        Case("自体MSC", ("GL-0001", "BMT-2026-006"), why="aliases 自体MSC关节腔注射…"),
+    ],
+    "gene-editing": [
+        Case(
+            "基因编辑",
+            ("GL-0004", "BAN-0001"),
+            why="GL-0004 mechanism 本技术属于基因编辑技术; BAN-0001 name and category",
+        ),
+        Case("碱基编辑", ("GL-0004",), first="GL-0004", why="GL-0004 name"),
+        Case(
+            "地中海贫血",
+            ("GL-0004",),
+            first="GL-0004",
+            why="GL-0004 name 碱基编辑治疗β-地中海贫血技术",
+        ),
+        Case(
+            "胚胎",
+            ("BAN-0001", "BAN-0003", "GL-0007"),
+            why="BAN-0001/0003 names, GL-0007 name 胚胎植入前…",
+        ),
+        Case("生殖系基因编辑", ("BAN-0001",), first="BAN-0001", why="BAN-0001 alias"),
+    ],
+    "cell-therapy": [
+        Case(
+            "细胞治疗",
+            ("GL-0003", "BMT-2026-001", "GL-0010"),
+            why="category 细胞治疗 of the CAR-T entries and of GL-0010; GL-0003 alias CD19 CAR-T细胞治疗",
+        ),
+        Case("CAR-T", ("GL-0003", "BMT-2026-001"), why="names and aliases"),
+        Case("car-t", ("GL-0003", "BMT-2026-001"), same_as="CAR-T", why="case-insensitive"),
+        Case(
+            "CD19 CAR-T", ("BMT-2026-001", "GL-0003"), why="aliases (Latin and digits with a space)"
+        ),
+    ],
+    "ids": [
+        Case("GL-0003", ("GL-0003",), first="GL-0003", why="the id"),
+        Case("BMT-2026-001", ("BMT-2026-001",), first="BMT-2026-001", why="the id"),
+        Case("BAN-0001", ("BAN-0001",), first="BAN-0001", why="the id"),
+    ],
+    "others": [
+        Case("粪菌移植", ("GL-0008", "BMT-2026-002"), why="names"),
+        Case("FMT", ("GL-0008", "BMT-2026-002"), why="aliases"),
+        Case(
+            "紧急应用", ("GL-0015",), why="GL-0015 status overlay from ANN-2026-012 (emergency_use)"
+        ),
+        Case("噬菌体", ("GL-0015",), first="GL-0015", why="GL-0015 name"),
+        Case("组织工程皮肤", ("BMT-2026-003", "GL-0006"), why="names"),
+    ],
+}
+CASES = [case for group in GROUPS.values() for case in group]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def test_expectations_match_the_data() -> None:
+    """Each expected record exists, is published, and carries the query in its own data."""
+    assert len(CASES) >= 15
+    names = categories()
+    for case in CASES:
+        for rid in case.expect + ((case.first,) if case.first else ()):
+            rec = record_yaml(rid)
+            naming = announcements_naming(rid)
+            assert naming, f"{case.query}: {rid} is named by no published announcement (embargoed?)"
+            if case.query == "紧急应用":
+                overlay = [
+                    a
+                    for ann in naming
+                    for a in ann["actions"]
+                    if a["record"] == rid and a["action"] == "emergency_use" and a["until"] >= AS_OF
+                ]
+                assert overlay, f"{rid} has no emergency use in force on {AS_OF}"
+                continue
+            haystack = " ".join([str(v) for v in rec.values()] + [names[rec["category"]], rid])
+            assert _norm(case.query) in _norm(haystack), (
+                f"{case.query}: {rid} does not contain the query"
+            )
+
+
+def check_case(tab: Tab, case: Case, seen: dict[str, list[str]]) -> list[str]:
+    """Search `case.query`; returns what is wrong (empty when all is well)."""
+    urls = tab.search(case.query)
+    seen[case.query] = urls
+    problems = []
+    if not urls or len(urls) != tab.result_count():
+        problems.append(f"{len(urls)} results listed, summary says {tab.result_count()}")
+    missing = [rid for rid in case.expect if url(rid) not in urls]
+    if missing:
+        problems.append(f"{missing} not among the results")
+    if case.first and (not urls or urls[0] != url(case.first)):
+        problems.append(f"top result {urls[:1]}, expected {case.first}")
+    unwanted = [rid for rid in case.absent if url(rid) in urls]
+    if unwanted:
+        problems.append(f"{unwanted} should not match ({case.why})")
+    if case.same_as and sorted(urls) != sorted(seen[case.same_as]):
+        problems.append(f"differs from {case.same_as!r}: {seen[case.same_as]}")
+    # Results are links a person can follow, titled with the records' names.
+    for rid in case.expect:
+        if rid.startswith(("GL", "BMT", "BAN")) and url(rid) in urls:
+            title = tab.page.locator(
+                f'pagefind-modal a.pf-result-link[href="{url(rid)}"]'
+            ).first.inner_text()
+            if title.strip() != record_yaml(rid)["name"]:
+                problems.append(f"result {rid} titled {title!r}")
+    return [f"search {case.query!r}: {p} -> {urls}" for p in problems]
+
+
+@pytest.mark.parametrize("cases", GROUPS.values(), ids=GROUPS.keys())
+def test_search_finds_expected_records(tab: Tab, cases: list[Case]) -> None:
+    tab.goto("/")
+    seen: dict[str, list[str]] = {}
+    problems = [p for case in cases for p in check_case(tab, case, seen)]
+    assert not problems, "\n".join(problems)
+    assert not tab.page_errors and not tab.console_errors, tab.page_errors + tab.console_errors
+
+
+def test_nonsense_and_embargoed_queries_find_nothing(tab: Tab) -> None:
+    """A random Latin string finds nothing; GL-0016 is named only by ANN-2026-014 (2026-12-15, after the
+    as-of date), so neither its words nor its announcement are indexed."""
+    gl16 = (DATA / "guidance-list" / "GL-0016.yaml").read_text(encoding="utf-8")
+    assert "系统性红斑狼疮" in gl16 and "Treg" in gl16 and announcements_naming("GL-0016") == []
+    tab.goto("/")
+    assert tab.search("qxzvbnmwkj") == []
+    assert tab.result_count() == 0
+    assert "未找到" in tab.page.locator("pagefind-modal pagefind-summary").inner_text()
+    assert tab.search("系统性红斑狼疮") == []
+    urls = tab.search("Treg")
+    assert url("GL-0016") not in urls and url("ANN-2026-014") not in urls
+
+
+def test_search_result_opens_the_record(tab: Tab) -> None:
+    tab.goto("/approved/")
+    tab.search("碱基编辑")
+    tab.page.locator(f'pagefind-modal a.pf-result-link[href="{url("GL-0004")}"]').click()
+    tab.page.wait_for_url(f"**{url('GL-0004')}")
+    assert tab.page.locator("h1").inner_text() == record_yaml("GL-0004")["name"]
+
+
+def test_search_finds_words_inside_announcement_bodies(tab: Tab) -> None:
+    assert "地中海贫血" in record_yaml("ANN-2026-007")["body"]
+    tab.goto("/")
+    assert url("ANN-2026-007") in tab.search("地中海贫血")
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _narrow(tab: Tab, query: str, name: str, value: str) -> tuple[list[str], list[str], int]:
+    tab.goto("/")
+    before = tab.search(query)
+    advertised = tab.choose_filter(name, value)
+    tab.wait_for_results(query, previous=len(before))
+    after = tab.result_urls()
+    assert len(after) == tab.result_count() == advertised, (
+        f"{name}={value}: option said {advertised}, summary {tab.result_count()}, list {len(after)}"
+    )
+    assert 0 < len(after) < len(before), f"{name}={value} did not narrow {len(before)} results"
+    assert set(after) <= set(before)
+    return before, after, advertised
+
+
+def test_filter_by_kind_narrows_to_approved(tab: Tab) -> None:
+    before, after, _ = _narrow(tab, "细胞", "类型", "已批准技术")
+    assert all(u.startswith("/approved/") for u in after), after
+    assert sorted(after) == sorted(u for u in before if u.startswith("/approved/"))
+    # Clearing the filter brings the other kinds back.
+    tab.clear_filter("类型")
+    tab.wait_for_results("细胞", previous=len(after))
+    assert sorted(tab.result_urls()) == sorted(before)
+
+
+def test_filter_by_status(tab: Tab) -> None:
+    banned = {
+        url(r) for r in ("BAN-0001", "BAN-0002", "BAN-0003", "BMT-2026-005")
+    }  # ban actions ≤ as-of
+    before, after, _ = _narrow(tab, "细胞", "状态", "已禁止")
+    assert set(after) <= banned, after
+    assert {url("BAN-0002"), url("BMT-2026-005")} <= set(after)  # 异种细胞, 间充质干细胞
+    # Another status instead: the only technology suspended on 2026-11-23 (ANN-2026-008).
+    tab.clear_filter("状态")
+    tab.wait_for_results("细胞", previous=len(after))
+    assert len(tab.result_urls()) == len(before)
+    tab.choose_filter("状态", "再评估暂停")
+    tab.wait_for_results("细胞", previous=len(before))
+    assert tab.result_urls() == [url("BMT-2026-004")]
+
+
+def test_filter_by_risk_grade(tab: Tab) -> None:
+    high = {url(r) for r in ("BMT-2026-001", "BMT-2026-004", "BMT-2026-005")}  # risk_grade: high
+    _, after, _ = _narrow(tab, "细胞", "风险等级", "高风险")
+    assert set(after) == high, after
+
+
+def test_filter_by_category(tab: Tab) -> None:
+    _, after, _ = _narrow(tab, "编辑", "分类", "基因编辑")
+    assert set(after) == {url("GL-0004"), url("BAN-0001")}, after

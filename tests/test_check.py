@@ -1,0 +1,517 @@
+"""Institution check (issue 6): lookup, verdicts on every status and boundary date, index, CLI.
+
+Verdicts are read from registries replayed by `status.py` (through `check_registry` and
+`build_site`), never from statuses written by hand: the check shares the status rules.
+The minimal registry of tests/conftest.py: GL-0001 listed on 2026-01-10, BAN-0001 banned the same
+day, BMT-2026-001 (high risk, 5 years; grew out of GL-0001) approved on 2026-03-01 with the only
+participating institution 某某医院 — exclusive until 2031-02-28, open by time from 2031-03-01.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.check import (
+    FOLD_PATTERN,
+    NOTE,
+    check,
+    check_index,
+    check_pages,
+    expand,
+    find,
+    fold,
+    not_found_verdict,
+    verdict,
+)
+from generator.cli import main
+from generator.delineation import OUTCOMES, STEPS
+from generator.validation import check_registry
+from generator.views import Site, build_site
+
+REPO = Path(__file__).resolve().parents[1]
+D = date.fromisoformat
+GL, BMT, BAN = "GL-0001", "BMT-2026-001", "BAN-0001"
+_serial = iter(range(3, 100))
+
+
+def ann(day: str, *actions: dict[str, Any]) -> tuple[str, str]:
+    """An announcement file (path, text) with the next free id."""
+    n = next(_serial)
+    aid = f"ANN-2026-{n:03d}"
+    data = {
+        "id": aid,
+        "number": f"国家卫生健康委公告 测试第{n}号",
+        "title": f"测试公告 {n}",
+        "date": D(day),
+        "body": "正文。",
+        "actions": list(actions),
+    }
+    return f"announcements/{aid}.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path, kit: Any):
+    """make_site(as_of, *announcements) -> Site of the minimal registry plus those announcements."""
+    counter = iter(range(1000))
+
+    def _make(as_of: str, *anns: tuple[str, str]) -> Site:
+        root = kit.make_registry(tmp_path / f"data{next(counter)}", dict(anns))
+        reg = check_registry(root, D(as_of))
+        assert not reg.problems, [p.text() for p in reg.problems]
+        return build_site(reg, f"{as_of}+test123")
+
+    return _make
+
+
+def one(site: Site, rid: str, institution: str | None = None):  # type: ignore[no-untyped-def]
+    return verdict(site.records[rid], site, institution)
+
+
+def text(v) -> str:  # type: ignore[no-untyped-def]
+    return " ".join([v.answer, v.headline, *v.explanation, v.basis])
+
+
+def urls(v) -> list[str]:  # type: ignore[no-untyped-def]
+    return [link.url for link in v.links]
+
+
+# --- every status --------------------------------------------------------------------------------
+
+
+def test_listed_may_be_filed_for_research_not_applied(make_site) -> None:
+    site = make_site("2026-11-23")
+    v = one(site, GL)
+    assert (v.code, v.tone, v.record.status.code) == ("listed", "limited", "listed")
+    assert "临床研究" in v.headline and "不得用于临床应用" in v.headline
+    assert "规范 第二十条第三款" in text(v)  # listed is not approved
+    assert v.basis == site.records[GL].status.basis == "界定指导原则 二(二)1"
+    assert "/guidance-list/GL-0001/" in urls(v) and "/announcements/ANN-2026-001/" in urls(v)
+    assert f"/approved/{BMT}/" in urls(v)  # the approved technology that grew out of it
+    assert "BMT-2026-001" in text(v)
+    assert (v.valid_as_of, v.data_version, v.note) == (D("2026-11-23"), "2026-11-23+test123", NOTE)
+
+
+def test_listed_with_emergency_use_until_the_last_day(make_site) -> None:
+    emergency = ann(
+        "2026-06-01",
+        {
+            "action": "emergency_use",
+            "record": GL,
+            "scope": "定点医院重症患者",
+            "until": D("2026-12-31"),
+        },
+    )
+    v = one(make_site("2026-12-31", emergency), GL)
+    assert v.code == "listed_emergency"
+    assert "2026年12月31日" in v.headline and "定点医院重症患者" in text(v)
+    assert "规范 第十九条" in v.basis
+    assert f"/announcements/{Path(emergency[0]).stem}/" in urls(v)
+    after = one(make_site("2027-01-01", emergency), GL)
+    assert after.code == "listed"
+
+
+def test_delisted_directly(make_site) -> None:
+    delist = ann(
+        "2026-06-01",
+        {"action": "delist", "record": GL, "route": "direct", "ground": "major_ethics_issue"},
+    )
+    v = one(make_site("2026-11-23", delist), GL)
+    assert (v.code, v.tone) == ("delisted_direct", "no")
+    assert "存在重大伦理问题" in text(v) and "及时终止" in text(v)
+    assert v.basis == "界定指导原则 二(二)2(1) 直接调出"
+    assert f"/announcements/{Path(delist[0]).stem}/" in urls(v)
+    assert one(make_site("2026-05-31", delist), GL).code == "listed"  # the day before
+
+
+def test_delisted_after_review_notes_ethics_re_review(make_site) -> None:
+    delist = ann(
+        "2026-06-01",
+        {"action": "delist", "record": GL, "route": "after_review", "ground": "drug_approved"},
+    )
+    v = one(make_site("2026-06-01", delist), GL)
+    assert (v.code, v.tone) == ("delisted_after_review", "no")
+    assert "重新进行伦理审查评估" in text(v)
+    assert "国卫科教发〔2024〕32号" in text(v)
+    assert "药品已批准上市" in text(v)
+
+
+def test_restricted_without_institution_lists_participants(make_site) -> None:
+    site = make_site("2026-11-23")
+    v = one(site, BMT)
+    assert (v.code, v.tone, v.institutions) == ("restricted", "limited", ("某某医院",))
+    assert "2031年2月28日" in v.headline
+    assert "2031年3月1日" in text(v)  # opens by time on the anniversary
+    assert v.basis == "规范 第二十条第二款"
+    assert {f"/approved/{BMT}/", f"/approved/{BMT}/#conditions", f"/approved/{BMT}/#spec"} <= set(
+        urls(v)
+    )
+    assert v.institution is None and v.institution_listed is None
+
+
+def test_restricted_with_a_participating_institution(make_site) -> None:
+    site = make_site("2026-11-23")
+    v = one(site, BMT, "某某医院")
+    assert (v.code, v.tone, v.institution_listed, v.institution) == (
+        "restricted_participant",
+        "yes",
+        True,
+        "某某医院",
+    )
+    assert "可以开展" in v.answer
+    # full-width letters and spacing in the institution's name do not matter
+    assert one(site, BMT, " 某某 医院 ").institution_listed is True
+
+
+def test_restricted_with_another_institution(make_site) -> None:
+    v = one(make_site("2026-11-23"), BMT, "另一家医院")
+    assert (v.code, v.tone, v.institution_listed) == ("restricted_other", "no", False)
+    assert "不得开展" in v.answer and "2031年2月28日" in v.headline
+
+
+def test_open_by_time_on_the_anniversary_not_the_day_before(make_site) -> None:
+    before = one(make_site("2031-02-28"), BMT)
+    assert before.code == "restricted"
+    v = one(make_site("2031-03-01"), BMT)
+    assert (v.code, v.tone) == ("open", "yes")
+    assert "届满" in text(v) and "参照限制类医疗技术" in text(v)
+    assert v.basis.startswith("规范 第二十条第二款")
+    assert "/announcements/ANN-2026-002/" in urls(v)  # the approval, when time opened it
+    assert one(make_site("2031-03-01"), BMT, "某某医院").code == "open_participant"
+    assert one(make_site("2031-03-01"), BMT, "别家医院").code == "open_other"
+
+
+def test_open_by_action(make_site) -> None:
+    opened = ann("2027-01-15", {"action": "open", "record": BMT, "note": "获益远大于风险"})
+    assert one(make_site("2027-01-14", opened), BMT).code == "restricted"
+    v = one(make_site("2027-01-15", opened), BMT)
+    assert v.code == "open" and "再评估证实获益远大于风险" in text(v)
+    assert f"/announcements/{Path(opened[0]).stem}/" in urls(v)
+    other = one(make_site("2027-01-15", opened), BMT, "别家医院")
+    assert other.code == "open_other" and "备案" in other.answer
+
+
+def test_suspended(make_site) -> None:
+    suspend = ann(
+        "2026-06-01", {"action": "suspend", "record": BMT, "ground": "serious_adverse_reaction"}
+    )
+    v = one(make_site("2026-06-01", suspend), BMT, "某某医院")
+    assert (v.code, v.tone) == ("suspended", "no")
+    assert "2026年6月1日" in v.headline and "任何机构不得开展" in v.headline
+    assert "发生严重不良反应" in text(v)
+    assert v.basis == "规范 第二十三条第一款"
+    assert "不会自动开放" in text(v)  # suspended inside the exclusive period
+    assert one(make_site("2026-05-31", suspend), BMT).code == "restricted"
+
+
+def test_resumed_after_a_suspension_in_the_period_stays_restricted(make_site) -> None:
+    suspend = ann("2026-06-01", {"action": "suspend", "record": BMT, "ground": "other"})
+    resume = ann("2026-09-01", {"action": "resume", "record": BMT, "note": "通过"})
+    v = one(make_site("2031-03-01", suspend, resume), BMT)
+    assert v.code == "restricted"  # the anniversary has passed, but only an `open` can open it
+    assert "不会自动开放" in text(v)
+
+
+def test_banned_approved_technology(make_site) -> None:
+    suspend = ann("2026-06-01", {"action": "suspend", "record": BMT, "ground": "new_understanding"})
+    ban = ann("2026-09-01", {"action": "ban", "record": BMT, "ground": "不能保证安全有效（测试）"})
+    v = one(make_site("2026-09-01", suspend, ban), BMT, "某某医院")
+    assert (v.code, v.tone) == ("banned", "no")
+    assert v.basis == "规范 第二十三条第四款"
+    assert "不能保证安全有效（测试）" in text(v)
+    assert f"/announcements/{Path(ban[0]).stem}/" in urls(v)
+
+
+def test_banned_outright(make_site) -> None:
+    v = one(make_site("2026-11-23"), BAN)
+    assert (v.code, v.tone) == ("banned", "no")
+    assert "存在重大伦理问题" in text(v)
+    assert v.basis == "规范 第二十条第三款；界定指导原则 二(一)1"
+    assert "/banned/BAN-0001/" in urls(v) and "/announcements/ANN-2026-001/" in urls(v)
+
+
+def test_not_found_is_never_allowed(make_site) -> None:
+    site = make_site("2026-11-23")
+    (v,) = check(site, "完全不存在的技术")
+    assert (v.code, v.tone, v.found, v.record) == ("not_found", "no", False, None)
+    assert "不能视为可以开展" in v.headline
+    assert "规范 第二十条第三款" in text(v)
+    assert "/check/delineation/" in urls(v)
+    assert v.valid_as_of == D("2026-11-23")
+
+
+def test_embargoed_records_are_not_found(make_site) -> None:
+    later = ann(
+        "2026-12-15",
+        {"action": "delist", "record": GL, "route": "direct", "ground": "major_ethics_issue"},
+    )
+    site = make_site("2026-11-23", later)
+    assert one(site, GL).code == "listed"  # the delisting is not published yet
+    assert [r.id for r in find(make_site("2026-12-15", later), GL)] == [GL]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "anns", "expected"),
+    [
+        ("2026-03-01", [], {GL: "listed", BMT: "restricted", BAN: "banned"}),
+        ("2031-02-28", [], {BMT: "restricted"}),
+        ("2031-03-01", [], {BMT: "open"}),
+    ],
+)
+def test_verdict_codes_follow_the_replayed_status(make_site, as_of, anns, expected) -> None:
+    site = make_site(as_of, *anns)
+    for rid, code in expected.items():
+        v = one(site, rid)
+        assert v.code == code and v.record.status.code == site.records[rid].status.code
+
+
+# --- lookup ---------------------------------------------------------------------------------------
+
+
+def test_fold() -> None:
+    assert fold("ＣＡＲ－Ｔ") == fold("car t") == fold("CAR-T") == "cart"
+    assert fold("（ＢＭＴ－２０２６－００１）") == "bmt2026001"
+    assert fold("自体　CD19\tCAR-T") == "自体cd19cart"
+    assert fold("β-地中海贫血") == fold("β地中海贫血")
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ("BMT-2026-001", [BMT]),  # id
+        ("bmt 2026 001", [BMT]),  # id, spacing and case
+        ("ＢＭＴ－２０２６－００１", [BMT]),  # id, full-width
+        ("CD19 CAR-T", [BMT]),  # alias
+        ("ｃｄ１９ｃａｒ－ｔ", [BMT]),  # alias, full-width and no space
+        ("CAR-T", [BMT, GL]),  # exact alias of GL-0001, part of BMT's names; approved first
+        ("生殖系基因编辑技术", [BAN]),  # name
+        ("生殖系", [BAN]),  # start of a name
+        ("基因编辑", [BAN]),  # inside a name
+        ("GL-0001", [GL]),
+        ("T", []),  # one character only matches exactly
+        ("不存在", []),
+    ],
+)
+def test_find(make_site, query: str, ids: list[str]) -> None:
+    assert [r.id for r in find(make_site("2026-11-23"), query)] == ids
+
+
+def test_check_returns_one_verdict_per_match(make_site) -> None:
+    site = make_site("2026-11-23")
+    vs = check(site, "CAR-T", "某某医院")
+    assert [(v.record.id, v.code) for v in vs] == [(BMT, "restricted_participant"), (GL, "listed")]
+
+
+# --- sample data ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_site() -> Site:
+    reg = check_registry(REPO / "data", D("2026-11-23"))
+    assert not reg.problems
+    return build_site(reg, "2026-11-23+sample")
+
+
+def test_sample_registry_verdicts(sample_site: Site) -> None:
+    expected = {
+        "BMT-2026-001": "restricted",
+        "BMT-2026-002": "restricted",
+        "BMT-2026-003": "open",
+        "BMT-2026-004": "suspended",
+        "BMT-2026-005": "banned",
+        "BMT-2026-006": "restricted",
+        "GL-0002": "delisted_direct",
+        "GL-0005": "delisted_after_review",
+        "GL-0015": "listed_emergency",
+        "GL-0001": "listed",
+        "BAN-0001": "banned",
+    }
+    got = {rid: verdict(sample_site.records[rid], sample_site).code for rid in expected}
+    assert got == expected
+    assert find(sample_site, "Treg细胞治疗") == []  # GL-0016 is listed only on 2026-12-15
+
+
+# --- the index for /check/ -------------------------------------------------------------------------
+
+
+def _slim(d: dict[str, Any]) -> dict[str, Any]:
+    for key in ("valid_as_of", "data_version", "note", "institution", "institution_listed"):
+        d.pop(key)
+    return d
+
+
+def test_index_holds_the_python_verdicts(sample_site: Site) -> None:
+    index = json.loads(json.dumps(check_index(sample_site), ensure_ascii=False))
+    assert index["as_of"] == "2026-11-23" and index["data_version"] == "2026-11-23+sample"
+    assert index["fold"] == FOLD_PATTERN and index["note"] == NOTE
+    assert len(index["records"]) == len(sample_site.records)
+    for entry in index["records"]:
+        r = sample_site.records[entry["id"]]
+        assert expand(index, entry["verdict"]) == _slim(verdict(r, sample_site).as_dict())
+        assert entry["keys"][0] == fold(r.id)
+        if r.kind == "approved":
+            inside = {**expand(index, entry["verdict"]), **expand(index, entry["participant"])}
+            assert inside == _slim(verdict(r, sample_site, r.institutions[-1]).as_dict())
+            outside = {**expand(index, entry["verdict"]), **expand(index, entry["other"])}
+            assert outside == _slim(verdict(r, sample_site, "不在名单的医院").as_dict())
+            assert entry["institution_keys"] == sorted(fold(i) for i in set(r.institutions))
+    assert expand(index, index["not_found"]) == _slim(not_found_verdict(sample_site).as_dict())
+    assert "示例省人民医院" in index["institutions"]
+    kinds = [expand(index, e["verdict"])["record"]["kind"] for e in index["records"]]
+    assert kinds == sorted(kinds, key=index["kind_order"].__getitem__)
+    assert "GL-0016" not in {e["id"] for e in index["records"]}  # embargoed
+
+
+def test_pages(sample_site: Site) -> None:
+    pages = {p.src_uri: p for p in check_pages(sample_site)}
+    assert set(pages) == {"check/index.md", "check/delineation.md"}
+    html = pages["check/index.md"].render()
+    assert '<script src="../assets/check.js"></script>' in html
+    assert 'data-index="../api/check-index.json"' in html
+    assert "2026年11月23日" in html and "2026-11-23+sample" in html and NOTE in html
+    assert '<option value="示例省人民医院">' in html
+    deline = pages["check/delineation.md"].render()
+    assert '<script src="../../assets/check.js"></script>' in deline
+    for s in STEPS:
+        assert f'id="{s.id}"' in deline and s.clause in deline
+    for o in OUTCOMES:
+        assert f'id="{o.id}"' in deline and o.clause in deline
+
+
+def test_delineation_tree_reaches_the_four_routes() -> None:
+    ids = {s.id for s in STEPS} | {o.id for o in OUTCOMES}
+    routes = {o.id: o.route for o in OUTCOMES}
+    seen: set[str] = set()
+    todo = [STEPS[0].id]
+    steps = {s.id: s for s in STEPS}
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in steps:
+            assert steps[node].clause, node
+            for a in steps[node].answers:
+                assert a.next in ids, a.next
+                todo.append(a.next)
+    assert seen == ids  # nothing unreachable
+    assert {"device", "drug", "research", "translation"} <= {routes[i] for i in seen if i in routes}
+    assert all(o.clause for o in OUTCOMES)
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> Any:
+    old = Path.cwd()
+    os.chdir(REPO)
+    try:
+        return CliRunner().invoke(main, ["check", *args])
+    finally:
+        os.chdir(old)
+
+
+def test_cli_found_exits_0() -> None:
+    res = run_cli("ＦＭＴ", "--as-of", "2026-11-23")
+    assert res.exit_code == 0, res.output
+    assert "BMT-2026-002" in res.output and "GL-0008" in res.output
+    assert "有效日期：按 2026-11-23" in res.output and NOTE in res.output
+
+
+def test_cli_institution() -> None:
+    res = run_cli("BMT-2026-001", "--institution", "示例省人民医院", "--as-of", "2026-11-23")
+    assert res.exit_code == 0
+    assert "在名单内" in res.output and "示例省人民医院（贵机构）" in res.output
+
+
+def test_cli_not_found_exits_1() -> None:
+    res = run_cli("某种未公示的技术", "--as-of", "2026-11-23")
+    assert res.exit_code == 1
+    assert "不能视为可以开展" in res.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["   "],  # empty query
+        ["FMT", "--as-of", "2026-13-01"],  # impossible date
+        [],  # no query
+        ["FMT", "--unknown"],
+    ],
+)
+def test_cli_usage_errors_exit_2(args: list[str]) -> None:
+    assert run_cli(*args).exit_code == 2
+
+
+def test_cli_invalid_data_exits_1(tmp_path: Path, kit: Any) -> None:
+    root = kit.make_registry(tmp_path / "data", {"banned/BAN-0001.yaml": "id: BAN-0001\nname: x\n"})
+    res = run_cli("x", "--data", str(root), "--as-of", "2026-11-23")
+    assert res.exit_code == 1
+    assert "E202" in res.output and "数据校验未通过" in res.output
+
+
+def test_cli_json_shape() -> None:
+    res = run_cli("CAR-T", "--institution", "示例省人民医院", "--as-of", "2026-11-23", "--json")
+    assert res.exit_code == 0
+    data = json.loads(res.output)
+    assert set(data) == {"query", "institution", "as_of", "data_version", "found", "results"}
+    assert data["found"] is True and data["as_of"] == "2026-11-23"
+    assert data["data_version"].startswith("2026-11-23+")
+    first = data["results"][0]
+    assert set(first) == {
+        "code",
+        "tone",
+        "answer",
+        "headline",
+        "explanation",
+        "basis",
+        "links",
+        "valid_as_of",
+        "data_version",
+        "note",
+        "record",
+        "institutions",
+        "institution",
+        "institution_listed",
+    }
+    assert first["record"]["id"] == "BMT-2026-001"
+    assert first["code"] == "restricted_participant" and first["institution_listed"] is True
+    assert all(set(link) == {"label", "url"} for link in first["links"])
+    missing = run_cli("不存在", "--as-of", "2026-11-23", "--json")
+    assert missing.exit_code == 1
+    nf = json.loads(missing.output)
+    assert nf["found"] is False and nf["results"][0]["code"] == "not_found"
+    assert nf["results"][0]["record"] is None
+
+
+def test_hostile_text_is_escaped_in_the_page(make_site) -> None:
+    hostile = '<img src=x onerror="alert(1)">&"'
+    approve = ann(
+        "2026-04-01",
+        {
+            "action": "approve",
+            "record": "BMT-2026-002",
+            "risk_grade": "low",
+            "institutions": [hostile],
+        },
+    )
+    extra = {
+        "approved/BMT-2026-002.yaml": "id: BMT-2026-002\nname: 第二项技术</script>\ncategory: other\n"
+        "applicant: 某某医院\n",
+        "conditions/BMT-2026-002.yaml": "id: BMT-2026-002\ninstitution: [甲]\npersonnel: [乙]\n"
+        "operating_spec: 规范。\n",
+    }
+    site = make_site("2026-11-23", approve, *extra.items())
+    html = check_pages(site)[0].render()
+    assert "<img" not in html and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;&#34;" in html
+    index = check_index(site)
+    entry = next(e for e in index["records"] if e["id"] == "BMT-2026-002")
+    assert expand(index, entry["verdict"])["institutions"] == [hostile]  # JSON: as written
+    assert json.loads(json.dumps(index))["texts"] == index["texts"]

@@ -1,0 +1,236 @@
+"""`registry diff BASE [HEAD]` (generator/diff.py): the Markdown summary for pull-request review."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from gitkit import GitRepo
+
+from generator.cli import main
+from generator.diff import diff_report
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 11, 23)
+GL2 = """\
+id: GL-0002
+name: 异体NK细胞治疗技术
+category: cell-therapy
+purpose: 治疗急性髓系白血病。
+mechanism: 异体NK细胞识别并杀伤肿瘤细胞。
+"""
+SUSPEND = """\
+id: ANN-2026-003
+number: 国家卫生健康委公告 2026年第3号
+title: 关于调整备案指导清单和暂停应用的公告
+date: 2026-09-01
+body: |
+  正文。
+actions:
+  - action: list
+    record: GL-0002
+  - action: suspend
+    record: BMT-2026-001
+    ground: new_understanding
+"""
+RESUME = """\
+id: ANN-2027-001
+number: 国家卫生健康委公告 2027年第1号
+title: 关于恢复应用的公告
+date: 2027-01-15
+body: |
+  再评估通过。
+actions:
+  - action: resume
+    record: BMT-2026-001
+    note: 再评估通过
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, kit: SimpleNamespace) -> GitRepo:
+    r = GitRepo(tmp_path / "repo")
+    for rel, text in kit.BASE.items():
+        r.write(rel, text)
+    r.commit("初始数据", "2026-01-05T10:00:00+08:00")
+    return r
+
+
+def propose(repo: GitRepo) -> None:
+    """A pull request: a field and a list edited, a new entry, two announcements (one embargoed)."""
+    repo.replace(
+        "approved/BMT-2026-001.yaml",
+        "name: 自体CD19 CAR-T细胞治疗技术",
+        "name: 自体CD19 CAR-T细胞疗法",
+    )
+    repo.replace(
+        "conditions/BMT-2026-001.yaml",
+        "  - 三级甲等医院。\n",
+        "  - 三级甲等医院。\n  - 设有重症医学科。\n",
+    )
+    repo.write("guidance-list/GL-0002.yaml", GL2)
+    repo.write("announcements/ANN-2026-003.yaml", SUSPEND)
+    repo.write("announcements/ANN-2027-001.yaml", RESUME)
+
+
+EXPECTED = """\
+## 变更摘要：`main` → `工作区`
+
+状态按 2026-11-23 计算；公告日期晚于该日的尚未公示，到期自动生效。
+
+### 校验：通过
+
+### 状态变化（4）
+
+- `BMT-2026-001` 自体CD19 CAR-T细胞疗法：限参与研究机构（restricted） → 再评估暂停（suspended），自 2026-09-01 起，国家卫生健康委公告 2026年第3号
+- `GL-0002` 异体NK细胞治疗技术：未公示 → 在清单内（listed），自 2026-09-01 起，国家卫生健康委公告 2026年第3号
+- `BMT-2026-001` 自体CD19 CAR-T细胞疗法：再评估暂停（suspended） → 限参与研究机构（restricted），自 2027-01-15 起，国家卫生健康委公告 2027年第1号
+- `BMT-2026-001` 自体CD19 CAR-T细胞疗法：符合条件的机构可参照限制类技术备案（open） → 限参与研究机构（restricted），自 2031-03-01 起，依据规范 第二十条第二款
+
+### 公告（2）
+
+- 新增 `ANN-2026-003` 国家卫生健康委公告 2026年第3号《关于调整备案指导清单和暂停应用的公告》，2026-09-01
+- 新增 `ANN-2027-001` 国家卫生健康委公告 2027年第1号《关于恢复应用的公告》，2027-01-15（尚未公示，2027-01-15 起自动公示）
+
+### 新增记录（1）
+
+- `GL-0002` 异体NK细胞治疗技术（备案指导清单）
+
+### 修改的记录（1）
+
+- `BMT-2026-001` 自体CD19 CAR-T细胞疗法
+  - `name`：“自体CD19 CAR-T细胞治疗技术” → “自体CD19 CAR-T细胞疗法”
+  - `conditions.institution[1]`：新增 “设有重症医学科。”
+"""
+
+
+def test_summary_of_a_pull_request(repo: GitRepo) -> None:
+    propose(repo)
+    text, ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert ok
+    assert text == EXPECTED
+
+
+def test_two_revisions_give_the_same_summary(repo: GitRepo) -> None:
+    propose(repo)
+    repo.commit("提议", "2026-11-20T10:00:00+08:00")
+    text, ok = diff_report(repo.data, "main~1", "main", AS_OF, today=AS_OF)
+    assert ok
+    assert text == EXPECTED.replace("`main` → `工作区`", "`main~1` → `main`")
+
+
+def test_invalid_change_lists_errors_and_fails(repo: GitRepo, kit: SimpleNamespace) -> None:
+    repo.remove("banned/BAN-0001.yaml")
+    repo.replace("announcements/ANN-2026-002.yaml", "  正文。", "  正文（更正）。")
+    text, ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert not ok
+    head, _, rest = text.partition("### 校验：未通过（3 个错误）\n\n```text\n")
+    assert head.startswith("## 变更摘要：`main` → `工作区`")
+    block = rest.split("\n```\n", 1)[0].splitlines()
+    assert [
+        line.rsplit("/", 2)[-2:][0] + "/" + line.rsplit("/", 1)[-1].split(": ")[0] for line in block
+    ] == [
+        "announcements/ANN-2026-001.yaml:11:13",
+        "announcements/ANN-2026-002.yaml:5:7",
+        "banned/BAN-0001.yaml:1:1",
+    ]
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in block] == ["E305", "E503", "E501"]
+    assert "- `BAN-0001` 生殖系基因编辑技术：已禁止（banned） → 未公示\n" in text
+    assert "### 删除的记录（1）\n\n- `BAN-0001` 生殖系基因编辑技术（禁止技术）\n" in text
+    assert (
+        "- 修改 `ANN-2026-002` 国家卫生健康委公告 2026年第2号\n  - `body`：“正文。” → “正文（更正）。”\n"
+        in text
+    )
+
+
+def test_no_change(repo: GitRepo) -> None:
+    text, ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert ok
+    assert text.endswith(
+        "### 状态变化（0）\n\n没有记录的状态因此改变。\n\n没有记录或公告的改动。\n"
+    )
+
+
+def test_markdown_in_values_is_escaped(repo: GitRepo) -> None:
+    repo.replace(
+        "approved/BMT-2026-001.yaml", "applicant: 某某医院", "applicant: '<b>某某</b> | *医院*'"
+    )
+    text, _ = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert "“某某医院” → “\\<b\\>某某\\</b\\> \\| \\*医院\\*”" in text
+
+
+def test_cli_diff_exit_codes(repo: GitRepo) -> None:
+    runner = CliRunner()
+    args = ["diff", "main", "--data", str(repo.data), "--as-of", "2026-11-23"]
+    propose(repo)
+    ok = runner.invoke(main, args)
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.startswith("## 变更摘要：`main` → `工作区`")
+    repo.remove("guidance-list/GL-0001.yaml")
+    bad = runner.invoke(main, args)
+    assert bad.exit_code == 1
+    assert "E501" in bad.output
+    assert runner.invoke(main, ["diff", "nope", "--data", str(repo.data)]).exit_code == 2
+
+
+# --- the workflows run these commands -----------------------------------------------------------
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
+
+
+def commands(wf: dict) -> list[str]:
+    return [step["run"] for job in wf["jobs"].values() for step in job["steps"] if "run" in step]
+
+
+def test_workflows_are_valid_and_run_existing_commands() -> None:
+    pr, publish = workflow("pr.yml"), workflow("publish.yml")
+    # PyYAML reads the `on:` key as True (YAML 1.1)
+    assert set(pr[True]) == {"pull_request"}
+    assert set(publish[True]) == {"push", "schedule", "workflow_dispatch"}
+    assert publish[True]["schedule"] == [{"cron": "0 16 * * *"}]  # 00:00 Beijing time
+    for wf in (pr, publish):
+        for job in wf["jobs"].values():
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["fetch-depth"] == 0
+                if step.get("uses", "").startswith("actions/setup-python@"):
+                    assert step["with"]["python-version"] == "3.11"
+    used = [
+        line.split("registry ", 1)[1].split()[0]
+        for wf in (pr, publish)
+        for cmd in commands(wf)
+        for line in cmd.splitlines()
+        if ".venv/bin/registry " in line
+    ]
+    assert set(used) == {"validate", "build", "diff"}
+    assert set(used) <= set(main.commands)
+    runs = "\n".join(commands(pr))
+    assert '.venv/bin/registry validate --base "$BASE_REF"' in runs
+    assert '.venv/bin/registry diff "$BASE_REF" >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert pr["jobs"]["check"]["env"]["BASE_REF"] == "origin/${{ github.base_ref }}"
+    uses = [s.get("uses", "") for s in publish["jobs"]["deploy"]["steps"]]
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert "make setup" in "\n".join(commands(publish))
+
+
+def test_workflows_match_the_github_schema() -> None:
+    """With check-jsonschema installed (not a test dependency), validate against its vendored
+    GitHub workflow schema; actionlint and zizmor were also run on them (see README)."""
+    pytest.importorskip("check_jsonschema")
+    import json
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema_file = files("check_jsonschema.builtin_schemas.vendor") / "github-workflows.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    for name in ("pr.yml", "publish.yml"):
+        data = workflow(name)
+        data["on"] = data.pop(True)
+        jsonschema.validate(data, schema)

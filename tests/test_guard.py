@@ -1,0 +1,180 @@
+"""`registry validate --base REF` (generator/guard.py): the public record is append-only."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+from gitkit import GitRepo
+
+from generator.cli import main
+from generator.gitrepo import GitError
+from generator.guard import guard_problems
+
+TODAY = date(2026, 11, 23)
+EMBARGOED = """\
+id: ANN-2026-003
+number: 国家卫生健康委公告 2099年第1号
+title: 关于修订技术条件的公告
+date: 2099-12-01
+body: |
+  正文。
+actions:
+  - action: amend
+    record: BMT-2026-001
+    note: 修订条件
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, kit: SimpleNamespace) -> GitRepo:
+    r = GitRepo(tmp_path / "repo")
+    for rel, text in kit.BASE.items():
+        r.write(rel, text)
+    r.write("announcements/ANN-2026-003.yaml", EMBARGOED)
+    r.commit("初始数据", "2026-01-05T10:00:00+08:00")
+    return r
+
+
+def found(
+    repo: GitRepo, kit: SimpleNamespace, today: date = TODAY
+) -> list[tuple[str, int, int, str, str, str]]:
+    return [
+        (kit.relative(p.file, repo.data), p.line, p.column, p.code, p.path, p.message)
+        for p in guard_problems(repo.data, "main", today)
+    ]
+
+
+def test_no_change_no_problem(repo: GitRepo, kit: SimpleNamespace) -> None:
+    assert found(repo, kit) == []
+
+
+def test_deleting_a_record_or_its_conditions(repo: GitRepo, kit: SimpleNamespace) -> None:
+    repo.remove("guidance-list/GL-0001.yaml")
+    repo.remove("conditions/BMT-2026-001.yaml")
+    message = "与 main 相比删除了记录文件；公示记录不能删除，请改为发布新公告（如 delist、ban）"
+    assert found(repo, kit) == [
+        ("conditions/BMT-2026-001.yaml", 1, 1, "E501", "", message),
+        ("guidance-list/GL-0001.yaml", 1, 1, "E501", "", message),
+    ]
+
+
+def test_renaming_a_record(repo: GitRepo, kit: SimpleNamespace) -> None:
+    repo.rename("banned/BAN-0001.yaml", "banned/BAN-0009.yaml")
+    repo.replace("banned/BAN-0009.yaml", "id: BAN-0001", "id: BAN-0009")
+    assert found(repo, kit) == [
+        (
+            "banned/BAN-0001.yaml",
+            1,
+            1,
+            "E502",
+            "",
+            "与 main 相比，记录文件由 banned/BAN-0001.yaml 改名为 banned/BAN-0009.yaml；"
+            "公示记录不能改名，请保留原文件",
+        )
+    ]
+
+
+def test_a_deleted_record_and_an_unrelated_new_one_is_not_a_rename(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    repo.remove("banned/BAN-0001.yaml")
+    repo.write(
+        "banned/BAN-0002.yaml",
+        "id: BAN-0002\nname: 另一项技术\ncategory: other\ndescription: 别的。\n",
+    )
+    assert [x[3] for x in found(repo, kit)] == ["E501"]
+
+
+def test_changing_a_published_announcement_points_at_each_changed_field(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    rel = "announcements/ANN-2026-001.yaml"
+    repo.replace(rel, "  正文。", "  正文（更正）。")
+    repo.replace(rel, "ground: 存在重大伦理问题", "ground: 违反伦理原则")
+    message = "公告 ANN-2026-001 在 main 时已发布，不能修改；更正请发布新的 amend 公告"
+    assert found(repo, kit) == [
+        (rel, 5, 7, "E503", "body", message),
+        (rel, 12, 13, "E503", "actions[1].ground", message),
+    ]
+
+
+def test_comments_and_formatting_of_an_announcement_are_fine(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    rel = "announcements/ANN-2026-002.yaml"
+    repo.write(rel, "# 第2号公告\n" + repo.read(rel).replace("[某某医院]", "\n      - 某某医院"))
+    assert found(repo, kit) == []
+
+
+def test_deleting_or_renaming_a_published_announcement(repo: GitRepo, kit: SimpleNamespace) -> None:
+    repo.remove("announcements/ANN-2026-002.yaml")
+    repo.rename("announcements/ANN-2026-001.yaml", "announcements/ANN-2026-011.yaml")
+    assert found(repo, kit) == [
+        (
+            "announcements/ANN-2026-001.yaml",
+            1,
+            1,
+            "E502",
+            "",
+            "与 main 相比，记录文件由 announcements/ANN-2026-001.yaml 改名为 "
+            "announcements/ANN-2026-011.yaml；公示记录不能改名，请保留原文件",
+        ),
+        (
+            "announcements/ANN-2026-002.yaml",
+            1,
+            1,
+            "E503",
+            "",
+            "公告 ANN-2026-002 在 main 时已发布，不能修改；更正请发布新的 amend 公告",
+        ),
+    ]
+
+
+def test_an_announcement_under_embargo_today_may_be_edited_or_withdrawn(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    repo.replace("announcements/ANN-2026-003.yaml", "note: 修订条件", "note: 修订医疗机构条件")
+    assert found(repo, kit) == []
+    repo.remove("announcements/ANN-2026-003.yaml")
+    assert found(repo, kit) == []
+
+
+def test_published_means_dated_on_or_before_today(repo: GitRepo, kit: SimpleNamespace) -> None:
+    repo.replace("announcements/ANN-2026-001.yaml", "  正文。", "  正文（更正）。")
+    assert found(repo, kit, today=date(2026, 1, 9)) == []  # the day before its date
+    assert [x[3] for x in found(repo, kit, today=date(2026, 1, 10))] == ["E503"]
+
+
+def test_unknown_revision_or_no_repository(
+    repo: GitRepo, tmp_path: Path, kit: SimpleNamespace
+) -> None:
+    with pytest.raises(GitError, match="找不到 git 版本 “no-such-branch”"):
+        guard_problems(repo.data, "no-such-branch", TODAY)
+    plain = kit.make_registry(tmp_path / "plain")
+    with pytest.raises(GitError, match="不在 git 仓库中"):
+        guard_problems(plain, "main", TODAY)
+
+
+def test_cli_validate_with_base(repo: GitRepo) -> None:
+    runner = CliRunner()
+    args = ["validate", "--data", str(repo.data), "--as-of", "2026-11-23", "--base", "main"]
+    ok = runner.invoke(main, args)
+    assert ok.exit_code == 0, ok.output
+    repo.remove("approved/BMT-2026-001.yaml")
+    repo.remove("conditions/BMT-2026-001.yaml")
+    bad = runner.invoke(main, args)
+    assert bad.exit_code == 1
+    lines = [x for x in bad.output.splitlines() if " E5" in x]
+    assert [x.split(": ", 1)[0].rsplit("/", 2)[-2:] for x in lines] == [
+        ["approved", "BMT-2026-001.yaml:1:1"],
+        ["conditions", "BMT-2026-001.yaml:1:1"],
+    ]
+    json_out = runner.invoke(main, [*args, "--format", "json"])
+    assert '"code": "E501"' in json_out.output
+    usage = runner.invoke(main, [*args[:-1], "nope"])
+    assert usage.exit_code == 2
+    assert "找不到 git 版本 “nope”" in usage.output
