@@ -16,7 +16,15 @@ from typing import Any
 from .render import render
 from .search import keywords
 from .status import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
-from .views import SECTIONS, RecordView, Site, action_label, event_details
+from .views import (
+    SECTIONS,
+    RecordView,
+    Site,
+    action_label,
+    category_feed,
+    event_details,
+    record_feed,
+)
 
 STATUS_ORDER = {
     "guidance": ("listed", "delisted"),
@@ -47,6 +55,9 @@ class GeneratedPage:
     src_uri: str  # e.g. "approved/BMT-2026-001.md"; MkDocs maps it to approved/BMT-2026-001/
     title: str  # plain text; escaped where it is put into HTML
     render: Callable[[], str]
+    feeds: tuple[
+        tuple[str, str], ...
+    ] = ()  # (title, path under site/) for <link rel="alternate feed">
 
     @property
     def depth(self) -> int:
@@ -92,7 +103,11 @@ def record_page(
             "record.html", r=r, keywords=record_keywords(r), revisions_html=revisions_html, **ctx
         )
 
-    return GeneratedPage(f"{SECTIONS[r.kind]}/{r.id}.md", r.name, _render)
+    feeds = (
+        (f"{r.name}：公告与修订（Atom）", record_feed(r.id)),
+        (f"分类“{r.category_name}”的更新（Atom）", category_feed(r.model.category)),
+    )
+    return GeneratedPage(f"{SECTIONS[r.kind]}/{r.id}.md", r.name, _render, feeds)
 
 
 def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
@@ -117,7 +132,9 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
 
 
 def _action_details(act: Any, site: Site) -> list[tuple[str, str]]:
-    return event_details(act.model_dump(exclude={"action", "record"}, exclude_none=True), site.grades)
+    return event_details(
+        act.model_dump(exclude={"action", "record"}, exclude_none=True), site.grades
+    )
 
 
 def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:

@@ -134,6 +134,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             return markdown
         # Material prints meta.title unescaped in <title> and the header: escape it here, once.
         page.meta["title"] = str(escape(generated.title))
+        page.meta["feeds"] = [{"title": t, "href": href} for t, href in generated.feeds]
         return ""
 
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:

@@ -34,6 +34,15 @@ def announcement_url(aid: str) -> str:
     return f"/announcements/{aid}/"
 
 
+def record_feed(rid: str) -> str:
+    """Atom feed of one record: its announcements and revisions (path under site/)."""
+    return f"feeds/records/{rid}.xml"
+
+
+def category_feed(category: str) -> str:
+    return f"feeds/categories/{category}.xml"
+
+
 @dataclass
 class RecordView:
     id: str

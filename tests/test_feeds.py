@@ -227,3 +227,33 @@ def test_changes_are_paginated(kit: SimpleNamespace, tmp_path: Path) -> None:
         entry_url(entries[PAGE_SIZE], PAGE_SIZE) == f"/changes/page/2/#{entries[PAGE_SIZE].anchor}"
     )
     assert pages[1].depth == 3
+
+
+def test_every_feed_of_the_site_is_valid_atom_with_resolving_links(built: SimpleNamespace) -> None:
+    feeds = sorted((built.site / "feeds").rglob("*.xml"))
+    records = sorted(p.stem for p in (built.site / "api" / "records").glob("*.json"))
+    assert {p.stem for p in (built.site / "feeds" / "records").glob("*.xml")} == set(records)
+    assert (built.site / "feeds" / "bans-suspensions.xml") in feeds
+    for path in feeds:
+        root = ET.parse(path).getroot()
+        assert root.tag == f"{ATOM}feed", path
+        check_feed(built.site, root)
+
+
+def test_record_feed_has_its_announcements_and_revisions(built: SimpleNamespace) -> None:
+    entries = parse(built.site, "records/BAN-0001.xml").findall(f"{ATOM}entry")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert any(i.endswith(":ANN-2026-002") or "ANN-" in i for i in ids)
+    assert any(f"revision:{built.hashes['mixed']}" in i for i in ids)  # BAN-0001 changed in it
+
+
+def test_bans_and_suspensions_feed_has_only_those(built: SimpleNamespace) -> None:
+    for e in parse(built.site, "bans-suspensions.xml").findall(f"{ATOM}entry"):
+        assert "ANN-" in (e.findtext(f"{ATOM}id") or "")  # announcements only, no revisions
+
+
+def test_record_pages_link_their_feeds(built: SimpleNamespace) -> None:
+    html = (built.site / "banned" / "BAN-0001" / "index.html").read_text(encoding="utf-8")
+    assert 'rel="alternate feed" type="application/atom+xml"' in html
+    assert 'href="../../feeds/records/BAN-0001.xml"' in html
+    assert "href=\"../../feeds/categories/" in html
