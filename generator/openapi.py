@@ -168,6 +168,18 @@ def response_schemas() -> dict[str, dict[str, Any]]:
             {"announcements": {"type": "array", "items": announcement}},
             ["announcements"],
         ),
+        # The /check/ page's own index: precomputed verdicts (see generator/check.py). Internal to
+        # the page, so only its envelope and top-level shape are promised here.
+        "check-index.schema.json": _response(
+            "机构自查索引 api/check-index.json",
+            {
+                "records": {"type": "array", "items": {"type": "object"}},
+                "texts": {"type": "array", "items": {"type": "string"}},
+                "institutions": {"type": "array"},
+                "not_found": {"type": "object"},
+            },
+            ["records", "texts", "institutions", "not_found"],
+        ),
     }
 
 
@@ -214,6 +226,7 @@ def openapi(site_url: str | None) -> dict[str, Any]:
                 "单条记录：全部字段、公告时间线和修订记录", "record", [id_param]
             ),
             "/api/announcements.json": get("全部已发布公告", "announcements"),
+            "/api/check-index.json": get("机构自查页面使用的索引（预先算好的结论）", "check-index"),
         },
         "components": {"schemas": schemas},
     }

@@ -46,6 +46,7 @@ def _validator(site: Path, name: str) -> jsonschema.Draft202012Validator:
 def test_every_api_file_matches_its_schema(site: Path) -> None:
     _validator(site, "records.schema.json").validate(_load(site / "api/records.json"))
     _validator(site, "announcements.schema.json").validate(_load(site / "api/announcements.json"))
+    _validator(site, "check-index.schema.json").validate(_load(site / "api/check-index.json"))
     record = _validator(site, "record.schema.json")
     files = sorted((site / "api/records").glob("*.json"))
     assert files
@@ -54,11 +55,10 @@ def test_every_api_file_matches_its_schema(site: Path) -> None:
 
 
 def test_every_json_under_api_carries_the_envelope(site: Path) -> None:
-    for path in [
-        site / "api/records.json",
-        site / "api/announcements.json",
-        *(site / "api/records").glob("*.json"),
-    ]:
+    # every JSON file under api/ except the descriptions themselves (openapi.json, schemas/)
+    for path in [*site.glob("api/*.json"), *(site / "api/records").glob("*.json")]:
+        if path.name == "openapi.json":
+            continue
         data = _load(path)
         assert data["schema_version"] == "1.0"
         assert data["data_version"].startswith("2026-11-23+")
