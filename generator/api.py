@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .check import INDEX_PATH, check_index
 from .dates import build_time
 from .status import GROUND_LABELS, Event
 from .views import RecordView, Site, announcement_url
@@ -143,6 +144,4 @@ def api_files(
     anns = [announcement_entry(a) for a in reversed(site.announcements)]
     yield "api/announcements.json", dumps(envelope(site, {"announcements": anns}))
     yield "downloads/records.csv", records_csv(site)
-    from .check import INDEX_PATH, check_index  # check.py imports pages.py: keep api.py light
-
     yield INDEX_PATH, dumps(envelope(site, check_index(site)))

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from .dates import SHANGHAI
 from .history import History, Revision
 from .models import Announcement
-from .pages import GeneratedPage
+from .page import GeneratedPage
 from .render import render
 from .views import RecordView, Site, announcement_url
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from .delineation import OUTCOMES, STEPS
 from .delineation import ROUTE_LABELS as DELINEATION_ROUTES
-from .pages import GeneratedPage
+from .page import GeneratedPage, root_prefix
 from .render import cn_date, render
 from .status import GROUND_LABELS, ROUTE_LABELS, Event
 from .views import RecordView, Site, announcement_url
@@ -711,8 +711,7 @@ def _text(v: Verdict) -> str:
 
 
 def _root(src_uri: str) -> str:
-    depth = GeneratedPage(src_uri, "", lambda: "").depth
-    return "../" * depth or "./"
+    return root_prefix(GeneratedPage(src_uri, "", str).depth)
 
 
 def check_pages(site: Site) -> list[GeneratedPage]:

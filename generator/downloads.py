@@ -20,7 +20,7 @@ import xlsxwriter
 
 from .api import record_summary
 from .dates import SHANGHAI, build_time
-from .pages import GeneratedPage
+from .page import GeneratedPage
 from .render import render
 from .views import SECTIONS, Site
 

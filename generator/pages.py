@@ -1,18 +1,17 @@
-"""Page generation: one `GeneratedPage` per site page, rendered lazily to HTML.
+"""Page generation: one `GeneratedPage` (page.py) per page of the site, rendered lazily to HTML.
 
-The plugin registers each page with MkDocs as an in-memory file whose Markdown is empty and swaps
-in our HTML in `on_page_content`, so record pages cost MkDocs no Markdown parsing. Templates write
-site-absolute links (`/approved/…/`); `relativize` turns them into relative ones so the site also
-works under a sub-path (GitHub Pages project sites).
+Pages are rendered from our templates, never from Markdown, so record pages cost MkDocs no Markdown
+parsing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from .check import check_pages
+from .page import GeneratedPage
 from .render import render
 from .search import keywords
 from .status import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
@@ -48,27 +47,6 @@ LIST_PAGES = {
         "（规范 第二十三条）。",
     ),
 }
-
-
-@dataclass
-class GeneratedPage:
-    src_uri: str  # e.g. "approved/BMT-2026-001.md"; MkDocs maps it to approved/BMT-2026-001/
-    title: str  # plain text; escaped where it is put into HTML
-    render: Callable[[], str]
-    feeds: tuple[
-        tuple[str, str], ...
-    ] = ()  # (title, path under site/) for <link rel="alternate feed">
-
-    @property
-    def depth(self) -> int:
-        """Directory depth of the page's URL (index.md → 0, approved/index.md → 1, approved/X.md → 2)."""
-        parts = self.src_uri[: -len(".md")].split("/")
-        return len(parts) - 1 if parts[-1] == "index" else len(parts)
-
-
-def relativize(html: str, depth: int) -> str:
-    prefix = "../" * depth or "./"
-    return html.replace('href="/', f'href="{prefix}')
 
 
 def _context(site: Site) -> dict[str, Any]:
@@ -193,7 +171,5 @@ def site_pages(site: Site, revisions: Callable[[str], str] | None = None) -> lis
         for r in site.records.values()
     ]
     pages += announcement_pages(site, ctx)
-    from .check import check_pages  # check.py builds on GeneratedPage: import here, not at the top
-
     pages += check_pages(site)
     return pages

@@ -32,7 +32,8 @@ from .errors import Problem
 from .feeds import feed_files
 from .history import History, read_history
 from .openapi import openapi_files
-from .pages import GeneratedPage, relativize, site_pages
+from .page import GeneratedPage, relativize
+from .pages import site_pages
 from .redirects import redirect_files
 from .search import run_pagefind
 from .validation import check_registry

@@ -41,6 +41,7 @@ from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 from typing import TypeVar
 
+from .models import DIRECT_GROUNDS, REVIEW_GROUNDS, SUSPEND_GROUNDS
 from .status import anniversary
 
 T = TypeVar("T")
@@ -337,14 +338,6 @@ NOTES = {
         "补充适应症说明和随访要求。",
     ),
 }
-DIRECT_GROUNDS = (
-    "prohibited_by_law",
-    "major_ethics_issue",
-    "major_safety_efficacy_issue",
-    "uncontrollable_risk",
-)
-REVIEW_GROUNDS = ("drug_approved", "device_approved", "technology_approved")
-SUSPEND_GROUNDS = ("new_understanding", "serious_adverse_reaction", "social_stability", "other")
 ACTION_TEXT = {
     "list": "纳入备案指导清单",
     "delist": "调出备案指导清单",

@@ -184,3 +184,12 @@ def kit() -> SimpleNamespace:
 def registry_dir(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid registry."""
     return make_registry(tmp_path / "data")
+
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample registry's site as of 2026-11-23. Shared: tests must not modify it."""
+    from sitekit import build_sample
+
+    return build_sample(tmp_path_factory.mktemp("sample") / "site")

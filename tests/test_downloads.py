@@ -5,31 +5,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
-
-from generator.build import build
+from sitekit import build_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _build(out: Path) -> Path:
-    os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
-    try:
-        build(ROOT / "mkdocs.yml", out, ROOT / "data", date(2026, 11, 23))
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    return out
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build(tmp_path_factory.mktemp("dl") / "site")
+@pytest.fixture
+def site(sample_site: Path) -> Path:
+    return sample_site
 
 
 def _zip(site: Path) -> Path:
@@ -79,7 +67,7 @@ def test_downloads_page_lists_sizes_and_checksums(site: Path) -> None:
 
 
 def test_zip_and_xlsx_are_byte_identical_across_builds(site: Path, tmp_path: Path) -> None:
-    again = _build(tmp_path / "again")
+    again = build_sample(tmp_path / "again")
     assert _zip(again).read_bytes() == _zip(site).read_bytes()
     assert (again / "downloads/records.xlsx").read_bytes() == (
         site / "downloads/records.xlsx"

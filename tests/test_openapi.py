@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-from datetime import date
 from pathlib import Path
 
 import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from generator.build import build
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("api") / "site"
-    os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
-    try:
-        build(ROOT / "mkdocs.yml", out, ROOT / "data", date(2026, 11, 23))
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    return out
+@pytest.fixture
+def site(sample_site: Path) -> Path:
+    return sample_site
 
 
 def _load(path: Path) -> dict:

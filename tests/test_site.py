@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,28 +14,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from generator.build import build
+from sitekit import build_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
-EPOCH = "1767225600"
 EMBARGOED = ("GL-0016", "ANN-2026-014")  # named only by / dated 2026-12-15
 
 
-def _build(site: Path, data: Path = ROOT / "data", as_of: date = AS_OF) -> None:
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        build(ROOT / "mkdocs.yml", site, data, as_of)
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    _build(out)
-    return out
+@pytest.fixture
+def site(sample_site: Path) -> Path:
+    return sample_site
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -170,7 +157,7 @@ def test_links_are_relative_so_the_site_works_under_a_sub_path(site: Path) -> No
 
 def test_builds_are_reproducible(site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    _build(again)
+    build_sample(again)
     assert tree_digest(again) == tree_digest(site)
 
 
