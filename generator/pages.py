@@ -65,8 +65,8 @@ def _context(site: Site) -> dict[str, Any]:
 
 def record_keywords(r: RecordView) -> str:
     """Names, aliases, category, indications and the short purpose or description: the fields a
-    hospital searches by. Long texts (mechanism, specifications) are left to Pagefind's own
-    segmentation: jieba over every text would cost seconds at 10,000 records."""
+    hospital searches by. Long texts (mechanism, specifications) are left to Pagefind's own index,
+    to keep each page's metadata (loaded with every search result) small."""
     m = r.model
     short = getattr(m, "purpose", None) or getattr(m, "description", "")
     indications = getattr(m, "indications", [])
@@ -94,8 +94,8 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
 
         def _render(a: Any = a) -> str:
             pairs = site.announcement_records(a)
-            # the body too: Pagefind alone misses compounds inside it (地中海贫血 in a long sentence)
-            kw = keywords(a.number, a.title, a.body, *(r.name for _, r in pairs if r))
+            # the body too: Pagefind alone misses compounds inside it (地中海 in 地中海贫血)
+            kw = keywords(a.number, a.title, a.body)  # records named have their own pages
             return render(
                 "announcement.html",
                 a=a,

@@ -54,7 +54,8 @@ GROUPS: dict[str, list[Case]] = {
             ("GL-0004", "BAN-0001"),
             why="GL-0004 mechanism 本技术属于基因编辑技术; BAN-0001 name and category",
         ),
-        Case("碱基编辑", ("GL-0004",), first="GL-0004", why="GL-0004 name"),
+        # the announcement amending GL-0004 (ANN-2026-007, same words in its title) may rank first
+        Case("碱基编辑", ("GL-0004",), why="GL-0004 name"),
         Case(
             "地中海贫血",
             ("GL-0004",),
