@@ -138,12 +138,13 @@ def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:
         stamp.second,
     )
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # compresslevel 1: a third of the time of the default level for a few per cent more bytes
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, content in members.items():
             info = zipfile.ZipInfo(f"registry-{site.data_version}/{name}", date_time=date_time)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, content)
+            archive.writestr(info, content, compresslevel=1)
     return buf.getvalue()
 
 
