@@ -11,7 +11,7 @@ from `views.Site`, which has no embargoed announcement or record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, time
 from urllib.parse import urlparse
 
@@ -21,9 +21,10 @@ from markupsafe import escape
 from .changes import ChangeEntry, change_entries, entry_url
 from .dates import SHANGHAI
 from .history import History
+from .models import RiskGrade
 from .render import markdown
 from .status import ACTION_LABELS
-from .views import Site, category_feed, record_feed
+from .views import RecordView, Site, category_feed, event_details, record_feed
 
 FEED_SIZE = 50  # newest entries per feed; the site has the rest
 TAG_YEAR = "2026"
@@ -95,6 +96,33 @@ def _content(entry: ChangeEntry, links: _Links) -> str:
     return links.html("".join(parts))
 
 
+def _record_content(
+    entry: ChangeEntry, r: RecordView, links: _Links, grades: dict[str, RiskGrade]
+) -> str:
+    """What an entry did to one record: a few lines instead of the whole announcement (a record's
+    feed is read by someone watching that record; the announcement link has the rest)."""
+    sample = "<p><strong>示例数据</strong>：不是真实的决定。</p>" if entry.sample else ""
+    if entry.announcement is not None:
+        items = ""
+        for act in entry.announcement.actions:
+            if act.record != r.id:
+                continue
+            fields = act.model_dump(exclude={"action", "record"}, exclude_none=True)
+            details = "；".join(
+                f"{escape(k)}：{escape(v)}" for k, v in event_details(fields, grades)
+            )
+            items += (
+                f"<li>{escape(ACTION_LABELS[act.action])}{'：' if details else ''}{details}</li>"
+            )
+        head = f"<p>{escape(entry.announcement.number)}，涉及 {escape(r.name)}（{r.id}）：</p>"
+        return links.html(sample + head + f"<ul>{items}</ul>")
+    changes = next((rev.changes for rec, rev in entry.revisions if rec.id == r.id), [])
+    fields = (
+        "、".join(str(escape(c.path or "整个文件")) for c in changes[:10]) or "只改动了注释或格式"
+    )
+    return links.html(sample + f"<p>数据修订（编辑历史，不改变法律状态）：{fields}</p>")
+
+
 def atom(
     entries: list[tuple[int, ChangeEntry]],
     site: Site,
@@ -102,7 +130,9 @@ def atom(
     name: str,
     title: str,
     page: str,
+    content: Callable[[ChangeEntry], str] | None = None,
 ) -> bytes:
+    """One Atom feed; `content` makes an entry's HTML (default: the whole announcement or commit)."""
     fg = FeedGenerator()
     fg.id(links.tag(f"feeds/{name}"))
     fg.title(f"{site.config.title}：{title}")
@@ -126,7 +156,7 @@ def atom(
         fe.published(e.when)
         fe.link(href=links.abs(entry_url(e, index)), rel="alternate", type="text/html")
         fe.category(term=e.kind, label=e.label)
-        fe.content(links.content(e), type="html")
+        fe.content((content or links.content)(e), type="html")
     return fg.atom_str(pretty=True)
 
 
@@ -162,9 +192,13 @@ def _watch_feeds(
             by_category[category].append(item)
     for rid, r in site.records.items():
         title = f"{r.name}（{rid}）"
+
+        def about(e: ChangeEntry, r: RecordView = r) -> str:
+            return _record_content(e, r, links, site.grades)
+
         yield (
             record_feed(rid),
-            atom(by_record[rid][:FEED_SIZE], site, links, f"records/{rid}", title, r.url),
+            atom(by_record[rid][:FEED_SIZE], site, links, f"records/{rid}", title, r.url, about),
         )
     for category, name in site.categories.items():
         chosen = by_category[category][:FEED_SIZE]
