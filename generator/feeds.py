@@ -116,11 +116,13 @@ def _record_content(
             )
         head = f"<p>{escape(entry.announcement.number)}，涉及 {escape(r.name)}（{r.id}）：</p>"
         return links.html(sample + head + f"<ul>{items}</ul>")
-    changes = next((rev.changes for rec, rev in entry.revisions if rec.id == r.id), [])
-    fields = (
-        "、".join(str(escape(c.path or "整个文件")) for c in changes[:10]) or "只改动了注释或格式"
-    )
-    return links.html(sample + f"<p>数据修订（编辑历史，不改变法律状态）：{fields}</p>")
+    rev = next((rev for rec, rev in entry.revisions if rec.id == r.id), None)
+    changes = rev.changes if rev is not None else []
+    fields = "、".join(str(escape(c.path or "整个文件")) for c in changes[:10])
+    if rev is not None and rev.created:
+        fields = "新建记录"
+    what = fields or "只改动了注释或格式"
+    return links.html(sample + f"<p>数据修订（编辑历史，不改变法律状态）：{what}</p>")
 
 
 def atom(
