@@ -12,8 +12,10 @@ building one equivalent Markdown page per record and announcement, then Pagefind
 from __future__ import annotations
 
 import argparse
+import html as htmlmod
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.synth import write_synthetic  # noqa: E402
-from generator.validation import check_registry  # noqa: E402
 
 HEADING = "## Site build"
 AS_OF = date(2026, 11, 23)
@@ -47,57 +48,47 @@ validation:
 """
 
 
-def _md_list(items: list[str]) -> str:
-    return "\n".join(f"- {i}" for i in items)
+_ARTICLE = re.compile(r"<article[^>]*data-pagefind-body[^>]*>(.*?)</article>", re.S)
+_IGNORED = re.compile(r"<(section|p|div)\b[^>]*data-pagefind-ignore[^>]*>.*?</\1>", re.S)
+_BLOCKS = [
+    (re.compile(r"<h1[^>]*>(.*?)</h1>", re.S), "\n# \\1\n"),
+    (re.compile(r"<h2[^>]*>(.*?)</h2>", re.S), "\n## \\1\n"),
+    (re.compile(r"<h3[^>]*>(.*?)</h3>", re.S), "\n### \\1\n"),
+    (re.compile(r"<li[^>]*>", re.S), "\n- "),
+    (re.compile(r"</(p|dd|dt|tr|table|ul|ol|div|section)>", re.S), "\n\n"),
+]
+_TAG = re.compile(r"<[^>]+>")
 
 
-def floor_pages(data: Path, docs: Path) -> int:
-    """One Markdown page per published record and announcement, carrying the same text."""
-    reg = check_registry(data, AS_OF)
-    assert reg.replay is not None
+def floor_markdown(html: str) -> str:
+    """The indexed text of one of our pages as plain Markdown: headings, list items, paragraphs.
+
+    The floor pages carry exactly the words our pages index (our search-only metadata and the parts
+    we mark data-pagefind-ignore excluded), so the comparison is about the pipeline, not content."""
+    match = _ARTICLE.search(html)
+    body = _IGNORED.sub("", match.group(1) if match else "")
+    body = re.sub(r'<div class="reg-search-only".*?</div>', "", body, flags=re.S)
+    for pattern, repl in _BLOCKS:
+        body = pattern.sub(repl, body)
+    text = htmlmod.unescape(_TAG.sub("", body))
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    text = "\n".join(lines)
+    # Markdown would read these as markup; the floor page must show the same text
+    text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def floor_pages(site: Path, docs: Path) -> int:
+    """One Markdown page per record and announcement page of our built site, same text."""
     docs.mkdir(parents=True)
     (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
     count = 0
-    for rid, entry in reg.records.items():
-        m = entry.model
-        parts = [
-            f"# {m.name}",
-            "",
-            "| 字段 | 值 |",
-            "|---|---|",
-            f"| 编号 | {rid} |",
-            f"| 分类 | {m.category} |",
-        ]
-        for key in ("purpose", "mechanism", "description", "scope", "applicant"):
-            if getattr(m, key, None):
-                parts += ["", f"## {key}", "", getattr(m, key)]
-        for key in ("filing_requirements", "summary"):
-            if getattr(m, key, None):
-                parts += ["", f"## {key}", "", getattr(m, key)]
-        cond = reg.conditions.get(rid)
-        if cond is not None:
-            c = cond.model
-            for key in ("institution", "personnel", "management", "training_qc"):
-                parts += ["", f"## {key}", "", _md_list(getattr(c, key))]
-            parts += ["", "## 临床应用操作规范", "", c.operating_spec]
-        timeline = reg.replay.states[rid].timeline
-        parts += [
-            "",
-            "## 法律时间线",
-            "",
-            _md_list([f"{e.date} {e.action} {e.number}" for e in timeline]),
-        ]
-        folder = docs / entry.kind
-        folder.mkdir(exist_ok=True)
-        (folder / f"{rid}.md").write_text("\n".join(parts) + "\n", encoding="utf-8")
-        count += 1
-    (docs / "announcements").mkdir()
-    for aid, entry in reg.announcements.items():
-        a = entry.model
-        actions = _md_list([f"{x.action} {x.record}" for x in a.actions])
-        text = f"# {a.title}\n\n{a.number} · {a.date}\n\n{a.body}\n\n## 行为\n\n{actions}\n"
-        (docs / "announcements" / f"{aid}.md").write_text(text, encoding="utf-8")
-        count += 1
+    for section in ("guidance-list", "approved", "banned", "announcements"):
+        for page in sorted((site / section).glob("*/index.html")):
+            out = docs / section / f"{page.parent.name}.md"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(floor_markdown(page.read_text(encoding="utf-8")), encoding="utf-8")
+            count += 1
     return count
 
 
@@ -137,7 +128,7 @@ def measure(count: int, work: Path) -> dict[str, object]:
     floor_dir = work / f"floor-{count}"
     floor_dir.mkdir()
     (floor_dir / "mkdocs.yml").write_text(FLOOR_CONFIG, encoding="utf-8")
-    floor_count = floor_pages(data, floor_dir / "docs")
+    floor_count = floor_pages(site, floor_dir / "docs")
     floor_mkdocs = run([str(BIN / "mkdocs"), "build", "-q"], floor_dir, env)
     floor_pagefind = run(
         [
