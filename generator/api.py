@@ -132,16 +132,28 @@ def records_csv(site: Site) -> bytes:
     return "\ufeff".encode() + buf.getvalue().encode()  # BOM so that Excel reads UTF-8
 
 
-def api_files(
-    site: Site, revisions: Callable[[str], dict[str, Any]] | None = None
-) -> Iterator[tuple[str, bytes]]:
-    """(path under site/, bytes) for every API and download file."""
+def summary_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The list-level API files and the CSV (the release zip includes them)."""
     records = [record_summary(r) for r in site.records.values()]
     yield "api/records.json", dumps(envelope(site, {"records": records}))
-    for r in site.records.values():
-        detail = record_detail(r, revisions(r.id) if revisions else None)
-        yield f"api/records/{r.id}.json", dumps(envelope(site, detail))
     anns = [announcement_entry(a) for a in reversed(site.announcements)]
     yield "api/announcements.json", dumps(envelope(site, {"announcements": anns}))
     yield "downloads/records.csv", records_csv(site)
+
+
+def detail_files(
+    site: Site, revisions: Callable[[str], dict[str, Any]] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """One API file per record, and the index of the /check/ page."""
+    for r in site.records.values():
+        detail = record_detail(r, revisions(r.id) if revisions else None)
+        yield f"api/records/{r.id}.json", dumps(envelope(site, detail))
     yield INDEX_PATH, dumps(envelope(site, check_index(site)))
+
+
+def api_files(
+    site: Site, revisions: Callable[[str], dict[str, Any]] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(path under site/, bytes) for every API file and the CSV."""
+    yield from summary_files(site)
+    yield from detail_files(site, revisions)

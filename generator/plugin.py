@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .api import api_files
+from .api import detail_files, summary_files
 from .build import RegistryInvalid
 from .changes import changes_pages, revisions_html
 from .dates import today_shanghai
@@ -32,6 +33,7 @@ from .errors import Problem
 from .feeds import feed_files
 from .history import History, read_history
 from .openapi import openapi_files
+from .outputs import SideWriter
 from .page import GeneratedPage, relativize
 from .pages import site_pages
 from .redirects import redirect_files
@@ -47,7 +49,9 @@ class RegistryConfig(Config):
     data_dir = c.Type(str, default="data")
     as_of = c.Optional(c.Type(str))
     search = c.Type(bool, default=True)
-    branch = c.Type(str, default="main")  # for "在 GitHub 上修改" links (repo_url/edit/<branch>/data/…)
+    branch = c.Type(
+        str, default="main"
+    )  # for "在 GitHub 上修改" links (repo_url/edit/<branch>/data/…)
 
 
 class RegistryPlugin(BasePlugin[RegistryConfig]):
@@ -59,6 +63,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.data_dir: Path | None = None
         self.problems: list[Problem] = []
         self.history = History(available=False)  # revision history from git, read in on_config
+        self.side: SideWriter | None = None
+        self.serving = False
         # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
         self.timings: dict[str, float] = {}
 
@@ -112,17 +118,20 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.pages = {p.src_uri: p for p in pages}
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
-        api = dict(api_files(self.site, revisions=history.api))
-        api.update(feed_files(self.site, history, config.site_url))
-        api.update(openapi_files(config.site_url))
-        api.update(redirect_files(self.site, config.site_url))
-        for path, content in api.items():
-            _replace(files, File.generated(config, path, content=content))
+        site, site_url = self.site, config.site_url
+
+        def side_files() -> Iterator[tuple[str, bytes]]:
+            yield from detail_files(site, revisions=history.api)
+            yield from feed_files(site, history, site_url)
+            yield from redirect_files(site, site_url)
+
+        self.side = SideWriter(Path(config.site_dir), side_files, background=not self.serving)
+        summary = dict(summary_files(self.site))
+        summary.update(openapi_files(site_url))  # linked from api.md: MkDocs checks those links
         assert self.data_dir is not None
-        downloads = download_files(self.site, self.data_dir, api)
-        for item in downloads:
-            if item.path not in api:
-                _replace(files, File.generated(config, item.path, content=item.content))
+        downloads = download_files(self.site, self.data_dir, summary)
+        for path, content in [*summary.items(), *((d.path, d.content) for d in downloads)]:
+            _replace(files, File.generated(config, path, content=content))
         page = downloads_page(self.site, downloads)
         self.pages[page.src_uri] = page
         _replace(files, File.generated(config, page.src_uri, content=""))
@@ -149,6 +158,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         t = time.perf_counter()
+        if self.side is not None:
+            self.side.wait()  # files written beside the pages must exist before indexing
+        self._add("side_files_wait", t)
+        t = time.perf_counter()
         if self.config.search:
             run_pagefind(Path(config.site_dir))
         self._add("pagefind", t)
@@ -163,6 +176,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         phases["mkdocs"] = round(total - sum(self.timings.values()), 3)
         phases["total_after_config"] = round(total, 3)
         Path(target).write_text(json.dumps(phases), encoding="utf-8")
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"  # no fork beside the live-reload server's threads
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
