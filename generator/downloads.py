@@ -20,7 +20,7 @@ import xlsxwriter
 
 from .api import record_summary
 from .dates import SHANGHAI, build_time
-from .page import GeneratedPage
+from .page import GeneratedPage, relativize
 from .render import render
 from .views import SECTIONS, Site
 
@@ -148,8 +148,22 @@ def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def download_files(site: Site, data_dir: Path, api: dict[str, bytes]) -> list[Download]:
-    """Every file of /downloads/ (the CSV comes from api_files and is listed too)."""
+def _specs(site: Site) -> list[tuple[str, str]]:
+    """(path under site/, description) of each file listed on /downloads/."""
+    return [
+        (
+            f"downloads/registry-{site.data_version}.zip",
+            "完整数据集（YAML 源文件、JSON、CSV、Excel 和 SHA256SUMS）",
+        ),
+        ("downloads/records.xlsx", "记录表（Excel，每类一个工作表，中文表头）"),
+        ("downloads/records.csv", "记录表（CSV，UTF-8 带 BOM）"),
+        ("api/records.json", "记录摘要（JSON）"),
+        ("api/announcements.json", "公告（JSON）"),
+    ]
+
+
+def download_files(site: Site, data_dir: Path, api: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The release zip and the workbook (the CSV and JSON come from `api.summary_files`)."""
     xlsx = records_xlsx(site)
     exports = {
         "api/records.json": api["api/records.json"],
@@ -158,23 +172,28 @@ def download_files(site: Site, data_dir: Path, api: dict[str, bytes]) -> list[Do
         "downloads/records.xlsx": xlsx,
     }
     archive = release_zip(site, data_dir, exports)
-    return [
-        Download(
-            f"downloads/registry-{site.data_version}.zip",
-            archive,
-            "完整数据集（YAML 源文件、JSON、CSV、Excel 和 SHA256SUMS）",
-        ),
-        Download("downloads/records.xlsx", xlsx, "记录表（Excel，每类一个工作表，中文表头）"),
-        Download(
-            "downloads/records.csv", api["downloads/records.csv"], "记录表（CSV，UTF-8 带 BOM）"
-        ),
-        Download("api/records.json", api["api/records.json"], "记录摘要（JSON）"),
-        Download("api/announcements.json", api["api/announcements.json"], "公告（JSON）"),
-    ]
+    return [(_specs(site)[0][0], archive), ("downloads/records.xlsx", xlsx)]
 
 
-def downloads_page(site: Site, items: list[Download]) -> GeneratedPage:
+MARKER = "<!-- registry:downloads-table -->"
+
+
+def downloads_page(site: Site) -> GeneratedPage:
+    """/downloads/ with a marker where `fill_downloads_page` puts the table of files: the files are
+    written by a second process while MkDocs renders, so sizes and checksums come after."""
+
     def _render() -> str:
-        return render("downloads.html", site=site, items=items)
+        return render("downloads.html", site=site, marker=MARKER)
 
     return GeneratedPage("downloads/index.md", "数据下载", _render)
+
+
+def fill_downloads_page(site: Site, site_dir: Path) -> None:
+    """Replace the marker in the built /downloads/ page by the table of files, sizes and SHA-256."""
+    items = [Download(path, (site_dir / path).read_bytes(), title) for path, title in _specs(site)]
+    table = relativize(render("downloads_table.html", items=items), 1)
+    page = site_dir / "downloads" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    if MARKER not in html:
+        raise RuntimeError("downloads/index.html 中缺少文件表的占位标记")
+    page.write_text(html.replace(MARKER, table, 1), encoding="utf-8")

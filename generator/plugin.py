@@ -28,7 +28,7 @@ from .api import detail_files, summary_files
 from .build import RegistryInvalid
 from .changes import changes_pages, revisions_html
 from .dates import today_shanghai
-from .downloads import download_files, downloads_page
+from .downloads import download_files, downloads_page, fill_downloads_page
 from .errors import Problem
 from .feeds import feed_files
 from .history import History, read_history
@@ -118,21 +118,21 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.pages = {p.src_uri: p for p in pages}
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
-        site, site_url = self.site, config.site_url
+        site, site_url, data_dir = self.site, config.site_url, self.data_dir
+        assert data_dir is not None
+        summary = dict(summary_files(site))
+        summary.update(openapi_files(site_url))  # linked from api.md: MkDocs checks those links
+        for path, content in summary.items():
+            _replace(files, File.generated(config, path, content=content))
 
         def side_files() -> Iterator[tuple[str, bytes]]:
             yield from detail_files(site, revisions=history.api)
             yield from feed_files(site, history, site_url)
             yield from redirect_files(site, site_url)
+            yield from download_files(site, data_dir, summary)
 
         self.side = SideWriter(Path(config.site_dir), side_files, background=not self.serving)
-        summary = dict(summary_files(self.site))
-        summary.update(openapi_files(site_url))  # linked from api.md: MkDocs checks those links
-        assert self.data_dir is not None
-        downloads = download_files(self.site, self.data_dir, summary)
-        for path, content in [*summary.items(), *((d.path, d.content) for d in downloads)]:
-            _replace(files, File.generated(config, path, content=content))
-        page = downloads_page(self.site, downloads)
+        page = downloads_page(site)
         self.pages[page.src_uri] = page
         _replace(files, File.generated(config, page.src_uri, content=""))
         self._add("generate", t)
@@ -160,6 +160,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         t = time.perf_counter()
         if self.side is not None:
             self.side.wait()  # files written beside the pages must exist before indexing
+        assert self.site is not None
+        fill_downloads_page(self.site, Path(config.site_dir))
         self._add("side_files_wait", t)
         t = time.perf_counter()
         if self.config.search:
