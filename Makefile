@@ -30,6 +30,7 @@ serve: setup
 
 test: setup chromium
 	$(VENV)/bin/ruff check generator tests bench
+	$(VENV)/bin/ruff format --check generator tests bench
 	$(PY) -m pytest -q
 
 test-fast: setup

@@ -270,7 +270,9 @@ def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> N
 @data_option
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-def check(query: str, institution: str | None, data_dir: Path, as_of: date | None, as_json: bool) -> None:
+def check(
+    query: str, institution: str | None, data_dir: Path, as_of: date | None, as_json: bool
+) -> None:
     """查询某项技术能否开展：结论、依据、公告链接和有效日期。找到时退出码 0，未找到时 1。"""
     from .check import fold, report
     from .version import data_version
@@ -284,7 +286,9 @@ def check(query: str, institution: str | None, data_dir: Path, as_of: date | Non
             click.echo(p.text(), err=True)
         click.echo(f"数据校验未通过（{len(reg.problems)} 个错误），无法查询。", err=True)
         sys.exit(1)
-    text, found = report(build_site(reg, data_version(data_dir, reg.as_of)), query, institution, as_json)
+    text, found = report(
+        build_site(reg, data_version(data_dir, reg.as_of)), query, institution, as_json
+    )
     click.echo(text)
     sys.exit(0 if found else 1)
 

@@ -482,7 +482,13 @@ def check_registry(root: Path, as_of: date) -> Registry:
     gc.disable()
     try:
         reg = load_registry(root, as_of)
-        for check in (_check_references, _check_names, _check_announcements, _check_redirects, _replay):
+        for check in (
+            _check_references,
+            _check_names,
+            _check_announcements,
+            _check_redirects,
+            _replay,
+        ):
             reg.problems.extend(check(reg))
         reg.problems = sorted(set(reg.problems), key=sort_key)
     finally:

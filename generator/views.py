@@ -118,7 +118,9 @@ class Site:
         if not self.repo_url:
             return None
         title = quote(f"报告错误：{r.id} {r.name}")
-        body = quote(f"页面：{self.permalink(r.url)}\n数据版本：{self.data_version}\n\n问题描述：\n")
+        body = quote(
+            f"页面：{self.permalink(r.url)}\n数据版本：{self.data_version}\n\n问题描述：\n"
+        )
         return f"{self.repo_url.rstrip('/')}/issues/new?title={title}&body={body}"
 
     def by_kind(self, kind: str) -> list[RecordView]:
@@ -173,7 +175,9 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
     )
 
 
-def event_details(f: dict[str, Any], grades: dict[str, RiskGrade] | None = None) -> list[tuple[str, str]]:
+def event_details(
+    f: dict[str, Any], grades: dict[str, RiskGrade] | None = None
+) -> list[tuple[str, str]]:
     """Extra fields of an action (route, ground, scope …) as (label, text) pairs, in Chinese."""
     out: list[tuple[str, str]] = []
     if "route" in f:

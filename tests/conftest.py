@@ -186,7 +186,6 @@ def registry_dir(tmp_path: Path) -> Path:
     return make_registry(tmp_path / "data")
 
 
-
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample registry's site as of 2026-11-23. Shared: tests must not modify it."""

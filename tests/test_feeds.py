@@ -256,4 +256,4 @@ def test_record_pages_link_their_feeds(built: SimpleNamespace) -> None:
     html = (built.site / "banned" / "BAN-0001" / "index.html").read_text(encoding="utf-8")
     assert 'rel="alternate feed" type="application/atom+xml"' in html
     assert 'href="../../feeds/records/BAN-0001.xml"' in html
-    assert "href=\"../../feeds/categories/" in html
+    assert 'href="../../feeds/categories/' in html

@@ -33,7 +33,10 @@ def test_edit_and_report_links_point_at_the_yaml_and_the_issue_form() -> None:
     s = site()
     s.repo_url, s.site_url = "https://github.com/example/registry/", "https://registry.example.org/"
     r = s.records["BMT-2026-001"]
-    assert s.edit_url(r) == "https://github.com/example/registry/edit/main/data/approved/BMT-2026-001.yaml"
+    assert (
+        s.edit_url(r)
+        == "https://github.com/example/registry/edit/main/data/approved/BMT-2026-001.yaml"
+    )
     report = urlparse(s.report_url(r) or "")
     assert report.path == "/example/registry/issues/new"
     query = parse_qs(report.query)
@@ -45,4 +48,7 @@ def test_edit_and_report_links_point_at_the_yaml_and_the_issue_form() -> None:
 def test_permalink_is_absolute_from_site_url() -> None:
     s = site()
     s.site_url = "https://registry.example.org/"
-    assert s.permalink("/approved/BMT-2026-001/") == "https://registry.example.org/approved/BMT-2026-001/"
+    assert (
+        s.permalink("/approved/BMT-2026-001/")
+        == "https://registry.example.org/approved/BMT-2026-001/"
+    )
