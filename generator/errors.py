@@ -7,7 +7,7 @@ table is generated from it (`registry validate --catalogue`) and tests assert on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # code -> (title, message template). Templates are Chinese and say how to fix the problem;
@@ -153,20 +153,3 @@ def problem(
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:
     return (p.file, p.line, p.column, p.code)
-
-
-@dataclass
-class Report:
-    """All problems of one run, in a stable order."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def extend(self, items: list[Problem]) -> None:
-        self.problems.extend(items)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def sorted(self) -> list[Problem]:
-        return sorted(set(self.problems), key=sort_key)

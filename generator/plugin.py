@@ -7,7 +7,6 @@ the full list of problems and leaves any previous site alone.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
 from collections.abc import Iterator
@@ -41,8 +40,6 @@ from .search import run_pagefind
 from .validation import check_registry
 from .version import data_version
 from .views import Site, build_site
-
-log = logging.getLogger("mkdocs.plugins.registry")
 
 
 class RegistryConfig(Config):

@@ -17,7 +17,7 @@ from typing import Any
 import cmarkgfm
 from cmarkgfm.cmark import Options
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
 _EXTENSIONS = ["table", "strikethrough"]
@@ -78,8 +78,3 @@ def environment() -> Environment:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
-
-
-def attr(text: str) -> str:
-    """Escape for an HTML attribute value outside Jinja (e.g. in mkdocs templates)."""
-    return str(escape(text))

@@ -26,8 +26,6 @@ from .models import (
     NON_BLANK,
     RECORD_DIRS,
     TOP_FILES,
-    Announcement,
-    Conditions,
     RegistryConfig,
     RiskGrades,
     Strict,
@@ -496,12 +494,3 @@ def check_registry(root: Path, as_of: date) -> Registry:
             gc.enable()
     gc.freeze()
     return reg
-
-
-def conditions_of(reg: Registry, rid: str) -> Conditions | None:
-    entry = reg.conditions.get(rid)
-    return entry.model if entry else None
-
-
-def announcement(reg: Registry, aid: str) -> Announcement:
-    return reg.announcements[aid].model
