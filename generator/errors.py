@@ -1,8 +1,8 @@
 """The error catalogue: every problem the registry can report, as data.
 
 Errors are collected, never raised: each check returns a list of `Problem`s and the caller decides
-what to do with them. The catalogue below is the single source of codes and messages; the README
-table is generated from it (`registry validate --catalogue`) and tests assert one case per code.
+what to do with them. The catalogue below is the single source of codes and messages: `registry
+errors` prints it, a test keeps the README table in step, and tests/bad_inputs/ has a case per code.
 """
 
 from __future__ import annotations
