@@ -6,6 +6,7 @@ the full list of problems and leaves any previous site alone.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -85,6 +86,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.timings = {"start": time.perf_counter()}
         t = time.perf_counter()
         reg = check_registry(self.data_dir, self._as_of())
+        # Keep the loaded registry out of the collections MkDocs' many objects trigger during the
+        # build; unfrozen when the build ends, so that `mkdocs serve` rebuilds do not accumulate.
+        gc.freeze()
         self._add("load_validate", t)
         self.problems = reg.problems
         if reg.problems:
@@ -165,6 +169,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             run_pagefind(Path(config.site_dir))
         self._add("pagefind", t)
         self._write_timings()
+        gc.unfreeze()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
 
     def _write_timings(self) -> None:
         target = os.environ.get("REGISTRY_TIMINGS")
