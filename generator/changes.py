@@ -132,9 +132,11 @@ def entry_url(entry: ChangeEntry, index: int) -> str:
     return f"{page_url(index // PAGE_SIZE + 1)}#{entry.anchor}"
 
 
-def changes_pages(site: Site, history: History) -> list[GeneratedPage]:
-    """`/changes/` and its further pages."""
-    entries = change_entries(site, history)
+def changes_pages(
+    site: Site, history: History, entries: list[ChangeEntry] | None = None
+) -> list[GeneratedPage]:
+    """`/changes/` and its further pages (`entries`: `change_entries`, when already made)."""
+    entries = change_entries(site, history) if entries is None else entries
     count = max(1, -(-len(entries) // PAGE_SIZE))
     pages = []
     for number in range(1, count + 1):

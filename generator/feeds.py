@@ -162,10 +162,15 @@ def atom(
     return fg.atom_str(pretty=True)
 
 
-def feed_files(site: Site, history: History, site_url: str | None) -> Iterator[tuple[str, bytes]]:
-    """(path under site/, bytes) of both feeds."""
+def feed_files(
+    site: Site,
+    history: History,
+    site_url: str | None,
+    changes: list[ChangeEntry] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """(path under site/, bytes) of every feed (`changes`: `change_entries`, when already made)."""
     links = _Links(site_url)
-    entries = list(enumerate(change_entries(site, history)))
+    entries = list(enumerate(change_entries(site, history) if changes is None else changes))
     anns = [(i, e) for i, e in entries if e.kind == "announcement"][:FEED_SIZE]
     yield (
         "feeds/announcements.xml",

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 
 from .api import detail_files, summary_files
 from .build import RegistryInvalid
-from .changes import changes_pages, revisions_html
+from .changes import change_entries, changes_pages, revisions_html
 from .dates import today_shanghai
 from .downloads import download_files, downloads_page, fill_downloads_page
 from .errors import Problem
@@ -115,7 +115,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         t = time.perf_counter()
         history = self.history
         pages = site_pages(self.site, revisions=lambda rid: revisions_html(history, rid))
-        pages += changes_pages(self.site, history)
+        changes = change_entries(self.site, history)  # once, for /changes/ and the feeds
+        pages += changes_pages(self.site, history, changes)
         self.pages = {p.src_uri: p for p in pages}
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
@@ -128,7 +129,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
 
         def side_files() -> Iterator[tuple[str, bytes]]:
             yield from detail_files(site, revisions=history.api)
-            yield from feed_files(site, history, site_url)
+            yield from feed_files(site, history, site_url, changes)
             yield from redirect_files(site, site_url)
             yield from download_files(site, data_dir, summary)
 
