@@ -1,17 +1,44 @@
-# Every target sets up .venv/ on a fresh machine by itself (Python 3.11+ required).
+# Every target installs .venv/ by itself from the lock file, so that every machine runs exactly
+# the versions of the last green run (Python 3.11+ required; see README, "Dependencies and why").
+#   requirements-bootstrap.txt  uv itself, exact version and hashes, installed with pip
+#   uv.lock                     every other package, exact versions and hashes, installed with uv
+# `make lock` is the one command that changes versions.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup chromium validate build serve test test-fast lint format bench clean
+# uv installs into .venv/ with the Python found above and never downloads an interpreter.
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON := $(CURDIR)/$(PY)
+export UV_PYTHON_DOWNLOADS := never
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
+.PHONY: setup lock chromium validate build serve test test-fast lint format bench clean
+
+$(UV): requirements-bootstrap.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "需要 Python 3.11 或更高版本（PYTHON=$(PYTHON)）")'
+	$(PYTHON) -m venv --without-pip $(VENV)
+	@# The outer pip installs into .venv/ (pip >= 22.3 has --python), else .venv/ gets its own.
+	if $(PYTHON) -m pip --python $(PY) --version >/dev/null 2>&1; then pip="$(PYTHON) -m pip --python $(PY)"; \
+	  else $(PY) -m ensurepip --default-pip >/dev/null && pip="$(PY) -m pip"; fi && \
+	  $$pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-bootstrap.txt
+	touch $@
+
+# --locked: install exactly uv.lock and fail if it no longer matches pyproject.toml (run `make lock`);
+# sync is exact, so packages that left the lock leave .venv/ too.
+$(STAMP): uv.lock pyproject.toml $(UV)
+	$(UV) sync --locked --extra test --quiet
+	touch $@
 
 setup: $(STAMP)
+
+# Upgrade every package to the newest release allowed by pyproject.toml; review `git diff uv.lock`
+# and run `make test` before committing.
+lock: $(UV)
+	$(UV) lock --upgrade
+	$(UV) export --frozen --only-group bootstrap --no-emit-project --quiet \
+	  --format requirements.txt --output-file requirements-bootstrap.txt
 
 # Browser tests drive the system Chromium; install it from apt when missing and we are root.
 chromium:

@@ -138,13 +138,15 @@ class _Builder:
             problem(code, self.doc.file, mark.line + 1, mark.column + 1, dotted(path), **kw)
         )
 
-    def build(self, text: str) -> Document:
-        loader = _Loader(text)
+    def build(self, text: str, loader_class: Any = None) -> Document:
+        loader = (loader_class or _Loader)(text)
         try:
             self._document(loader.get_event)
         except _Stop:
             pass
         except yaml.MarkedYAMLError as exc:
+            if _is_parser_depth_limit(exc):
+                return self._nested_too_deep(text, exc, loader_class)
             mark = exc.problem_mark or exc.context_mark
             detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
             line, col = ((mark.line + 1), (mark.column + 1)) if mark else (1, 1)
@@ -167,6 +169,24 @@ class _Builder:
             self.doc.data = None
         finally:
             loader.dispose()
+        return self.doc
+
+    def _nested_too_deep(self, text: str, exc: yaml.MarkedYAMLError, tried: Any) -> Document:
+        """The parser stopped at its own nesting limit (libyaml's is 1000 since PyYAML 6.0.4),
+        possibly before our walk reached MAX_DEPTH: its scanner reads up to 1,024 characters
+        ahead, so `[[[[…` fails while we have seen only a few events. The file is too deep either
+        way; read it again with the pure-Python parser, which has no limit of its own, so that E108
+        names the line where the nesting passes *our* limit, whatever the parser and its version.
+        """
+        if (tried or _Loader) is not yaml.SafeLoader:
+            self.doc = Document(self.doc.file)
+            again = self.build(text, yaml.SafeLoader)
+            if again.problems:  # E108 at our limit, or whatever it found before that
+                return again
+        # A parser that cannot get past its own limit: the line where it gave up is deeper still.
+        mark = exc.problem_mark or exc.context_mark
+        self.doc = Document(self.doc.file)
+        self.error("E108", mark, limit=MAX_DEPTH)
         return self.doc
 
     def _document(self, get: Any) -> None:
@@ -257,6 +277,11 @@ class _Builder:
             return
         self.doc.keys[child] = (mark.line + 1, mark.column + 1)
         top.key = key
+
+
+def _is_parser_depth_limit(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml's "exceeded maximum nesting depth" (scanner: flow or block level; parser: states)."""
+    return "nesting depth" in str(exc.problem or "")
 
 
 class _Stop(Exception):
