@@ -138,15 +138,22 @@ class _Builder:
             problem(code, self.doc.file, mark.line + 1, mark.column + 1, dotted(path), **kw)
         )
 
-    def build(self, text: str, loader_class: Any = None) -> Document:
-        loader = (loader_class or _Loader)(text)
+    def build(self, text: str) -> Document:
+        limit = self._parse(text, _Loader)
+        if limit is not None:
+            self._nested_too_deep(text, limit)
+        return self.doc
+
+    def _parse(self, text: str, loader_class: Any) -> yaml.MarkedYAMLError | None:
+        """Walk `text` into self.doc; returns the parser's own nesting-limit error, if it hit one."""
+        loader = loader_class(text)
         try:
             self._document(loader.get_event)
         except _Stop:
             pass
         except yaml.MarkedYAMLError as exc:
             if _is_parser_depth_limit(exc):
-                return self._nested_too_deep(text, exc, loader_class)
+                return exc
             mark = exc.problem_mark or exc.context_mark
             detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
             line, col = ((mark.line + 1), (mark.column + 1)) if mark else (1, 1)
@@ -169,25 +176,33 @@ class _Builder:
             self.doc.data = None
         finally:
             loader.dispose()
-        return self.doc
+        return None
 
-    def _nested_too_deep(self, text: str, exc: yaml.MarkedYAMLError, tried: Any) -> Document:
-        """The parser stopped at its own nesting limit (libyaml's is 1000 since PyYAML 6.0.4),
-        possibly before our walk reached MAX_DEPTH: its scanner reads up to 1,024 characters
-        ahead, so `[[[[…` fails while we have seen only a few events. The file is too deep either
-        way; read it again with the pure-Python parser, which has no limit of its own, so that E108
-        names the line where the nesting passes *our* limit, whatever the parser and its version.
+    def _nested_too_deep(self, text: str, limit: yaml.MarkedYAMLError) -> None:
+        """The parser stopped at its own nesting limit (libyaml's is 1000 since PyYAML 6.0.4)
+        before our walk reached MAX_DEPTH: its scanner reads up to 1,024 characters ahead, so
+        `[[[[…` fails while we have seen only a few events. The file is too deep either way, but
+        E108 must name the line where the nesting passes *our* limit, whatever the parser:
+        1. the same parser on the text up to where it gave up (it cannot reach its limit there,
+           and our limit lies before that point), at C speed;
+        2. else the pure-Python parser on the whole text (no limit of its own; ~4× slower);
+        3. else E108 where the parser gave up, which is deeper still.
         """
-        if (tried or _Loader) is not yaml.SafeLoader:
+        mark = limit.problem_mark or limit.context_mark
+        cut = getattr(mark, "index", 0) or 0
+        if 0 < cut < len(text):
             self.doc = Document(self.doc.file)
-            again = self.build(text, yaml.SafeLoader)
-            if again.problems:  # E108 at our limit, or whatever it found before that
-                return again
-        # A parser that cannot get past its own limit: the line where it gave up is deeper still.
-        mark = exc.problem_mark or exc.context_mark
+            if self._parse(text[:cut], _Loader) is None and _has(self.doc, "E108"):
+                return
+        if _Loader is not yaml.SafeLoader:
+            self.doc = Document(self.doc.file)
+            if self._parse(text, yaml.SafeLoader) is None:
+                return
         self.doc = Document(self.doc.file)
-        self.error("E108", mark, limit=MAX_DEPTH)
-        return self.doc
+        if mark is None:  # pragma: no cover - libyaml and PyYAML always give a mark
+            self.doc.problems.append(problem("E108", self.doc.file, limit=MAX_DEPTH))
+        else:
+            self.error("E108", mark, limit=MAX_DEPTH)
 
     def _document(self, get: Any) -> None:
         get()  # StreamStartEvent
@@ -282,6 +297,10 @@ class _Builder:
 def _is_parser_depth_limit(exc: yaml.MarkedYAMLError) -> bool:
     """libyaml's "exceeded maximum nesting depth" (scanner: flow or block level; parser: states)."""
     return "nesting depth" in str(exc.problem or "")
+
+
+def _has(doc: Document, code: str) -> bool:
+    return any(p.code == code for p in doc.problems)
 
 
 class _Stop(Exception):

@@ -6,7 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
+from generator import loading
 from generator.loading import MAX_BYTES, MAX_DEPTH, Document, dotted, load_bytes, load_file
 
 
@@ -184,6 +186,94 @@ def test_nesting_limit() -> None:
 def test_very_deep_nesting_does_not_recurse() -> None:
     doc = load("x: " + "[" * 50_000 + "]" * 50_000 + "\n")
     assert [p.code for p in doc.problems] == ["E108"]
+
+
+LOADERS = [
+    pytest.param(
+        getattr(yaml, "CSafeLoader", None),
+        id="libyaml",
+        marks=pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml"),
+    ),
+    pytest.param(yaml.SafeLoader, id="pure-python"),
+]
+# Deeper than libyaml's own limit (1000 since PyYAML 6.0.4); E108 must name the line and column of
+# the collection that opens level MAX_DEPTH + 1 (the root mapping is level 1).
+N = 50_000
+NESTED = {
+    "flow sequence": ("id: a\nx: " + "[" * N + "]" * N + "\n", (2, 4 + MAX_DEPTH - 1)),
+    "flow mapping": (
+        "id: a\nx: " + "{a: " * N + "1" + "}" * N + "\n",
+        (2, 4 + 4 * (MAX_DEPTH - 1)),
+    ),
+    "block mapping": ("".join(" " * i + "a:\n" for i in range(1100)) + " " * 1100 + "1\n", None),
+    "block sequence": ("id: a\nx:\n" + "- " * N + "v\n", (3, 1 + 2 * (MAX_DEPTH - 1))),
+}
+NESTED["block mapping"] = (NESTED["block mapping"][0], (MAX_DEPTH + 1, MAX_DEPTH + 1))
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+@pytest.mark.parametrize("shape", list(NESTED))
+def test_deep_nesting_is_e108_at_our_limit_with_either_parser(
+    monkeypatch: pytest.MonkeyPatch, loader: type, shape: str
+) -> None:
+    monkeypatch.setattr(loading, "_Loader", loader)
+    text, where = NESTED[shape]
+    assert found(load(text)) == [(*where, "E108")]
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+def test_libyaml_limit_is_handled_at_c_speed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml reads its own text again up to where it gave up; the slow parser is not needed."""
+
+    class Forbidden(yaml.SafeLoader):
+        def __init__(self, stream: str) -> None:
+            raise AssertionError("the pure-Python parser was used")
+
+    monkeypatch.setattr(loading, "_Loader", yaml.CSafeLoader)
+    monkeypatch.setattr(loading.yaml, "SafeLoader", Forbidden)
+    for shape in ("flow sequence", "flow mapping"):
+        text, where = NESTED[shape]
+        assert found(load("名称: 值\n" + text)) == [(where[0] + 1, where[1], "E108")]
+
+
+def _parser_with_limit(limit: int) -> type:
+    """A stand-in for a future parser that stops nesting below our MAX_DEPTH."""
+
+    class Limited(yaml.SafeLoader):
+        def get_event(self):  # noqa: ANN202 - PyYAML's own signature
+            event = super().get_event()
+            self.depth = getattr(self, "depth", 0)
+            if isinstance(event, yaml.CollectionStartEvent):
+                self.depth += 1
+                if self.depth > limit:
+                    raise yaml.parser.ParserError(
+                        "while increasing flow level",
+                        event.start_mark,
+                        "exceeded maximum nesting depth",
+                        event.start_mark,
+                    )
+            return event
+
+    return Limited
+
+
+def test_a_parser_limit_below_ours_is_read_again_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(loading, "_Loader", _parser_with_limit(5))
+    text, where = NESTED["flow sequence"]
+    assert found(load(text)) == [(*where, "E108")]
+
+
+def test_a_parser_that_cannot_get_past_its_limit_still_gives_e108(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limited = _parser_with_limit(5)
+    monkeypatch.setattr(loading, "_Loader", limited)
+    monkeypatch.setattr(loading.yaml, "SafeLoader", limited)
+    doc = load("id: a\nx: [[[[[[[[]]]]]]]]\n")
+    assert found(doc) == [(2, 4 + 4, "E108")]  # where the parser gave up, deeper than our limit
+    assert doc.data is None
 
 
 @pytest.mark.parametrize("key", ["[a, b]", "{a: 1}"])
