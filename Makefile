@@ -37,8 +37,11 @@ setup: $(STAMP)
 # and run `make test` before committing.
 lock: $(UV)
 	$(UV) lock --upgrade
-	$(UV) export --frozen --only-group bootstrap --no-emit-project --quiet \
-	  --format requirements.txt --output-file requirements-bootstrap.txt
+	@# uv itself, as locked in uv.lock; the file is replaced only when that changed (no reinstall).
+	{ echo '# uv, exported from uv.lock by `make lock`; installed with pip --require-hashes'; \
+	  $(UV) export --frozen --only-group bootstrap --no-emit-project --no-header --quiet \
+	    --format requirements.txt; } > $(VENV)/bootstrap.txt
+	cmp -s $(VENV)/bootstrap.txt requirements-bootstrap.txt || cp $(VENV)/bootstrap.txt requirements-bootstrap.txt
 
 # Browser tests drive the system Chromium; install it from apt when missing and we are root.
 chromium:
