@@ -91,7 +91,9 @@ def _statuses(reg: Registry, day: date) -> dict[str, Status | None]:
 def _replay(reg: Registry, day: date):  # type: ignore[no-untyped-def]
     kinds = {rid: e.kind for rid, e in reg.records.items()}
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    return replay([e.model for e in reg.announcements.values()], kinds, grades, day)
+    sources = {r: e.model.guidance_entry for r, e in reg.records.items() if e.kind == "approved"}
+    anns = [e.model for e in reg.announcements.values()]
+    return replay(anns, kinds, grades, day, sources)
 
 
 def _status_text(st: Status | None) -> str:
