@@ -49,7 +49,7 @@ RECORD_SUMMARY: dict[str, Any] = {
         "sample": {"type": "boolean", "description": "示例数据：不是真实的批准或公告"},
         "risk_grade": TEXT,
         "approved_on": DATE,
-        "exclusive_until": {**DATE, "description": "独占期名义届满日（周年前一日）"},
+        "exclusive_until": {**DATE, "description": "限定期最后一日（规范 第二十条第二款；按民法典 第二百零一条、第二百零二条计算，批准当日不计入）"},
         "institutions": TEXTS,
         "emergency_use": {
             "type": "object",

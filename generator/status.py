@@ -12,7 +12,6 @@ One pass serves both uses: actions dated on or before `as_of` make the published
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
