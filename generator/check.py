@@ -53,6 +53,7 @@ _FOLD = re.compile(FOLD_PATTERN)
 MIN_PARTIAL = 2  # a query shorter than this (after folding) only matches exactly
 KIND_ORDER = {"approved": 0, "banned": 1, "guidance": 2}
 
+
 def fold(text: str) -> str:
     """Matching form: NFKC (full-width → half-width), lower case, no whitespace or punctuation."""
     return _FOLD.sub("", unicodedata.normalize("NFKC", text or "").lower())

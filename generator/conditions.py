@@ -47,8 +47,8 @@ class Version:
 
     def fields(self) -> dict[str, Any]:
         """The version's content as JSON-ready data, without its own `effective` (given apart)."""
-        data = self.content.model_dump(mode="json", exclude={"effective"})
-        return data
+        fields = set(CONTENT_FIELDS) - {"effective"}
+        return self.content.model_dump(mode="json", include=fields)
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,9 @@ def _resolve_file(
             ann = anns.get(aid)
             if ann is None:
                 if not partial:
-                    problems.append(at(entry, (*loc, "announcement"), "E305", what="公告", value=aid))
+                    problems.append(
+                        at(entry, (*loc, "announcement"), "E305", what="公告", value=aid)
+                    )
                 continue
             if not _names(ann, rid):
                 detail = (
@@ -133,7 +135,9 @@ def _resolve_file(
                 )
                 problems.append(at(entry, (*loc, "announcement"), "E317", detail=detail))
             if aid in seen:
-                problems.append(at(entry, (*loc, "announcement"), "E318", value=aid, first=seen[aid]))
+                problems.append(
+                    at(entry, (*loc, "announcement"), "E318", value=aid, first=seen[aid])
+                )
                 continue
             seen[aid] = n
         effective = content.effective or ann.date

@@ -122,7 +122,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "E409": (
         "来源清单条目不在清单内",
-        "{record} 于 {date} 批准，但其来源清单条目 {entry} 当日为“{state}”；只有已列入备案指导清单的"
+        "{record} 于 {date} 批准，但其来源清单条目 {source} 当日为“{state}”；只有已列入备案指导清单的"
         "技术才能纳入临床转化应用审批范围（规范 第三条）。请先发布 list 公告，或改正 guidance_entry",
     ),
     # Public record guard against a base revision (E5xx)

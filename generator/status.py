@@ -71,7 +71,9 @@ ACTION_KINDS: dict[str, frozenset[str]] = {
 FIRST_ACTION = {"guidance": "list", "approved": "approve", "banned": "ban"}
 
 
-PERIOD_TERM = "限定期"  # 规范 第二十条第二款: 批准后N年内仅限在参与该技术临床研究且符合条件的医疗机构内开展
+PERIOD_TERM = (
+    "限定期"  # 规范 第二十条第二款: 批准后N年内仅限在参与该技术临床研究且符合条件的医疗机构内开展
+)
 LEGAL_YEARS = {"high": 5, "medium": 3, "low": 1}  # 规范 第二十条第二款: law, not data
 
 
@@ -90,10 +92,10 @@ def period_end(start: date, years: int) -> date:
 
 
 BAN_BASIS = {
-    "reevaluation": "规范 第二十三条第四款（经再评估不能保证安全、有效）",
+    "reevaluation": "规范 第二十三条第四款",
     "announcement": "国家卫生健康委禁止临床应用公告",
     "delisting": "界定指导原则 二（二）2（1）（来源清单条目直接调出）",
-    "outright": "规范 第二十条第三款；界定指导原则 二（一）1",
+    "outright": "规范 第二十条第三款；界定指导原则 二(一)1",
 }
 
 
@@ -362,7 +364,9 @@ class _DayEnd:
             if gst.phase != "listed":
                 state = STATUS_LABELS.get(gst.phase or "", "尚未纳入清单")
                 self.ctx.issues.append(
-                    _issue("E409", ev, "record", record=record, date=ev.date, entry=entry, state=state)
+                    _issue(
+                        "E409", ev, "record", record=record, date=ev.date, source=entry, state=state
+                    )
                 )
         self.approvals.clear()
 
@@ -371,15 +375,15 @@ class _DayEnd:
         now: set[tuple[str, str]] = set()
         for ban_id, other, name in self.pairs:
             b, o = self.states[ban_id], self.states[other]
-            allowed = o.phase == "listed" if o.kind == "guidance" else o.phase not in (None, "banned")
+            allowed = (
+                o.phase == "listed" if o.kind == "guidance" else o.phase not in (None, "banned")
+            )
             if b.phase != "banned" or not allowed:
                 continue
             now.add((ban_id, other))
             if (ban_id, other) in self.broken:
                 continue
-            cause = max(
-                (e for e in (b.phase_event, o.entered_event) if e is not None), key=_order
-            )
+            cause = max((e for e in (b.phase_event, o.entered_event) if e is not None), key=_order)
             self.ctx.issues.append(
                 _issue(
                     "E408",
@@ -497,7 +501,10 @@ def _ban_grown(entry: str, ev: Event, ctx: Ctx, states: States) -> None:
             ev.number,
             ev.title,
             ev.index,
-            {"ground": f"来源清单条目 {entry} 被直接调出备案指导清单：{ground}", "derived_from": entry},
+            {
+                "ground": f"来源清单条目 {entry} 被直接调出备案指导清单：{ground}",
+                "derived_from": entry,
+            },
         )
         _enter(st, "banned", derived)
         st.ban_kind = "delisting"

@@ -523,7 +523,12 @@ def _replay(reg: Registry) -> Iterable[Problem]:
     }
     reg.replay = replay(anns, kinds, grades, reg.as_of, sources, names)
     broken = {rid for kind, rid in reg.unreadable if kind in RECORD_KINDS}
+    # an unreadable announcement may list, delist or ban anything: the rules across records
+    # (E408, E409) would only report its own problem again
+    partial = any(kind == "announcement" for kind, _ in reg.unreadable)
     for issue in reg.replay.issues:
+        if partial and issue.code in ("E408", "E409"):
+            continue
         if issue.code == "E305" and issue.kwargs.get("value") in broken:
             continue  # the record's file exists; its own problems are already reported
         if issue.code == "E304" and reg.grades is None:

@@ -352,7 +352,9 @@ def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]
             f"{PERIOD_TERM}届满后，经再评估证实获益远大于风险，国家卫生健康委公告自 {_d(r.status.since)} 起"
             f"其他符合条件的医疗机构可以开展（规范 第二十条第二款；{_number(r, r.status.announcement)}）。"
         )
-    filing = "其他医疗机构须参照限制类医疗技术进行备案后方可开展（规范 第二十条第二款）。" + _CONDITIONS
+    filing = (
+        "其他医疗机构须参照限制类医疗技术进行备案后方可开展（规范 第二十条第二款）。" + _CONDITIONS
+    )
     cond = _conditions_sentences(r)
     if member is None:
         return _make(
@@ -404,7 +406,8 @@ def _suspended(r: RecordView, site: Site, common: dict[str, Any]) -> Verdict:
     ground = _ground(_last(r, "suspend"))
     text = [
         f"自 {_d(r.status.since)} 起，国家卫生健康委对该技术的安全性、有效性组织再评估，"
-        "再评估期间暂停应用该技术（规范 第二十三条第一款）" + (f"。理由：{ground}。" if ground else "。"),
+        "再评估期间暂停应用该技术（规范 第二十三条第一款）"
+        + (f"。理由：{ground}。" if ground else "。"),
         "参与研究机构和已备案的机构同样不得开展，直至公告恢复应用；经评估不能保证安全、有效的，"
         "国家卫生健康委将禁止临床应用该技术并向社会公布（规范 第二十三条第四款）。",
     ]

@@ -118,7 +118,8 @@ class RecordView:
             (
                 e
                 for e in self.timeline
-                if e.action == "ban" and (e.date, e.announcement) == (self.status.since, self.status.announcement)
+                if e.action == "ban"
+                and (e.date, e.announcement) == (self.status.since, self.status.announcement)
             ),
             None,
         )

@@ -519,7 +519,11 @@ def test_delisting_after_review_does_not_touch_approved_technologies() -> None:
 def test_explicit_ban_in_the_delisting_announcement_is_allowed_and_changes_nothing() -> None:
     delist = act("delist", GL, route="direct", ground="major_ethics_issue")
     for actions in ((delist, act("ban", BMT)), (act("ban", BMT), delist)):
-        anns = [ann("2026-01-10", act("list", GL)), approved("2026-03-01"), ann("2026-05-01", *actions)]
+        anns = [
+            ann("2026-01-10", act("list", GL)),
+            approved("2026-03-01"),
+            ann("2026-05-01", *actions),
+        ]
         assert codes_x(anns) == []
         st = run_x(anns, "2026-05-01").statuses[BMT]
         assert (st.code, st.since) == ("banned", D("2026-05-01"))
@@ -565,7 +569,11 @@ def test_approval_needs_the_entry_listed_on_the_approval_date() -> None:
     anns = [
         ann("2026-01-10", act("list", GL), aid="ANN-2026-010"),
         ann("2026-03-01", act("approve", BMT), aid="ANN-2026-011"),
-        ann("2026-03-01", act("delist", GL, route="after_review", ground="drug_approved"), aid="ANN-2026-012"),
+        ann(
+            "2026-03-01",
+            act("delist", GL, route="after_review", ground="drug_approved"),
+            aid="ANN-2026-012",
+        ),
     ]
     assert codes_x(anns) == [("E409", "ANN-2026-011", 0)]
     # delisted the day after: legal (after review touches no approval)
@@ -589,7 +597,11 @@ def test_a_banned_name_cannot_be_listed_from_the_ban_date_on() -> None:
     # announcements) also legal
     delist = ann("2026-01-31", act("delist", GL, route="direct", ground="prohibited_by_law"))
     assert codes_x([listing, delist, ban], NAMES) == []
-    delist = ann("2026-02-01", act("delist", GL, route="direct", ground="prohibited_by_law"), aid="ANN-2026-998")
+    delist = ann(
+        "2026-02-01",
+        act("delist", GL, route="direct", ground="prohibited_by_law"),
+        aid="ANN-2026-998",
+    )
     assert codes_x([listing, ban, delist], NAMES) == []
     # relisting after the ban breaks it again
     relist = ann("2026-06-01", act("list", GL))
