@@ -188,24 +188,30 @@ def published_versions(versions: list[Version], as_of: date) -> list[VersionView
 def changes(old: Version, new: Version) -> list[tuple[str, list[str], list[str]]]:
     """What an amendment changed, field by field: (field label, items removed, items added).
 
-    List fields compare item by item; the operating specification and the effective date as a
-    whole ([old], [new])."""
+    List fields compare item by item (each item a paragraph of Markdown); the operating
+    specification line by line (its non-blank lines that were removed or added, as plain text);
+    the effective date as a whole."""
     out = []
     for name in CONTENT_FIELDS:
         if name == "effective":
-            a, b = [old.effective.isoformat()], [new.effective.isoformat()]
+            a, b = [cn(old.effective)], [cn(new.effective)]
+        elif name == "operating_spec":
+            a = [x.strip() for x in old.content.operating_spec.splitlines() if x.strip()]
+            b = [x.strip() for x in new.content.operating_spec.splitlines() if x.strip()]
         else:
             a, b = getattr(old.content, name), getattr(new.content, name)
-            if isinstance(a, str):
-                a, b = [a], [b]
         if a == b:
             continue
         removed = [x for x in a if x not in b]
         added = [x for x in b if x not in a]
         if not removed and not added:
-            removed, added = ["（顺序调整）"], ["（顺序调整）"]
+            removed = added = ["（条目顺序调整）"]
         out.append((FIELD_LABELS[name], removed, added))
     return out
+
+
+def cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def public_file(rid: str, sample: bool, views: list[VersionView]) -> dict[str, Any]:
