@@ -33,9 +33,34 @@ body: |
 actions:
   - action: list
     record: GL-0002
+  - action: amend
+    record: BMT-2026-001
+    note: 修订医疗机构条件
   - action: suspend
     record: BMT-2026-001
     ground: new_understanding
+"""
+CONDITIONS = """\
+id: BMT-2026-001
+versions:
+  - announcement: ANN-2026-002
+    institution:
+      - 三级甲等医院。
+    personnel:
+      - 副主任医师及以上。
+    operating_spec: |
+      操作规范。
+"""
+# a published conditions version is never edited (E504): the amend appends a new one
+SECOND = """\
+  - announcement: ANN-2026-003
+    institution:
+      - 三级甲等医院。
+      - 设有重症医学科。
+    personnel:
+      - 副主任医师及以上。
+    operating_spec: |
+      操作规范。
 """
 RESUME = """\
 id: ANN-2027-001
@@ -56,6 +81,7 @@ def repo(tmp_path: Path, kit: SimpleNamespace) -> GitRepo:
     r = GitRepo(tmp_path / "repo")
     for rel, text in kit.BASE.items():
         r.write(rel, text)
+    r.write("conditions/BMT-2026-001.yaml", CONDITIONS)
     r.commit("初始数据", "2026-01-05T10:00:00+08:00")
     return r
 
@@ -67,11 +93,7 @@ def propose(repo: GitRepo) -> None:
         "name: 自体CD19 CAR-T细胞治疗技术",
         "name: 自体CD19 CAR-T细胞疗法",
     )
-    repo.replace(
-        "conditions/BMT-2026-001.yaml",
-        "  - 三级甲等医院。\n",
-        "  - 三级甲等医院。\n  - 设有重症医学科。\n",
-    )
+    repo.write("conditions/BMT-2026-001.yaml", CONDITIONS + SECOND)
     repo.write("guidance-list/GL-0002.yaml", GL2)
     repo.write("announcements/ANN-2026-003.yaml", SUSPEND)
     repo.write("announcements/ANN-2027-001.yaml", RESUME)
@@ -104,7 +126,7 @@ EXPECTED = """\
 
 - `BMT-2026-001` 自体CD19 CAR-T细胞疗法
   - `name`：“自体CD19 CAR-T细胞治疗技术” → “自体CD19 CAR-T细胞疗法”
-  - `conditions.institution[1]`：新增 “设有重症医学科。”
+  - `conditions.versions[1]`：新增 “{"announcement": "ANN-2026-003", "institution": \\["三级甲等医院。", "设有重症医学科。"\\], "personnel": \\["副主任医师及以上。"\\], "operating\\_spec": …”
 """
 
 
