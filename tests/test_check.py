@@ -152,7 +152,7 @@ def test_restricted_without_institution_lists_participants(make_site) -> None:
     assert "2031年3月1日" in v.headline  # the last day of the period
     assert "2031年3月2日" in v.next_change  # opens by time the day after
     assert v.basis == "规范 第二十条第二款"
-    assert len(v.duties) == 5  # 规范 第二十一条、第二十二条: use by the participants is allowed
+    assert len(v.duties) == 6  # 规范 第二十一条、第二十二条: use by the participants is allowed
     assert {f"/approved/{BMT}/", f"/approved/{BMT}/#conditions", f"/approved/{BMT}/#spec"} <= set(
         urls(v)
     )

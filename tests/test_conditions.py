@@ -267,7 +267,8 @@ def test_duties_where_use_is_allowed_and_only_there() -> None:
         "第二十一条第一款",
         "第二十一条第二款",
         "第二十一条第三款",
-        "第二十二条第一款、第二款",
+        "第二十二条第一款",
+        "第二十二条第二款",
     ):
         assert article in text
 
@@ -310,3 +311,15 @@ def test_ban_without_re_evaluation_does_not_claim_one(kit: SimpleNamespace, tmp_
     site = build_site(check_registry(root, D("2026-06-01")))
     text = " ".join(verdict(site.records[BMT], site).sentences())
     assert "再评估" not in text and "国家卫生健康委公告 2026年第3号" in text
+
+
+SEED = REPO.parent / "shared" / "seeds" / "approval-work-rules-2026-04-30.txt"
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the regulation text (../shared/seeds/) is not here")
+def test_duties_quote_the_regulation_word_for_word() -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    for duty in DUTIES:
+        body = duty.split("：", 1)[1]
+        for sentence in re.split(r"(?<=。)", body):
+            assert not sentence or sentence in seed, sentence
