@@ -37,7 +37,7 @@ CSV_COLUMNS = [
 ]
 
 
-SCHEMA_VERSION = "1.0"  # bump on any change to the shape of an API file; see the API changelog
+SCHEMA_VERSION = "1.1"  # bump on any change to the shape of an API file; see the API changelog
 
 
 def envelope(site: Site, payload: dict[str, Any]) -> dict[str, Any]:
