@@ -343,16 +343,24 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
 
 def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
     assert r.risk_grade is not None
-    if r.status.announcement is None:
+    opened = _last(r, "open")
+    if opened is None:  # opened by the passing of time
+        start = r.opens_by_time_on
         why = (
             f"批准后 {r.risk_grade.exclusive_years} 年的{PERIOD_TERM}已于 {_d(r.exclusive_until)} 届满，"
-            f"期间未出现规范 第二十三条第一款情形，自 {_d(r.status.since)} 起其他符合条件的医疗机构可以开展"
+            f"期间未出现规范 第二十三条第一款情形，自 {_d(start)} 起其他符合条件的医疗机构可以开展"
             "（规范 第二十条第二款）。"
         )
     else:
+        start = opened.date
         why = (
-            f"{PERIOD_TERM}届满后，经再评估证实获益远大于风险，国家卫生健康委公告自 {_d(r.status.since)} 起"
-            f"其他符合条件的医疗机构可以开展（规范 第二十条第二款；{_number(r, r.status.announcement)}）。"
+            f"{PERIOD_TERM}届满后，经再评估证实获益远大于风险，国家卫生健康委公告自 {_d(start)} 起"
+            f"其他符合条件的医疗机构可以开展（规范 第二十条第二款；{opened.number}）。"
+        )
+    if start is not None and r.status.since > start:  # suspended since, then resumed
+        why += (
+            f"其后曾暂停应用并组织再评估（规范 第二十三条第一款），自 {_d(r.status.since)} 起恢复应用"
+            f"（{_number(r, r.status.announcement)}）。"
         )
     filing = (
         "其他医疗机构须参照限制类医疗技术进行备案后方可开展（规范 第二十条第二款）。" + _CONDITIONS

@@ -529,3 +529,13 @@ def test_hostile_text_is_escaped_in_the_page(make_site) -> None:
     entry = next(e for e in index["records"] if e["id"] == "BMT-2026-002")
     assert expand(index, entry["verdict"])["institutions"] == [hostile]  # JSON: as written
     assert json.loads(json.dumps(index))["texts"] == index["texts"]
+
+
+def test_open_by_time_then_suspended_and_resumed_claims_no_opening_announcement(make_site) -> None:
+    # opened by time on 2031-03-02; a resume announcement is no 再评估证实获益远大于风险 opening
+    suspend = ann("2031-06-01", {"action": "suspend", "record": BMT, "ground": "other"})
+    resume = ann("2031-09-01", {"action": "resume", "record": BMT, "note": "通过"})
+    v = one(make_site("2031-09-01", suspend, resume), BMT)
+    assert v.code == "open"
+    assert "获益远大于风险" not in text(v)
+    assert "2031年3月2日" in text(v) and "2031年9月1日 起恢复应用" in text(v)
