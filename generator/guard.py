@@ -169,7 +169,7 @@ def _changed_announcement(aid: str, raw: bytes, doc: Document, base: str) -> lis
 # --- conditions versions (E504) -------------------------------------------------------------
 
 
-def _announcements(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+def announcement_data(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for rel, raw in files.items():
         if rel.startswith("announcements/"):
@@ -206,7 +206,7 @@ def _approval(rid: str, anns: dict[str, dict[str, Any]]) -> str | None:
 _CONTENT = ("institution", "personnel", "management", "training_qc", "operating_spec", "effective")
 
 
-def _versions(
+def expanded_versions(
     rid: str, data: Any, anns: dict[str, dict[str, Any]]
 ) -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
     """announcement id -> (location in the file, normalised content) of each version."""
@@ -240,7 +240,7 @@ def _conditions_problems(
     today: date,
     shown: str,
 ) -> list[Problem]:
-    base_anns, head_anns = _announcements(base_files), _announcements(head_files)
+    base_anns, head_anns = announcement_data(base_files), announcement_data(head_files)
     out: list[Problem] = []
     for rel, raw in base_files.items():
         if not rel.startswith("conditions/") or rel not in head_files:
@@ -248,9 +248,9 @@ def _conditions_problems(
         if head_files[rel] == raw:
             continue
         rid = Path(rel).stem
-        old = _versions(rid, load_bytes(raw, "").data, base_anns)
+        old = expanded_versions(rid, load_bytes(raw, "").data, base_anns)
         doc = load_file(head_root / rel, f"{shown}/{rel}")
-        new = _versions(rid, doc.data, {**base_anns, **head_anns})
+        new = expanded_versions(rid, doc.data, {**base_anns, **head_anns})
         for aid, (_loc, content) in old.items():
             day = _day(base_anns.get(aid))
             if day is None or day > today:

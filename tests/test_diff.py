@@ -126,7 +126,8 @@ EXPECTED = """\
 
 - `BMT-2026-001` 自体CD19 CAR-T细胞疗法
   - `name`：“自体CD19 CAR-T细胞治疗技术” → “自体CD19 CAR-T细胞疗法”
-  - `conditions.versions[1]`：新增 “{"announcement": "ANN-2026-003", "institution": \\["三级甲等医院。", "设有重症医学科。"\\], "personnel": \\["副主任医师及以上。"\\], "operating\\_spec": …”
+  - `conditions.ANN-2026-003（新版本）.institution[1]`：新增 “设有重症医学科。”
+  - `conditions.ANN-2026-003（新版本）.effective`：“2026-03-01” → “2026-09-01”
 """
 
 
@@ -167,6 +168,15 @@ def test_invalid_change_lists_errors_and_fails(repo: GitRepo, kit: SimpleNamespa
         "- 修改 `ANN-2026-002` 国家卫生健康委公告 2026年第2号\n  - `body`：“正文。” → “正文（更正）。”\n"
         in text
     )
+
+
+def test_conditions_compared_version_by_version(repo: GitRepo, kit: SimpleNamespace) -> None:
+    # the shorthand written out as `versions` is no change (the version of the approval)
+    repo.write("conditions/BMT-2026-001.yaml", kit.BASE["conditions/BMT-2026-001.yaml"])
+    repo.commit("简写", "2026-01-06T10:00:00+08:00")
+    repo.write("conditions/BMT-2026-001.yaml", CONDITIONS)
+    text, ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert ok and "  - 只改动了注释或格式，内容不变\n" in text
 
 
 def test_no_change(repo: GitRepo) -> None:
