@@ -90,7 +90,7 @@ def _conditions_diff(
         else:
             out += field_changes(previous, content, ("conditions", f"{aid}（新版本）"))
         previous = content
-    for aid, (_loc, content) in before.items():
+    for aid in before:
         if aid not in after:
             out.append(Change(f"conditions.{aid}", "（版本）", None, ("conditions", aid)))
     return out
