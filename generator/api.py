@@ -37,7 +37,7 @@ CSV_COLUMNS = [
 ]
 
 
-SCHEMA_VERSION = "1.0"  # bump on any change to the shape of an API file; see the API changelog
+SCHEMA_VERSION = "1.1"  # bump on any change to the shape of an API file; see the API changelog
 
 
 def envelope(site: Site, payload: dict[str, Any]) -> dict[str, Any]:
@@ -103,8 +103,26 @@ def timeline_entry(ev: Event) -> dict[str, Any]:
 def record_detail(r: RecordView, revisions: dict[str, Any] | None = None) -> dict[str, Any]:
     out = record_summary(r)
     out["record"] = r.model.model_dump(mode="json", exclude_none=True)
-    if r.conditions is not None:
-        out["conditions"] = r.conditions.model_dump(mode="json", exclude_none=True)
+    if r.kind == "approved":
+        # published versions only: a version of an embargoed announcement is never exported
+        out["conditions_versions"] = [
+            {
+                "announcement": vv.version.announcement,
+                "announced_on": vv.version.announced_on.isoformat(),
+                "effective": vv.version.effective.isoformat(),
+                "state": vv.state,
+                "version": vv.version.number,
+                **vv.version.fields(),
+            }
+            for vv in r.conditions_versions
+        ]
+        now = r.conditions_in_force
+        if now is not None:  # the version in force, as before versions existed
+            out["conditions"] = {
+                "id": r.id,
+                "effective": now.version.effective.isoformat(),
+                **now.version.fields(),
+            }
     out["timeline"] = [timeline_entry(ev) for ev in r.timeline]
     out |= revisions or {"revisions": [], "history_available": False}
     return out

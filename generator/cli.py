@@ -69,7 +69,10 @@ def main() -> None:
 @data_option
 @as_of_option
 @click.option(
-    "--base", "base", default=None, help="与该 git 版本比较，禁止删除、改名记录或修改已发布公告"
+    "--base",
+    "base",
+    default=None,
+    help="与该 git 版本比较，禁止删除、改名记录，修改已发布公告或已发布的技术条件版本",
 )
 @click.option(
     "--format",

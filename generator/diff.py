@@ -23,7 +23,7 @@ from typing import Any
 from .dates import today_shanghai
 from .errors import Problem
 from .gitrepo import HISTORY_DIRS, materialise
-from .guard import compare_files, tree_files
+from .guard import announcement_data, compare_files, expanded_versions, tree_files
 from .history import Change, field_changes
 from .loading import load_bytes
 from .status import KIND_LABELS, STATUS_LABELS, Status, replay
@@ -72,6 +72,30 @@ def _file_diff(old: bytes | None, new: bytes | None, prefix: tuple[str, ...] = (
     return field_changes(a, b, prefix)
 
 
+def _conditions_diff(
+    rid: str, old: bytes | None, new: bytes | None, base_anns: dict, head_anns: dict
+) -> list[Change]:
+    """Conditions compared version by version (the shorthand expanded): a new version is shown
+    against the one before it, so that a reviewer sees what the amendment changes."""
+    a, b = _parse(old), _parse(new)
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return _file_diff(old, new, ("conditions",))
+    before = expanded_versions(rid, a, base_anns)
+    after = expanded_versions(rid, b, {**base_anns, **head_anns})
+    out: list[Change] = []
+    previous: dict[str, Any] | None = None
+    for aid, (_loc, content) in after.items():
+        if aid in before:
+            out += field_changes(before[aid][1], content, ("conditions", aid))
+        else:
+            out += field_changes(previous, content, ("conditions", f"{aid}（新版本）"))
+        previous = content
+    for aid in before:
+        if aid not in after:
+            out.append(Change(f"conditions.{aid}", "（版本）", None, ("conditions", aid)))
+    return out
+
+
 def _date_of(raw: bytes | None) -> date | None:
     data = _parse(raw)
     if isinstance(data, dict):
@@ -91,7 +115,9 @@ def _statuses(reg: Registry, day: date) -> dict[str, Status | None]:
 def _replay(reg: Registry, day: date):  # type: ignore[no-untyped-def]
     kinds = {rid: e.kind for rid, e in reg.records.items()}
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    return replay([e.model for e in reg.announcements.values()], kinds, grades, day)
+    sources = {r: e.model.guidance_entry for r, e in reg.records.items() if e.kind == "approved"}
+    anns = [e.model for e in reg.announcements.values()]
+    return replay(anns, kinds, grades, day, sources)
 
 
 def _status_text(st: Status | None) -> str:
@@ -138,6 +164,7 @@ class _Report:
             and self.base_files.get(r) != self.head_files.get(r)
         )
         added, removed, changed = [], [], {}
+        anns = (announcement_data(self.base_files), announcement_data(self.head_files))
         for rel in sorted(rels, key=lambda r: (r.startswith("conditions/"), r)):
             folder, name = rel.split("/", 1)
             rid = name[: -len(".yaml")]
@@ -148,9 +175,10 @@ class _Report:
                 removed.append(rid)
             elif rid in added or rid in removed:
                 continue  # the conditions of a record that is new or gone as a whole
+            elif folder == "conditions":
+                changed.setdefault(rid, []).extend(_conditions_diff(rid, old, new, *anns))
             else:
-                prefix = ("conditions",) if folder == "conditions" else ()
-                changed.setdefault(rid, []).extend(_file_diff(old, new, prefix))
+                changed.setdefault(rid, []).extend(_file_diff(old, new))
         return added, changed, removed
 
     def records_section(self) -> list[str]:

@@ -17,12 +17,14 @@ from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
+import yaml
 
 from .api import record_summary
+from .conditions import public_file
 from .dates import SHANGHAI, build_time
 from .page import GeneratedPage, relativize
 from .render import render
-from .views import SECTIONS, Site
+from .views import SECTIONS, RecordView, Site
 
 XLSX_COLUMNS: list[tuple[str, str]] = [
     ("id", "编号"),
@@ -34,7 +36,7 @@ XLSX_COLUMNS: list[tuple[str, str]] = [
     ("status_basis", "依据"),
     ("risk_grade", "风险等级"),
     ("approved_on", "批准日期"),
-    ("exclusive_until", "独占期至"),
+    ("exclusive_until", "限定期至"),
     ("institutions", "参与研究机构"),
     ("emergency_use_until", "紧急应用期限"),
     ("sample", "示例数据"),
@@ -109,16 +111,21 @@ def _source_files(site: Site, data_dir: Path) -> Iterator[tuple[str, bytes]]:
             f"data/{SECTIONS[r.kind]}/{rid}.yaml",
             (data_dir / SECTIONS[r.kind] / f"{rid}.yaml").read_bytes(),
         )
-        if r.conditions is not None:
-            yield (
-                f"data/conditions/{rid}.yaml",
-                (data_dir / "conditions" / f"{rid}.yaml").read_bytes(),
-            )
+        if r.conditions_versions:
+            # rewritten with the published versions only: the file in data/ may hold a version
+            # published by an embargoed announcement, which must not leave the building
+            yield f"data/conditions/{rid}.yaml", public_conditions_yaml(r)
     for a in site.announcements:
         yield (
             f"data/announcements/{a.id}.yaml",
             (data_dir / "announcements" / f"{a.id}.yaml").read_bytes(),
         )
+
+
+def public_conditions_yaml(r: RecordView) -> bytes:
+    data = public_file(r.id, r.sample, r.conditions_versions)
+    header = "# 已公布的技术条件版本（由公示库按数据截至日导出；未到公告日期的版本不包括在内）\n"
+    return (header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)).encode()
 
 
 def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:

@@ -85,6 +85,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E312": ("缺少必需文件", "缺少 {value}；请按 DESIGN.md 创建该文件"),
     "E313": ("公告文号重复", "公告文号 “{value}” 已被 {other} 使用；请核对文号"),
     "E314": ("重定向无效", "{detail}"),
+    "E315": (
+        "风险等级与规范不符",
+        "{detail}；风险等级及其年限由规范 第二十条第二款规定（高风险 high 5 年、中风险 medium 3 年、"
+        "低风险 low 1 年），不是可编辑的数据，请按此改正 data/risk-grades.yaml",
+    ),
+    "E316": (
+        "技术条件的两种写法混用",
+        "文件已有 versions，又在顶层写了 “{key}”；请把各版本的内容都写在 versions 下，"
+        "或去掉 versions，只保留一个版本的顶层写法",
+    ),
+    "E317": ("技术条件版本的公告不符", "{detail}"),
+    "E318": (
+        "同一公告发布了两个条件版本",
+        "公告 {value} 已发布了第 {first} 个版本；一份公告只能发布一个条件版本，请合并这两个版本",
+    ),
     # Legal transitions (E4xx), replayed in announcement date order
     "E401": ("行为与记录类型不符", "行为 {action} 不能用于{kind}记录 {record}；{hint}"),
     "E402": ("不允许的状态变更", "{record} 当前为“{state}”，不能执行 {action}；{hint}"),
@@ -99,6 +114,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E405": ("记录尚未生效", "{record} 尚未{needed}，不能执行 {action}；请先发布 {first} 公告"),
     "E406": ("行为字段错误", "{detail}"),
     "E407": ("日期顺序错误", "{detail}"),
+    "E408": (
+        "禁止技术与允许的技术同名",
+        "禁止技术 {ban} 与{other}共用名称或别名 “{name}”，而后者此时为{state}；"
+        "法律法规明令禁止的技术不能同时列入清单或批准应用（界定指导原则 二（一）1、二（二）2（1））。"
+        "请先调出或禁止后者，或改正名称",
+    ),
+    "E409": (
+        "来源清单条目不在清单内",
+        "{record} 于 {date} 批准，但其来源清单条目 {source} 当日为“{state}”；只有已列入备案指导清单的"
+        "技术才能纳入临床转化应用审批范围（规范 第三条）。请先发布 list 公告，或改正 guidance_entry",
+    ),
     # Public record guard against a base revision (E5xx)
     "E501": (
         "删除了已发布的记录",
@@ -111,6 +137,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E503": (
         "修改了已发布的公告",
         "公告 {value} 在 {base} 时已发布，不能修改；更正请发布新的 amend 公告",
+    ),
+    "E504": (
+        "修改了已发布的技术条件版本",
+        "技术条件 {value} 由公告 {announcement} 发布的版本在 {base} 时已发布（{what}），不能修改或删除；"
+        "更正请发布新的 amend 公告，并在 versions 末尾追加新版本",
     ),
 }
 

@@ -1,6 +1,6 @@
 """`registry validate --base REF`: the public record is append-only relative to REF.
 
-Three errors (catalogue E501–E503), each saying what to do instead:
+Four errors (catalogue E501–E504), each saying what to do instead:
 
 - E501: a record file (guidance entry, approved technology, its conditions, banned technology)
   that exists at REF was deleted. Records are withdrawn by a new announcement (delist, ban).
@@ -8,6 +8,12 @@ Three errors (catalogue E501–E503), each saying what to do instead:
   reappears, at least half of it, under a new name in the same directory, as `git -M` would say).
 - E503: an announcement published at REF was changed or deleted. Corrections are a new `amend`
   announcement. Content is compared after parsing, so comment and whitespace edits are fine.
+- E504: a conditions version published at REF (its announcement dated on or before today) was
+  changed or removed. Conditions are published content (规范 第十七条): a correction is a new
+  `amend` announcement with a new version appended. Versions are compared after expanding the
+  one-version shorthand (a flat file is the version of the `approve` announcement), with an
+  absent `effective` read as the announcement's date and absent lists as empty, so rewriting a
+  flat file as `versions` is no change.
 
 "Published at REF" means: present at REF with a date on or before *today* in Beijing. Not the date
 of the REF commit: the daily rebuild publishes an embargoed announcement on its date without any
@@ -136,6 +142,7 @@ def compare_files(
             problems.append(problem("E502", f, base=base, old=old, new=new))
         else:
             problems.append(problem("E501", f, base=base))
+    problems += _conditions_problems(base_files, head_files, head_root, base, today, shown)
     for rel, raw in base_files.items():
         if not rel.startswith("announcements/") or rel not in head_files:
             continue
@@ -156,4 +163,107 @@ def _changed_announcement(aid: str, raw: bytes, doc: Document, base: str) -> lis
     for change in field_changes(old, doc.data):
         line, col = doc.where(change.loc)
         out.append(problem("E503", doc.file, line, col, dotted(change.loc), value=aid, base=base))
+    return out
+
+
+# --- conditions versions (E504) -------------------------------------------------------------
+
+
+def announcement_data(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for rel, raw in files.items():
+        if rel.startswith("announcements/"):
+            data = load_bytes(raw, "").data
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                out[data["id"]] = data
+    return out
+
+
+def _day(data: dict[str, Any] | None) -> date | None:
+    try:
+        return date.fromisoformat(str((data or {}).get("date")))
+    except ValueError:
+        return None
+
+
+def _approval(rid: str, anns: dict[str, dict[str, Any]]) -> str | None:
+    """Id of the announcement that approves `rid` (first by date, then id)."""
+    found = []
+    for aid, data in anns.items():
+        actions = data.get("actions")
+        if not isinstance(actions, list):
+            continue
+        for act in actions:
+            if (
+                isinstance(act, dict)
+                and act.get("action") == "approve"
+                and act.get("record") == rid
+            ):
+                found.append((str(_day(data)), aid))
+    return min(found)[1] if found else None
+
+
+_CONTENT = ("institution", "personnel", "management", "training_qc", "operating_spec", "effective")
+
+
+def expanded_versions(
+    rid: str, data: Any, anns: dict[str, dict[str, Any]]
+) -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
+    """announcement id -> (location in the file, normalised content) of each version."""
+    if not isinstance(data, dict):
+        return {}
+    if "versions" in data:
+        raw = data["versions"] if isinstance(data["versions"], list) else []
+        items = [(("versions", i), v) for i, v in enumerate(raw) if isinstance(v, dict)]
+        pairs = [(v.get("announcement"), loc, v) for loc, v in items]
+    else:
+        pairs = [(_approval(rid, anns), (), data)]
+    out: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    for aid, loc, v in pairs:
+        if not isinstance(aid, str) or aid in out:
+            continue
+        content = {k: v.get(k) for k in _CONTENT}
+        for k in ("management", "training_qc"):
+            content[k] = content[k] if content[k] is not None else []
+        if content["effective"] is None and (d := _day(anns.get(aid))) is not None:
+            content["effective"] = d.isoformat()
+        content["effective"] = str(content["effective"])
+        out[aid] = (loc, content)
+    return out
+
+
+def _conditions_problems(
+    base_files: dict[str, bytes],
+    head_files: dict[str, bytes],
+    head_root: Path,
+    base: str,
+    today: date,
+    shown: str,
+) -> list[Problem]:
+    base_anns, head_anns = announcement_data(base_files), announcement_data(head_files)
+    out: list[Problem] = []
+    for rel, raw in base_files.items():
+        if not rel.startswith("conditions/") or rel not in head_files:
+            continue  # a deleted conditions file is E501
+        if head_files[rel] == raw:
+            continue
+        rid = Path(rel).stem
+        old = expanded_versions(rid, load_bytes(raw, "").data, base_anns)
+        doc = load_file(head_root / rel, f"{shown}/{rel}")
+        new = expanded_versions(rid, doc.data, {**base_anns, **head_anns})
+        for aid, (_loc, content) in old.items():
+            day = _day(base_anns.get(aid))
+            if day is None or day > today:
+                continue  # never published: may still change
+            kw = {"value": rid, "announcement": aid, "base": base}
+            if aid not in new:
+                out.append(problem("E504", doc.file, what="该版本被删除", **kw))
+                continue
+            loc, now = new[aid]
+            for change in field_changes(content, now):
+                line, col = doc.where((*loc, *change.loc))
+                where = dotted((*loc, *change.loc))
+                out.append(
+                    problem("E504", doc.file, line, col, where, what=f"{where} 被修改", **kw)
+                )
     return out

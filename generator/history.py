@@ -359,8 +359,28 @@ def _file_changes(
     return field_changes(old, new, prefix)
 
 
-def read_history(data_dir: Path) -> History:
-    """Every record's revisions, from one `git log` and one `git cat-file --batch`."""
+def _redact(data: Any, visible: frozenset[str] | None) -> Any:
+    """A conditions file without the versions whose announcement is not published (embargoed)."""
+    if visible is None or not isinstance(data, dict) or not isinstance(data.get("versions"), list):
+        return data
+    kept = [
+        v
+        for v in data["versions"]
+        if not (isinstance(v, dict) and isinstance(v.get("announcement"), str))
+        or v["announcement"] in visible
+    ]
+    return {**data, "versions": kept}
+
+
+_HIDDEN = "（无法解析的技术条件文件，内容不公开显示）".encode()
+
+
+def read_history(data_dir: Path, visible: frozenset[str] | None = None) -> History:
+    """Every record's revisions, from one `git log` and one `git cat-file --batch`.
+
+    `visible`, when given, holds the published announcements: conditions versions of any other
+    announcement are removed from every version of a conditions file before comparing, and an
+    unreadable conditions file is not shown as text, so that nothing embargoed leaks."""
     t0 = time.perf_counter()
     repo = locate(data_dir)
     if repo is None:
@@ -387,8 +407,14 @@ def read_history(data_dir: Path) -> History:
             raw_new = blobs.get(f.new_blob) if f.new_blob != ZERO else None
             old = parsed.get(f.old_blob) if f.old_blob != ZERO else None
             new = parsed.get(f.new_blob) if f.new_blob != ZERO else None
-            changes = per_record.setdefault(rid, [])
-            changes.extend(_file_changes(old, new, raw_old, raw_new, prefix))
+            if prefix and visible is not None:
+                old, new = _redact(old, visible), _redact(new, visible)
+                raw_old = _HIDDEN if raw_old is not None else None
+                raw_new = _HIDDEN if raw_new is not None else None
+            found = _file_changes(old, new, raw_old, raw_new, prefix)
+            if prefix and visible is not None and not found:
+                continue  # only embargoed versions changed: nothing public to show
+            per_record.setdefault(rid, []).extend(found)
             if f.status == "A" and not prefix:
                 created.add(rid)
         for rid, changes in per_record.items():

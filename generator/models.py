@@ -206,23 +206,49 @@ class ApprovedTechnology(RecordBase):
     """Technology approved for clinical translation (规范 第十七条)."""
 
     id: BMTId
-    guidance_entry: GLId | None = Field(None, description="来源的备案指导清单条目")
+    guidance_entry: GLId = Field(
+        description="来源的备案指导清单条目；批准当日须在清单内（规范 第三条）"
+    )
     applicant: Text = Field(description="申请机构")
     indications: TextList = Field(default_factory=list)
     summary: Markdown | None = Field(None, description="技术解读（Markdown）")
 
 
-class Conditions(Strict):
-    """Conditions and operating specification of one approved technology (规范 第十四条、第十七条)."""
+class ConditionsContent(Strict):
+    """One version of the conditions and operating specification (规范 第十四条、第十七条)."""
 
-    id: BMTId
-    sample: bool = False
     institution: Annotated[list[Markdown], Field(min_length=1)] = Field(description="医疗机构条件")
     personnel: Annotated[list[Markdown], Field(min_length=1)] = Field(description="人员条件")
     management: list[Markdown] = Field(default_factory=list, description="技术管理要求")
     training_qc: list[Markdown] = Field(default_factory=list, description="培训与质量控制")
     operating_spec: Markdown = Field(description="临床应用操作规范（Markdown）")
-    effective: Date | None = Field(None, description="施行日期")
+    effective: Date | None = Field(
+        None, description="施行日期；默认为发布公告的日期，不得早于该日期"
+    )
+
+
+CONTENT_FIELDS = tuple(ConditionsContent.model_fields)
+
+
+class Conditions(ConditionsContent):
+    """Shorthand: a single version, published by the record's `approve` announcement."""
+
+    id: BMTId
+    sample: bool = False
+
+
+class ConditionsVersion(ConditionsContent):
+    announcement: ANNId = Field(description="发布本版本的公告（须以 approve 或 amend 提及本技术）")
+
+
+class VersionedConditions(Strict):
+    """Conditions versioned by announcement: published content is never edited in place."""
+
+    id: BMTId
+    sample: bool = False
+    versions: Annotated[list[ConditionsVersion], Field(min_length=1)] = Field(
+        description="按公告（日期、编号）排列的条件版本；首个版本由 approve 公告发布"
+    )
 
 
 class BannedTechnology(RecordBase):

@@ -15,6 +15,7 @@ from .page import GeneratedPage
 from .render import render
 from .search import keywords
 from .status import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
+from .verdict import verdict
 from .views import (
     SECTIONS,
     RecordView,
@@ -38,8 +39,9 @@ LIST_PAGES = {
     ),
     "approved": (
         "已批准技术",
-        "经批准临床转化应用的生物医学新技术（规范 第十七条），附风险等级、独占期、参与研究机构、"
-        "医疗机构和人员条件以及临床应用操作规范。独占期内仅限参与研究的机构开展（规范 第二十条）。",
+        "经批准临床转化应用的生物医学新技术（规范 第十七条），附风险等级、限定期、参与研究机构、"
+        "医疗机构和人员条件以及临床应用操作规范。限定期（高风险批准后5年、中风险3年、低风险1年）内"
+        "仅限在参与该技术临床研究且符合条件的医疗机构内开展（规范 第二十条第二款）。",
     ),
     "banned": (
         "禁止技术",
@@ -77,7 +79,12 @@ def record_page(
 ) -> GeneratedPage:
     def _render() -> str:
         return render(
-            "record.html", r=r, keywords=record_keywords(r), revisions_html=revisions_html, **ctx
+            "record.html",
+            r=r,
+            v=verdict(r, site),  # the one source of every legal sentence on the page
+            keywords=record_keywords(r),
+            revisions_html=revisions_html,
+            **ctx,
         )
 
     feeds = (

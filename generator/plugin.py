@@ -95,7 +95,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
         t = time.perf_counter()
-        self.history = read_history(self.data_dir)  # once per build: one git log, one cat-file
+        # once per build: one git log, one cat-file; conditions versions of announcements that are
+        # not published are left out of every revision (they appear nowhere, DESIGN.md)
+        visible = frozenset(a.id for a in self.site.announcements)
+        self.history = read_history(self.data_dir, visible)
         self._add("history", t)
         self.site.site_url = config.site_url or ""
         self.site.repo_url = config.repo_url or None

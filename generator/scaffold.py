@@ -36,7 +36,7 @@ sample: false
 name: 请填写技术名称           # *
 aliases: []
 category: other          # * 见 data/registry.yaml
-guidance_entry: null     # 来源的备案指导清单条目，例如 GL-0001
+guidance_entry: GL-0001  # * 来源的备案指导清单条目；批准当日须在清单内（规范 第三条）
 applicant: 请填写申请机构      # *
 indications: []
 summary: |               # 技术解读（Markdown）
@@ -45,18 +45,22 @@ references: []
 """,
     "conditions": """\
 # 已批准技术的医疗机构与人员条件及临床应用操作规范（规范 第十四条、第十七条）。编号与技术相同。
+# 条件随公告公布，按版本保存：已公布的版本不得修改；修订时另发 amend 公告，并在 versions 末尾追加
+# 完整的新版本。第一个版本由批准（approve）公告发布。
 id: {id}
 sample: false
-institution:             # * 医疗机构条件（每项一段 Markdown）
-  - 请填写医疗机构条件
-personnel:               # * 人员条件
-  - 请填写人员条件
-management: []           # 技术管理要求
-training_qc: []          # 培训与质量控制
-operating_spec: |        # * 临床应用操作规范（Markdown）
-  ## 适用范围
-  请填写。
-effective: null          # 施行日期，例如 {today}
+versions:
+  - announcement: ANN-{year}-001  # * 发布本版本的公告（须以 approve 或 amend 提及本技术）
+    effective: null        # 施行日期，默认为公告日期，不得早于它，例如 {today}
+    institution:           # * 医疗机构条件（每项一段 Markdown）
+      - 请填写医疗机构条件
+    personnel:             # * 人员条件
+      - 请填写人员条件
+    management: []         # 技术管理要求
+    training_qc: []        # 培训与质量控制
+    operating_spec: |      # * 临床应用操作规范（Markdown）
+      ## 适用范围
+      请填写。
 """,
     "banned": """\
 # 禁止临床应用的技术（规范 第二十三条）。完成后须由公告 ban 公布。

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import RECORD_DIRS, TOP_FILES
+from pydantic import TypeAdapter
+
+from .models import RECORD_DIRS, TOP_FILES, Conditions, VersionedConditions
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 
@@ -17,6 +19,9 @@ def schema_documents() -> dict[str, dict]:
         docs[name.replace(".yaml", ".schema.json")] = model.model_json_schema()
     for dirname, (_kind, model) in RECORD_DIRS.items():
         docs[f"{dirname}.schema.json"] = model.model_json_schema()
+    # a conditions file is either versioned or the single-version shorthand (DESIGN.md)
+    both = TypeAdapter(VersionedConditions | Conditions).json_schema()
+    docs["conditions.schema.json"] = both
     for name, doc in docs.items():
         doc["$schema"] = SCHEMA_URL
         doc["$id"] = name

@@ -71,12 +71,32 @@ ACTION_KINDS: dict[str, frozenset[str]] = {
 FIRST_ACTION = {"guidance": "list", "approved": "approve", "banned": "ban"}
 
 
-def anniversary(start: date, years: int) -> date:
-    """Same day `years` later; 29 February falls on 1 March in a common year."""
+PERIOD_TERM = (
+    "限定期"  # 规范 第二十条第二款: 批准后N年内仅限在参与该技术临床研究且符合条件的医疗机构内开展
+)
+LEGAL_YEARS = {"high": 5, "medium": 3, "low": 1}  # 规范 第二十条第二款: law, not data
+
+
+def period_end(start: date, years: int) -> date:
+    """Last day of a period of `years` years from `start` (民法典 第二百零一条、第二百零二条).
+
+    The start day is not counted (第二百零一条第一款), and the period ends on the day of the last
+    year that corresponds to the start day, or on the last day of that month (28 February) where
+    the corresponding day does not exist (第二百零二条). The holiday extension of 第二百零三条 does
+    not apply: the period restricts use, it is no deadline for an act.
+    """
     try:
         return start.replace(year=start.year + years)
-    except ValueError:
-        return date(start.year + years, 3, 1)
+    except ValueError:  # 29 February in a common year
+        return date(start.year + years, 2, 28)
+
+
+BAN_BASIS = {
+    "reevaluation": "规范 第二十三条第四款",
+    "announcement": "国家卫生健康委禁止临床应用公告",
+    "delisting": "界定指导原则 二（二）2（1）（来源清单条目直接调出）",
+    "outright": "规范 第二十条第三款；界定指导原则 二(一)1",
+}
 
 
 @dataclass(frozen=True)
@@ -131,19 +151,27 @@ class RecordState:
     suspended_in_period: bool = False
     opened_by_action: Event | None = None
     emergency: Event | None = None
+    # how a `banned` status came about: "reevaluation" (banned while suspended for re-evaluation,
+    # 规范 第二十三条第四款), "announcement" (banned by an announcement that shows no
+    # re-evaluation), "delisting" (derived from a direct delisting of its guidance entry,
+    # 界定指导原则 二(二)2(1)), "outright" (a BAN record)
+    ban_kind: str | None = None
+    approve_event: Event | None = None
+    entered_event: Event | None = None  # the act that made the record allowed (list, approve)
+    listed_at_publication: bool = False  # listed by the announcement that first published the list
 
     @property
     def exclusive_until(self) -> date | None:
-        """Nominal end of the exclusive period (规范 第二十条第二款): the day before the anniversary."""
+        """Last day of the 限定期 (规范 第二十条第二款), counted as 民法典 第二百零一、二百零二条 do."""
         if self.approved_on is None:
             return None
-        return anniversary(self.approved_on, self.years) - timedelta(days=1)
+        return period_end(self.approved_on, self.years)
 
     def opens_by_time_on(self) -> date | None:
         """Day the technology opens by the passing of time, or None when only an `open` can open it."""
         if self.approved_on is None or self.suspended_in_period:
             return None
-        return anniversary(self.approved_on, self.years)
+        return period_end(self.approved_on, self.years) + timedelta(days=1)
 
     def status_at(self, day: date) -> Status | None:
         """Status on `day`, given that only actions dated on or before `day` were applied."""
@@ -152,12 +180,16 @@ class RecordState:
             return None  # named only by embargoed announcements: not published
         ann = ev.announcement
         if self.phase == "listed":
+            # in the list since the listing; a later `retain` keeps it there (界定指导原则 二(二)2(2))
+            listing = self.entered_event or ev
             basis = (
-                "界定指导原则 二(二)2(2) 论证后继续保留"
-                if ev.action == "retain"
-                else "界定指导原则 二(二)1"
+                "界定指导原则 二（一）（制定清单）"
+                if self.listed_at_publication
+                else "界定指导原则 二（二）1（增加调入）"
             )
-            return Status("listed", self.phase_since, basis, ann)
+            if ev.action == "retain":
+                basis += "；二（二）2（2）论证后继续保留"
+            return Status("listed", listing.date, basis, listing.announcement)
         if self.phase == "delisted":
             route = ev.fields.get("route")
             basis = (
@@ -167,11 +199,7 @@ class RecordState:
             )
             return Status("delisted", self.phase_since, basis, ann)
         if self.phase == "banned":
-            basis = (
-                "规范 第二十三条第四款"
-                if self.kind == "approved"
-                else "规范 第二十条第三款；界定指导原则 二(一)1"
-            )
+            basis = BAN_BASIS[self.ban_kind or "announcement"]
             return Status("banned", self.phase_since, basis, ann)
         if self.phase == "suspended":
             return Status("suspended", self.phase_since, "规范 第二十三条第一款", ann)
@@ -220,30 +248,154 @@ def replay(
     kinds: dict[str, str],
     grades: dict[str, int],
     as_of: date,
+    sources: dict[str, str] | None = None,
+    names: dict[str, frozenset[str]] | None = None,
 ) -> Replay:
-    """Replay every announcement; statuses are frozen at `as_of`, legality is checked for all."""
+    """Replay every announcement; statuses are frozen at `as_of`, legality is checked for all.
+
+    `sources` maps an approved technology to the guidance entry it grew out of (`guidance_entry`):
+    a direct delisting of that entry bans it (界定指导原则 二(二)2(1)), and the entry must be listed
+    on the approval date (规范 第三条). `names` holds each record's folded name and aliases, for the
+    rule that a technology banned outright is never allowed at the same time (二(一)1).
+    The status on a date is the one after all of that date's announcements, so the rules across
+    records are checked at the end of each date.
+    """
     states: dict[str, RecordState] = {rid: RecordState(kind) for rid, kind in kinds.items()}
-    issues: list[Issue] = []
+    ctx = _Context(kinds, grades, sources or {}, _grown(sources or {}))
+    day_end = _DayEnd(states, ctx, _collision_pairs(kinds, names or {}))
     frozen: dict[str, RecordState] | None = None
-    for ann, index, act in _events(announcements):
+    events = _events(announcements)
+    first_list = next((a.id for a, _, act in events if act.action == "list"), None)
+    day: date | None = None
+    for ann, index, act in events:
+        if day is not None and ann.date != day:
+            day_end.check(day)
+        day = ann.date
         if frozen is None and ann.date > as_of:
             frozen = {rid: _copy(s) for rid, s in states.items()}
         fields = act.model_dump(exclude={"action", "record"}, exclude_none=True)
         event = Event(ann.date, act.action, ann.id, ann.number, ann.title, index, fields)
-        problem = _apply(states, kinds, grades, act.record, event)
+        problem = _apply(states, ctx, act.record, event)
         if problem is not None:
-            issues.append(problem)
+            ctx.issues.append(problem)
+        elif act.action == "list":
+            states[act.record].listed_at_publication = ann.id == first_list
+        elif act.action == "approve":
+            day_end.approvals.append((act.record, event))
+    if day is not None:
+        day_end.check(day)
     final = frozen if frozen is not None else states
     return Replay(
         as_of=as_of,
         states=final,
         statuses={rid: s.status_at(as_of) for rid, s in final.items()},
         emergencies={rid: s.emergency_at(as_of) for rid, s in final.items()},
-        issues=issues,
+        issues=ctx.issues,
         published=sorted(
             (a for a in announcements if a.date <= as_of), key=lambda a: (a.date, a.id)
         ),
     )
+
+
+@dataclass
+class _Context:
+    kinds: dict[str, str]
+    grades: dict[str, int]
+    sources: dict[str, str]  # approved id -> guidance entry id
+    grown: dict[str, list[str]]  # guidance entry id -> approved ids
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _grown(sources: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for bmt, gl in sorted(sources.items()):
+        out.setdefault(gl, []).append(bmt)
+    return out
+
+
+def _collision_pairs(
+    kinds: dict[str, str], names: dict[str, frozenset[str]]
+) -> list[tuple[str, str, str]]:
+    """(BAN id, other id, shared name) for every BAN record and guidance entry or approved
+    technology that share a folded name or alias: the only pairs the 二(一)1 rule can break."""
+    owners: dict[str, list[str]] = {}
+    for rid, keys in names.items():
+        if kinds.get(rid) in ("guidance", "approved"):
+            for k in keys:
+                owners.setdefault(k, []).append(rid)
+    pairs = []
+    for rid in sorted(names):
+        if kinds.get(rid) != "banned":
+            continue
+        seen: set[str] = set()
+        for k in sorted(names[rid]):
+            for other in sorted(owners.get(k, [])):
+                if other not in seen:
+                    seen.add(other)
+                    pairs.append((rid, other, k))
+    return pairs
+
+
+def _order(ev: Event) -> tuple[date, str, int]:
+    return (ev.date, ev.announcement, ev.index)
+
+
+@dataclass
+class _DayEnd:
+    """Rules across records, checked on the state after all announcements of a date."""
+
+    states: dict[str, RecordState]
+    ctx: _Context
+    pairs: list[tuple[str, str, str]]
+    approvals: list[tuple[str, Event]] = field(default_factory=list)
+    broken: set[tuple[str, str]] = field(default_factory=set)
+
+    def check(self, day: date) -> None:
+        self._approvals()
+        self._collisions()
+
+    def _approvals(self) -> None:
+        # 规范 第三条: only technologies on the 备案指导清单 enter approval, on the approval date
+        for record, ev in self.approvals:
+            entry = self.ctx.sources.get(record)
+            gst = self.states.get(entry) if entry else None
+            if gst is None or gst.kind != "guidance":
+                continue  # missing or dangling guidance_entry: reported by the schema / E305
+            if gst.phase != "listed":
+                state = STATUS_LABELS.get(gst.phase or "", "尚未纳入清单")
+                self.ctx.issues.append(
+                    _issue(
+                        "E409", ev, "record", record=record, date=ev.date, source=entry, state=state
+                    )
+                )
+        self.approvals.clear()
+
+    def _collisions(self) -> None:
+        # 界定指导原则 二(一)1, 二(二)2(1): a technology banned outright is never allowed as well
+        now: set[tuple[str, str]] = set()
+        for ban_id, other, name in self.pairs:
+            b, o = self.states[ban_id], self.states[other]
+            allowed = (
+                o.phase == "listed" if o.kind == "guidance" else o.phase not in (None, "banned")
+            )
+            if b.phase != "banned" or not allowed:
+                continue
+            now.add((ban_id, other))
+            if (ban_id, other) in self.broken:
+                continue
+            cause = max((e for e in (b.phase_event, o.entered_event) if e is not None), key=_order)
+            self.ctx.issues.append(
+                _issue(
+                    "E408",
+                    cause,
+                    "record",
+                    ban=ban_id,
+                    other=f"{KIND_LABELS[o.kind]} {other}",
+                    name=name,
+                    state=STATUS_LABELS["listed"] if o.kind == "guidance" else "已批准",
+                )
+            )
+        self.broken = now
 
 
 def _copy(state: RecordState) -> RecordState:
@@ -256,14 +408,8 @@ def _issue(code: str, event: Event, fld: str = "action", **kw: Any) -> Issue:
     return Issue(code, event.announcement, event.index, fld, kw)
 
 
-def _apply(
-    states: dict[str, RecordState],
-    kinds: dict[str, str],
-    grades: dict[str, int],
-    record: str,
-    ev: Event,
-) -> Issue | None:
-    kind = kinds.get(record)
+def _apply(states: dict[str, RecordState], ctx: _Context, record: str, ev: Event) -> Issue | None:
+    kind = ctx.kinds.get(record)
     if kind is None:
         return _issue("E305", ev, "record", what="记录", value=record)
     if kind not in ACTION_KINDS[ev.action]:
@@ -273,15 +419,27 @@ def _apply(
             "E401", ev, "action", action=ev.action, kind=KIND_LABELS[kind], record=record, hint=hint
         )
     st = states[record]
-    if st.phase == "banned":
+    if st.phase == "banned" and not _allowed_after_ban(st, ev):
         assert st.phase_since is not None and st.phase_event is not None
         return _issue(
             "E403", ev, record=record, date=st.phase_since, announcement=st.phase_event.number
         )
-    problem = _TRANSITIONS[ev.action](st, record, ev, grades)
+    if st.phase == "banned":
+        st.timeline.append(ev)  # an amend, or the explicit ban of a derived ban: no status change
+        return None
+    problem = _TRANSITIONS[ev.action](st, record, ev, ctx, states)
     if problem is None:
         st.timeline.append(ev)
     return problem
+
+
+def _allowed_after_ban(st: RecordState, ev: Event) -> bool:
+    """`amend` changes no status and is allowed after a ban (contract, action table); so is an
+    explicit `ban` in the very announcement whose direct delisting already banned the technology."""
+    if ev.action == "amend":
+        return True
+    derived = st.ban_kind == "delisting" and st.phase_event is not None
+    return derived and ev.action == "ban" and st.phase_event.announcement == ev.announcement
 
 
 def _enter(st: RecordState, phase: str, ev: Event) -> None:
@@ -303,24 +461,58 @@ def _illegal(st: RecordState, record: str, ev: Event, hint: str) -> Issue:
     return _issue("E402", ev, record=record, state=state, action=ev.action, hint=hint)
 
 
-def _t_list(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+Ctx = _Context
+States = dict[str, RecordState]
+
+
+def _t_list(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     if st.phase == "listed":
         return _illegal(st, record, ev, "该条目已在清单内；如需说明请用 amend 或 retain")
-    _enter(st, "listed", ev)  # 界定指导原则 二(二)1 (增加调入 二(二)1.)
+    _enter(st, "listed", ev)  # 界定指导原则 二（一） 制定 / 二（二）1 增加调入
+    st.entered_event = ev
     return None
 
 
-def _t_delist(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _t_delist(st: RecordState, record: str, ev: Event, ctx: Ctx, states: States) -> Issue | None:
     if (p := _not_yet(st, record, ev)) is not None:
         return p
     if st.phase != "listed":
         return _illegal(st, record, ev, "只有在清单内的条目才能调出")
     _enter(st, "delisted", ev)  # 界定指导原则 二(二)2
     st.emergency = None
+    if ev.fields.get("route") == "direct":
+        _ban_grown(record, ev, ctx, states)
     return None
 
 
-def _t_retain(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _ban_grown(entry: str, ev: Event, ctx: Ctx, states: States) -> None:
+    """界定指导原则 二(二)2(1): 调出《备案指导清单》的生物医学新技术，不再按照《条例》有关规定开展
+    临床研究和临床转化应用. Every approved technology grown from the entry is banned from the
+    delisting date, with the delisting announcement as its basis (derived, not typed in)."""
+    ground = GROUND_LABELS.get(ev.fields.get("ground", ""), "")
+    for bmt in ctx.grown.get(entry, []):
+        st = states.get(bmt)
+        if st is None or st.phase in (None, "banned"):
+            continue
+        derived = Event(
+            ev.date,
+            "ban",
+            ev.announcement,
+            ev.number,
+            ev.title,
+            ev.index,
+            {
+                "ground": f"来源清单条目 {entry} 被直接调出备案指导清单：{ground}",
+                "derived_from": entry,
+            },
+        )
+        _enter(st, "banned", derived)
+        st.ban_kind = "delisting"
+        st.emergency = None
+        st.timeline.append(derived)
+
+
+def _t_retain(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     if (p := _not_yet(st, record, ev)) is not None:
         return p
     if st.phase != "listed":
@@ -329,7 +521,7 @@ def _t_retain(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Is
     return None
 
 
-def _t_emergency(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _t_emergency(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     if (p := _not_yet(st, record, ev)) is not None:
         return p
     if st.phase != "listed":
@@ -343,40 +535,54 @@ def _t_emergency(st: RecordState, record: str, ev: Event, _g: dict[str, int]) ->
     return None
 
 
-def _t_approve(st: RecordState, record: str, ev: Event, grades: dict[str, int]) -> Issue | None:
+def _t_approve(st: RecordState, record: str, ev: Event, ctx: Ctx, _s: States) -> Issue | None:
     if st.phase is not None:
         assert st.approved_on is not None and st.phase_event is not None
         first = next(e for e in st.timeline if e.action == "approve")
         return _issue("E404", ev, record=record, date=st.approved_on, announcement=first.number)
     grade = ev.fields["risk_grade"]
-    if grade not in grades:
-        allowed = ", ".join(grades)
+    if grade not in ctx.grades:
+        allowed = ", ".join(ctx.grades)
         return _issue("E304", ev, "risk_grade", value=grade, allowed=allowed)
-    # 规范 第十七条 (decision and announcement), 第二十条第二款 (exclusive period by grade)
-    st.approved_on, st.risk_grade, st.years = ev.date, grade, grades[grade]
+    # 规范 第十七条 (decision and announcement), 第二十条第二款 (限定期 by grade)
+    st.approved_on, st.risk_grade, st.years = ev.date, grade, ctx.grades[grade]
     st.institutions = tuple(ev.fields["institutions"])
+    st.approve_event = st.entered_event = ev
     _enter(st, "active", ev)
     return None
 
 
-def _t_open(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _t_open(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     if (p := _not_yet(st, record, ev)) is not None:
         return p
     if st.phase != "active":
         return _illegal(st, record, ev, "再评估期间不能开放；先发布 resume，或直接 ban")
     if st.opened_by_action is not None:
         return _illegal(st, record, ev, f"已于 {st.opened_by_action.date} 开放，无需重复 open")
-    opens = st.opens_by_time_on()
-    if opens is not None and ev.date >= opens:
+    until = st.exclusive_until
+    if until is not None and ev.date <= until:
+        # 规范 第二十条第二款: 批准后N年内仅限在参与该技术临床研究且符合条件的医疗机构内开展
         return _illegal(
-            st, record, ev, f"独占期已于 {st.exclusive_until} 届满，{opens} 起已自动开放，无需 open"
+            st,
+            record,
+            ev,
+            f"{PERIOD_TERM}至 {until}，其间仅限参与该技术临床研究且符合条件的医疗机构开展"
+            f"（规范 第二十条第二款），不能提前开放；open 最早只能在 {until + timedelta(days=1)} 发布",
+        )
+    opens = st.opens_by_time_on()
+    if opens is not None:
+        return _illegal(
+            st,
+            record,
+            ev,
+            f"{PERIOD_TERM}已于 {until} 届满且期间未暂停，{opens} 起已自动开放，无需 open",
         )
     st.opened_by_action = ev  # 规范 第二十条第二款: 再评估证实获益远大于风险
     st.phase_event = ev
     return None
 
 
-def _t_suspend(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _t_suspend(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     if (p := _not_yet(st, record, ev)) is not None:
         return p
     if st.phase != "active":
@@ -389,7 +595,7 @@ def _t_suspend(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> I
     return None
 
 
-def _t_resume(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _t_resume(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     if (p := _not_yet(st, record, ev)) is not None:
         return p
     if st.phase != "suspended":
@@ -398,16 +604,21 @@ def _t_resume(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Is
     return None
 
 
-def _t_ban(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _t_ban(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     if st.kind == "approved" and (p := _not_yet(st, record, ev)) is not None:
         return p
-    # 规范 第二十三条第四款: 经评估不能保证安全、有效的，禁止临床应用并向社会公布
+    if st.kind == "banned":
+        st.ban_kind = "outright"  # 规范 第二十条第三款；界定指导原则 二(一)1
+    elif st.phase == "suspended":
+        st.ban_kind = "reevaluation"  # 规范 第二十三条第四款: 经评估不能保证安全、有效的，禁止
+    else:
+        st.ban_kind = "announcement"  # no re-evaluation shown: the ban announcement is the basis
     _enter(st, "banned", ev)
     st.emergency = None
     return None
 
 
-def _t_amend(st: RecordState, record: str, ev: Event, _g: dict[str, int]) -> Issue | None:
+def _t_amend(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
     return _not_yet(st, record, ev)  # changes no status
 
 

@@ -17,8 +17,15 @@ How it is built:
    announcements fall after 2026-11-23, the as-of of the tests, and are therefore embargoed. When
    that would need more than 999 announcements in 2026 (ANN-2026-NNN has three digits),
    announcements grow up to 40 actions, and beyond that later years take the rest. A small state
-   machine mirroring `status.py` checks each action on its date and turns the rare illegal one
-   (an `open` after the exclusive period already ended) into an `amend`.
+   machine mirroring `status.py` checks each action on its date and turns an illegal one (an
+   `open` inside the 限定期 or of a technology that opens by itself, 规范 第二十条第二款) into an
+   `amend`. The `open`s of technologies suspended inside their period and resumed go into one
+   last announcement dated the day after the latest of their periods, so that opening by
+   announcement occurs too.
+5. Every approved technology grows out of a guidance entry that is listed on its approval date
+   (规范 第三条) and is not directly delisted before the technology's last action (a direct
+   delisting bans it, 界定指导原则 二(二)2(1)). About half of the technologies with an `amend`
+   publish a second conditions version by it (`versions`).
 4. Number the records in the order of their first action (GL-0001 is the first listed, BMT ids in
    approval order: BMT-<year>-<nnn> with at most 999 a year and the id year never before the year
    of approval), then write the text: names built from parts, Markdown with lists and tables.
@@ -42,7 +49,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .models import DIRECT_GROUNDS, REVIEW_GROUNDS, SUSPEND_GROUNDS
-from .status import anniversary
+from .status import period_end
 
 T = TypeVar("T")
 
@@ -491,11 +498,11 @@ def _legal(rec: Rec, act: str, day: date) -> bool:
     if act == "approve":
         return p is None
     if act == "open":
+        # 规范 第二十条第二款: only after the period, and only when a suspension inside it kept the
+        # technology from opening by itself
         if p != "active" or rec.opened or rec.approved_on is None:
             return False
-        if rec.suspended_in_period:
-            return True
-        return day < anniversary(rec.approved_on, GRADE_YEARS[rec.grade])
+        return rec.suspended_in_period and day > _until(rec)
     if act == "suspend":
         return p == "active"
     if act == "resume":
@@ -505,6 +512,11 @@ def _legal(rec: Rec, act: str, day: date) -> bool:
     if act == "amend":
         return p is not None
     return False  # pragma: no cover
+
+
+def _until(rec: Rec) -> date:
+    assert rec.approved_on is not None
+    return period_end(rec.approved_on, GRADE_YEARS[rec.grade])
 
 
 def _apply(rec: Rec, act: str, day: date) -> None:
@@ -517,9 +529,7 @@ def _apply(rec: Rec, act: str, day: date) -> None:
     elif act == "open":
         rec.opened = True
     elif act == "suspend":
-        assert rec.approved_on is not None
-        until = anniversary(rec.approved_on, GRADE_YEARS[rec.grade]) - timedelta(days=1)
-        if day <= until and not rec.opened:
+        if day <= _until(rec) and not rec.opened:
             rec.suspended_in_period = True
         rec.phase = "suspended"
     elif act == "resume":
@@ -592,6 +602,8 @@ def _schedule(
                 ready.append(heapq.heappop(due)[2])
             continue
         theme = _pick(rng, themes)
+        if k == 0 and fresh["guidance"]:
+            theme = "guidance"  # the list is published first: approvals need a listed entry
         size = rng.randint(5, biggest)
         batch: list[Rec] = []
         if theme == "adjust":
@@ -612,16 +624,34 @@ def _schedule(
 
     dates = _calendar(len(steps))
     anns: list[list[tuple[Rec, dict]]] = []
+    postponed: list[Rec] = []  # opens that can only come after the period (规范 第二十条第二款)
     for k, (items, day) in enumerate(zip(steps, dates, strict=True)):
         actions = []
-        for pos, (rec, step) in enumerate(items):
-            if not _legal(rec, step.partition(":")[0], day):
-                step = "amend"  # e.g. an `open` after the exclusive period already ended
+        for rec, step in items:
+            name = step.partition(":")[0]
+            alone = len(items) == 1
+            if name == "open" and rec.suspended_in_period and rec.phase == "active" and not alone:
+                postponed.append(rec)  # legal once the period has ended: the last announcement
+                continue
+            if not _legal(rec, name, day):
+                step = "amend"  # e.g. an `open` of a technology that opens by itself
             act = _action_fields(rng, step, day)
             _apply(rec, act["action"], day)
+            rec.events.append((k, act, len(actions)))
+            actions.append((rec, act))
+        anns.append(actions)
+    late = [r for r in postponed if r.phase == "active" and not r.opened]
+    if late:
+        day = max(_until(r) for r in late) + timedelta(days=1)
+        k = len(anns)
+        actions = []
+        for pos, rec in enumerate(late):
+            act = _action_fields(rng, "open", day)
+            _apply(rec, "open", day)
             rec.events.append((k, act, pos))
             actions.append((rec, act))
         anns.append(actions)
+        dates.append(day)
     return anns, dates
 
 
@@ -851,8 +881,10 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
     for rec in ordered["guidance"]:
         files[f"guidance-list/{rec.rid}.yaml"] = _guidance_yaml(rng, rec, used["guidance"], dates)
 
-    # Approved technologies, in approval order; about half grew out of a guidance entry listed
-    # before them (and a third of those keep its name, which the contract allows).
+    aids = _announcement_ids(dates)
+    # Approved technologies, in approval order; each grew out of a guidance entry listed on its
+    # approval date (规范 第三条) and not directly delisted before its last action (二(二)2(1));
+    # a third of them keep the entry's name, which the contract allows.
     gl_listed = ordered["guidance"]
     pointer, pool = 0, []
     for rec in ordered["approved"]:
@@ -860,33 +892,64 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
         while pointer < len(gl_listed) and gl_listed[pointer].events[0][0] < first:
             pool.append(gl_listed[pointer])
             pointer += 1
-        source = None
-        if pool and rng.random() < 0.5:
-            j = rng.randrange(len(pool))
-            pool[j], pool[-1] = pool[-1], pool[j]
-            source = pool.pop()
+        source = _pick_source(rng, rec, pool, dates)
         rec.institutions = _institutions(rng, rng.randint(1, 4))
         files[f"approved/{rec.rid}.yaml"] = _approved_yaml(
             rng, rec, source, used["approved"], dates
         )
-        files[f"conditions/{rec.rid}.yaml"] = _conditions_yaml(rng, rec, dates)
+        files[f"conditions/{rec.rid}.yaml"] = _conditions_yaml(rng, rec, dates, aids)
 
     for rec in ordered["banned"]:
         files[f"banned/{rec.rid}.yaml"] = _banned_yaml(rng, rec, used["banned"], dates)
 
-    ann_counter: dict[int, int] = {}
     batches = {"list": 0}
-    for actions, day in zip(anns, dates, strict=True):
-        ann_counter[day.year] = ann_counter.get(day.year, 0) + 1
-        aid = f"ANN-{day.year}-{ann_counter[day.year]:03d}"
+    for actions, day, (aid, seq) in zip(anns, dates, aids, strict=True):
         files[f"announcements/{aid}.yaml"] = _announcement_yaml(
-            rng, aid, day, ann_counter[day.year], actions, batches
+            rng, aid, day, seq, actions, batches
         )
 
     for rel, text in files.items():
         with open(out / rel, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     return len(files)
+
+
+def _announcement_ids(dates: list[date]) -> list[tuple[str, int]]:
+    """(id, number within its year) of each announcement: ANN-<year>-<nnn> in date order."""
+    counter: dict[int, int] = {}
+    out = []
+    for day in dates:
+        counter[day.year] = counter.get(day.year, 0) + 1
+        out.append((f"ANN-{day.year}-{counter[day.year]:03d}", counter[day.year]))
+    return out
+
+
+def _listed_after(gl: Rec, day: date, dates: list[date]) -> bool:
+    """Is guidance entry `gl` listed after all announcements dated `day`?"""
+    phase = None
+    for k, act, _ in gl.events:
+        if dates[k] > day:
+            break
+        a = act["action"]
+        phase = "listed" if a in ("list", "retain") else "delisted" if a == "delist" else phase
+    return phase == "listed"
+
+
+def _fits(gl: Rec, rec: Rec, dates: list[date]) -> bool:
+    approved_on, last = dates[rec.events[0][0]], rec.events[-1][0]
+    if not _listed_after(gl, approved_on, dates):
+        return False
+    direct = [k for k, act, _ in gl.events if act.get("route") == "direct"]
+    return all(k > last and dates[k] > dates[last] for k in direct)
+
+
+def _pick_source(rng: random.Random, rec: Rec, pool: list[Rec], dates: list[date]) -> Rec | None:
+    """A guidance entry the technology can have grown out of (random, then by scanning)."""
+    for _ in range(min(20, len(pool))):
+        gl = pool[rng.randrange(len(pool))]
+        if _fits(gl, rec, dates):
+            return gl
+    return next((gl for gl in pool if _fits(gl, rec, dates)), None)
 
 
 def _stable_first_order(recs: list[Rec]) -> list[Rec]:
@@ -951,8 +1014,32 @@ def _approved_yaml(
     return text + _references(rng, year)
 
 
-def _conditions_yaml(rng: random.Random, rec: Rec, dates: list[date]) -> str:
+def _conditions_yaml(
+    rng: random.Random, rec: Rec, dates: list[date], aids: list[tuple[str, int]]
+) -> str:
     approved = dates[rec.events[0][0]]
+    amends = [k for k, act, _ in rec.events if act["action"] == "amend"]
+    first = _conditions_body(rng, rec, approved, "")
+    if not amends or rng.random() < 0.5:
+        return f"id: {rec.rid}\nsample: true\n" + first
+    # a second version published by the amend announcement (规范 第十七条), effective on or after it
+    k = amends[0]
+    second = _conditions_body(rng, rec, dates[k], "    ")
+    first = _conditions_body(random.Random(rng.random()), rec, approved, "    ", force=True)
+    return (
+        f"id: {rec.rid}\nsample: true\nversions:\n"
+        + f"  - announcement: {aids[rec.events[0][0]][0]}\n"
+        + first
+        + f"  - announcement: {aids[k][0]}\n"
+        + second
+    )
+
+
+def _conditions_body(
+    rng: random.Random, rec: Rec, start: date, indent: str, force: bool = False
+) -> str:
+    """The fields of one conditions version; `effective` on or after `start`."""
+    approved = start
     institution = rng.sample(
         [
             "三级甲等综合医院或相应专科医院，具有与本技术相关的诊疗科目。",
@@ -987,15 +1074,17 @@ def _conditions_yaml(rng: random.Random, rec: Rec, dates: list[date]) -> str:
         rng.randint(0, 3),
     )
     text = (
-        f"id: {rec.rid}\nsample: true\n"
-        + _list("institution", institution)
-        + _list("personnel", personnel)
-        + _list("management", management)
-        + _list("training_qc", training)
-        + _block("operating_spec", _operating_md(rng, rec))
+        _list("institution", institution, indent)
+        + _list("personnel", personnel, indent)
+        + _list("management", management, indent)
+        + _list("training_qc", training, indent)
+        + _block("operating_spec", _operating_md(rng, rec), indent)
     )
-    if rng.random() < 0.7:
-        text += f"effective: {(approved + timedelta(days=rng.randint(0, 30))).isoformat()}\n"
+    if force or rng.random() < 0.7:
+        # version 1 of a versioned file takes effect on its approval day, so that the next
+        # version's `effective` (on or after its own announcement) never goes back before it
+        days = 0 if force else rng.randint(0, 30)
+        text += f"{indent}effective: {(approved + timedelta(days=days)).isoformat()}\n"
     return text
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, problem, sort_key
 from .loading import Document, Path_, dotted, load_file
 from .models import (
+    CONTENT_FIELDS,
     ID_PATTERN_HELP,
     NON_BLANK,
     RECORD_DIRS,
@@ -29,9 +30,13 @@ from .models import (
     RegistryConfig,
     RiskGrades,
     Strict,
+    VersionedConditions,
     id_kind,
 )
-from .status import KIND_LABELS, Replay, replay
+from .status import KIND_LABELS, LEGAL_YEARS, Replay, replay
+
+if TYPE_CHECKING:
+    from .conditions import Version
 
 RECORD_KINDS = ("guidance", "approved", "banned")
 
@@ -62,6 +67,9 @@ class Registry:
     # reported, so references to them are not reported again as dangling (no cascades).
     unreadable: set[tuple[str, str]] = field(default_factory=set)
     config_doc: Document | None = None  # registry.yaml, for positions of redirect problems
+    grades_doc: Document | None = None  # risk-grades.yaml
+    # conditions versions by approved id, resolved against the announcements (conditions.py)
+    condition_versions: dict[str, list[Version]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -283,7 +291,7 @@ def load_registry(root: Path, as_of: date) -> Registry:
         if name == "registry.yaml":
             reg.config, reg.config_doc = obj, doc
         else:
-            reg.grades = obj
+            reg.grades, reg.grades_doc = obj, doc
     for p in sorted(root.iterdir()):
         if p.name.startswith(".") or p.name in TOP_FILES or p.suffix == ".md":
             continue
@@ -300,9 +308,27 @@ def load_registry(root: Path, as_of: date) -> Registry:
     return reg
 
 
+def _conditions_model(doc: Document) -> tuple[type[Strict], list[Problem]]:
+    """A conditions file is versioned (`versions`) or the one-version shorthand; never both."""
+    if not isinstance(doc.data, dict) or "versions" not in doc.data:
+        return RECORD_DIRS["conditions"][1], []
+    mixed = []
+    for key in doc.data:
+        if key in CONTENT_FIELDS:
+            line, col = doc.where((key,), key=True)
+            mixed.append(problem("E316", doc.file, line, col, key, key=key))
+    return VersionedConditions, mixed
+
+
 def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[Strict]) -> None:
     doc = load_file(path, shown)
     reg.problems.extend(doc.problems)
+    if kind == "conditions" and not doc.problems:
+        model, mixed = _conditions_model(doc)
+        if mixed:
+            reg.problems.extend(mixed)
+            reg.unreadable.add((kind, path.stem))
+            return
     obj, errs = parse_model(doc, model)
     reg.problems.extend(errs)
     if obj is None:
@@ -456,19 +482,65 @@ def _check_redirects(reg: Registry) -> Iterable[Problem]:
             yield problem("E314", doc.file, line, col, where, detail=detail)
 
 
+def _check_grades(reg: Registry) -> Iterable[Problem]:
+    """规范 第二十条第二款 fixes the grades and their years: high 5, medium 3, low 1."""
+    if reg.grades is None or reg.grades_doc is None:
+        return
+    doc = reg.grades_doc
+    seen: set[str] = set()
+    for i, g in enumerate(reg.grades.grades):
+        if g.id not in LEGAL_YEARS:
+            line, col = doc.where(("grades", i, "id"))
+            detail = f"风险等级 “{g.id}” 不在规范规定的三个等级之中"
+            yield problem("E315", doc.file, line, col, f"grades[{i}].id", detail=detail)
+        elif g.id in seen:
+            line, col = doc.where(("grades", i, "id"))
+            detail = f"风险等级 “{g.id}” 重复出现"
+            yield problem("E315", doc.file, line, col, f"grades[{i}].id", detail=detail)
+        elif g.exclusive_years != LEGAL_YEARS[g.id]:
+            line, col = doc.where(("grades", i, "exclusive_years"))
+            detail = f"{g.id} 的年限应为 {LEGAL_YEARS[g.id]} 年，这里是 {g.exclusive_years} 年"
+            where = f"grades[{i}].exclusive_years"
+            yield problem("E315", doc.file, line, col, where, detail=detail)
+        seen.add(g.id)
+    missing = [g for g in LEGAL_YEARS if g not in seen]
+    if missing:
+        line, col = doc.where(("grades",), key=True)
+        detail = "缺少风险等级 " + "、".join(missing)
+        yield problem("E315", doc.file, line, col, "grades", detail=detail)
+
+
 def _replay(reg: Registry) -> Iterable[Problem]:
     kinds = {rid: e.kind for rid, e in reg.records.items()}
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
     anns = [e.model for e in reg.announcements.values()]
-    reg.replay = replay(anns, kinds, grades, reg.as_of)
+    sources = {
+        rid: e.model.guidance_entry for rid, e in reg.records.items() if e.kind == "approved"
+    }
+    names = {
+        rid: frozenset(name_key(n) for n in (e.model.name, *e.model.aliases))
+        for rid, e in reg.records.items()
+    }
+    reg.replay = replay(anns, kinds, grades, reg.as_of, sources, names)
     broken = {rid for kind, rid in reg.unreadable if kind in RECORD_KINDS}
+    # an unreadable announcement may list, delist or ban anything: the rules across records
+    # (E408, E409) would only report its own problem again
+    partial = any(kind == "announcement" for kind, _ in reg.unreadable)
     for issue in reg.replay.issues:
+        if partial and issue.code in ("E408", "E409"):
+            continue
         if issue.code == "E305" and issue.kwargs.get("value") in broken:
             continue  # the record's file exists; its own problems are already reported
         if issue.code == "E304" and reg.grades is None:
             continue  # risk-grades.yaml is missing or unreadable: reported once, not per approval
         entry = reg.announcements[issue.announcement]
         yield _at(entry, ("actions", issue.index, issue.field), issue.code, **issue.kwargs)
+
+
+def _resolve_conditions(reg: Registry) -> Iterable[Problem]:
+    from .conditions import resolve
+
+    return resolve(reg)
 
 
 def check_registry(root: Path, as_of: date) -> Registry:
@@ -484,7 +556,9 @@ def check_registry(root: Path, as_of: date) -> Registry:
             _check_names,
             _check_announcements,
             _check_redirects,
+            _check_grades,
             _replay,
+            _resolve_conditions,
         ):
             reg.problems.extend(check(reg))
         reg.problems = sorted(set(reg.problems), key=sort_key)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-from .models import Announcement, Conditions, RegistryConfig, RiskGrade
+from .conditions import VersionView, changes, published_versions
+from .models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
 from .status import (
     ACTION_LABELS,
     GROUND_LABELS,
@@ -51,13 +53,36 @@ class RecordView:
     status: Status
     category_name: str
     timeline: list[Event]
-    conditions: Conditions | None = None
+    # published conditions versions only (embargoed ones never reach the view), oldest first
+    conditions_versions: list[VersionView] = field(default_factory=list)
     risk_grade: RiskGrade | None = None
     approved_on: date | None = None
     exclusive_until: date | None = None
     opens_by_time_on: date | None = None
     institutions: tuple[str, ...] = ()
     emergency: Event | None = None
+    ban_kind: str | None = None  # see status.RecordState.ban_kind
+
+    @property
+    def conditions_in_force(self) -> VersionView | None:
+        return next((v for v in self.conditions_versions if v.state == "in_force"), None)
+
+    @property
+    def conditions(self) -> ConditionsContent | None:
+        """The conditions in force on the as-of date (None before the first version takes effect)."""
+        v = self.conditions_in_force
+        return v.version.content if v else None
+
+    @property
+    def conditions_upcoming(self) -> list[VersionView]:
+        return [v for v in self.conditions_versions if v.state == "upcoming"]
+
+    def conditions_changes(self, i: int) -> list[tuple[str, list[str], list[str]]]:
+        """What version `i` (index in `conditions_versions`) changed against the one before it."""
+        if i == 0:
+            return []
+        vs = self.conditions_versions
+        return changes(vs[i - 1].version, vs[i].version)
 
     @property
     def url(self) -> str:
@@ -86,9 +111,18 @@ class RecordView:
         return next((e for e in reversed(self.timeline) if e.action == "delist"), None)
 
     def ban(self) -> Event | None:
+        """The ban behind a `banned` status (the derived one of a direct delisting included)."""
         if self.status.code != "banned":
             return None
-        return next((e for e in reversed(self.timeline) if e.action == "ban"), None)
+        return next(
+            (
+                e
+                for e in self.timeline
+                if e.action == "ban"
+                and (e.date, e.announcement) == (self.status.since, self.status.announcement)
+            ),
+            None,
+        )
 
 
 @dataclass
@@ -123,6 +157,14 @@ class Site:
         )
         return f"{self.repo_url.rstrip('/')}/issues/new?title={title}&body={body}"
 
+    @cached_property
+    def grown(self) -> dict[str, list[RecordView]]:
+        """Approved technologies by the guidance entry they grew out of (`guidance_entry`)."""
+        out: dict[str, list[RecordView]] = {}
+        for a in self.by_kind("approved"):
+            out.setdefault(a.model.guidance_entry, []).append(a)
+        return out
+
     def by_kind(self, kind: str) -> list[RecordView]:
         return [r for r in self.records.values() if r.kind == kind]
 
@@ -148,7 +190,7 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
             continue  # embargoed: named only by announcements dated after as_of
         entry = reg.records[rid]
         state = reg.replay.states[rid]
-        cond = reg.conditions.get(rid)
+        versions = published_versions(reg.condition_versions.get(rid, []), reg.as_of)
         records[rid] = RecordView(
             id=rid,
             kind=entry.kind,
@@ -156,13 +198,14 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
             status=status,
             category_name=categories.get(entry.model.category, entry.model.category),
             timeline=list(state.timeline),
-            conditions=cond.model if cond else None,
+            conditions_versions=versions,
             risk_grade=grades.get(state.risk_grade) if state.risk_grade else None,
             approved_on=state.approved_on,
             exclusive_until=state.exclusive_until,
             opens_by_time_on=state.opens_by_time_on(),
             institutions=state.institutions,
             emergency=reg.replay.emergencies.get(rid),
+            ban_kind=state.ban_kind,
         )
     return Site(
         as_of=reg.as_of,
@@ -195,6 +238,9 @@ def event_details(
         out.append(("期限至", f["until"].isoformat()))
     if "note" in f:
         out.append(("说明", f["note"]))
+    if "derived_from" in f:
+        basis = f"来源清单条目 {f['derived_from']} 被直接调出备案指导清单（界定指导原则 二（二）2（1））"
+        out.append(("依据", basis))
     return out
 
 

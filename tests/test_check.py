@@ -4,7 +4,8 @@ Verdicts are read from registries replayed by `status.py` (through `check_regist
 `build_site`), never from statuses written by hand: the check shares the status rules.
 The minimal registry of tests/conftest.py: GL-0001 listed on 2026-01-10, BAN-0001 banned the same
 day, BMT-2026-001 (high risk, 5 years; grew out of GL-0001) approved on 2026-03-01 with the only
-participating institution 某某医院 — exclusive until 2031-02-28, open by time from 2031-03-01.
+participating institution 某某医院 — 限定期 until 2031-03-01 (民法典 第二百零一、二百零二条: the
+corresponding day), open by time from 2031-03-02.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def test_listed_may_be_filed_for_research_not_applied(make_site) -> None:
     assert (v.code, v.tone, v.record.status.code) == ("listed", "limited", "listed")
     assert "临床研究" in v.headline and "不得用于临床应用" in v.headline
     assert "规范 第二十条第三款" in text(v)  # listed is not approved
-    assert v.basis == site.records[GL].status.basis == "界定指导原则 二(二)1"
+    # GL-0001 is listed by the announcement that first publishes the list: 二（一） (制定)
+    assert v.basis == site.records[GL].status.basis == "界定指导原则 二（一）（制定清单）"
     assert "/guidance-list/GL-0001/" in urls(v) and "/announcements/ANN-2026-001/" in urls(v)
     assert f"/approved/{BMT}/" in urls(v)  # the approved technology that grew out of it
     assert "BMT-2026-001" in text(v)
@@ -147,9 +149,10 @@ def test_restricted_without_institution_lists_participants(make_site) -> None:
     site = make_site("2026-11-23")
     v = one(site, BMT)
     assert (v.code, v.tone, v.institutions) == ("restricted", "limited", ("某某医院",))
-    assert "2031年2月28日" in v.headline
-    assert "2031年3月1日" in text(v)  # opens by time on the anniversary
+    assert "2031年3月1日" in v.headline  # the last day of the period
+    assert "2031年3月2日" in v.next_change  # opens by time the day after
     assert v.basis == "规范 第二十条第二款"
+    assert len(v.duties) == 6  # 规范 第二十一条、第二十二条: use by the participants is allowed
     assert {f"/approved/{BMT}/", f"/approved/{BMT}/#conditions", f"/approved/{BMT}/#spec"} <= set(
         urls(v)
     )
@@ -173,28 +176,33 @@ def test_restricted_with_a_participating_institution(make_site) -> None:
 def test_restricted_with_another_institution(make_site) -> None:
     v = one(make_site("2026-11-23"), BMT, "另一家医院")
     assert (v.code, v.tone, v.institution_listed) == ("restricted_other", "no", False)
-    assert "不得开展" in v.answer and "2031年2月28日" in v.headline
+    assert "不得开展" in v.answer and "2031年3月1日" in v.headline
+    assert v.duties == ()  # no use allowed: no duties of use
 
 
-def test_open_by_time_on_the_anniversary_not_the_day_before(make_site) -> None:
-    before = one(make_site("2031-02-28"), BMT)
+def test_open_by_time_the_day_after_the_last_day_of_the_period(make_site) -> None:
+    before = one(make_site("2031-03-01"), BMT)
     assert before.code == "restricted"
-    v = one(make_site("2031-03-01"), BMT)
+    v = one(make_site("2031-03-02"), BMT)
     assert (v.code, v.tone) == ("open", "yes")
     assert "届满" in text(v) and "参照限制类医疗技术" in text(v)
     assert v.basis.startswith("规范 第二十条第二款")
     assert "/announcements/ANN-2026-002/" in urls(v)  # the approval, when time opened it
-    assert one(make_site("2031-03-01"), BMT, "某某医院").code == "open_participant"
-    assert one(make_site("2031-03-01"), BMT, "别家医院").code == "open_other"
+    assert one(make_site("2031-03-02"), BMT, "某某医院").code == "open_participant"
+    assert one(make_site("2031-03-02"), BMT, "别家医院").code == "open_other"
 
 
 def test_open_by_action(make_site) -> None:
-    opened = ann("2027-01-15", {"action": "open", "record": BMT, "note": "获益远大于风险"})
-    assert one(make_site("2027-01-14", opened), BMT).code == "restricted"
-    v = one(make_site("2027-01-15", opened), BMT)
+    # an `open` is legal only after the period, and only when a suspension inside it kept the
+    # technology from opening by itself (规范 第二十条第二款)
+    suspend = ann("2026-06-01", {"action": "suspend", "record": BMT, "ground": "other"})
+    resume = ann("2026-09-01", {"action": "resume", "record": BMT, "note": "通过"})
+    opened = ann("2031-03-02", {"action": "open", "record": BMT, "note": "获益远大于风险"})
+    assert one(make_site("2031-03-01", suspend, resume, opened), BMT).code == "restricted"
+    v = one(make_site("2031-03-02", suspend, resume, opened), BMT)
     assert v.code == "open" and "再评估证实获益远大于风险" in text(v)
     assert f"/announcements/{Path(opened[0]).stem}/" in urls(v)
-    other = one(make_site("2027-01-15", opened), BMT, "别家医院")
+    other = one(make_site("2031-03-02", suspend, resume, opened), BMT, "别家医院")
     assert other.code == "open_other" and "备案" in other.answer
 
 
@@ -214,9 +222,13 @@ def test_suspended(make_site) -> None:
 def test_resumed_after_a_suspension_in_the_period_stays_restricted(make_site) -> None:
     suspend = ann("2026-06-01", {"action": "suspend", "record": BMT, "ground": "other"})
     resume = ann("2026-09-01", {"action": "resume", "record": BMT, "note": "通过"})
-    v = one(make_site("2031-03-01", suspend, resume), BMT)
-    assert v.code == "restricted"  # the anniversary has passed, but only an `open` can open it
-    assert "不会自动开放" in text(v)
+    v = one(make_site("2031-03-02", suspend, resume), BMT)
+    assert v.code == "restricted"  # the period has ended, but only an `open` can open it
+    assert "没有自动开放" in text(v)
+    # after the period the headline must not say "…内不得开展（至 <past date>）"
+    other = one(make_site("2031-03-02", suspend, resume), BMT, "别家医院")
+    assert "限定期内" not in other.headline and "2031年3月1日" not in other.headline
+    assert "限定期内" in one(make_site("2031-03-01", suspend, resume), BMT, "别家医院").headline
 
 
 def test_banned_approved_technology(make_site) -> None:
@@ -261,8 +273,8 @@ def test_embargoed_records_are_not_found(make_site) -> None:
     ("as_of", "anns", "expected"),
     [
         ("2026-03-01", [], {GL: "listed", BMT: "restricted", BAN: "banned"}),
-        ("2031-02-28", [], {BMT: "restricted"}),
-        ("2031-03-01", [], {BMT: "open"}),
+        ("2031-03-01", [], {BMT: "restricted"}),
+        ("2031-03-02", [], {BMT: "open"}),
     ],
 )
 def test_verdict_codes_follow_the_replayed_status(make_site, as_of, anns, expected) -> None:
@@ -323,7 +335,7 @@ def test_sample_registry_verdicts(sample_site: Site) -> None:
     expected = {
         "BMT-2026-001": "restricted",
         "BMT-2026-002": "restricted",
-        "BMT-2026-003": "open",
+        "BMT-2026-003": "restricted",  # its early `open` was removed: illegal (第二十条第二款)
         "BMT-2026-004": "suspended",
         "BMT-2026-005": "banned",
         "BMT-2026-006": "restricted",
@@ -471,6 +483,8 @@ def test_cli_json_shape() -> None:
         "answer",
         "headline",
         "explanation",
+        "next_change",
+        "duties",
         "basis",
         "links",
         "valid_as_of",
@@ -504,7 +518,7 @@ def test_hostile_text_is_escaped_in_the_page(make_site) -> None:
     )
     extra = {
         "approved/BMT-2026-002.yaml": "id: BMT-2026-002\nname: 第二项技术</script>\ncategory: other\n"
-        "applicant: 某某医院\n",
+        "guidance_entry: GL-0001\napplicant: 某某医院\n",
         "conditions/BMT-2026-002.yaml": "id: BMT-2026-002\ninstitution: [甲]\npersonnel: [乙]\n"
         "operating_spec: 规范。\n",
     }
@@ -515,3 +529,13 @@ def test_hostile_text_is_escaped_in_the_page(make_site) -> None:
     entry = next(e for e in index["records"] if e["id"] == "BMT-2026-002")
     assert expand(index, entry["verdict"])["institutions"] == [hostile]  # JSON: as written
     assert json.loads(json.dumps(index))["texts"] == index["texts"]
+
+
+def test_open_by_time_then_suspended_and_resumed_claims_no_opening_announcement(make_site) -> None:
+    # opened by time on 2031-03-02; a resume announcement is no 再评估证实获益远大于风险 opening
+    suspend = ann("2031-06-01", {"action": "suspend", "record": BMT, "ground": "other"})
+    resume = ann("2031-09-01", {"action": "resume", "record": BMT, "note": "通过"})
+    v = one(make_site("2031-09-01", suspend, resume), BMT)
+    assert v.code == "open"
+    assert "获益远大于风险" not in text(v)
+    assert "2031年3月2日" in text(v) and "2031年9月1日 起恢复应用" in text(v)

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.errors import CATALOGUE
 from generator.loading import load_file
-from generator.models import RECORD_DIRS
+from generator.models import RECORD_DIRS, VersionedConditions
 from generator.validation import parse_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -245,7 +245,9 @@ def test_new_writes_a_file_that_parses(tmp_path: Path, kind: str) -> None:
     (path,) = (tmp_path / "data" / KIND_DIRS[kind]).glob("*.yaml")
     doc = load_file(path)
     assert doc.problems == []
-    obj, problems = parse_model(doc, RECORD_DIRS[KIND_DIRS[kind]][1])
+    # the conditions skeleton uses the versioned form (DESIGN.md: conditions `versions`)
+    model = VersionedConditions if kind == "conditions" else RECORD_DIRS[KIND_DIRS[kind]][1]
+    obj, problems = parse_model(doc, model)
     assert problems == []
     assert obj.id == path.stem
     again = invoke("new", kind, "--data", "data", "--id", path.stem, cwd=tmp_path)

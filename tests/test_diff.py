@@ -33,9 +33,34 @@ body: |
 actions:
   - action: list
     record: GL-0002
+  - action: amend
+    record: BMT-2026-001
+    note: 修订医疗机构条件
   - action: suspend
     record: BMT-2026-001
     ground: new_understanding
+"""
+CONDITIONS = """\
+id: BMT-2026-001
+versions:
+  - announcement: ANN-2026-002
+    institution:
+      - 三级甲等医院。
+    personnel:
+      - 副主任医师及以上。
+    operating_spec: |
+      操作规范。
+"""
+# a published conditions version is never edited (E504): the amend appends a new one
+SECOND = """\
+  - announcement: ANN-2026-003
+    institution:
+      - 三级甲等医院。
+      - 设有重症医学科。
+    personnel:
+      - 副主任医师及以上。
+    operating_spec: |
+      操作规范。
 """
 RESUME = """\
 id: ANN-2027-001
@@ -56,6 +81,7 @@ def repo(tmp_path: Path, kit: SimpleNamespace) -> GitRepo:
     r = GitRepo(tmp_path / "repo")
     for rel, text in kit.BASE.items():
         r.write(rel, text)
+    r.write("conditions/BMT-2026-001.yaml", CONDITIONS)
     r.commit("初始数据", "2026-01-05T10:00:00+08:00")
     return r
 
@@ -67,11 +93,7 @@ def propose(repo: GitRepo) -> None:
         "name: 自体CD19 CAR-T细胞治疗技术",
         "name: 自体CD19 CAR-T细胞疗法",
     )
-    repo.replace(
-        "conditions/BMT-2026-001.yaml",
-        "  - 三级甲等医院。\n",
-        "  - 三级甲等医院。\n  - 设有重症医学科。\n",
-    )
+    repo.write("conditions/BMT-2026-001.yaml", CONDITIONS + SECOND)
     repo.write("guidance-list/GL-0002.yaml", GL2)
     repo.write("announcements/ANN-2026-003.yaml", SUSPEND)
     repo.write("announcements/ANN-2027-001.yaml", RESUME)
@@ -89,7 +111,7 @@ EXPECTED = """\
 - `BMT-2026-001` 自体CD19 CAR-T细胞疗法：限参与研究机构（restricted） → 再评估暂停（suspended），自 2026-09-01 起，国家卫生健康委公告 2026年第3号
 - `GL-0002` 异体NK细胞治疗技术：未公示 → 在清单内（listed），自 2026-09-01 起，国家卫生健康委公告 2026年第3号
 - `BMT-2026-001` 自体CD19 CAR-T细胞疗法：再评估暂停（suspended） → 限参与研究机构（restricted），自 2027-01-15 起，国家卫生健康委公告 2027年第1号
-- `BMT-2026-001` 自体CD19 CAR-T细胞疗法：符合条件的机构可参照限制类技术备案（open） → 限参与研究机构（restricted），自 2031-03-01 起，依据规范 第二十条第二款
+- `BMT-2026-001` 自体CD19 CAR-T细胞疗法：符合条件的机构可参照限制类技术备案（open） → 限参与研究机构（restricted），自 2031-03-02 起，依据规范 第二十条第二款
 
 ### 公告（2）
 
@@ -104,7 +126,8 @@ EXPECTED = """\
 
 - `BMT-2026-001` 自体CD19 CAR-T细胞疗法
   - `name`：“自体CD19 CAR-T细胞治疗技术” → “自体CD19 CAR-T细胞疗法”
-  - `conditions.institution[1]`：新增 “设有重症医学科。”
+  - `conditions.ANN-2026-003（新版本）.institution[1]`：新增 “设有重症医学科。”
+  - `conditions.ANN-2026-003（新版本）.effective`：“2026-03-01” → “2026-09-01”
 """
 
 
@@ -145,6 +168,15 @@ def test_invalid_change_lists_errors_and_fails(repo: GitRepo, kit: SimpleNamespa
         "- 修改 `ANN-2026-002` 国家卫生健康委公告 2026年第2号\n  - `body`：“正文。” → “正文（更正）。”\n"
         in text
     )
+
+
+def test_conditions_compared_version_by_version(repo: GitRepo, kit: SimpleNamespace) -> None:
+    # the shorthand written out as `versions` is no change (the version of the approval)
+    repo.write("conditions/BMT-2026-001.yaml", kit.BASE["conditions/BMT-2026-001.yaml"])
+    repo.commit("简写", "2026-01-06T10:00:00+08:00")
+    repo.write("conditions/BMT-2026-001.yaml", CONDITIONS)
+    text, ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert ok and "  - 只改动了注释或格式，内容不变\n" in text
 
 
 def test_no_change(repo: GitRepo) -> None:

@@ -56,7 +56,7 @@ def test_xlsx_has_one_sheet_per_kind_and_one_row_per_record(site: Path) -> None:
         ids = [r[0] for r in rows[1:]]
         assert ids == [r["id"] for r in records if r["kind"] == kind]
     approved = list(book["已批准技术"].iter_rows(values_only=True))
-    assert "独占期至" in approved[0]
+    assert "限定期至" in approved[0]
 
 
 def test_downloads_page_lists_sizes_and_checksums(site: Path) -> None:

@@ -178,3 +178,93 @@ def test_cli_validate_with_base(repo: GitRepo) -> None:
     usage = runner.invoke(main, [*args[:-1], "nope"])
     assert usage.exit_code == 2
     assert "找不到 git 版本 “nope”" in usage.output
+
+
+# --- conditions versions are append-only once published (E504, 规范 第十七条) -------------------
+
+VERSIONED = """\
+id: BMT-2026-001
+versions:
+  - announcement: ANN-2026-002
+    effective: 2026-03-01
+    institution:
+      - 三级甲等医院。
+    personnel:
+      - 副主任医师及以上。
+    management: []
+    operating_spec: |
+      操作规范。
+"""
+SECOND = """\
+  - announcement: ANN-2026-003
+    institution:
+      - 三级甲等医院。
+    personnel:
+      - 主任医师。
+    operating_spec: |
+      操作规范（修订）。
+"""
+
+
+def codes(repo: GitRepo, kit: SimpleNamespace, today: date = TODAY) -> list[tuple[str, int, str]]:
+    return [(rel, line, code) for rel, line, _c, code, _p, _m in found(repo, kit, today)]
+
+
+def test_rewriting_the_shorthand_as_versions_is_no_change(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    # the flat file is the version of the approve announcement (ANN-2026-002, 2026-03-01); an
+    # absent `effective` is the announcement's date and absent lists are empty
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED)
+    assert found(repo, kit) == []
+
+
+def test_appending_a_version_is_allowed(repo: GitRepo, kit: SimpleNamespace) -> None:
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND)
+    assert found(repo, kit) == []
+
+
+def test_changing_a_published_version_is_an_error(repo: GitRepo, kit: SimpleNamespace) -> None:
+    repo.write(
+        "conditions/BMT-2026-001.yaml", VERSIONED.replace("副主任医师及以上", "主治医师及以上")
+    )
+    assert codes(repo, kit) == [("conditions/BMT-2026-001.yaml", 8, "E504")]
+    # the same edit in the flat file
+    repo.write(
+        "conditions/BMT-2026-001.yaml",
+        kit.BASE["conditions/BMT-2026-001.yaml"].replace("副主任医师及以上", "主治医师"),
+    )
+    ((rel, line, _col, code, path, message),) = found(repo, kit)
+    assert (rel, line, code, path) == ("conditions/BMT-2026-001.yaml", 5, "E504", "personnel[0]")
+    assert "ANN-2026-002" in message and "amend" in message
+
+
+def test_changing_the_effective_date_of_a_published_version_is_an_error(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED.replace("2026-03-01", "2026-04-01"))
+    assert codes(repo, kit) == [("conditions/BMT-2026-001.yaml", 4, "E504")]
+
+
+def test_removing_a_published_version_is_an_error(repo: GitRepo, kit: SimpleNamespace) -> None:
+    amend = EMBARGOED.replace("2099-12-01", "2026-06-01")
+    repo.write("announcements/ANN-2026-003.yaml", amend)
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND)
+    repo.commit("第二版", "2026-06-01T10:00:00+08:00")
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED)
+    assert codes(repo, kit) == [("conditions/BMT-2026-001.yaml", 1, "E504")]
+
+
+def test_a_version_of_an_embargoed_announcement_may_change_until_its_date(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    # ANN-2026-003 is dated 2099-12-01: its version is not public yet
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND)
+    repo.commit("第二版（未公布）", "2026-06-01T10:00:00+08:00")
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND.replace("主任医师", "副主任医师"))
+    assert found(repo, kit) == []
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED)  # withdrawn before its date
+    assert found(repo, kit) == []
+    # on the announcement's date (today in Beijing) it is published: the same edit is an error
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND.replace("主任医师", "副主任医师"))
+    assert codes(repo, kit, date(2099, 12, 1)) == [("conditions/BMT-2026-001.yaml", 16, "E504")]

@@ -32,6 +32,7 @@ APPROVED = {
     "id": "BMT-2026-001",
     "name": "名称",
     "category": "cell-therapy",
+    "guidance_entry": "GL-0001",  # required: only listed technologies enter approval (规范 第三条)
     "applicant": "某某医院",
 }
 CONDITIONS = {

@@ -60,14 +60,14 @@ def test_records_json_follows_the_contract(site: Path) -> None:
     assert approved["status"] == "restricted"
     assert approved["risk_grade"] == "high"
     assert approved["approved_on"] == "2026-06-15"
-    assert approved["exclusive_until"] == "2031-06-14"
+    assert approved["exclusive_until"] == "2031-06-15"  # 民法典 第二百零二条: the corresponding day
     assert approved["institutions"]
     assert by_id["GL-0015"]["emergency_use"] == {
         "scope": by_id["GL-0015"]["emergency_use"]["scope"],
         "until": "2027-03-31",
     }
     assert "emergency_use" not in by_id["GL-0001"]
-    assert by_id["BMT-2026-003"]["status"] == "open"
+    assert by_id["BMT-2026-003"]["status"] == "restricted"  # no early `open` (第二十条第二款)
     assert by_id["BMT-2026-004"]["status"] == "suspended"
     assert by_id["BMT-2026-005"]["status"] == "banned"
     assert by_id["GL-0002"]["status"] == "delisted"
@@ -143,8 +143,8 @@ def test_record_page_shows_status_basis_and_timeline(site: Path) -> None:
     html = (site / "approved/BMT-2026-006/index.html").read_text(encoding="utf-8")
     assert "限参与研究机构" in html
     assert "规范 第二十条第二款" in html
-    assert "2029年6月29日" in html  # exclusive_until of a medium-risk approval of 2026-06-30
-    assert "期满不自动开放" in html  # suspended inside the period: no automatic opening
+    assert "2029年6月30日" in html  # exclusive_until of a medium-risk approval of 2026-06-30
+    assert "期满后不会自动开放" in html  # suspended inside the period: no automatic opening
     for aid in ("ANN-2026-005", "ANN-2026-008", "ANN-2026-010"):
         assert f"announcements/{aid}/" in html
 
@@ -195,11 +195,12 @@ def test_as_of_moves_time_based_status(tmp_path: Path) -> None:
     from generator.validation import check_registry
     from generator.views import build_site
 
-    later = build_site(check_registry(ROOT / "data", date(2027, 5, 20)))
-    before = build_site(check_registry(ROOT / "data", date(2027, 5, 19)))
+    # low risk, approved 2026-05-20: the period's last day is 2027-05-20, open from the next day
+    later = build_site(check_registry(ROOT / "data", date(2027, 5, 21)))
+    before = build_site(check_registry(ROOT / "data", date(2027, 5, 20)))
     assert before.records["BMT-2026-002"].status.code == "restricted"
     assert later.records["BMT-2026-002"].status.code == "open"
-    assert later.records["BMT-2026-002"].status.since == date(2027, 5, 20)
+    assert later.records["BMT-2026-002"].status.since == date(2027, 5, 21)
     assert (
         "GL-0016" in later.records
     )  # the embargoed announcement of 2026-12-15 is published by then

@@ -94,9 +94,16 @@ def test_ids_and_dates(reg: Registry) -> None:
 def test_statuses_cover_every_code(reg: Registry, reg_far: Registry) -> None:
     assert reg.replay is not None and reg_far.replay is not None
     now = Counter(s.code for s in reg.replay.statuses.values() if s is not None)
-    for code in ("listed", "delisted", "restricted", "open", "suspended", "banned"):
+    # No `open` yet on 2026-11-23: the first announcement is of 2026-05-15 and the shortest 限定期
+    # (low risk, 1 year) ends no earlier than 2027-05-15; an early `open` is illegal (规范 第二十条).
+    for code in ("listed", "delisted", "restricted", "suspended", "banned"):
         assert now[code] > 0, (code, now)
     assert any(reg.replay.emergencies.values())  # emergency use overlay, still in force
+    far = Counter(s.code for s in reg_far.replay.statuses.values() if s is not None)
+    for code in ("listed", "delisted", "restricted", "open", "suspended", "banned"):
+        assert far[code] > 0, (code, far)
+    kinds = Counter(st.ban_kind for st in reg_far.replay.states.values() if st.ban_kind)
+    assert set(kinds) == {"reevaluation", "announcement", "delisting", "outright"}, kinds
     later = reg_far.replay.statuses.values()
     assert any(s is not None and s.code == "open" and s.announcement is None for s in later)
     assert any(s is not None and s.code == "open" and s.announcement for s in later)
@@ -114,9 +121,15 @@ def test_statuses_cover_every_code(reg: Registry, reg_far: Registry) -> None:
     assert actions >= {"suspend", "resume", "ban", "amend"}
 
 
+def test_conditions_versions(reg: Registry) -> None:
+    versioned = [vs for vs in reg.condition_versions.values() if len(vs) > 1]
+    assert versioned  # amend announcements publish second versions
+    assert len(reg.condition_versions) == sum(e.kind == "approved" for e in reg.records.values())
+
+
 def test_names_and_links(reg: Registry) -> None:
     approved = [e.model for e in reg.records.values() if e.kind == "approved"]
-    assert any(m.guidance_entry for m in approved)
+    assert all(m.guidance_entry for m in approved)  # required (规范 第三条)
     assert any(m.aliases for e in reg.records.values() for m in [e.model])
     assert any(e.kind == "banned" for e in reg.records.values())
     texts = [m.summary or "" for m in approved]

@@ -16,7 +16,7 @@ CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() i
 
 # E5xx need a git base revision (`--base`). (Unique ids need no code of their own: ids equal file names, one kind per
 # directory). Every other code must have a case in tests/bad_inputs/.
-NOT_IN_CORPUS = {"E501", "E502", "E503"}
+NOT_IN_CORPUS = {"E501", "E502", "E503", "E504"}  # need a git history: tests/test_guard.py
 
 
 def check(root: Path, as_of: date = AS_OF):  # type: ignore[no-untyped-def]
@@ -161,8 +161,22 @@ def test_guidance_entry_and_approved_technology_may_share_a_name(
 def test_alias_equal_to_a_name_of_another_kind_is_allowed(
     kit: SimpleNamespace, tmp_path: Path
 ) -> None:
+    # an approved technology may carry the name of the guidance entry it grew out of
+    approved = kit.BASE["approved/BMT-2026-001.yaml"].replace(
+        "aliases: [CD19 CAR-T]", "aliases: [CD19 CAR-T, 自体CAR-T细胞治疗技术]"
+    )
+    files = {"approved/BMT-2026-001.yaml": approved}
+    assert check(kit.make_registry(tmp_path, files)).problems == []
+
+
+def test_banned_alias_equal_to_a_listed_name_is_an_error(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    # 界定指导原则 二(一)1: GL-0001 is listed and BAN-0001 banned by ANN-2026-001; the ban comes
+    # second in the file, so it is the action that breaks the rule (line 11: its `record`)
     banned = kit.BASE["banned/BAN-0001.yaml"] + "aliases: [自体CAR-T细胞治疗技术]\n"
-    assert check(kit.make_registry(tmp_path, {"banned/BAN-0001.yaml": banned})).problems == []
+    root = kit.make_registry(tmp_path, {"banned/BAN-0001.yaml": banned})
+    assert kit.triples(check(root), root) == {("announcements/ANN-2026-001.yaml", 11, "E408")}
 
 
 def test_guidance_entry_must_name_a_guidance_record(kit: SimpleNamespace, tmp_path: Path) -> None:

@@ -117,6 +117,14 @@
         art.appendChild(mine);
       }
       v.explanation.forEach(function (text) { art.appendChild(el("p", null, text)); });
+      // the same sentences as the record page and `registry check` (generator/verdict.py)
+      if (v.next_change) art.appendChild(el("p", "reg-next-change", v.next_change));
+      if (v.duties && v.duties.length) {
+        art.appendChild(el("h3", null, "开展时须履行的义务"));
+        var duties = el("ul", "reg-duties");
+        v.duties.forEach(function (text) { duties.appendChild(el("li", null, text)); });
+        art.appendChild(duties);
+      }
       if (v.institutions && v.institutions.length) {
         var h = el("h3", null, "参与研究机构（" + v.institutions.length + " 家）");
         art.appendChild(h);

@@ -62,7 +62,7 @@ def first_card(page: Page) -> dict[str, Any]:
 LOOKUPS = [
     # (query, institution, expected first record or None for not found)
     ("BMT-2026-001", "", "BMT-2026-001"),  # id: restricted
-    ("bmt 2026 003", "", "BMT-2026-003"),  # id, lower case and spaces: open by action
+    ("bmt 2026 003", "", "BMT-2026-003"),  # id, lower case and spaces: restricted, amended
     ("ＢＭＴ－２０２６－００４", "", "BMT-2026-004"),  # full-width id: suspended
     ("脐带MSC治疗肝硬化", "", "BMT-2026-005"),  # alias: banned after re-evaluation
     ("FMT", "示例省人民医院", "BMT-2026-002"),  # alias + participating institution
@@ -77,7 +77,7 @@ LOOKUPS = [
         "组织工程皮肤",
         "示例市第一人民医院",
         "BMT-2026-003",
-    ),  # start of a name: open, other institution
+    ),  # start of a name: restricted, another institution
     (
         "  自体 间充质干细胞 ",
         "示例市骨科医院",

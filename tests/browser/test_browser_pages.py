@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -33,13 +33,13 @@ def path_of(record_id: str) -> str:
     return f"/{FOLDER[record_id.split('-')[0]]}/{record_id}/"
 
 
-def anniversary_eve(start: date, years: int) -> date:
-    """The day before the `years`-th anniversary (29 Feb -> 1 Mar), i.e. the nominal exclusive_until."""
+def period_last_day(start: date, years: int) -> date:
+    """The corresponding day `years` later, 28 February where it does not exist: exclusive_until
+    as 民法典 第二百零一条、第二百零二条 count it (the approval day is not counted)."""
     try:
-        anniversary = start.replace(year=start.year + years)
+        return start.replace(year=start.year + years)
     except ValueError:
-        anniversary = date(start.year + years, 3, 1)
-    return anniversary - timedelta(days=1)
+        return date(start.year + years, 2, 28)
 
 
 def actions_on(record_id: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -109,7 +109,7 @@ def test_guidance_entry_with_emergency_use(tab: Tab) -> None:
         [
             "在清单内",
             cn_date(listed_ann["date"]),
-            "界定指导原则 二(二)1",
+            "界定指导原则 二（一）",  # listed by the announcement that first published the list
             "紧急应用",
             emergency["scope"],
             cn_date(emergency["until"]),
@@ -145,7 +145,9 @@ def test_delisted_guidance_entry(tab: Tab) -> None:
 
 def test_approved_technology_with_conditions(tab: Tab) -> None:
     rid = "BMT-2026-001"
-    rec, cond = record_yaml(rid), conditions_yaml(rid)
+    rec = record_yaml(rid)
+    # the version in force on the test date: ANN-2026-007's (ANN-2026-015's is still embargoed)
+    (cond,) = [v for v in conditions_yaml(rid)["versions"] if v["announcement"] == "ANN-2026-007"]
     approvals = [(ann, a) for ann, a in actions_on(rid) if a["action"] == "approve"]
     assert len(approvals) == 1
     ann, approve = approvals[0]
@@ -155,7 +157,7 @@ def test_approved_technology_with_conditions(tab: Tab) -> None:
         cn_date(ann["date"]),
         "第二十条",
         "高风险",
-        cn_date(anniversary_eve(ann["date"], 5)),  # exclusive until 2031-06-14
+        cn_date(period_last_day(ann["date"], 5)),  # 限定期 until 2031-06-15
         *approve["institutions"],
         rec["guidance_entry"],
         record_yaml(rec["guidance_entry"])["name"],
@@ -171,8 +173,9 @@ def test_approved_technology_with_conditions(tab: Tab) -> None:
     headings = tab.page.locator("h3").all_inner_texts()
     for title in CONDITION_HEADINGS.values():
         assert any(title in h for h in headings), f"no condition heading {title!r} in {headings}"
-    # The operating specification's tables are real tables.
-    spec = tab.page.locator(".reg-spec table")
+    # The operating specification's tables are real tables (those of the version in force; the
+    # earlier version's text is folded away below).
+    spec = tab.page.locator("#spec + .reg-spec table")
     assert spec.count() == 2
     assert spec.first.locator("td", has_text="< 0.5 EU/mL").is_visible()
     gl = tab.page.get_by_role("link", name=record_yaml(rec["guidance_entry"])["name"]).first
