@@ -96,8 +96,8 @@ def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> 
     else:
         for p in problems:
             click.echo(p.text())
-        n = len(reg.records) + len(reg.announcements) + len(reg.conditions)
-        summary = f"共检查 {n} 个文件：" + (
+        # every file found, read or not: the count depends on the tree only, not on its errors
+        summary = f"共检查 {reg.files} 个文件：" + (
             f"发现 {len(problems)} 个错误" if problems else "全部通过"
         )
         click.echo(summary, err=True)
@@ -142,19 +142,24 @@ def diff(base: str, head: str | None, data_dir: Path, as_of: date | None) -> Non
 @click.option("--id", "record_id", default=None, help="记录编号（默认取下一个空闲编号）")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
 def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
-    """生成一个带注释的记录模板文件。"""
+    """生成带注释的模板文件；approved 同时生成技术条件文件和批准公告。
+
+    模板中“请填写”开头的值是占位文字，全部换成真实内容后才能通过校验（E211）。
+    """
     from .scaffold import scaffold
 
     try:
-        path = scaffold(kind, data_dir, record_id, today_shanghai(), force)
+        paths = scaffold(kind, data_dir, record_id, today_shanghai(), force)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"已生成 {path}")
-    if kind in ("guidance", "approved", "banned"):
+    for path in paths:
+        click.echo(f"已生成 {path}")
+    if kind in ("guidance", "banned"):
         click.echo(
             "提示：记录须被某个公告的 actions 提及后才会公示（registry new announcement）。",
             err=True,
         )
+    click.echo("提示：把“请填写”开头的值换成真实内容，然后运行 registry validate。", err=True)
 
 
 @main.command()

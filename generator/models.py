@@ -112,8 +112,29 @@ def _markdown(value: str) -> str:
     for match in _MD_LINKS.finditer(value):
         dest = next((g for g in match.groups() if g is not None), "")
         if dest and not safe_link(dest):
-            raise PydanticCustomError("markdown_link", "bad link", {"value": dest})
+            start, end = _link_span(value, match)
+            # the whole link, and where it starts in the text (validation turns that into a line)
+            ctx = {"value": value[start:end], "offset": start}
+            raise PydanticCustomError("markdown_link", "bad link", ctx)
     return value
+
+
+def _link_span(text: str, match: re.Match[str]) -> tuple[int, int]:
+    """Start and end of the whole link around a destination match: `[text](dest (with) parens)`."""
+    start, end = match.start(), match.end()
+    if match.group(3) is not None:  # autolink <scheme:…>
+        return start, end
+    if match.group(2) is not None:  # reference definition `[x]: dest`, after any `>` or `-`
+        return text.index("[", start), start + len(match.group(0).rstrip())
+    line_start = text.rfind("\n", 0, start) + 1
+    bracket = text.rfind("[", line_start, start)
+    depth, i = 0, start + 1  # text[start + 1] is the "(" after "]"
+    while i < len(text) and text[i] != "\n":
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        i += 1
+        if depth == 0:
+            break
+    return (bracket if bracket >= 0 else start), i
 
 
 def _unique(items: list[Any]) -> list[Any]:

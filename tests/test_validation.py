@@ -229,7 +229,7 @@ def test_problem_paths_are_relative_to_the_working_directory(
     root = kit.make_registry(tmp_path / "data", {"banned/BAN-0002.yaml": bad})
     monkeypatch.chdir(tmp_path)
     for given in (Path("data"), root):
-        (p,) = check(given).problems
+        (p,) = [p for p in check(given).problems if p.code == "E301"]
         assert (p.file, p.line, p.column, p.code, p.path) == (
             "data/banned/BAN-0002.yaml",
             1,
