@@ -246,7 +246,7 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         return problem("E210", f, line, col, where, value=ctx["value"])
     if kind == "ground_route":
         detail = (
-            f"调出途径 {labelled([ctx['route']])} 不能使用理由 {ctx['value']}；"
+            f"调出途径 {labelled([ctx['route']])} 不能使用理由 {labelled([ctx['value']])}；"
             f"可选：{labelled(ctx['allowed'].split(', '))}"
             "（界定指导原则 二(二)2）"
         )
