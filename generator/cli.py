@@ -159,7 +159,7 @@ def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
             "提示：记录须被某个公告的 actions 提及后才会公示（registry new announcement）。",
             err=True,
         )
-    click.echo("提示：把“请填写”开头的值换成真实内容，然后运行 registry validate。", err=True)
+    click.echo("提示：把含“请填写”的值换成真实内容，然后运行 registry validate。", err=True)
 
 
 @main.command()

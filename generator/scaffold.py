@@ -28,7 +28,7 @@ MARK = "请填写"  # every placeholder contains it; nothing else in a template 
 
 TEMPLATES = {
     "guidance": """\
-# 备案指导清单条目（界定指导原则 二(二)1）。带 * 的字段必填；“请填写”开头的值都要换成真实内容。
+# 备案指导清单条目（界定指导原则 二(二)1）。带 * 的字段必填；含“请填写”的值都要换成真实内容。
 # 完成后须由一份公告的 list 行为纳入清单（registry new announcement）。
 id: {id}
 sample: false            # 示例数据请改为 true
@@ -43,7 +43,7 @@ filing_requirements: |   # 备案要求（Markdown；链接只能是 http(s) 网
 references: []           # 例如 - {{title: 文件名称, url: "https://…", doc_no: 国卫科教发〔2026〕12号}}
 """,
     "approved": """\
-# 已批准临床转化应用的技术（规范 第十七条）。带 * 的字段必填；“请填写”开头的值都要换成真实内容。
+# 已批准临床转化应用的技术（规范 第十七条）。带 * 的字段必填；含“请填写”的值都要换成真实内容。
 # 同时生成的还有 data/conditions/{id}.yaml（技术条件）和批准公告 data/announcements/{announcement}.yaml。
 id: {id}
 sample: false            # 示例数据请改为 true
@@ -87,7 +87,7 @@ description: 请填写技术描述    # *
 references: []
 """,
     "announcement": """\
-# 公告。带 * 的字段必填；“请填写”开头的值都要换成真实内容。已发布的公告不得修改：更正请另发
+# 公告。带 * 的字段必填；含“请填写”的值都要换成真实内容。已发布的公告不得修改：更正请另发
 # amend 公告。日期晚于今天的公告到期前不公示。
 id: {id}
 sample: false                 # 示例数据请改为 true

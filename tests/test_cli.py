@@ -239,17 +239,88 @@ KIND_DIRS = {
 
 
 @pytest.mark.parametrize("kind", list(KIND_DIRS))
-def test_new_writes_a_file_that_parses(tmp_path: Path, kind: str) -> None:
+def test_new_writes_a_file_whose_only_problems_are_placeholders(tmp_path: Path, kind: str) -> None:
     res = invoke("new", kind, "--data", "data", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
-    (path,) = (tmp_path / "data" / KIND_DIRS[kind]).glob("*.yaml")
+    path = sorted((tmp_path / "data" / KIND_DIRS[kind]).glob("*.yaml"))[0]
     doc = load_file(path)
     assert doc.problems == []
-    obj, problems = parse_model(doc, RECORD_DIRS[KIND_DIRS[kind]][1])
-    assert problems == []
-    assert obj.id == path.stem
+    _obj, problems = parse_model(doc, RECORD_DIRS[KIND_DIRS[kind]][1])
+    # a placeholder in an id-like or vocabulary field fails its format too; E211 reports it
+    assert {p.path for p in problems} <= {
+        "category",
+        "guidance_entry",
+        "actions[0].record",
+        "actions[0].risk_grade",
+    }
     again = invoke("new", kind, "--data", "data", "--id", path.stem, cwd=tmp_path)
     assert again.returncode == 2  # refuses to overwrite without --force
+
+
+FILLED = {  # what an editor would write instead of each placeholder with a format
+    "请填写技术名称": "新的细胞治疗技术",
+    "请填写分类编号": "cell-therapy",
+    "请填写备案指导清单条目编号": "GL-0001",
+    "请填写风险等级": "high",
+    "请填写记录编号": "GL-0001",
+    "请填写文号": "国家卫生健康委公告 2026年第9号",
+}
+
+
+def _fill(text: str) -> str:
+    for placeholder, value in FILLED.items():
+        text = text.replace(placeholder, value)
+    return text.replace("请填写", "已填写")  # free text: any real content will do
+
+
+@pytest.mark.parametrize("kind", ["approved", "announcement"])
+def test_scaffold_fails_with_placeholders_and_validates_once_filled(
+    kit: SimpleNamespace, tmp_path: Path, kind: str
+) -> None:
+    from generator.dates import today_shanghai
+    from generator.validation import check_registry
+
+    root = kit.make_registry(tmp_path / "data")
+    res = invoke("new", kind, "--data", "data", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    written = [Path(tmp_path, line.removeprefix("已生成 ")) for line in res.stdout.splitlines()]
+    expected = {"approved": 3, "announcement": 1}[kind]
+    assert len(written) == expected and all(p.is_file() for p in written)
+    reg = check_registry(root, today_shanghai())
+    assert reg.problems and {p.code for p in reg.problems} == {"E211"}, [
+        p.text() for p in reg.problems
+    ]
+    texts = [p.read_text(encoding="utf-8") for p in written]
+    assert len(reg.problems) == sum(t.count("请填写") for t in texts) - sum(
+        1
+        for t in texts
+        for line in t.splitlines()
+        if "#" in line and "请填写" in line.split("#", 1)[1]
+    )
+    for path in written:
+        path.write_text(_fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+    reg = check_registry(root, today_shanghai())
+    assert reg.problems == [], [p.text() for p in reg.problems]
+    if kind == "approved":
+        rid = written[0].stem
+        assert reg.replay.statuses[rid].code == "restricted"
+        assert set(reg.conditions) >= {rid}
+
+
+def test_new_approved_names_the_record_in_its_announcement(tmp_path: Path) -> None:
+    kit_root = tmp_path / "data"
+    (kit_root / "announcements").mkdir(parents=True)
+    (kit_root / "announcements" / "ANN-2026-004.yaml").write_text("id: ANN-2026-004\n")
+    res = invoke("new", "approved", "--data", "data", "--id", "BMT-2026-010", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    ann = (kit_root / "announcements" / "ANN-2026-005.yaml").read_text(encoding="utf-8")
+    assert "record: BMT-2026-010" in ann and "action: approve" in ann
+    assert "high（高风险，5 年）" in ann  # the allowed values, commented
+    for action in ("list", "delist", "emergency_use", "suspend", "ban", "amend"):
+        assert f"#   {action}" in ann  # the fields of every action are shown
+    assert (kit_root / "conditions" / "BMT-2026-010.yaml").is_file()
+    record = (kit_root / "approved" / "BMT-2026-010.yaml").read_text(encoding="utf-8")
+    assert "guidance_entry:" in record and "ANN-2026-005" in record
 
 
 def test_new_takes_the_next_free_id(kit: SimpleNamespace, tmp_path: Path) -> None:
