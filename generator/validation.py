@@ -700,6 +700,7 @@ def _is_page(reg: Registry, path: str) -> bool:
         return True  # section roots and hand-written pages
     return (
         parts[1] in reg.records
+        or any(stem == parts[1] for _kind, stem in reg.partial)
         or parts[1] in reg.announcements
         or parts[0] in ("assets", "pagefind", "api")
     )
@@ -710,13 +711,14 @@ def _check_redirects(reg: Registry) -> Iterable[Problem]:
     if reg.config is None or reg.config_doc is None:
         return
     doc = reg.config_doc
+    ids = {rid for rid, _e in _all_entries(reg, RECORD_KINDS)}  # a record with problems still is one
     for old, target in reg.config.redirects.items():
         line, col = doc.where(("redirects", old), key=True)
         where = f"redirects.{old}"
-        if target not in reg.records:
+        if target not in ids:
             detail = f"重定向 {old} 的目标 “{target}” 不是现有记录的编号；请写成现有记录的编号，例如 BMT-2026-001"
             yield problem("E314", doc.file, line, col, where, detail=detail)
-        if old in reg.records:
+        if old in ids:
             detail = f"“{old}” 是现有记录的编号，不能再作为旧编号重定向；请删除这一项"
             yield problem("E314", doc.file, line, col, where, detail=detail)
         elif (
