@@ -116,7 +116,15 @@ def errors() -> None:
 @click.argument("head", required=False)
 @data_option
 @as_of_option
-def diff(base: str, head: str | None, data_dir: Path, as_of: date | None) -> None:
+@click.option(
+    "--preview-url",
+    default=None,
+    metavar="URL",
+    help="预览站点的地址（例如 http://127.0.0.1:8000/）：摘要中的编号链接到预览中的页面",
+)
+def diff(
+    base: str, head: str | None, data_dir: Path, as_of: date | None, preview_url: str | None
+) -> None:
     """变更摘要（Markdown，供审阅拉取请求）：新增和修改的记录、状态变化、校验结果。
 
     BASE、HEAD 为 git 版本；不给 HEAD 时与工作区比较。数据有错误时退出码 1。
@@ -127,7 +135,11 @@ def diff(base: str, head: str | None, data_dir: Path, as_of: date | None) -> Non
     if not data_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
     try:
-        text, ok = diff_report(data_dir, base, head, as_of or today_shanghai())
+        if preview_url is not None and not preview_url.startswith(("http://", "https://")):
+            raise click.UsageError("--preview-url 须以 http:// 或 https:// 开头")
+        text, ok = diff_report(
+            data_dir, base, head, as_of or today_shanghai(), preview_url=preview_url
+        )
     except GitError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(text, nl=False)
