@@ -182,11 +182,15 @@ def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
     show_default=True,
     help="JSON Schema 输出目录",
 )
-def schema(out: Path) -> None:
-    """为每种文件生成 JSON Schema（供编辑器的 YAML 语言服务器使用）。"""
+@data_option
+def schema(out: Path, data_dir: Path) -> None:
+    """为每种文件生成 JSON Schema（供编辑器的 YAML 语言服务器使用，含中文说明和可选值）。
+
+    分类和风险等级的可选值取自 --data 目录；改了 registry.yaml 或模型后请重新运行并提交 schemas/。
+    """
     from .schemas import write_schemas
 
-    for path in write_schemas(out):
+    for path in write_schemas(out, data_dir if data_dir.is_dir() else None):
         click.echo(str(path))
 
 

@@ -357,3 +357,61 @@ def test_schemas_accept_the_base_registry_and_reject_unknown_keys(
         data = load_file(root / rel).data
         assert list(validator.iter_errors(data)) == [], rel
         assert list(validator.iter_errors({**data, "unknown_key": 1})) != [], rel
+
+
+# --- editor support: committed schemas, VS Code settings ---------------------------------------
+
+
+def test_committed_schemas_are_what_registry_schema_writes(tmp_path: Path) -> None:
+    """schemas/ is committed so that VS Code completes and checks right after a clone; after a
+    change to the models or to data/registry.yaml run `registry schema` and commit the result."""
+    from generator.schemas import write_schemas
+
+    fresh = {p.name: p.read_text(encoding="utf-8") for p in write_schemas(tmp_path, REPO / "data")}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in (REPO / "schemas").glob("*.json")}
+    assert committed == fresh, "schemas/ is stale: run `registry schema` and commit schemas/"
+
+
+def test_vscode_maps_every_schema_onto_its_files() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    mapping = settings["yaml.schemas"]
+    assert {Path(k).name for k in mapping} == {p.name for p in (REPO / "schemas").glob("*.json")}
+    for schema_path, pattern in mapping.items():
+        assert (REPO / schema_path).is_file()
+        assert list(REPO.glob(pattern)), pattern  # the pattern matches files in data/
+    extensions = json.loads((REPO / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+
+
+def test_every_sample_file_passes_its_committed_schema() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    checked = 0
+    for schema_path, pattern in settings["yaml.schemas"].items():
+        schema = json.loads((REPO / schema_path).read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(schema)
+        for path in sorted(REPO.glob(pattern)):
+            errors = [e.message for e in validator.iter_errors(load_file(path).data)]
+            assert errors == [], (path.name, errors)
+            checked += 1
+    assert checked >= 40
+
+
+def test_schemas_offer_the_allowed_values_with_their_chinese_names() -> None:
+    ann = json.loads((REPO / "schemas" / "announcements.schema.json").read_text(encoding="utf-8"))
+    grade = ann["$defs"]["ApproveAction"]["properties"]["risk_grade"]
+    assert grade["enum"] == ["high", "medium", "low"]
+    assert [d.split("（")[0] for d in grade["enumDescriptions"]] == ["高风险", "中风险", "低风险"]
+    assert grade["markdownEnumDescriptions"][0].startswith("**high**：高风险")
+    ground = ann["$defs"]["SuspendAction"]["properties"]["ground"]
+    assert "发生严重不良反应或出现不可控制的风险" in ground["enumDescriptions"]
+    assert ann["$defs"]["DelistAction"]["properties"]["route"]["enumDescriptions"] == [
+        "直接调出",
+        "论证后调出",
+    ]
+    assert ann["$defs"]["ApproveAction"]["title"] == "approve：批准临床转化应用"
+    approved = json.loads((REPO / "schemas" / "approved.schema.json").read_text(encoding="utf-8"))
+    category = approved["properties"]["category"]
+    assert category["enumDescriptions"][category["enum"].index("cell-therapy")] == "细胞治疗"
+    assert approved["properties"]["applicant"]["title"] == "申请机构"
+    for doc in (ann, approved):
+        assert CJK.search(doc["title"]) and CJK.search(doc["description"])
