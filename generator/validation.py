@@ -23,6 +23,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .errors import Problem, problem, sort_key
 from .loading import Document, Path_, dotted, load_file
 from .models import (
+    FIELD_LABELS,
     ID_PATTERN_HELP,
     NON_BLANK,
     RECORD_DIRS,
@@ -190,7 +191,7 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         key = loc[-1]
         path = _walk(doc.data, loc[:-1])  # the mapping that holds the unknown key
         owner = _model_at(model, loc[:-1])
-        allowed = ", ".join(owner.model_fields) if owner else "见 registry schema"
+        allowed = labelled(owner.model_fields, FIELD_LABELS) if owner else "见 registry schema"
         line, col = doc.where((*path, key), key=True)
         return problem("E201", f, line, col, dotted((*path, key)), key=key, allowed=allowed)
     if kind in ("missing", "union_tag_not_found"):
