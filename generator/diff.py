@@ -28,7 +28,7 @@ from .history import Change, field_changes
 from .loading import load_bytes
 from .models import FIELD_LABELS, TOP_FILES
 from .status import KIND_LABELS, STATUS_LABELS, Status, replay
-from .validation import Registry, check_registry, display_path
+from .validation import Registry, check_registry, display_path, replay_inputs
 
 MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
@@ -121,9 +121,9 @@ def _statuses(reg: Registry, day: date) -> dict[str, Status | None]:
 
 
 def _replay(reg: Registry, day: date):  # type: ignore[no-untyped-def]
-    kinds = {rid: e.kind for rid, e in reg.records.items()}
+    anns, kinds, _entries, _blocked = replay_inputs(reg)  # as validation replays them
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    return replay([e.model for e in reg.announcements.values()], kinds, grades, day)
+    return replay(anns, kinds, grades, day)
 
 
 def _status_text(st: Status | None) -> str:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import Problem, problem, sort_key
-from .loading import Document, Path_, dotted, load_file
+from .loading import Document, Path_, dotted, load_bytes, load_file
 from .models import (
     FIELD_LABELS,
     ID_PATTERN_HELP,
@@ -256,6 +256,7 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     return problem("E207", f, line, col, where, value=value, allowed=allowed)
 
 
+_MARK_BYTES = MARK.encode("utf-8")
 _CODE_LABELS = {**ACTION_LABELS, **ROUTE_LABELS, **GROUND_LABELS}
 
 
@@ -355,9 +356,15 @@ def load_registry(root: Path, as_of: date) -> Registry:
 
 def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[Strict]) -> None:
     reg.files += 1
-    doc = load_file(path, shown)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        doc, raw = load_file(path, shown), b""  # reports why it cannot be read
+    else:
+        doc = load_bytes(raw, shown)
     reg.problems.extend(doc.problems)
-    held = _placeholder_paths(doc)
+    # every placeholder contains MARK: only files that do are walked (a few % of validate time)
+    held = _placeholder_paths(doc) if _MARK_BYTES in raw else {}
     obj, errors = _validate(doc, model, reg)
     reg.problems.extend(_without_placeholder_fields(errors, doc, held))
     reg.problems.extend(_placeholder_problems(reg, doc, held))
@@ -735,14 +742,15 @@ def _check_redirects(reg: Registry) -> Iterable[Problem]:
             yield problem("E314", doc.file, line, col, where, detail=detail)
 
 
-def _replay(reg: Registry) -> Iterable[Problem]:
-    """Replay every announcement whose date is sound, with the actions that passed their schema.
+def replay_inputs(reg: Registry) -> tuple[list[Any], dict[str, str], dict[str, Entry], set[str]]:
+    """(announcements, record kinds, entry by announcement id, blocked records) for `replay`.
 
-    Issues about a record that a dropped action names (an action with a problem of its own, or in
-    an announcement without a valid date) are not reported: they follow from that problem.
+    Every announcement whose date is sound takes part, with the actions that passed their schema;
+    records that a dropped action names (an action with a problem of its own, or in an
+    announcement without a valid date) are `blocked`: their replay issues follow from that problem.
+    `registry diff` replays the same inputs on other dates.
     """
     kinds = {rid: e.kind for rid, e in _all_entries(reg, RECORD_KINDS)}
-    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
     anns, entries, blocked = [], {}, set()
     for aid, entry in _all_entries(reg, ("announcement",)):
         if not entry.bad:
@@ -759,6 +767,13 @@ def _replay(reg: Registry) -> Iterable[Problem]:
         fill.update({k: aid for k in ("number", "title") if not entry.ok(k)})
         anns.append(entry.model.model_copy(update=fill))
         entries[aid] = entry
+    return anns, kinds, entries, blocked
+
+
+def _replay(reg: Registry) -> Iterable[Problem]:
+    """Replay (see `replay_inputs`); issues about blocked records are not reported."""
+    anns, kinds, entries, blocked = replay_inputs(reg)
+    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
     reg.replay = replay(anns, kinds, grades, reg.as_of)
     for issue in reg.replay.issues:
         if issue.code == "E304" and reg.grades is None:
