@@ -415,3 +415,17 @@ def test_schemas_offer_the_allowed_values_with_their_chinese_names() -> None:
     assert approved["properties"]["applicant"]["title"] == "申请机构"
     for doc in (ann, approved):
         assert CJK.search(doc["title"]) and CJK.search(doc["description"])
+
+
+def test_file_count_depends_on_the_tree_only(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """ "共检查 N 个文件" used to count the records that loaded: it dropped when a file broke."""
+    root = kit.make_registry(tmp_path / "data")
+    counts = [invoke("validate", "--data", "data", cwd=tmp_path).stderr]
+    for rel, text in [
+        ("approved/BMT-2026-001.yaml", "id: [unclosed\n"),  # unreadable
+        ("banned/BAN-0001.yaml", "id: BAN-0001\nname: x\n"),  # fails its schema
+        ("registry.yaml", "title: [\n"),  # a top-level file
+    ]:
+        (root / rel).write_text(text, encoding="utf-8")
+        counts.append(invoke("validate", "--data", "data", cwd=tmp_path).stderr)
+    assert [c.split("：")[0] for c in counts] == ["共检查 8 个文件"] * 4, counts
