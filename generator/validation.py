@@ -528,7 +528,12 @@ def _partial_entry(
         if name == "actions" and isinstance(data.get(name), list):
             values[name], index = _good_actions(data[name], held)
         elif name in data and name not in bad:
-            values[name] = _adapter(model, name).validate_python(data[name])
+            try:
+                values[name] = _adapter(model, name).validate_python(data[name])
+            except Exception:  # noqa: BLE001 - e.g. a rule across fields: then not usable alone
+                bad.add(name)
+    if any(not e["loc"] for e in errors):
+        bad.add("*")  # a problem with the file as a whole: nothing of it is trusted
     return Entry(kind, model.model_construct(**values), doc, frozenset(bad), index)
 
 
@@ -761,7 +766,7 @@ def replay_inputs(reg: Registry) -> tuple[list[Any], dict[str, str], dict[str, E
         if not entry.ok("date"):
             blocked |= names
             continue
-        kept = {a.record for a in entry.model.actions}
+        kept = {a.record for a in getattr(entry.model, "actions", [])}
         blocked |= names - kept
         fill = {"id": aid}
         fill.update({k: aid for k in ("number", "title") if not entry.ok(k)})
