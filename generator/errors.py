@@ -32,7 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E110": ("空文件", "文件为空；请按 `registry new` 生成的模板填写"),
     # Single-file schema (E2xx)
     "E201": ("未知字段", "未知字段 “{key}”；允许的字段：{allowed}。请检查拼写或删除该字段"),
-    "E202": ("缺少必填字段", "缺少必填字段 “{key}”；请补充"),
+    "E202": ("缺少必填字段", "缺少必填字段 {key}；请补充"),
     "E203": ("类型错误", "应为{expected}，实际是 {actual}{hint}"),
     "E204": ("编号格式错误", "编号 “{value}” 格式不正确；应符合 {pattern}（例如 {example}）"),
     "E205": (

@@ -197,7 +197,9 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     if kind in ("missing", "union_tag_not_found"):
         key = loc[-1] if kind == "missing" else "action"
         line, col = doc.where(path)
-        return problem("E202", f, line, col, dotted((*path, key)), key=key)
+        label = FIELD_LABELS.get(str(key))
+        shown = f"“{key}”（{label}）" if label else f"“{key}”"
+        return problem("E202", f, line, col, dotted((*path, key)), key=shown)
     line, col = doc.where(path)
     where = dotted(path)
     value = err.get("input")
