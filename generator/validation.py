@@ -244,7 +244,9 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         return problem("E208", f, line, col, where, what=what)
     if kind == "markdown_link":
         line, col = _link_position(doc, path, str(value), ctx)
-        return problem("E209", f, line, col, where, value=ctx["value"])
+        link = str(ctx["value"])
+        link = link if len(link) <= 200 else link[:199] + "…"  # one readable line
+        return problem("E209", f, line, col, where, value=link)
     if kind == "duplicate_item":
         return problem("E210", f, line, col, where, value=ctx["value"])
     if kind == "ground_route":
