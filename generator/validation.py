@@ -484,6 +484,8 @@ _PLACEHOLDER_HINTS = {
 
 
 def _placeholder_problems(reg: Registry, doc: Document, held: dict[Path_, str]) -> list[Problem]:
+    if not held:
+        return []
     out = []
     for path, text in sorted(held.items(), key=lambda kv: doc.where(kv[0])):
         line, col = doc.where(path)
@@ -589,7 +591,9 @@ def _all_entries(reg: Registry, kinds: Iterable[str]) -> list[tuple[str, Entry]]
     it, so unnamed or unmatched (E306–E308) would only repeat its E204/E301.
     """
     wanted = set(kinds)
-    tables = [reg.records, reg.conditions, reg.announcements]
+    tables = [reg.records] if wanted & set(RECORD_KINDS) else []
+    tables += [reg.conditions] if "conditions" in wanted else []
+    tables += [reg.announcements] if "announcement" in wanted else []
     out = [(rid, e) for table in tables for rid, e in table.items() if e.kind in wanted]
     out += [
         (stem, e)
