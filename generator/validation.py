@@ -372,7 +372,7 @@ def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[S
     obj, errors = _validate(doc, model, reg)
     reg.problems.extend(_without_placeholder_fields(errors, doc, held))
     reg.problems.extend(_placeholder_problems(reg, doc, held))
-    if obj is not None and not held and obj.id == path.stem:
+    if obj is not None and not held and not doc.problems and obj.id == path.stem:
         table = {"conditions": reg.conditions, "announcement": reg.announcements}.get(
             kind, reg.records
         )
@@ -392,18 +392,39 @@ def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[S
     reg.partial[(kind, path.stem)] = entry
 
 
+# Problems of the loader after which the rest of the file is still whole: a duplicate key (its
+# second value is dropped), a tag or an alias (that one value is not trusted). The schema and the
+# checks across files still run on everything else.
+_LOCAL_LOAD_CODES = frozenset({"E104", "E105", "E106"})
+
+
+def _readable(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and all(p.code in _LOCAL_LOAD_CODES for p in doc.problems)
+
+
+def _loader_paths(doc: Document) -> list[str]:
+    """Dotted paths of the values the loader refused (a tag, an alias)."""
+    return [p.path for p in doc.problems if p.code in ("E105", "E106")]
+
+
+def _inside(where: str, paths: list[str]) -> bool:
+    return any(where == p or where.startswith((p + ".", p + "[")) or not p for p in paths)
+
+
 def _validate(doc: Document, model: type[Strict], reg: Registry) -> tuple[Any, list[Any]]:
     """(model or None, [(pydantic error, problem)]); file-level problems (E107, E110) as problems."""
-    if doc.problems:
+    if doc.problems and not _readable(doc):
         return None, []
     if doc.data is None or not isinstance(doc.data, dict):
         return None, parse_model(doc, model)[1]
+    refused = _loader_paths(doc)
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         return None, [
             (e, _vocabulary_problem(reg, doc, e) or _schema_problem(doc, model, e))
             for e in exc.errors()
+            if not _inside(dotted(_walk(doc.data, tuple(e["loc"]))), refused)
         ]
 
 
@@ -515,11 +536,12 @@ def _without_placeholder_fields(
 def _partial_entry(
     kind: str, doc: Document, model: type[Strict], obj: Any, held: dict[Path_, str]
 ) -> Entry:
-    if obj is not None:  # complete but for its id (E301, checked by the caller) or placeholders
-        bad = {str(p[0]) for p in held}
+    refused = {re.split(r"[.\[]", p, maxsplit=1)[0] or "*" for p in _loader_paths(doc)}
+    if obj is not None:  # complete but for its id (E301, checked by the caller), placeholders
+        bad = {str(p[0]) for p in held} | refused  # or a value the loader refused
         index = tuple(range(len(obj.actions))) if kind == "announcement" else ()
         return Entry(kind, obj, doc, frozenset(bad), index)
-    data = doc.data if isinstance(doc.data, dict) and not doc.problems else None
+    data = doc.data if _readable(doc) else None
     if data is None:
         return Entry(kind, model.model_construct(), doc, frozenset({"*"}))
     try:
@@ -528,6 +550,7 @@ def _partial_entry(
     except ValidationError as exc:
         errors = exc.errors()
     bad = {str(e["loc"][0]) for e in errors if e["loc"]} | {str(p[0]) for p in held}
+    bad |= refused
     values: dict[str, Any] = {}
     index: tuple[int, ...] = ()
     for name in model.model_fields:

@@ -473,3 +473,22 @@ def test_e211_placeholders_come_from_the_templates() -> None:
     ]
     assert len(lines) >= 15 and all(any(v in x for x in found) for v in lines), lines
     assert all(MARK in x for x in found)
+
+
+def test_a_duplicate_key_or_a_tag_does_not_hide_the_rest_of_the_file(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    """E104/E105/E106 refuse one value; the schema and the checks across files still run."""
+    banned = (
+        "id: BAN-0002\nname: 生殖系基因编辑技术\ncategory: other\ncategory: gene-editing\n"
+        "description: !!str 描述\nmemo: x\n"
+    )
+    root = kit.make_registry(tmp_path, {"banned/BAN-0002.yaml": banned})
+    rel = "banned/BAN-0002.yaml"
+    assert kit.triples(check(root), root) == {
+        (rel, 4, "E104"),  # duplicate key
+        (rel, 5, "E105"),  # tag: that value is refused, not also reported as anything else
+        (rel, 6, "E201"),  # unknown key: found in the same run
+        (rel, 2, "E309"),  # duplicate name of BAN-0001: found in the same run
+        (rel, 1, "E308"),  # named by no announcement: found in the same run
+    }
