@@ -6,6 +6,7 @@ for bad data; every problem is collected into the returned `Registry.problems`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -338,6 +339,8 @@ def load_registry(root: Path, as_of: date) -> Registry:
         problems.extend(doc.problems)
         obj, errs = parse_model(doc, model)
         problems.extend(errs)
+        if obj is None and errs:
+            obj = _partial_vocabulary(doc, model)
         if name == "registry.yaml":
             reg.config, reg.config_doc = obj, doc
         else:
@@ -356,6 +359,32 @@ def load_registry(root: Path, as_of: date) -> Registry:
         for path, shown in _yaml_files(folder, f"{shown_root}/{dirname}", problems):
             _load_record(reg, path, shown, kind, model)
     return reg
+
+
+_VOCABULARY = {RegistryConfig: "categories", RiskGrades: "grades"}
+
+
+def _partial_vocabulary(doc: Document, model: type[Strict]) -> Any:
+    """registry.yaml or risk-grades.yaml with problems: its categories or grades that do validate,
+    so that the records are still checked against them in the same run (None when there are none).
+    """
+    data = doc.data if isinstance(doc.data, dict) and not doc.problems else None
+    name = _VOCABULARY[model]
+    items = data.get(name) if data is not None else None
+    if not isinstance(items, list):
+        return None
+    item_model = _unwrap(model.model_fields[name].annotation)[0]
+    good = []
+    for item in items:
+        try:
+            good.append(item_model.model_validate(item))
+        except ValidationError:
+            continue
+    values: dict[str, Any] = {name: good}
+    if model is RegistryConfig and isinstance(data.get("redirects"), dict):
+        with contextlib.suppress(ValidationError):  # bad redirects: reported, not checked
+            values["redirects"] = _adapter(model, "redirects").validate_python(data["redirects"])
+    return model.model_construct(**values) if good else None
 
 
 def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[Strict]) -> None:

@@ -492,3 +492,18 @@ def test_a_duplicate_key_or_a_tag_does_not_hide_the_rest_of_the_file(
         (rel, 2, "E309"),  # duplicate name of BAN-0001: found in the same run
         (rel, 1, "E308"),  # named by no announcement: found in the same run
     }
+
+
+def test_a_bad_category_entry_does_not_hide_unknown_categories_of_records(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    registry = kit.BASE["registry.yaml"] + "  - {id: 基因, name: 基因}\n"
+    banned = kit.BASE["banned/BAN-0001.yaml"].replace("gene-editing", "gene-therapy")
+    root = kit.make_registry(tmp_path, {"registry.yaml": registry, "banned/BAN-0001.yaml": banned})
+    reg = check(root)
+    assert kit.triples(reg, root) == {
+        ("registry.yaml", 8, "E207"),  # the bad category id
+        ("banned/BAN-0001.yaml", 3, "E303"),  # checked against the good ones in the same run
+    }
+    (p,) = [p for p in reg.problems if p.code == "E303"]
+    assert "gene-editing（基因编辑）" in p.message and "基因（" not in p.message
