@@ -99,8 +99,8 @@ def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> 
     else:
         for p in problems:
             click.echo(p.text())
-        n = len(reg.records) + len(reg.announcements) + len(reg.conditions)
-        summary = f"共检查 {n} 个文件：" + (
+        # every file found, read or not: the count depends on the tree only, not on its errors
+        summary = f"共检查 {reg.files} 个文件：" + (
             f"发现 {len(problems)} 个错误" if problems else "全部通过"
         )
         click.echo(summary, err=True)
@@ -119,7 +119,15 @@ def errors() -> None:
 @click.argument("head", required=False)
 @data_option
 @as_of_option
-def diff(base: str, head: str | None, data_dir: Path, as_of: date | None) -> None:
+@click.option(
+    "--preview-url",
+    default=None,
+    metavar="URL",
+    help="预览站点的地址（例如 http://127.0.0.1:8000/）：摘要中的编号链接到预览中的页面",
+)
+def diff(
+    base: str, head: str | None, data_dir: Path, as_of: date | None, preview_url: str | None
+) -> None:
     """变更摘要（Markdown，供审阅拉取请求）：新增和修改的记录、状态变化、校验结果。
 
     BASE、HEAD 为 git 版本；不给 HEAD 时与工作区比较。数据有错误时退出码 1。
@@ -130,7 +138,11 @@ def diff(base: str, head: str | None, data_dir: Path, as_of: date | None) -> Non
     if not data_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
     try:
-        text, ok = diff_report(data_dir, base, head, as_of or today_shanghai())
+        if preview_url is not None and not preview_url.startswith(("http://", "https://")):
+            raise click.UsageError("--preview-url 须以 http:// 或 https:// 开头")
+        text, ok = diff_report(
+            data_dir, base, head, as_of or today_shanghai(), preview_url=preview_url
+        )
     except GitError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(text, nl=False)
@@ -145,19 +157,24 @@ def diff(base: str, head: str | None, data_dir: Path, as_of: date | None) -> Non
 @click.option("--id", "record_id", default=None, help="记录编号（默认取下一个空闲编号）")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
 def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
-    """生成一个带注释的记录模板文件。"""
+    """生成带注释的模板文件；approved 同时生成技术条件文件和批准公告。
+
+    模板中“请填写”开头的值是占位文字，全部换成真实内容后才能通过校验（E211）。
+    """
     from .scaffold import scaffold
 
     try:
-        path = scaffold(kind, data_dir, record_id, today_shanghai(), force)
+        paths = scaffold(kind, data_dir, record_id, today_shanghai(), force)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"已生成 {path}")
-    if kind in ("guidance", "approved", "banned"):
+    for path in paths:
+        click.echo(f"已生成 {path}")
+    if kind in ("guidance", "banned"):
         click.echo(
             "提示：记录须被某个公告的 actions 提及后才会公示（registry new announcement）。",
             err=True,
         )
+    click.echo("提示：把含“请填写”的值换成真实内容，然后运行 registry validate。", err=True)
 
 
 @main.command()
@@ -168,11 +185,15 @@ def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
     show_default=True,
     help="JSON Schema 输出目录",
 )
-def schema(out: Path) -> None:
-    """为每种文件生成 JSON Schema（供编辑器的 YAML 语言服务器使用）。"""
+@data_option
+def schema(out: Path, data_dir: Path) -> None:
+    """为每种文件生成 JSON Schema（供编辑器的 YAML 语言服务器使用，含中文说明和可选值）。
+
+    分类和风险等级的可选值取自 --data 目录；改了 registry.yaml 或模型后请重新运行并提交 schemas/。
+    """
     from .schemas import write_schemas
 
-    for path in write_schemas(out):
+    for path in write_schemas(out, data_dir if data_dir.is_dir() else None):
         click.echo(str(path))
 
 

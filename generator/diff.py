@@ -26,8 +26,9 @@ from .gitrepo import HISTORY_DIRS, materialise
 from .guard import announcement_data, compare_files, expanded_versions, tree_files
 from .history import Change, field_changes
 from .loading import load_bytes
+from .models import FIELD_LABELS, TOP_FILES
 from .status import KIND_LABELS, STATUS_LABELS, Status, replay
-from .validation import Registry, check_registry, display_path
+from .validation import Registry, check_registry, display_path, replay_inputs, replay_links
 
 MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
@@ -47,15 +48,46 @@ def _value(v: Any) -> str:
     return f"“{_md(text)}”"
 
 
+def field_label(loc: tuple[Any, ...]) -> str:
+    """`("conditions", "institution", 1)` → `技术条件 · 医疗机构条件 第 2 项` (models.FIELD_LABELS)."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            if parts:
+                parts[-1] += f" 第 {part + 1} 项"
+        else:
+            parts.append(FIELD_LABELS.get(str(part), str(part)))
+    return " · ".join(parts)
+
+
+def _version_line(c: Change) -> str | None:
+    """An added or removed conditions version, said in one line (not its fields one by one)."""
+    loc = c.loc
+    if len(loc) != 3 or loc[:2] != ("conditions", "versions") or not isinstance(loc[2], int):
+        return None
+    item = c.new if c.old is None else c.old if c.new is None else None
+    if not isinstance(item, dict):
+        return None
+    ann = _md(str(item.get("announcement", "")))
+    when = item.get("effective")
+    start = f"自 {when} 起施行" if when else "自公告之日起施行"
+    verb = "新增" if c.old is None else "删除"
+    return f"{verb}技术条件第 {loc[2] + 1} 版：由公告 {ann} 发布，{start} `{c.path}`"
+
+
 def change_line(c: Change) -> str:
+    version = _version_line(c)
+    if version is not None:
+        return version
     path = c.path.replace("`", "") or "（整个文件）"
+    label = field_label(c.loc) if c.loc else ""
     if c.old is None:
         what = f"新增 {_value(c.new)}"
     elif c.new is None:
         what = f"删除 {_value(c.old)}"
     else:
         what = f"{_value(c.old)} → {_value(c.new)}"
-    return f"`{path}`：{what}"
+    return f"{label} `{path}`：{what}" if label else f"`{path}`：{what}"
 
 
 def _parse(raw: bytes | None) -> Any:
@@ -113,21 +145,44 @@ def _statuses(reg: Registry, day: date) -> dict[str, Status | None]:
 
 
 def _replay(reg: Registry, day: date):  # type: ignore[no-untyped-def]
-    kinds = {rid: e.kind for rid, e in reg.records.items()}
+    anns, kinds, _entries, _blocked = replay_inputs(reg)  # as validation replays them
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    sources = {r: e.model.guidance_entry for r, e in reg.records.items() if e.kind == "approved"}
-    anns = [e.model for e in reg.announcements.values()]
-    return replay(anns, kinds, grades, day, sources)
+    sources, names = replay_links(reg)
+    return replay(anns, kinds, grades, day, sources, names)
 
 
 def _status_text(st: Status | None) -> str:
     return "未公示" if st is None else f"{STATUS_LABELS[st.code]}（{st.code}）"
 
 
+DIR_OF_KIND = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
+
+
 class _Report:
-    def __init__(self, base: Registry, head: Registry, base_files: dict, head_files: dict) -> None:
+    def __init__(
+        self,
+        base: Registry,
+        head: Registry,
+        base_files: dict,
+        head_files: dict,
+        preview: str | None = None,
+    ) -> None:
         self.base, self.head = base, head
         self.base_files, self.head_files = base_files, head_files
+        self.preview = preview.rstrip("/") + "/" if preview else None
+
+    def ref(self, rid: str) -> str:
+        """`` `id` ``, linked to its page in the preview build when there is one."""
+        if self.preview is None or self.head.problems:
+            return f"`{rid}`"
+        entry = self.head.records.get(rid)
+        statuses = self.head.replay.statuses if self.head.replay else {}
+        if entry is not None and statuses.get(rid) is not None:
+            return f"[`{rid}`]({self.preview}{DIR_OF_KIND[entry.kind]}/{rid}/)"
+        ann = self.head.announcements.get(rid)
+        if ann is not None and ann.model.date <= self.head.as_of:
+            return f"[`{rid}`]({self.preview}announcements/{rid}/)"
+        return f"`{rid}`"
 
     def name(self, rid: str) -> str:
         entry = self.head.records.get(rid) or self.base.records.get(rid)
@@ -187,12 +242,13 @@ class _Report:
         if added:
             out += ["", f"### 新增记录（{len(added)}）", ""]
             out += [
-                f"- `{rid}` {self.name(rid)}（{self.kind_label(rid)}）" for rid in sorted(added)
+                f"- {self.ref(rid)} {self.name(rid)}（{self.kind_label(rid)}）"
+                for rid in sorted(added)
             ]
         if changed:
             out += ["", f"### 修改的记录（{len(changed)}）", ""]
             for rid in sorted(changed):
-                out.append(f"- `{rid}` {self.name(rid)}")
+                out.append(f"- {self.ref(rid)} {self.name(rid)}")
                 changes = changed[rid]
                 if not changes:
                     out.append("  - 只改动了注释或格式，内容不变")
@@ -226,7 +282,7 @@ class _Report:
                 data = data if isinstance(data, dict) else {}
                 when = _date_of(new)
                 line = (
-                    f"- 新增 `{aid}` {_md(str(data.get('number', '')))}"
+                    f"- 新增 {self.ref(aid)} {_md(str(data.get('number', '')))}"
                     f"《{_md(str(data.get('title', '')))}》，{data.get('date', '')}"
                 )
                 if when is not None and when > as_of:
@@ -235,12 +291,31 @@ class _Report:
             elif new is None:
                 out.append(f"- 删除 `{aid}` {self.number(aid)}")
             else:
-                out.append(f"- 修改 `{aid}` {self.number(aid)}")
+                out.append(f"- 修改 {self.ref(aid)} {self.number(aid)}")
                 changes = _file_diff(old, new)
                 if not changes:
                     out.append("  - 只改动了注释或格式，内容不变")
                 out += [f"  - {change_line(c)}" for c in changes]
         return out
+
+    # --- registry.yaml and risk-grades.yaml ----------------------------------------------------
+
+    def settings_section(self, base_root: Path, head_root: Path) -> list[str]:
+        out: list[str] = []
+        for name in TOP_FILES:
+            old, new = _read(base_root / name), _read(head_root / name)
+            if old == new:
+                continue
+            changes = _file_diff(old, new)
+            out.append(f"- `{name}`（{SETTINGS_LABELS.get(name, name)}）")
+            if not changes:
+                out.append("  - 只改动了注释或格式，内容不变")
+            out += [f"  - {change_line(c)}" for c in changes]
+        return (
+            ["", f"### 全站设置（{len([x for x in out if x.startswith('- ')])}）", "", *out]
+            if out
+            else []
+        )
 
     # --- statuses -------------------------------------------------------------------------------
 
@@ -279,13 +354,20 @@ class _Report:
 
     def status_line(self, rid: str, old: str | None, new: Status | None, day: date) -> str:
         old_text = "未公示" if old is None else f"{STATUS_LABELS[old]}（{old}）"
-        line = f"- `{rid}` {self.name(rid)}：{old_text} → {_status_text(new)}"
+        line = f"- {self.ref(rid)} {self.name(rid)}：{old_text} → {_status_text(new)}"
         if new is None:
             return line  # deleted, or no longer named by a published announcement
         line += f"，自 {day.isoformat()} 起"  # the first day on which the two differ
         if new.announcement is not None and new.since == day:
             return f"{line}，{self.number(new.announcement)}"
         return f"{line}，依据{new.basis}"
+
+
+SETTINGS_LABELS = {"registry.yaml": "站点信息与分类", "risk-grades.yaml": "风险等级"}
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
 
 
 def _fence(lines: list[str]) -> tuple[str, str]:
@@ -301,7 +383,12 @@ def _relabel(problems: list[Problem], tmp: str, shown: str) -> list[Problem]:
 
 
 def diff_report(
-    data_dir: Path, base: str, head: str | None, as_of: date, today: date | None = None
+    data_dir: Path,
+    base: str,
+    head: str | None,
+    as_of: date,
+    today: date | None = None,
+    preview_url: str | None = None,
 ) -> tuple[str, bool]:
     """(Markdown summary, whether HEAD is valid) of the change from `base` to `head`."""
     shown = display_path(data_dir)
@@ -315,12 +402,20 @@ def diff_report(
             base_files, head_files, head_root, base, today or today_shanghai(), shown
         )
         problems = _relabel(head_reg.problems, display_path(head_root), shown) + guard
-        report = _Report(base_reg, head_reg, base_files, head_files)
+        report = _Report(base_reg, head_reg, base_files, head_files, preview_url)
         status = report.status_lines(as_of)
-        body = report.announcements_section(as_of) + report.records_section()
+        body = (
+            report.settings_section(base_root, head_root)
+            + report.announcements_section(as_of)
+            + report.records_section()
+        )
 
     out = [f"## 变更摘要：`{base}` → `{head or '工作区'}`", ""]
     out.append(f"状态按 {as_of.isoformat()} 计算；公告日期晚于该日的尚未公示，到期自动生效。")
+    if preview_url and problems:
+        out.append(f"数据未通过校验，没有预览（{_md(preview_url)}）。")
+    elif preview_url:
+        out.append(f"编号链接到预览站点 {_md(preview_url)} 上的页面。")
     out.append("")
     if problems:
         texts = [p.text() for p in problems]

@@ -19,7 +19,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "不是 UTF-8 编码",
         "第 {lineno} 行含有非 UTF-8 字节（{detail}）；请用 UTF-8 编码重新保存文件",
     ),
-    "E103": ("YAML 语法错误", "YAML 无法解析：{detail}；请检查缩进、冒号和引号"),
+    "E103": ("YAML 语法错误", "YAML 无法解析：{detail}"),
     "E104": (
         "重复的键",
         "键 “{key}” 在同一映射中重复出现（首次在第 {first_line} 行）；请删除或合并其中一个",
@@ -32,7 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E110": ("空文件", "文件为空；请按 `registry new` 生成的模板填写"),
     # Single-file schema (E2xx)
     "E201": ("未知字段", "未知字段 “{key}”；允许的字段：{allowed}。请检查拼写或删除该字段"),
-    "E202": ("缺少必填字段", "缺少必填字段 “{key}”；请补充"),
+    "E202": ("缺少必填字段", "缺少必填字段 {key}；请补充"),
     "E203": ("类型错误", "应为{expected}，实际是 {actual}{hint}"),
     "E204": ("编号格式错误", "编号 “{value}” 格式不正确；应符合 {pattern}（例如 {example}）"),
     "E205": (
@@ -47,6 +47,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Markdown 链接 “{value}” 不允许；链接只能是 http(s) 网址或站内路径（以 / 开头）",
     ),
     "E210": ("列表项重复", "列表中 “{value}” 重复出现；请删除重复项"),
+    "E211": (
+        "模板占位文字未替换",
+        "“{value}” 是 registry new 模板里的占位文字；请换成真实内容{hint}",
+    ),
     # Across files (E3xx)
     "E301": (
         "编号与文件名不一致",

@@ -112,8 +112,29 @@ def _markdown(value: str) -> str:
     for match in _MD_LINKS.finditer(value):
         dest = next((g for g in match.groups() if g is not None), "")
         if dest and not safe_link(dest):
-            raise PydanticCustomError("markdown_link", "bad link", {"value": dest})
+            start, end = _link_span(value, match)
+            # the whole link, and where it starts in the text (validation turns that into a line)
+            ctx = {"value": value[start:end], "offset": start}
+            raise PydanticCustomError("markdown_link", "bad link", ctx)
     return value
+
+
+def _link_span(text: str, match: re.Match[str]) -> tuple[int, int]:
+    """Start and end of the whole link around a destination match: `[text](dest (with) parens)`."""
+    start, end = match.start(), match.end()
+    if match.group(3) is not None:  # autolink <scheme:…>
+        return start, end
+    if match.group(2) is not None:  # reference definition `[x]: dest`, after any `>` or `-`
+        return text.index("[", start), start + len(match.group(0).rstrip())
+    line_start = text.rfind("\n", 0, start) + 1
+    bracket = text.rfind("[", line_start, start)
+    depth, i = 0, start + 1  # text[start + 1] is the "(" after "]"
+    while i < len(text) and text[i] != "\n":
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        i += 1
+        if depth == 0:
+            break
+    return (bracket if bracket >= 0 else start), i
 
 
 def _unique(items: list[Any]) -> list[Any]:
@@ -380,4 +401,55 @@ RECORD_DIRS: dict[str, tuple[str, type[Strict]]] = {
 TOP_FILES: dict[str, type[Strict]] = {
     "registry.yaml": RegistryConfig,
     "risk-grades.yaml": RiskGrades,
+}
+
+
+# Chinese labels of the fields, for people: `registry diff` and the editors' JSON Schemas share them
+# (the `description`s above say more; these are the short names a reviewer reads).
+FIELD_LABELS: dict[str, str] = {
+    "id": "编号",
+    "sample": "示例数据",
+    "name": "名称",
+    "aliases": "别名",
+    "category": "分类",
+    "references": "参考文献",
+    "title": "标题",
+    "url": "网址",
+    "doc_no": "文号",
+    "purpose": "医学目的",
+    "mechanism": "机制原理",
+    "indications": "适应症",
+    "filing_requirements": "备案要求",
+    "guidance_entry": "来源的备案指导清单条目",
+    "applicant": "申请机构",
+    "summary": "技术解读",
+    "institution": "医疗机构条件",
+    "personnel": "人员条件",
+    "management": "技术管理要求",
+    "training_qc": "培训与质量控制",
+    "operating_spec": "临床应用操作规范",
+    "effective": "施行日期",
+    "versions": "技术条件版本",
+    "announcement": "发布公告",
+    "description": "描述",
+    "scope": "范围",
+    "number": "文号",
+    "date": "日期",
+    "body": "正文",
+    "actions": "行为",
+    "action": "行为",
+    "record": "记录",
+    "route": "调出途径",
+    "ground": "理由",
+    "note": "说明",
+    "until": "截止日期",
+    "risk_grade": "风险等级",
+    "institutions": "参与研究的医疗机构",
+    "grades": "风险等级",
+    "exclusive_years": "限参与研究机构的年数",
+    "categories": "分类",
+    "authority": "发布机关",
+    "disclaimer": "免责声明",
+    "redirects": "重定向",
+    "conditions": "技术条件",
 }

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .api import detail_files, summary_files
-from .build import RegistryInvalid
+from .build import LiveErrors, RegistryInvalid
 from .changes import change_entries, changes_pages, revisions_html
 from .dates import today_shanghai
 from .downloads import download_files, downloads_page, fill_downloads_page
@@ -79,6 +79,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             raise PluginError(f"as_of “{raw}” 不是有效日期（YYYY-MM-DD）") from None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.problems = []  # a persistent instance in `serve`: none left from the last build
         base = Path(config.config_file_path or ".").parent
         self.data_dir = (base / (os.environ.get("REGISTRY_DATA") or self.config.data_dir)).resolve()
         if not self.data_dir.is_dir():
@@ -194,6 +195,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
+        # Plain `mkdocs serve`: a later invalid edit shows its errors in the browser instead of
+        # leaving it waiting (`registry serve` installed this before its first build already).
+        LiveErrors.install(server, lambda: self.problems)
         return server
 
 

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.errors import CATALOGUE
 from generator.loading import load_file
-from generator.models import RECORD_DIRS, VersionedConditions
+from generator.models import RECORD_DIRS
 from generator.validation import parse_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -239,19 +239,88 @@ KIND_DIRS = {
 
 
 @pytest.mark.parametrize("kind", list(KIND_DIRS))
-def test_new_writes_a_file_that_parses(tmp_path: Path, kind: str) -> None:
+def test_new_writes_a_file_whose_only_problems_are_placeholders(tmp_path: Path, kind: str) -> None:
     res = invoke("new", kind, "--data", "data", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
-    (path,) = (tmp_path / "data" / KIND_DIRS[kind]).glob("*.yaml")
+    path = sorted((tmp_path / "data" / KIND_DIRS[kind]).glob("*.yaml"))[0]
     doc = load_file(path)
     assert doc.problems == []
-    # the conditions skeleton uses the versioned form (DESIGN.md: conditions `versions`)
-    model = VersionedConditions if kind == "conditions" else RECORD_DIRS[KIND_DIRS[kind]][1]
-    obj, problems = parse_model(doc, model)
-    assert problems == []
-    assert obj.id == path.stem
+    _obj, problems = parse_model(doc, RECORD_DIRS[KIND_DIRS[kind]][1])
+    # a placeholder in an id-like or vocabulary field fails its format too; E211 reports it
+    assert {p.path for p in problems} <= {
+        "category",
+        "guidance_entry",
+        "actions[0].record",
+        "actions[0].risk_grade",
+    }
     again = invoke("new", kind, "--data", "data", "--id", path.stem, cwd=tmp_path)
     assert again.returncode == 2  # refuses to overwrite without --force
+
+
+FILLED = {  # what an editor would write instead of each placeholder with a format
+    "请填写技术名称": "新的细胞治疗技术",
+    "请填写分类编号": "cell-therapy",
+    "请填写备案指导清单条目编号": "GL-0001",
+    "请填写风险等级": "high",
+    "请填写记录编号": "GL-0001",
+    "请填写文号": "国家卫生健康委公告 2026年第9号",
+}
+
+
+def _fill(text: str) -> str:
+    for placeholder, value in FILLED.items():
+        text = text.replace(placeholder, value)
+    return text.replace("请填写", "已填写")  # free text: any real content will do
+
+
+@pytest.mark.parametrize("kind", ["approved", "announcement"])
+def test_scaffold_fails_with_placeholders_and_validates_once_filled(
+    kit: SimpleNamespace, tmp_path: Path, kind: str
+) -> None:
+    from generator.dates import today_shanghai
+    from generator.validation import check_registry
+
+    root = kit.make_registry(tmp_path / "data")
+    res = invoke("new", kind, "--data", "data", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    written = [Path(tmp_path, line.removeprefix("已生成 ")) for line in res.stdout.splitlines()]
+    expected = {"approved": 3, "announcement": 1}[kind]
+    assert len(written) == expected and all(p.is_file() for p in written)
+    reg = check_registry(root, today_shanghai())
+    assert reg.problems and {p.code for p in reg.problems} == {"E211"}, [
+        p.text() for p in reg.problems
+    ]
+    texts = [p.read_text(encoding="utf-8") for p in written]
+    assert len(reg.problems) == sum(t.count("请填写") for t in texts) - sum(
+        1
+        for t in texts
+        for line in t.splitlines()
+        if "#" in line and "请填写" in line.split("#", 1)[1]
+    )
+    for path in written:
+        path.write_text(_fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+    reg = check_registry(root, today_shanghai())
+    assert reg.problems == [], [p.text() for p in reg.problems]
+    if kind == "approved":
+        rid = written[0].stem
+        assert reg.replay.statuses[rid].code == "restricted"
+        assert set(reg.conditions) >= {rid}
+
+
+def test_new_approved_names_the_record_in_its_announcement(tmp_path: Path) -> None:
+    kit_root = tmp_path / "data"
+    (kit_root / "announcements").mkdir(parents=True)
+    (kit_root / "announcements" / "ANN-2026-004.yaml").write_text("id: ANN-2026-004\n")
+    res = invoke("new", "approved", "--data", "data", "--id", "BMT-2026-010", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    ann = (kit_root / "announcements" / "ANN-2026-005.yaml").read_text(encoding="utf-8")
+    assert "record: BMT-2026-010" in ann and "action: approve" in ann
+    assert "high（高风险，5 年）" in ann  # the allowed values, commented
+    for action in ("list", "delist", "emergency_use", "suspend", "ban", "amend"):
+        assert f"#   {action}" in ann  # the fields of every action are shown
+    assert (kit_root / "conditions" / "BMT-2026-010.yaml").is_file()
+    record = (kit_root / "approved" / "BMT-2026-010.yaml").read_text(encoding="utf-8")
+    assert "guidance_entry:" in record and "ANN-2026-005" in record
 
 
 def test_new_takes_the_next_free_id(kit: SimpleNamespace, tmp_path: Path) -> None:
@@ -288,3 +357,75 @@ def test_schemas_accept_the_base_registry_and_reject_unknown_keys(
         data = load_file(root / rel).data
         assert list(validator.iter_errors(data)) == [], rel
         assert list(validator.iter_errors({**data, "unknown_key": 1})) != [], rel
+
+
+# --- editor support: committed schemas, VS Code settings ---------------------------------------
+
+
+def test_committed_schemas_are_what_registry_schema_writes(tmp_path: Path) -> None:
+    """schemas/ is committed so that VS Code completes and checks right after a clone; after a
+    change to the models or to data/registry.yaml run `registry schema` and commit the result."""
+    from generator.schemas import write_schemas
+
+    fresh = {p.name: p.read_text(encoding="utf-8") for p in write_schemas(tmp_path, REPO / "data")}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in (REPO / "schemas").glob("*.json")}
+    assert committed == fresh, "schemas/ is stale: run `registry schema` and commit schemas/"
+
+
+def test_vscode_maps_every_schema_onto_its_files() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    mapping = settings["yaml.schemas"]
+    assert {Path(k).name for k in mapping} == {p.name for p in (REPO / "schemas").glob("*.json")}
+    for schema_path, pattern in mapping.items():
+        assert (REPO / schema_path).is_file()
+        assert list(REPO.glob(pattern)), pattern  # the pattern matches files in data/
+    extensions = json.loads((REPO / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+
+
+def test_every_sample_file_passes_its_committed_schema() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    checked = 0
+    for schema_path, pattern in settings["yaml.schemas"].items():
+        schema = json.loads((REPO / schema_path).read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(schema)
+        for path in sorted(REPO.glob(pattern)):
+            errors = [e.message for e in validator.iter_errors(load_file(path).data)]
+            assert errors == [], (path.name, errors)
+            checked += 1
+    assert checked >= 40
+
+
+def test_schemas_offer_the_allowed_values_with_their_chinese_names() -> None:
+    ann = json.loads((REPO / "schemas" / "announcements.schema.json").read_text(encoding="utf-8"))
+    grade = ann["$defs"]["ApproveAction"]["properties"]["risk_grade"]
+    assert grade["enum"] == ["high", "medium", "low"]
+    assert [d.split("（")[0] for d in grade["enumDescriptions"]] == ["高风险", "中风险", "低风险"]
+    assert grade["markdownEnumDescriptions"][0].startswith("**high**：高风险")
+    ground = ann["$defs"]["SuspendAction"]["properties"]["ground"]
+    assert "发生严重不良反应或出现不可控制的风险" in ground["enumDescriptions"]
+    assert ann["$defs"]["DelistAction"]["properties"]["route"]["enumDescriptions"] == [
+        "直接调出",
+        "论证后调出",
+    ]
+    assert ann["$defs"]["ApproveAction"]["title"] == "approve：批准临床转化应用"
+    approved = json.loads((REPO / "schemas" / "approved.schema.json").read_text(encoding="utf-8"))
+    category = approved["properties"]["category"]
+    assert category["enumDescriptions"][category["enum"].index("cell-therapy")] == "细胞治疗"
+    assert approved["properties"]["applicant"]["title"] == "申请机构"
+    for doc in (ann, approved):
+        assert CJK.search(doc["title"]) and CJK.search(doc["description"])
+
+
+def test_file_count_depends_on_the_tree_only(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """ "共检查 N 个文件" used to count the records that loaded: it dropped when a file broke."""
+    root = kit.make_registry(tmp_path / "data")
+    counts = [invoke("validate", "--data", "data", cwd=tmp_path).stderr]
+    for rel, text in [
+        ("approved/BMT-2026-001.yaml", "id: [unclosed\n"),  # unreadable
+        ("banned/BAN-0001.yaml", "id: BAN-0001\nname: x\n"),  # fails its schema
+        ("registry.yaml", "title: [\n"),  # a top-level file
+    ]:
+        (root / rel).write_text(text, encoding="utf-8")
+        counts.append(invoke("validate", "--data", "data", cwd=tmp_path).stderr)
+    assert [c.split("：")[0] for c in counts] == ["共检查 8 个文件"] * 4, counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -125,9 +126,9 @@ EXPECTED = """\
 ### 修改的记录（1）
 
 - `BMT-2026-001` 自体CD19 CAR-T细胞疗法
-  - `name`：“自体CD19 CAR-T细胞治疗技术” → “自体CD19 CAR-T细胞疗法”
-  - `conditions.ANN-2026-003（新版本）.institution[1]`：新增 “设有重症医学科。”
-  - `conditions.ANN-2026-003（新版本）.effective`：“2026-03-01” → “2026-09-01”
+  - 名称 `name`：“自体CD19 CAR-T细胞治疗技术” → “自体CD19 CAR-T细胞疗法”
+  - 技术条件 · ANN-2026-003（新版本） · 医疗机构条件 第 2 项 `conditions.ANN-2026-003（新版本）.institution[1]`：新增 “设有重症医学科。”
+  - 技术条件 · ANN-2026-003（新版本） · 施行日期 `conditions.ANN-2026-003（新版本）.effective`：“2026-03-01” → “2026-09-01”
 """
 
 
@@ -165,7 +166,7 @@ def test_invalid_change_lists_errors_and_fails(repo: GitRepo, kit: SimpleNamespa
     assert "- `BAN-0001` 生殖系基因编辑技术：已禁止（banned） → 未公示\n" in text
     assert "### 删除的记录（1）\n\n- `BAN-0001` 生殖系基因编辑技术（禁止技术）\n" in text
     assert (
-        "- 修改 `ANN-2026-002` 国家卫生健康委公告 2026年第2号\n  - `body`：“正文。” → “正文（更正）。”\n"
+        "- 修改 `ANN-2026-002` 国家卫生健康委公告 2026年第2号\n  - 正文 `body`：“正文。” → “正文（更正）。”\n"
         in text
     )
 
@@ -209,6 +210,60 @@ def test_cli_diff_exit_codes(repo: GitRepo) -> None:
     assert runner.invoke(main, ["diff", "nope", "--data", str(repo.data)]).exit_code == 2
 
 
+def test_preview_links_each_published_record_and_announcement(repo: GitRepo) -> None:
+    propose(repo)
+    url = "https://preview.example.org/pr-7/"
+    text, ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF, preview_url=url)
+    assert ok
+    assert f"编号链接到预览站点 {url} 上的页面。" in text
+    assert f"- [`GL-0002`]({url}guidance-list/GL-0002/) 异体NK细胞治疗技术（备案指导清单）" in text
+    assert f"- [`BMT-2026-001`]({url}approved/BMT-2026-001/) 自体CD19 CAR-T细胞疗法\n" in text
+    assert f"- 新增 [`ANN-2026-003`]({url}announcements/ANN-2026-003/)" in text
+    assert "- 新增 `ANN-2027-001`" in text  # embargoed: not in the preview, so not linked
+    plain, _ = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert "](" not in plain
+
+
+def test_risk_grades_and_registry_settings_are_summarised(repo: GitRepo) -> None:
+    repo.replace("risk-grades.yaml", "exclusive_years: 3", "exclusive_years: 4")
+    repo.replace(
+        "registry.yaml", "  - {id: other, name: 其他}\n", "  - {id: other, name: 其他技术}\n"
+    )
+    text, _ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
+    assert "### 全站设置（2）" in text
+    assert (
+        "- `registry.yaml`（站点信息与分类）\n  - 分类 第 3 项 · 名称 `categories[2].name`：“其他” → “其他技术”"
+        in text
+    )
+    assert (
+        "- `risk-grades.yaml`（风险等级）\n  - 风险等级 第 2 项 · 限参与研究机构的年数 "
+        "`grades[1].exclusive_years`：“3” → “4”"
+    ) in text
+
+
+def test_a_new_conditions_version_is_one_line(repo: GitRepo) -> None:
+    from generator.diff import change_line
+    from generator.history import Change
+
+    version = {"announcement": "ANN-2026-004", "effective": "2026-12-01", "institution": ["x"]}
+    line = change_line(
+        Change("conditions.versions[1]", None, version, ("conditions", "versions", 1))
+    )
+    assert line == (
+        "新增技术条件第 2 版：由公告 ANN-2026-004 发布，自 2026-12-01 起施行 `conditions.versions[1]`"
+    )
+    edited = Change(
+        "conditions.versions[0].personnel[0]",
+        "a",
+        "b",
+        ("conditions", "versions", 0, "personnel", 0),
+    )
+    assert change_line(edited) == (
+        "技术条件 · 技术条件版本 第 1 项 · 人员条件 第 1 项 `conditions.versions[0].personnel[0]`："
+        "“a” → “b”"
+    )
+
+
 # --- the workflows run these commands -----------------------------------------------------------
 
 
@@ -244,7 +299,16 @@ def test_workflows_are_valid_and_run_existing_commands() -> None:
     assert set(used) <= set(main.commands)
     runs = "\n".join(commands(pr))
     assert '.venv/bin/registry validate --base "$BASE_REF"' in runs
-    assert '.venv/bin/registry diff "$BASE_REF" >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert (
+        '.venv/bin/registry diff "$BASE_REF" --preview-url "$PREVIEW_URL" >> "$GITHUB_STEP_SUMMARY"'
+        in runs
+    )
+    steps = pr["jobs"]["check"]["steps"]
+    names = [s.get("name") for s in steps]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert re.fullmatch(r"actions/upload-artifact@[0-9a-f]{40}", upload["uses"])  # pinned
+    assert upload["with"]["path"] == "site/"
+    assert names.index("Build") < steps.index(upload)  # uploads what the build wrote
     assert pr["jobs"]["check"]["env"]["BASE_REF"] == "origin/${{ github.base_ref }}"
     uses = [s.get("uses", "") for s in publish["jobs"]["deploy"]["steps"]]
     assert any(u.startswith("actions/deploy-pages@") for u in uses)

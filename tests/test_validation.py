@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -243,7 +244,7 @@ def test_problem_paths_are_relative_to_the_working_directory(
     root = kit.make_registry(tmp_path / "data", {"banned/BAN-0002.yaml": bad})
     monkeypatch.chdir(tmp_path)
     for given in (Path("data"), root):
-        (p,) = check(given).problems
+        (p,) = [p for p in check(given).problems if p.code == "E301"]
         assert (p.file, p.line, p.column, p.code, p.path) == (
             "data/banned/BAN-0002.yaml",
             1,
@@ -270,3 +271,253 @@ def test_values_with_line_breaks_keep_each_problem_on_one_line(
     for p in reg.problems:
         assert "\n" not in p.text()
     assert "坏\\n理由" in reg.problems[0].message
+
+
+# --- every mistake in one run (issue 15) -------------------------------------------------------
+
+EVERY_MISTAKE_RECORD = """\
+id: BMT-2026-003
+name: 自体CD19 CAR-T细胞治疗技术
+aliases: [二代, 二代]
+category: 细胞治疗
+guidance_entry: GL-0999
+applicant: 请填写申请机构
+memo: 多余的字段
+summary: |
+  第一段正常。
+
+  详见 [说明](javascript:alert(1)) 与更多。
+references:
+  - {title: 文献, url: "ftp://example.org/x"}
+"""
+EVERY_MISTAKE_ANNOUNCEMENT = """\
+id: ANN-2026-003
+number: 国家卫生健康委公告 2026年第1号
+title: 关于暂停的公告
+date: 2026-05-01
+body: 正文。
+actions:
+  - action: suspend
+    record: BMT-2026-001
+    ground: 安全问题
+  - action: delist
+    record: GL-0001
+    route: direct
+    ground: drug_approved
+  - action: resume
+    record: BAN-0001
+"""
+
+
+def test_every_mistake_is_reported_in_one_run(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """One record with a mistake of every kind, per file and across files, and an announcement
+    with bad and good actions: one run reports them all (no second round after fixing some)."""
+    root = kit.make_registry(
+        tmp_path,
+        {
+            "approved/BMT-2026-002.yaml": EVERY_MISTAKE_RECORD,
+            "announcements/ANN-2026-003.yaml": EVERY_MISTAKE_ANNOUNCEMENT,
+            "guidance-list/GL-0002.yaml": 'id: GL-0002\nname: "未闭合\ncategory: other\n',
+        },
+    )
+    reg = check(root)
+    rec, ann, gl = (
+        "approved/BMT-2026-002.yaml",
+        "announcements/ANN-2026-003.yaml",
+        ("guidance-list/GL-0002.yaml"),
+    )
+    assert kit.triples(reg, root) == {
+        (rec, 1, "E301"),  # id differs from the file name ...
+        (rec, 1, "E306"),  # ... and, by its file name, no conditions
+        (rec, 1, "E308"),  # ... and named by no announcement
+        (rec, 2, "E309"),  # duplicate name (cross-file, although the file failed its schema)
+        (rec, 3, "E210"),  # duplicate alias
+        (rec, 4, "E303"),  # category written as its Chinese name
+        (rec, 5, "E305"),  # unknown guidance entry (cross-file)
+        (rec, 6, "E211"),  # placeholder left
+        (rec, 7, "E201"),  # unknown key
+        (rec, 11, "E209"),  # unsafe link, on its own line of the Markdown field
+        (rec, 13, "E206"),  # bad reference URL
+        (ann, 2, "E313"),  # duplicate announcement number
+        (ann, 9, "E207"),  # bad suspend ground
+        (ann, 13, "E406"),  # ground does not fit the route
+        (ann, 14, "E401"),  # the one good action is still replayed
+        (gl, 2, "E103"),  # unclosed quote, where it opens
+        (gl, 1, "E308"),  # an unreadable file still has its name
+    }
+
+
+def test_no_cascades_from_a_dropped_action(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """An approve with a bad risk grade is not replayed; the later amend of the same record would
+    then be E405 (not approved yet): suppressed, a direct consequence of the E304."""
+    ann = kit.BASE["announcements/ANN-2026-002.yaml"].replace(
+        "risk_grade: high", "risk_grade: 高风险"
+    )
+    amend = (
+        "id: ANN-2026-003\nnumber: 第3号\ntitle: t\ndate: 2026-06-01\nbody: b\nactions:\n"
+        "  - action: amend\n    record: BMT-2026-001\n"
+    )
+    root = kit.make_registry(
+        tmp_path,
+        {"announcements/ANN-2026-002.yaml": ann, "announcements/ANN-2026-003.yaml": amend},
+    )
+    assert kit.triples(check(root), root) == {("announcements/ANN-2026-002.yaml", 10, "E304")}
+
+
+def test_announcement_with_a_bad_date_hides_only_its_own_records(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    ann = kit.BASE["announcements/ANN-2026-002.yaml"].replace("2026-03-01", "2026-02-30")
+    extra = (
+        "id: ANN-2026-003\nnumber: 第3号\ntitle: t\ndate: 2026-06-01\nbody: b\nactions:\n"
+        "  - action: suspend\n    record: BMT-2026-001\n    ground: other\n"
+        "  - action: retain\n    record: BAN-0001\n"
+    )
+    root = kit.make_registry(
+        tmp_path,
+        {"announcements/ANN-2026-002.yaml": ann, "announcements/ANN-2026-003.yaml": extra},
+    )
+    assert kit.triples(check(root), root) == {
+        ("announcements/ANN-2026-002.yaml", 4, "E205"),  # its approve cannot be placed in time
+        ("announcements/ANN-2026-003.yaml", 10, "E401"),  # unrelated: still reported
+    }
+
+
+# --- messages say what is allowed, with the Chinese names ----------------------------------------
+
+
+def _messages(kit: SimpleNamespace, tmp_path: Path, files: dict[str, str]) -> dict[str, str]:
+    reg = check(kit.make_registry(tmp_path, files))
+    return {p.code: p.message for p in reg.problems}
+
+
+def test_e303_lists_the_categories_with_their_names(kit: SimpleNamespace, tmp_path: Path) -> None:
+    banned = kit.BASE["banned/BAN-0001.yaml"].replace("gene-editing", "基因编辑")
+    msg = _messages(kit, tmp_path, {"banned/BAN-0001.yaml": banned})["E303"]
+    assert "cell-therapy（细胞治疗）、gene-editing（基因编辑）、other（其他）" in msg
+    assert "这里要写它的编号 gene-editing" in msg
+    banned = kit.BASE["banned/BAN-0001.yaml"].replace("gene-editing", "gene-therapy")
+    msg = _messages(kit, tmp_path / "2", {"banned/BAN-0001.yaml": banned})["E303"]
+    assert "gene-editing（基因编辑）" in msg and "这里要写" not in msg
+
+
+@pytest.mark.parametrize("grade", ["高风险", "extreme"])
+def test_e304_lists_the_risk_grades_with_names_and_years(
+    kit: SimpleNamespace, tmp_path: Path, grade: str
+) -> None:
+    ann = kit.BASE["announcements/ANN-2026-002.yaml"].replace(
+        "risk_grade: high", f"risk_grade: {grade}"
+    )
+    msg = _messages(kit, tmp_path, {"announcements/ANN-2026-002.yaml": ann})["E304"]
+    assert "high（高风险，5 年）、medium（中风险，3 年）、low（低风险，1 年）" in msg
+    assert ("这里要写它的编号 high" in msg) == (grade == "高风险")
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (
+            "suspend\n    record: BMT-2026-001\n    ground: bad",
+            "new_understanding（对安全性、有效性有认识上的改变）",
+        ),
+        (
+            "delist\n    record: GL-0001\n    route: away\n    ground: drug_approved",
+            "direct（直接调出）、after_review（论证后调出）",
+        ),
+        ("approv\n    record: BMT-2026-001", "approve（批准临床转化应用）"),
+        (
+            "delist\n    record: GL-0001\n    route: after_review\n    ground: major_ethics_issue",
+            "drug_approved（适应症、机制原理基本相同的药品已批准上市）",
+        ),
+    ],
+)
+def test_grounds_routes_and_actions_are_listed_with_labels(
+    kit: SimpleNamespace, tmp_path: Path, action: str, expected: str
+) -> None:
+    ann = (
+        "id: ANN-2026-003\nnumber: 第3号\ntitle: t\ndate: 2026-06-01\nbody: b\nactions:\n"
+        f"  - action: {action}\n"
+    )
+    msgs = _messages(kit, tmp_path, {"announcements/ANN-2026-003.yaml": ann})
+    assert any(expected in m for m in msgs.values()), msgs
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [
+        ('id: GL-0001\nname: "未闭合\ncategory: other\npurpose: x\n', 2, 7, "引号没有闭合"),
+        ("id: GL-0001\naliases: [a, b\ncategory: other\npurpose: x\n", 2, 10, "方括号 [ 没有闭合"),
+        ("id: GL-0001\nname: {a: b\ncategory: other\n", 2, 7, "花括号 { 没有闭合"),
+        ("id: GL-0001\nname: 名称: 副标题\n", 2, 9, "请给整段文本加引号"),
+        ("id: GL-0001\nname: x\n category: other\n", 3, 10, "请检查缩进"),
+        ("id: GL-0001\naliases:\n\t- x\n", 3, 1, "制表符"),
+    ],
+)
+def test_e103_is_chinese_and_points_where_the_quote_or_bracket_opens(
+    kit: SimpleNamespace, tmp_path: Path, text: str, line: int, col: int, words: str
+) -> None:
+    reg = check(kit.make_registry(tmp_path, {"guidance-list/GL-0001.yaml": text}))
+    (p,) = [p for p in reg.problems if p.code == "E103"]
+    assert (p.line, p.column) == (line, col), p.text()
+    assert words in p.message
+    assert "PyYAML" not in p.message and not re.search(r"[a-z]{4,}", p.message), p.message
+
+
+def test_e209_quotes_the_whole_link_at_its_own_line(kit: SimpleNamespace, tmp_path: Path) -> None:
+    approved = kit.BASE["approved/BMT-2026-001.yaml"] + (
+        "  第二行。\n\n  第四行 [点此](javascript:alert(document.cookie)) 结束。\n"
+    )
+    reg = check(kit.make_registry(tmp_path, {"approved/BMT-2026-001.yaml": approved}))
+    (p,) = reg.problems
+    assert (p.code, p.line, p.column) == ("E209", 11, 7)
+    assert "“[点此](javascript:alert(document.cookie))”" in p.message
+
+
+def test_e211_placeholders_come_from_the_templates() -> None:
+    from generator.scaffold import MARK, TEMPLATES, placeholders
+
+    found = placeholders()
+    assert {"请填写技术名称", "请填写申请机构", "请填写分类编号", "请填写风险等级"} <= found
+    # every 请填写 value line of every template is known to the check
+    lines = [
+        line.split(":", 1)[-1].split("#", 1)[0].strip().lstrip("- ")
+        for text in TEMPLATES.values()
+        for line in text.splitlines()
+        if MARK in line.split("#", 1)[0]
+    ]
+    assert len(lines) >= 15 and all(any(v in x for x in found) for v in lines), lines
+    assert all(MARK in x for x in found)
+
+
+def test_a_duplicate_key_or_a_tag_does_not_hide_the_rest_of_the_file(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    """E104/E105/E106 refuse one value; the schema and the checks across files still run."""
+    banned = (
+        "id: BAN-0002\nname: 生殖系基因编辑技术\ncategory: other\ncategory: gene-editing\n"
+        "description: !!str 描述\nmemo: x\n"
+    )
+    root = kit.make_registry(tmp_path, {"banned/BAN-0002.yaml": banned})
+    rel = "banned/BAN-0002.yaml"
+    assert kit.triples(check(root), root) == {
+        (rel, 4, "E104"),  # duplicate key
+        (rel, 5, "E105"),  # tag: that value is refused, not also reported as anything else
+        (rel, 6, "E201"),  # unknown key: found in the same run
+        (rel, 2, "E309"),  # duplicate name of BAN-0001: found in the same run
+        (rel, 1, "E308"),  # named by no announcement: found in the same run
+    }
+
+
+def test_a_bad_category_entry_does_not_hide_unknown_categories_of_records(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    registry = kit.BASE["registry.yaml"] + "  - {id: 基因, name: 基因}\n"
+    banned = kit.BASE["banned/BAN-0001.yaml"].replace("gene-editing", "gene-therapy")
+    root = kit.make_registry(tmp_path, {"registry.yaml": registry, "banned/BAN-0001.yaml": banned})
+    reg = check(root)
+    assert kit.triples(reg, root) == {
+        ("registry.yaml", 8, "E207"),  # the bad category id
+        ("banned/BAN-0001.yaml", 3, "E303"),  # checked against the good ones in the same run
+    }
+    (p,) = [p for p in reg.problems if p.code == "E303"]
+    assert "gene-editing（基因编辑）" in p.message and "基因（" not in p.message
