@@ -159,7 +159,7 @@ def diff(
 def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
     """生成带注释的模板文件；approved 同时生成技术条件文件和批准公告。
 
-    模板中“请填写”开头的值是占位文字，全部换成真实内容后才能通过校验（E211）。
+    模板中“请填写”开头的值是占位文字，全部换成真实内容后才能通过校验（E214）。
     """
     from .scaffold import scaffold
 

@@ -47,7 +47,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Markdown 链接 “{value}” 不允许；链接只能是 http(s) 网址或站内路径（以 / 开头）",
     ),
     "E210": ("列表项重复", "列表中 “{value}” 重复出现；请删除重复项"),
-    "E211": (
+    "E214": (
         "模板占位文字未替换",
         "“{value}” 是 registry new 模板里的占位文字；请换成真实内容{hint}",
     ),

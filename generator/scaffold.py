@@ -1,7 +1,7 @@
 """`registry new KIND`: commented skeletons that pass validation once their placeholders are filled.
 
 Every placeholder a template writes contains 请填写 ("please fill in"). `placeholders()` reads them
-back out of the templates themselves, and validation rejects any value still equal to one (E211),
+back out of the templates themselves, and validation rejects any value still equal to one (E214),
 so the skeletons and the check cannot drift apart. `registry new approved` writes the three files
 an approval needs: the record, its conditions and the `approve` announcement that names it.
 """

@@ -534,14 +534,14 @@ def _choices(items: list[tuple[str, str, str]], value: str, what: str) -> str:
 
 
 def category_choices(reg: Registry, value: str) -> str:
-    """The category ids of registry.yaml with their names, for E303 (and E211 on a category)."""
+    """The category ids of registry.yaml with their names, for E303 (and E214 on a category)."""
     if reg.config is None:
         return "见 data/registry.yaml 的 categories（该文件本身有错误）"
     return _choices([(c.id, c.name, c.name) for c in reg.config.categories], value, "分类")
 
 
 def grade_choices(reg: Registry, value: str) -> str:
-    """The risk grades with their names and years, for E304 (and E211 on a risk grade)."""
+    """The risk grades with their names and years, for E304 (and E214 on a risk grade)."""
     if reg.grades is None:
         return "见 data/risk-grades.yaml（该文件本身有错误）"
     items = [(g.id, g.name, f"{g.name}，{g.exclusive_years} 年") for g in reg.grades.grades]
@@ -582,14 +582,14 @@ def _placeholder_problems(reg: Registry, doc: Document, held: dict[Path_, str]) 
         field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
         hint = _PLACEHOLDER_HINTS.get(field_name)
         extra = f"；{hint(reg)}" if hint else ""
-        out.append(problem("E211", doc.file, line, col, dotted(path), value=text, hint=extra))
+        out.append(problem("E214", doc.file, line, col, dotted(path), value=text, hint=extra))
     return out
 
 
 def _without_placeholder_fields(
     errors: list[Any], doc: Document, held: dict[Path_, str]
 ) -> list[Problem]:
-    """Schema problems, except those of a value that is a scaffold placeholder (E211 says it)."""
+    """Schema problems, except those of a value that is a scaffold placeholder (E214 says it)."""
     out = []
     for item in errors:
         if isinstance(item, Problem):

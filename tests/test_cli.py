@@ -246,7 +246,7 @@ def test_new_writes_a_file_whose_only_problems_are_placeholders(tmp_path: Path, 
     doc = load_file(path)
     assert doc.problems == []
     _obj, problems = parse_model(doc, RECORD_DIRS[KIND_DIRS[kind]][1])
-    # a placeholder in an id-like or vocabulary field fails its format too; E211 reports it
+    # a placeholder in an id-like or vocabulary field fails its format too; E214 reports it
     assert {p.path for p in problems} <= {
         "category",
         "guidance_entry",
@@ -287,7 +287,7 @@ def test_scaffold_fails_with_placeholders_and_validates_once_filled(
     expected = {"approved": 3, "announcement": 1}[kind]
     assert len(written) == expected and all(p.is_file() for p in written)
     reg = check_registry(root, today_shanghai())
-    assert reg.problems and {p.code for p in reg.problems} == {"E211"}, [
+    assert reg.problems and {p.code for p in reg.problems} == {"E214"}, [
         p.text() for p in reg.problems
     ]
     texts = [p.read_text(encoding="utf-8") for p in written]

@@ -334,7 +334,7 @@ def test_every_mistake_is_reported_in_one_run(kit: SimpleNamespace, tmp_path: Pa
         (rec, 3, "E210"),  # duplicate alias
         (rec, 4, "E303"),  # category written as its Chinese name
         (rec, 5, "E305"),  # unknown guidance entry (cross-file)
-        (rec, 6, "E211"),  # placeholder left
+        (rec, 6, "E214"),  # placeholder left
         (rec, 7, "E201"),  # unknown key
         (rec, 11, "E209"),  # unsafe link, on its own line of the Markdown field
         (rec, 13, "E206"),  # bad reference URL
