@@ -147,6 +147,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         # Material prints meta.title unescaped in <title> and the header: escape it here, once.
         page.meta["title"] = str(escape(generated.title))
         page.meta["feeds"] = [{"title": t, "href": href} for t, href in generated.feeds]
+        # Material's left column holds only the tabs again (navigation.tabs) and the right one a
+        # table of contents of empty Markdown: hidden, the tables and records get the full width
+        page.meta["hide"] = ["navigation", "toc"]
         return ""
 
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
