@@ -94,7 +94,14 @@ def record_page(
         (f"{r.name}：公告与修订（Atom）", record_feed(r.id)),
         (f"分类“{r.category_name}”的更新（Atom）", category_feed(r.model.category)),
     )
-    return GeneratedPage(f"{SECTIONS[r.kind]}/{r.id}.md", r.name, _render, feeds)
+    published = max((ev.date for ev in r.timeline), default=None)
+    return GeneratedPage(
+        f"{SECTIONS[r.kind]}/{r.id}.md",
+        r.name,
+        _render,
+        feeds,
+        pub_date=published.isoformat() if published else None,
+    )
 
 
 def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
@@ -122,7 +129,11 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
                 **ctx,
             )
 
-        pages.append(GeneratedPage(f"announcements/{a.id}.md", a.title, _render))
+        pages.append(
+            GeneratedPage(
+                f"announcements/{a.id}.md", a.title, _render, pub_date=a.date.isoformat()
+            )
+        )
     return pages
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -107,6 +108,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             "as_of": self.site.as_of.isoformat(),
             "has_sample": self.site.has_sample,
             "data_version": self.site.data_version,
+            "site_info": self.site.config.site_info.model_dump(),
+            "domain": urlsplit(config.site_url or "").hostname or "",
+            "columns": column_names(config.nav),
         }
         return config
 
@@ -150,6 +154,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         # Material's left column holds only the tabs again (navigation.tabs) and the right one a
         # table of contents of empty Markdown: hidden, the tables and records get the full width
         page.meta["hide"] = ["navigation", "toc"]
+        if generated.pub_date:
+            page.meta["article"] = {"title": generated.title, "pub_date": generated.pub_date}
         return ""
 
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
@@ -195,6 +201,16 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
         return server
+
+
+def column_names(nav: Any) -> dict[str, str]:
+    """First path segment → navigation title (栏目), for <meta name="ColumnName">."""
+    out = {"": "首页"}
+    for item in nav or []:
+        for title, target in (item.items() if isinstance(item, dict) else []):
+            if isinstance(target, str):
+                out[target.removesuffix(".md").removesuffix("index").strip("/").split("/")[0]] = title
+    return out
 
 
 def _replace(files: Files, file: File) -> None:
