@@ -130,9 +130,7 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
             )
 
         pages.append(
-            GeneratedPage(
-                f"announcements/{a.id}.md", a.title, _render, pub_date=a.date.isoformat()
-            )
+            GeneratedPage(f"announcements/{a.id}.md", a.title, _render, pub_date=a.date.isoformat())
         )
     return pages
 

@@ -207,9 +207,11 @@ def column_names(nav: Any) -> dict[str, str]:
     """First path segment → navigation title (栏目), for <meta name="ColumnName">."""
     out = {"": "首页"}
     for item in nav or []:
-        for title, target in (item.items() if isinstance(item, dict) else []):
+        for title, target in item.items() if isinstance(item, dict) else []:
             if isinstance(target, str):
-                out[target.removesuffix(".md").removesuffix("index").strip("/").split("/")[0]] = title
+                out[target.removesuffix(".md").removesuffix("index").strip("/").split("/")[0]] = (
+                    title
+                )
     return out
 
 

@@ -91,6 +91,8 @@ def summary(*texts: str) -> str:
     shows under the title (Markdown marks and links reduced to their text, at most `SUMMARY`)."""
     for text in texts:
         for line in (text or "").splitlines():
+            if line.lstrip().startswith("#"):  # a heading is no sentence
+                continue
             plain = " ".join(_MD_MARK.sub(" ", _MD_LINK.sub(r"\1", line)).split())
             if not plain or set(plain) <= set("-: "):
                 continue

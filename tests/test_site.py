@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sitekit import build_sample
 
+from generator.api import CSV_HEADERS
+
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
 EMBARGOED = ("GL-0016", "ANN-2026-014")  # named only by / dated 2026-12-15
@@ -91,8 +93,14 @@ def test_announcements_json_and_csv(site: Path) -> None:
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     records = json.loads((site / "api/records.json").read_text(encoding="utf-8"))["records"]
-    assert [r["id"] for r in rows] == [r["id"] for r in records]
-    assert rows[0].keys() >= {"id", "kind", "name", "status", "status_since"}
+    assert [r["编号"] for r in rows] == [r["id"] for r in records]
+    # Chinese headers for people; each names its API key on the API page
+    assert list(rows[0]) == list(CSV_HEADERS.values())
+    assert all(h in (ROOT / "site_src/api.md").read_text(encoding="utf-8") for h in rows[0])
+    by_id = {r["编号"]: r for r in rows}
+    assert by_id["BMT-2026-001"]["风险等级"] == "高风险"
+    assert by_id["BMT-2026-001"]["风险等级代码"] == "high"
+    assert by_id["BMT-2026-001"]["类型"] == "已批准技术"
 
 
 def test_embargoed_data_appears_nowhere(site: Path) -> None:
