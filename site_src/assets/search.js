@@ -33,8 +33,11 @@
   function words(query) {
     var q = norm(query);
     var out = [];
+    // a long run in pieces of CHUNK, the last one overlapping the one before: every piece of two
+    // characters or more is the start of a token (a token never starts at a run's last character)
     (q.match(CJK) || []).forEach(function (run) {
-      for (var i = 0; i < run.length; i += CHUNK) out.push(run.slice(i, i + CHUNK));
+      for (var i = 0; i + CHUNK < run.length; i += CHUNK) out.push(run.slice(i, i + CHUNK));
+      out.push(run.slice(Math.max(0, run.length - CHUNK)));
     });
     (q.match(LATIN) || []).forEach(function (w) {
       w = w.replace(/[.\-]+$/, "");
@@ -232,5 +235,17 @@
 
   document.querySelectorAll("pagefind-results").forEach(function (results) {
     results.resultTemplate = card;
+  });
+
+  // The filter dropdowns' triggers are role=combobox buttons, whose name cannot come from their
+  // text (axe: button-name): name them after their label, again whenever the component redraws.
+  document.querySelectorAll("pagefind-filter-dropdown").forEach(function (dropdown) {
+    function name() {
+      var trigger = dropdown.querySelector(".pf-dropdown-trigger");
+      var label = "筛选：" + (dropdown.getAttribute("label") || dropdown.getAttribute("filter"));
+      if (trigger && trigger.getAttribute("aria-label") !== label) trigger.setAttribute("aria-label", label);
+    }
+    new MutationObserver(name).observe(dropdown, { childList: true, subtree: true });
+    name();
   });
 })();
