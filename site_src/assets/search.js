@@ -76,23 +76,23 @@
     var raw = pf.search.bind(pf);
     var sets = null;
 
-    // page ids of every filter value, once: the counts of step 4 are intersections with these
+    // page ids of every filter value, once: the counts of step 4 are intersections with these.
+    // Searches run one after another: concurrent first searches can miss index chunks that
+    // another one is still loading (seen as a result count that changed on the next search).
     function filterSets() {
       if (sets) return sets;
-      sets = pf.filters().then(function (available) {
+      sets = pf.filters().then(async function (available) {
         var out = {};
-        var jobs = [];
-        Object.keys(available || {}).forEach(function (name) {
+        for (var name of Object.keys(available || {})) {
           out[name] = {};
-          Object.keys(available[name]).forEach(function (value) {
+          for (var value of Object.keys(available[name])) {
             var f = {};
             f[name] = value;
-            jobs.push(raw(null, { filters: f }).then(function (r) {
-              out[name][value] = new Set(r.results.map(function (x) { return x.id; }));
-            }));
-          });
-        });
-        return Promise.all(jobs).then(function () { return out; });
+            var r = await raw(null, { filters: f });
+            out[name][value] = new Set(r.results.map(function (x) { return x.id; }));
+          }
+        }
+        return out;
       });
       return sets;
     }
@@ -113,8 +113,9 @@
       var ws = term == null ? [] : words(term);
       if (!ws.length) return raw(term, options);
       var opts = options || {};
-      var perWord = await Promise.all(ws.map(function (w) { return raw(encode(w), opts); }));
       var all = await filterSets();
+      var perWord = [];
+      for (var w of ws) perWord.push(await raw(encode(w), opts));
       var score = new Map();
       var byId = new Map();
       perWord[0].results.forEach(function (r) { score.set(r.id, r.score); byId.set(r.id, r); });
