@@ -181,13 +181,23 @@ class SiteInfo(Strict):
     site_code: (
         Annotated[Text, _matching(_SITE_CODE, "网站标识码：10 位字母或数字（例如 bm01000001）")]
         | None
-    ) = Field(None, description="网站标识码（meta SiteIDCode）")
+    ) = Field(
+        None,
+        description="网站标识码（meta SiteIDCode）",
+        json_schema_extra={"pattern": "^[A-Za-z0-9]{10}$"},
+    )
     icp: Annotated[Text, _matching(_ICP, "ICP 备案号（例如 京ICP备12345678号-1）")] | None = Field(
-        None, description="ICP备案号"
+        None,
+        description="ICP备案号",
+        json_schema_extra={"pattern": "ICP备[0-9]{6,12}号(-[0-9]{1,3})?$"},
     )
     police: (
         Annotated[Text, _matching(_POLICE, "公网安备号（例如 京公网安备11010502000001号）")] | None
-    ) = Field(None, description="公安机关备案号（公网安备）")
+    ) = Field(
+        None,
+        description="公安机关备案号（公网安备）",
+        json_schema_extra={"pattern": "公网安备\\s?[0-9]{14}号$"},
+    )
     contact: Text | None = Field(None, description="联系方式（页脚）")
 
 
