@@ -211,3 +211,31 @@ def test_as_of_moves_time_based_status(tmp_path: Path) -> None:
     assert (
         "GL-0016" in later.records
     )  # the embargoed announcement of 2026-12-15 is published by then
+
+
+def test_site_info_fills_the_footer_and_meta(tmp_path: Path) -> None:
+    """政府网站发展指引: 主办单位, 网站标识码, ICP/公安备案号 and contact from registry.yaml, escaped."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    info = (
+        "site_info:\n  organizer: 示例单位<b>\n  site_code: bm01000001\n"
+        "  icp: 京ICP备12345678号-1\n  police: 京公网安备11010502000001号\n"
+        "  contact: 电话 010-00000000\n"
+    )
+    with (data / "registry.yaml").open("a", encoding="utf-8") as f:
+        f.write(info)
+    site = build_sample(tmp_path / "site", data)
+    html = (site / "approved/BMT-2026-001/index.html").read_text(encoding="utf-8")
+    footer = html.split('class="reg-site-info"')[1].split("</p>")[0]
+    for text in (
+        "主办单位：示例单位&lt;b&gt;",
+        "网站标识码：bm01000001",
+        "京ICP备12345678号-1",
+        "京公网安备11010502000001号",
+        "联系方式：电话 010-00000000",
+    ):
+        assert text in footer, text
+    assert '<meta name="SiteIDCode" content="bm01000001">' in html
+    assert '<meta name="ContentSource" content="示例单位&lt;b&gt;">' in html
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert "页面不存在" in not_found and "bm01000001" in not_found
