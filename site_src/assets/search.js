@@ -191,13 +191,13 @@
   var SENTENCE = /[^。！？；]+[。！？；]?|[。！？；]/g;
   var WINDOW = 90;
 
-  // the sentence to show: the summary if it has a query word, else the first sentence of the
-  // page text (not the title) that has one, else the summary
+  // the sentence to show: the summary if it has a query word or the name matched (the title shows
+  // the match then), else the first sentence of the page text (not the title) that has one
   function excerpt(data, ws) {
     var m = data.meta || {};
     var summary = m.summary || "";
     var has = function (s) { var l = norm(s); return ws.some(function (w) { return l.indexOf(w) !== -1; }); };
-    if (summary && has(summary)) return summary;
+    if (summary && (has(summary) || data.regPath === "name")) return summary;
     var title = norm(m.title);
     var parts = (data.content || "").split(/\.\s+/).join("。").match(SENTENCE) || [];
     for (var i = 0; i < parts.length; i++) {
@@ -219,7 +219,7 @@
     var box = li.appendChild(el("div", "pf-result-card"));
     var body = box.appendChild(el("div", "pf-result-content"));
     var title = body.appendChild(el("p", "pf-result-title"));
-    var link = title.appendChild(el("a", "pf-result-link", m.title || data.url));
+    var link = marked(title.appendChild(el("a", "pf-result-link")), m.title || data.url, ws);
     link.href = data.url;
     var badges = body.appendChild(el("p", "reg-result-badges"));
     badges.appendChild(el("span", "reg-result-kind", [m.kind, m.rid].filter(Boolean).join(" · ")));

@@ -59,7 +59,7 @@ def cards(tab: Tab) -> list[dict[str, str]]:
           kind: (li.querySelector('.reg-result-kind') || {}).textContent || '',
           status: (li.querySelector('.reg-badge') || {}).textContent || '',
           excerpt: (li.querySelector('.pf-result-excerpt') || {}).textContent || '',
-          marked: [...li.querySelectorAll('.pf-result-excerpt mark')].map(m => m.textContent),
+          marked: [...li.querySelectorAll('mark')].map(m => m.textContent),
         }))""",
     )
 
