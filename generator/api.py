@@ -17,24 +17,29 @@ from .dates import build_time
 from .status import GROUND_LABELS, Event
 from .views import RecordView, Site, announcement_url
 
-CSV_COLUMNS = [
-    "id",
-    "kind",
-    "name",
-    "aliases",
-    "category",
-    "category_name",
-    "status",
-    "status_label",
-    "status_since",
-    "risk_grade",
-    "approved_on",
-    "exclusive_until",
-    "institutions",
-    "emergency_use_until",
-    "sample",
-    "url",
-]
+# downloads/records.csv: one column per key, headed in Chinese for the people who open it in a
+# spreadsheet; the JSON API keeps the English keys (site_src/api.md lists the mapping)
+CSV_HEADERS = {
+    "id": "编号",
+    "kind_label": "类型",
+    "kind": "类型代码",
+    "name": "名称",
+    "aliases": "别名",
+    "category_name": "分类",
+    "category": "分类代码",
+    "status_label": "状态",
+    "status": "状态代码",
+    "status_since": "状态日期",
+    "risk_grade_name": "风险等级",
+    "risk_grade": "风险等级代码",
+    "approved_on": "批准日期",
+    "exclusive_until": "独占期至",
+    "institutions": "参与研究机构",
+    "emergency_use_until": "紧急应用期限",
+    "sample": "示例数据",
+    "url": "网址",
+}
+CSV_COLUMNS = list(CSV_HEADERS)
 
 
 SCHEMA_VERSION = "1.1"  # bump on any change to the shape of an API file; see the API changelog
@@ -139,9 +144,11 @@ def records_csv(site: Site) -> bytes:
     writer = csv.DictWriter(
         buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n"
     )
-    writer.writeheader()
+    writer.writerow(CSV_HEADERS)
     for r in site.records.values():
         row = record_summary(r)
+        row["kind_label"] = r.kind_label
+        row["risk_grade_name"] = r.risk_grade.name if r.risk_grade else ""
         row["aliases"] = "；".join(row["aliases"])
         row["institutions"] = "；".join(row.get("institutions", []))
         row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")

@@ -11,12 +11,113 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .dates import today_shanghai
 from .errors import CATALOGUE
 from .validation import Registry, check_registry
+
+# click's own messages (usage errors, help headings) are gettext message ids; the registry answers
+# in Chinese, so its modules get this catalogue in place of `gettext` (no .mo file, no global domain).
+ZH_MESSAGES = {
+    "Usage:": "用法:",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行 “{command} {option}” 查看帮助。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "Did you mean {possibility}?": "您是否指 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（您是否指：{possibilities}？）",
+    "Missing command.": "缺少命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
+    "Invalid value: {message}": "取值无效：{message}",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不接受取值。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "{value!r} is not one of {choices}.": "{value!r} 不是可选值之一：{choices}。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数字。",
+    "{value} is not in the range {range}.": "{value} 不在允许范围 {range} 内。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是有效的真假值；可用：{states}",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，不是目录。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是目录，不是文件。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "directory": "目录",
+    "file": "文件",
+    "path": "路径",
+    "default: {default}": "默认：{default}",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Aborted!": "已中止。",
+    "unknown error": "未知错误",
+}
+
+
+def _zh(message: str) -> str:
+    return ZH_MESSAGES.get(message, message)
+
+
+def _zh_plural(singular: str, plural: str, n: int) -> str:
+    return _zh(singular if n == 1 else plural)
+
+
+def _speak_chinese() -> None:
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.termui,
+        click.types,
+    ):
+        module._ = _zh  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _zh_plural  # type: ignore[attr-defined]
+
+    # "Missing argument 'QUERY'." ends with a full stop written into click's code
+    english = click.exceptions.MissingParameter.format_message
+
+    def format_message(self: click.exceptions.MissingParameter) -> str:
+        return english(self).replace("'.", "'。", 1)
+
+    click.exceptions.MissingParameter.format_message = format_message  # type: ignore[method-assign]
+
+
+class ZhCommand(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class ZhGroup(click.Group):
+    command_class = ZhCommand
+
+
+_speak_chinese()
 
 
 class AsOf(click.ParamType):
@@ -60,7 +161,12 @@ def load_checked(data_dir: Path, as_of: date | None) -> Registry:
     return check_registry(data_dir, as_of or today_shanghai())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ZhGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+)
 def main() -> None:
     """生物医学新技术公示库：校验记录、生成网站、查询状态。"""
 

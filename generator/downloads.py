@@ -34,7 +34,7 @@ XLSX_COLUMNS: list[tuple[str, str]] = [
     ("status_label", "状态"),
     ("status_since", "状态日期"),
     ("status_basis", "依据"),
-    ("risk_grade", "风险等级"),
+    ("risk_grade_name", "风险等级"),
     ("approved_on", "批准日期"),
     ("exclusive_until", "限定期至"),
     ("institutions", "参与研究机构"),
@@ -70,6 +70,7 @@ def _row(site: Site, rid: str) -> dict[str, str]:
     row["institutions"] = "；".join(row.get("institutions", []))
     row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
     row["sample"] = "是" if r.sample else "否"
+    row["risk_grade_name"] = r.risk_grade.name if r.risk_grade else ""  # 高风险, not the code high
     return {key: str(row.get(key, "")) for key, _ in XLSX_COLUMNS}
 
 
@@ -99,7 +100,7 @@ def records_xlsx(site: Site) -> bytes:
     return buf.getvalue()
 
 
-_APPROVED_ONLY = {"risk_grade", "approved_on", "exclusive_until", "institutions"}
+_APPROVED_ONLY = {"risk_grade_name", "approved_on", "exclusive_until", "institutions"}
 
 
 def _source_files(site: Site, data_dir: Path) -> Iterator[tuple[str, bytes]]:

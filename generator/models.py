@@ -178,6 +178,50 @@ class Category(Strict):
     name: Text
 
 
+def _matching(rx: re.Pattern[str], allowed: str) -> Any:
+    def check(value: str) -> str:
+        if not rx.fullmatch(value):
+            raise PydanticCustomError("site_info_format", "{allowed}", {"allowed": allowed})
+        return value
+
+    return AfterValidator(check)
+
+
+# 政府网站发展指引 (国办发〔2017〕47号): the 网站标识码 is 10 letters or digits (bm01000001,
+# 1100000088); ICP and 公安 filing numbers as issued, e.g. 京ICP备12345678号-1, 京公网安备11010502000001号.
+_SITE_CODE = re.compile(r"[A-Za-z0-9]{10}", re.ASCII)
+_ICP = re.compile(r"\S{0,8}ICP备\d{6,12}号(-\d{1,3})?", re.ASCII)
+_POLICE = re.compile(r"\S{0,8}公网安备\s?\d{14}号", re.ASCII)
+
+
+class SiteInfo(Strict):
+    """Who runs the site, for the footer and page metadata of a government website (政府网站发展指引).
+    Every field is optional and empty by default: a deployment fills in its own."""
+
+    organizer: Text | None = Field(None, description="主办单位（页脚，meta ContentSource）")
+    site_code: (
+        Annotated[Text, _matching(_SITE_CODE, "网站标识码：10 位字母或数字（例如 bm01000001）")]
+        | None
+    ) = Field(
+        None,
+        description="网站标识码（meta SiteIDCode）",
+        json_schema_extra={"pattern": "^[A-Za-z0-9]{10}$"},
+    )
+    icp: Annotated[Text, _matching(_ICP, "ICP 备案号（例如 京ICP备12345678号-1）")] | None = Field(
+        None,
+        description="ICP备案号",
+        json_schema_extra={"pattern": "ICP备[0-9]{6,12}号(-[0-9]{1,3})?$"},
+    )
+    police: (
+        Annotated[Text, _matching(_POLICE, "公网安备号（例如 京公网安备11010502000001号）")] | None
+    ) = Field(
+        None,
+        description="公安机关备案号（公网安备）",
+        json_schema_extra={"pattern": "公网安备\\s?[0-9]{14}号$"},
+    )
+    contact: Text | None = Field(None, description="联系方式（页脚）")
+
+
 class RegistryConfig(Strict):
     """`data/registry.yaml`: site identity and the categories vocabulary."""
 
@@ -186,6 +230,9 @@ class RegistryConfig(Strict):
     disclaimer: Text = Field(description="全站免责声明")
     categories: Annotated[list[Category], Field(min_length=1)]
     redirects: dict[str, Text] = Field(default_factory=dict, description="旧编号或路径 → 现编号")
+    site_info: SiteInfo = Field(
+        default_factory=SiteInfo, description="主办单位、网站标识码、备案号、联系方式"
+    )
     sample: bool = False
 
 

@@ -18,6 +18,8 @@ class GeneratedPage:
     render: Callable[[], str]
     # (title, path under site/) of the page's Atom feeds, for <link rel="alternate feed">
     feeds: tuple[tuple[str, str], ...] = ()
+    # article pages (records, announcements): the date for <meta name="PubDate"> (政府网站发展指引)
+    pub_date: str | None = None
 
     @property
     def depth(self) -> int:

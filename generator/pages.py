@@ -13,7 +13,7 @@ from typing import Any
 from .check import check_pages
 from .page import GeneratedPage
 from .render import render
-from .search import keywords
+from .search import encoded_keywords, summary
 from .status import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
 from .verdict import verdict
 from .views import (
@@ -65,13 +65,23 @@ def _context(site: Site) -> dict[str, Any]:
     }
 
 
-def record_keywords(r: RecordView) -> str:
-    """Name, aliases, category and indications: what a hospital searches by. Longer texts are left
-    to Pagefind's own index: every keyword token costs index time (measured: purpose texts and
-    announcement bodies as tokens added 12 s to Pagefind at 10,000 records)."""
+def record_search(r: RecordView) -> dict[str, str]:
+    """Search metadata of a record page: encoded tokens of its id, name and aliases (`kn`, weighted
+    high: a record whose name matches ranks first) and of its category, indications and kind (`kw`),
+    and the sentence a result shows. Longer texts are left to Pagefind's own index: every token
+    costs index time (measured: purpose texts and announcement bodies as tokens added 12 s to
+    Pagefind at 10,000 records)."""
     m = r.model
+    kn = encoded_keywords(r.id, m.name, *m.aliases)
     indications = getattr(m, "indications", [])
-    return keywords(r.id, m.name, *m.aliases, r.category_name, *indications, r.kind_label)
+    kw = encoded_keywords(r.category_name, *indications, r.kind_label, exclude=kn)
+    if r.kind == "guidance":
+        text = summary(m.purpose, m.mechanism)
+    elif r.kind == "approved":
+        text = summary(m.summary or "", "；".join(indications))
+    else:
+        text = summary(m.description)
+    return {"kn": kn, "kw": kw, "summary": text, "aliases": "、".join(m.aliases)}
 
 
 def record_page(
@@ -82,7 +92,7 @@ def record_page(
             "record.html",
             r=r,
             v=verdict(r, site),  # the one source of every legal sentence on the page
-            keywords=record_keywords(r),
+            search=record_search(r),
             revisions_html=revisions_html,
             **ctx,
         )
@@ -91,7 +101,14 @@ def record_page(
         (f"{r.name}：公告与修订（Atom）", record_feed(r.id)),
         (f"分类“{r.category_name}”的更新（Atom）", category_feed(r.model.category)),
     )
-    return GeneratedPage(f"{SECTIONS[r.kind]}/{r.id}.md", r.name, _render, feeds)
+    published = max((ev.date for ev in r.timeline), default=None)
+    return GeneratedPage(
+        f"{SECTIONS[r.kind]}/{r.id}.md",
+        r.name,
+        _render,
+        feeds,
+        pub_date=published.isoformat() if published else None,
+    )
 
 
 def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
@@ -104,17 +121,24 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
             # the names of (at most 10 of) the records it acts on, so that an announcement is found
             # by the technology it concerns; its body is left to Pagefind's own index (cost)
             named = [r.name for _, r in pairs if r][:10]
-            kw = keywords(a.number, a.title, *named)
+            kn = encoded_keywords(a.id, a.number, a.title)
+            search = {
+                "kn": kn,
+                "kw": encoded_keywords(*named, exclude=kn),
+                "summary": summary(a.body),
+            }
             return render(
                 "announcement.html",
                 a=a,
                 pairs=pairs,
-                keywords=kw,
+                search=search,
                 details_of=lambda act: _action_details(act, site),
                 **ctx,
             )
 
-        pages.append(GeneratedPage(f"announcements/{a.id}.md", a.title, _render))
+        pages.append(
+            GeneratedPage(f"announcements/{a.id}.md", a.title, _render, pub_date=a.date.isoformat())
+        )
     return pages
 
 

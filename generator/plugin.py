@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -111,6 +112,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             "as_of": self.site.as_of.isoformat(),
             "has_sample": self.site.has_sample,
             "data_version": self.site.data_version,
+            "site_info": self.site.config.site_info.model_dump(),
+            "domain": urlsplit(config.site_url or "").hostname or "",
+            "columns": column_names(config.nav),
         }
         return config
 
@@ -151,6 +155,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         # Material prints meta.title unescaped in <title> and the header: escape it here, once.
         page.meta["title"] = str(escape(generated.title))
         page.meta["feeds"] = [{"title": t, "href": href} for t, href in generated.feeds]
+        # Material's left column holds only the tabs again (navigation.tabs) and the right one a
+        # table of contents of empty Markdown: hidden, the tables and records get the full width
+        page.meta["hide"] = ["navigation", "toc"]
+        if generated.pub_date:
+            page.meta["article"] = {"title": generated.title, "pub_date": generated.pub_date}
         return ""
 
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
@@ -199,6 +208,18 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         # leaving it waiting (`registry serve` installed this before its first build already).
         LiveErrors.install(server, lambda: self.problems)
         return server
+
+
+def column_names(nav: Any) -> dict[str, str]:
+    """First path segment → navigation title (栏目), for <meta name="ColumnName">."""
+    out = {"": "首页"}
+    for item in nav or []:
+        for title, target in item.items() if isinstance(item, dict) else []:
+            if isinstance(target, str):
+                out[target.removesuffix(".md").removesuffix("index").strip("/").split("/")[0]] = (
+                    title
+                )
+    return out
 
 
 def _replace(files: Files, file: File) -> None:

@@ -12,6 +12,16 @@ CAR-T entry filed under 细胞治疗. Latin words (ids, CAR-T, CD19) are kept wh
 We first used jieba's search mode for these tokens; suffixes need no dictionary (jieba split 间充质
 and 脱靶 apart), find every substring rather than dictionary words, and cost no segmentation: jieba
 took about 3 s at 10,000 records.
+
+Pagefind 1.5 then splits a Chinese query with `Intl.Segmenter` (干细胞 → 干 + 细胞), ranks pages that
+match *any* of the words and falls back to shorter index words (量子 matched 量 in 高通量), so the
+raw index finds unrelated pages and ranks announcements that say 细胞 above the record named 干细胞.
+The tokens are therefore written *encoded* (`encode`): each character as four letters, one Latin
+word per token, which no segmenter splits. `assets/search.js` encodes the query the same way, asks
+Pagefind for each query word separately and keeps the pages that match every word (see there).
+Tokens go into attribute-form metadata (`data-pagefind-meta="kn:…"`), which Pagefind searches but
+never shows in an excerpt: `kn` holds the record's id, name and aliases, weighted high, so that a
+record whose name matches ranks first; `kw` the rest.
 """
 
 from __future__ import annotations
@@ -22,29 +32,76 @@ import json
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-+.]*")
+_LATIN = re.compile(r"[a-z0-9][a-z0-9\-+.]*")
 SUFFIX = 6  # longest token; the browser splits longer queries into words of a few characters
 
 
 def keywords(*texts: str) -> str:
-    """Space-separated, de-duplicated search tokens for the `keywords` metadata of a page."""
+    """Space-separated, de-duplicated search tokens (plain text) of `texts`.
+
+    Text is NFKC-normalised and lower-cased first, as the browser does with the query."""
     seen: dict[str, None] = {}
-    for text in texts:
-        if not text:
+    for raw in texts:
+        if not raw:
             continue
+        text = unicodedata.normalize("NFKC", raw).lower()
         for run in _CJK_RUN.findall(text):
             for i in range(len(run) - 1):  # single characters: Pagefind's own index has them
                 seen.setdefault(run[i : i + SUFFIX], None)
-        for word in _LATIN.findall(text):
+        for found in _LATIN.findall(text):
+            word = found.rstrip(".-")
             if len(word) > 1:
                 seen.setdefault(word, None)
     return " ".join(seen)
+
+
+_LETTERS = "abcdefghijklmnop"  # one letter per hex digit: no digit/letter or case boundary to split
+
+
+def encode(token: str) -> str:
+    """A token as one Latin word: `zq` and four letters per character (the code point in hex).
+
+    Prefixes survive: a query word encoded the same way is a prefix of the encoded token exactly
+    when it is a prefix of the token. Same function in assets/search.js (`encode`)."""
+    hexes = "".join(f"{ord(c):04x}" for c in token if ord(c) <= 0xFFFF)
+    return "zq" + "".join(_LETTERS[int(h, 16)] for h in hexes)
+
+
+def encoded_keywords(*texts: str, exclude: str = "") -> str:
+    """`keywords(*texts)`, encoded, without the tokens already in `exclude` (encoded)."""
+    skip = set(exclude.split())
+    return " ".join(e for e in (encode(t) for t in keywords(*texts).split()) if e not in skip)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`#>|]+")
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+SUMMARY = 90  # characters of the sentence a search result shows
+
+
+def summary(*texts: str) -> str:
+    """The first sentence of the first non-empty text, as plain text: the line a search result
+    shows under the title (Markdown marks and links reduced to their text, at most `SUMMARY`)."""
+    for text in texts:
+        for line in (text or "").splitlines():
+            if line.lstrip().startswith("#"):  # a heading is no sentence
+                continue
+            plain = " ".join(_MD_MARK.sub(" ", _MD_LINK.sub(r"\1", line)).split())
+            if not plain or set(plain) <= set("-: "):
+                continue
+            for sentence in _SENTENCE_END.split(plain):
+                sentence = sentence.strip()
+                # the sample note is shown as a label on the result already
+                if sentence and not sentence.startswith("示例数据"):
+                    return sentence if len(sentence) <= SUMMARY else sentence[: SUMMARY - 1] + "…"
+    return ""
 
 
 def run_pagefind(site_dir: Path) -> None:

@@ -50,7 +50,7 @@ def invoke(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        res = CliRunner().invoke(main, list(args))
+        res = CliRunner().invoke(main, list(args), prog_name="registry")
     finally:
         os.chdir(old)
     if res.exception is not None and not isinstance(res.exception, SystemExit):
@@ -91,7 +91,7 @@ def test_usage_error_through_python_m_generator(tmp_path: Path) -> None:
     for args in (("validate", "--data", "missing-dir"), ("validate", "--as-of", "2026-02-30")):
         res = cli(*args, cwd=tmp_path)
         assert res.returncode == 2, res.stderr
-        assert "Traceback" not in res.stderr and "Usage" in res.stderr
+        assert "Traceback" not in res.stderr and "用法:" in res.stderr
 
 
 def test_validate_invalid_registry_exits_1_with_one_line_per_problem(
@@ -163,6 +163,42 @@ def test_usage_errors_exit_2(kit: SimpleNamespace, tmp_path: Path, args: tuple[s
     res = invoke(*args, cwd=tmp_path)
     assert res.returncode == 2, res.stdout + res.stderr
     assert "Traceback" not in res.stderr
+
+
+# English that click would print without the registry's catalogue (cli.ZH_MESSAGES)
+_CLICK_ENGLISH = re.compile(r"Usage:|Error:|Try '|No such|Missing|Invalid value|requires an|is not")
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (("no-such-command",), "没有命令 'no-such-command'"),
+        (("check",), "缺少参数 'QUERY'。"),
+        (("validate", "--format", "xml"), "'--format' 的取值无效：'xml' 不是可选值之一"),
+        (("validate", "--no-such-option"), "没有选项 '--no-such-option'"),
+        (("build", "--as-of"), "选项 '--as-of' 需要一个值"),
+        (("synth", "--records", "x", "--out", "o"), "'--records' 的取值无效"),
+        (("synth", "--records", "0", "--out", "o"), "不在允许范围"),
+        (("validate", "extra"), "多余的参数（extra）"),
+    ],
+)
+def test_usage_errors_are_in_chinese(args: tuple[str, ...], expected: str) -> None:
+    """click's own usage messages come out in Chinese, still with exit code 2."""
+    res = CliRunner().invoke(main, list(args), prog_name="registry")
+    assert res.exit_code == 2, res.output
+    assert expected in res.stderr, res.stderr
+    if args != ("build", "--as-of"):  # click prints no usage for an option missing its value
+        assert "用法: registry" in res.stderr and "查看帮助" in res.stderr
+    assert not _CLICK_ENGLISH.search(res.stderr), res.stderr
+
+
+def test_help_is_in_chinese() -> None:
+    res = CliRunner().invoke(main, ["--help"], prog_name="registry")
+    assert res.exit_code == 0
+    assert "用法: registry [选项] 命令 [参数]..." in res.stdout
+    assert "选项:" in res.stdout and "命令:" in res.stdout and "显示本帮助并退出" in res.stdout
+    sub = CliRunner().invoke(main, ["validate", "--help"], prog_name="registry")
+    assert "用法: registry validate [选项]" in sub.stdout and "[OPTIONS]" not in sub.stdout
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)

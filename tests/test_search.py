@@ -8,12 +8,19 @@ from pathlib import Path
 
 import cbor2
 
-from generator.search import canonicalize_filters, keywords
+from generator.search import (
+    canonicalize_filters,
+    encode,
+    encoded_keywords,
+    keywords,
+    summary,
+)
 
 
 def _finds(query: str, *texts: str) -> bool:
-    """Pagefind matches a metadata token when the query word is its prefix."""
-    return any(token.startswith(query) for token in keywords(*texts).split())
+    """Pagefind matches a metadata token when the query word is its prefix (the browser lower-cases
+    the query, as `keywords` does the text)."""
+    return any(token.startswith(query.lower()) for token in keywords(*texts).split())
 
 
 def test_keywords_let_any_part_of_a_compound_match() -> None:
@@ -34,6 +41,41 @@ def test_keywords_are_unique_bounded_and_skip_single_characters() -> None:
     assert len(tokens) == len(set(tokens))
     assert "的" not in tokens
     assert max(len(t) for t in tokens) <= 6
+
+
+def test_keywords_normalise_width_and_case_and_drop_trailing_dots() -> None:
+    tokens = keywords("ＣＡＲ－Ｔ治疗", "见 BMT-2026-001.").split()
+    assert "car-t" in tokens and "bmt-2026-001" in tokens
+    assert not any(t.endswith(".") for t in tokens)
+
+
+def test_encoded_tokens_are_single_latin_words_and_keep_prefixes() -> None:
+    """What search.js relies on: one lower-case ASCII word per token, no digits (no segmenter or
+    Pagefind word splitting applies), and a prefix of the text is a prefix of the code."""
+    token = encode("间充质干细胞")
+    assert token.startswith("zq") and token.isascii() and token.isalpha() and token.islower()
+    assert len(token) == 2 + 4 * 6
+    assert token.startswith(encode("间充质"))
+    assert not token.startswith(encode("干细胞"))
+    assert encode("car-t") != encode("cart")
+    codes = encoded_keywords("自体间充质干细胞治疗膝骨关节炎技术").split()
+    assert any(c.startswith(encode("干细胞")) for c in codes)  # sub-word recall, encoded
+    assert not any(c.startswith(encode("量子")) for c in codes)
+
+
+def test_encoded_keywords_skip_what_is_already_there() -> None:
+    names = encoded_keywords("干细胞治疗")
+    more = encoded_keywords("干细胞治疗", "细胞治疗", exclude=names).split()
+    assert not set(more) & set(names.split())
+
+
+def test_summary_is_the_first_real_sentence_in_plain_text() -> None:
+    md = "**示例数据，非真实批准。** 本技术采集[患者](https://x.org)自身T细胞。第二句。\n\n### 标题"
+    assert summary(md) == "本技术采集患者自身T细胞。"
+    assert summary("", "### 概况\n\n用于治疗。") == "用于治疗。"
+    long = "甲" * 200
+    assert len(summary(long)) == 90 and summary(long).endswith("…")
+    assert summary("", None or "") == ""
 
 
 def _write(path: Path, obj: object) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sitekit import build_sample
 
+from generator.api import CSV_HEADERS
+
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
 EMBARGOED = ("GL-0016", "ANN-2026-014")  # named only by / dated 2026-12-15
@@ -91,8 +93,14 @@ def test_announcements_json_and_csv(site: Path) -> None:
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     records = json.loads((site / "api/records.json").read_text(encoding="utf-8"))["records"]
-    assert [r["id"] for r in rows] == [r["id"] for r in records]
-    assert rows[0].keys() >= {"id", "kind", "name", "status", "status_since"}
+    assert [r["编号"] for r in rows] == [r["id"] for r in records]
+    # Chinese headers for people; each names its API key on the API page
+    assert list(rows[0]) == list(CSV_HEADERS.values())
+    assert all(h in (ROOT / "site_src/api.md").read_text(encoding="utf-8") for h in rows[0])
+    by_id = {r["编号"]: r for r in rows}
+    assert by_id["BMT-2026-001"]["风险等级"] == "高风险"
+    assert by_id["BMT-2026-001"]["风险等级代码"] == "high"
+    assert by_id["BMT-2026-001"]["类型"] == "已批准技术"
 
 
 def test_embargoed_data_appears_nowhere(site: Path) -> None:
@@ -204,3 +212,31 @@ def test_as_of_moves_time_based_status(tmp_path: Path) -> None:
     assert (
         "GL-0016" in later.records
     )  # the embargoed announcement of 2026-12-15 is published by then
+
+
+def test_site_info_fills_the_footer_and_meta(tmp_path: Path) -> None:
+    """政府网站发展指引: 主办单位, 网站标识码, ICP/公安备案号 and contact from registry.yaml, escaped."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    info = (
+        "site_info:\n  organizer: 示例单位<b>\n  site_code: bm01000001\n"
+        "  icp: 京ICP备12345678号-1\n  police: 京公网安备11010502000001号\n"
+        "  contact: 电话 010-00000000\n"
+    )
+    with (data / "registry.yaml").open("a", encoding="utf-8") as f:
+        f.write(info)
+    site = build_sample(tmp_path / "site", data)
+    html = (site / "approved/BMT-2026-001/index.html").read_text(encoding="utf-8")
+    footer = html.split('class="reg-site-info"')[1].split("</p>")[0]
+    for text in (
+        "主办单位：示例单位&lt;b&gt;",
+        "网站标识码：bm01000001",
+        "京ICP备12345678号-1",
+        "京公网安备11010502000001号",
+        "联系方式：电话 010-00000000",
+    ):
+        assert text in footer, text
+    assert '<meta name="SiteIDCode" content="bm01000001">' in html
+    assert '<meta name="ContentSource" content="示例单位&lt;b&gt;">' in html
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert "页面不存在" in not_found and "bm01000001" in not_found

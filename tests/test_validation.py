@@ -521,3 +521,26 @@ def test_a_bad_category_entry_does_not_hide_unknown_categories_of_records(
     }
     (p,) = [p for p in reg.problems if p.code == "E303"]
     assert "gene-editing（基因编辑）" in p.message and "基因（" not in p.message
+
+
+def test_site_info_is_optional_and_checked(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """registry.yaml `site_info` (政府网站发展指引: 主办单位, 网站标识码, ICP/公安备案号, 联系方式)."""
+    good = (
+        "site_info:\n  organizer: 示例单位\n  site_code: bm01000001\n"
+        "  icp: 京ICP备12345678号-1\n  police: 京公网安备11010502000001号\n  contact: 010-00000000\n"
+    )
+    files = {"registry.yaml": kit.BASE["registry.yaml"] + good}
+    assert check(kit.make_registry(tmp_path / "good", files)).problems == []
+    bad = "site_info:\n  site_code: 12345\n  icp: ICP12345678\n  police: 京公网安备123号\n"
+    files = {"registry.yaml": kit.BASE["registry.yaml"] + bad}
+    problems = check(kit.make_registry(tmp_path / "bad", files)).problems
+    got = {(p.path, p.code) for p in problems}
+    assert got == {
+        ("site_info.site_code", "E203"),  # a number, not text
+        ("site_info.icp", "E207"),
+        ("site_info.police", "E207"),
+    }, problems
+    icp = next(p for p in problems if p.path == "site_info.icp")
+    assert "ICP 备案号" in icp.message and "京ICP备12345678号-1" in icp.message
+    base_lines = kit.BASE["registry.yaml"].count("\n")
+    assert icp.line == base_lines + 3

@@ -50,6 +50,92 @@
       return -1;
     }
 
+    // ---- suggestions: only names are ranked here; a suggestion is never taken as a match ----
+
+    // longest common subsequence of a and b (characters of a found in order in b)
+    function lcs(a, b) {
+      var prev = new Array(b.length + 1).fill(0);
+      for (var i = 1; i <= a.length; i++) {
+        var cur = [0];
+        for (var j = 1; j <= b.length; j++) {
+          cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+        }
+        prev = cur;
+      }
+      return prev[b.length];
+    }
+
+    // longest run of a that appears unbroken in b
+    function longestRun(a, b) {
+      var best = 0;
+      for (var i = 0; i < a.length; i++) {
+        for (var n = best + 1; i + n <= a.length && b.indexOf(a.slice(i, i + n)) !== -1; n++) best = n;
+      }
+      return best;
+    }
+
+    // fewest edits that turn q into some part of key (Sellers): a typo inside a partial name
+    function typos(q, key) {
+      var prev = new Array(key.length + 1).fill(0);
+      for (var i = 1; i <= q.length; i++) {
+        var cur = [i];
+        for (var j = 1; j <= key.length; j++) {
+          cur[j] = Math.min(prev[j - 1] + (q[i - 1] === key[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+        }
+        prev = cur;
+      }
+      return Math.min.apply(null, prev);
+    }
+
+    // Institutions as people type them: a short name (人民医院), without 示例省/大学 (示例第一医院),
+    // full-width or spaced: most of what was typed appears, in order, in the listed name.
+    function suggestInstitutions(typed) {
+      var a = fold(typed);
+      if (a.length < 2) return [];
+      var found = [];
+      index.institutions.forEach(function (name) {
+        var b = fold(name);
+        if (b === a) return;
+        var common = lcs(a, b);
+        if (common >= Math.min(3, a.length) && common / a.length >= 0.75) {
+          var s = common / Math.max(a.length, b.length) + (common + longestRun(a, b)) / a.length;
+          found.push({ name: name, s: s });
+        }
+      });
+      found.sort(function (x, y) { return y.s - x.s || (x.name < y.name ? -1 : 1); });
+      return found.slice(0, 5).map(function (f) { return f.name; });
+    }
+
+    // Technology names with a typo: one wrong, missing or extra character per four typed.
+    function suggestRecords(q) {
+      if (q.length < 2) return [];
+      var allowed = Math.max(1, Math.floor(q.length / 4));
+      var found = [];
+      index.records.forEach(function (rec, i) {
+        var best = Infinity;
+        rec.keys.forEach(function (k) { best = Math.min(best, typos(q, k)); });
+        if (best <= allowed) found.push({ e: best, i: i, rec: rec });
+      });
+      found.sort(function (x, y) { return x.e - y.e || x.i - y.i; });
+      return found.slice(0, 5).map(function (f) { return expand(f.rec.verdict.record); });
+    }
+
+    function suggestions(label, items, pick) {
+      var box = el("div", "reg-check-suggest");
+      box.appendChild(el("p", null, label));
+      var ul = el("ul", "reg-check-suggest-list");
+      items.forEach(function (item) {
+        var li = el("li");
+        var b = el("button", "reg-check-suggest-button", item.text);
+        b.type = "button";
+        b.addEventListener("click", function () { pick(item.value); });
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      return box;
+    }
+
     // Strings in verdicts are stored once in `texts` and given by position (check.py `check_index`).
     function expand(value) {
       if (typeof value === "number") return index.texts[value];
@@ -157,7 +243,12 @@
       return art;
     }
 
-    function run() {
+    // bring the answer into view (on a phone it is below the form) without moving the focus
+    function reveal(scroll) {
+      if (scroll) status.scrollIntoView({ block: "start" });
+    }
+
+    function run(scroll) {
       var query = qInput.value.trim();
       var instName = instInput.value.trim();
       if (!index) {
@@ -190,8 +281,24 @@
       var instKey = fold(instName);
       if (!hits.length) {
         status.textContent = "没有找到与“" + query + "”匹配的技术。";
+        var close = suggestRecords(q);
+        if (close.length) {
+          results.appendChild(suggestions("您是否指：", close.map(function (r) {
+            return { text: r.name + "（" + r.id + "，" + r.status_label + "）", value: r.name };
+          }), function (name) { qInput.value = name; run(true); }));
+        }
         results.appendChild(card(expand(index.not_found), null, instName, query));
+        reveal(scroll);
         return;
+      }
+      if (instKey && index.institutions.every(function (n) { return fold(n) !== instKey; })) {
+        var near = suggestInstitutions(instName);
+        if (near.length) {
+          results.appendChild(suggestions(
+            "所填机构名称与公告所列参与研究机构的名称不一致，结论按“不在名单内”作出。您是否指：",
+            near.map(function (n) { return { text: n, value: n }; }),
+            function (name) { instInput.value = name; run(true); }));
+        }
       }
       status.textContent = "找到 " + hits.length + " 项与“" + query + "”匹配的技术" +
         (hits.length > MAX_CARDS ? "，显示前 " + MAX_CARDS + " 项" : "") + "。";
@@ -216,6 +323,7 @@
         more.appendChild(ul);
         results.appendChild(more);
       }
+      reveal(scroll);
     }
 
     var params = new URLSearchParams(window.location.search);
@@ -223,7 +331,7 @@
     if (params.get("institution")) instInput.value = params.get("institution");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      run();
+      run(true);
     });
     fetch(box.getAttribute("data-index"), { credentials: "same-origin" })
       .then(function (response) {

@@ -57,7 +57,24 @@
     apply();
   }
 
+  // 适老化: large text, remembered across pages and visits (prefs.js applies it early)
+  function setupLargeText(button) {
+    var root = document.documentElement;
+    function show() {
+      var on = root.classList.contains("reg-large");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    button.hidden = false;
+    show();
+    button.addEventListener("click", function () {
+      var on = root.classList.toggle("reg-large");
+      try { window.localStorage.setItem("reg-large", on ? "1" : "0"); } catch (e) { /* not kept */ }
+      show();
+    });
+  }
+
   function init() {
+    document.querySelectorAll("[data-reg-large]").forEach(setupLargeText);
     document.querySelectorAll("table.reg-sortable").forEach(function (table) {
       table.querySelectorAll("th button[data-sort]").forEach(function (button) {
         button.addEventListener("click", function () { sortTable(table, button.closest("th")); });
