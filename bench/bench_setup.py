@@ -59,10 +59,9 @@ with the outer pip, then `uv sync --locked` of {packages} locked packages (the p
 |---|---:|
 {rows}
 
-*No cache* downloads every wheel (about 150 MB, Playwright's 53 MB the largest), so it is bound by
-the network; with the uv cache warm, as on a developer's machine after the first install, uv links
+*No cache* downloads every wheel (Playwright's alone is 53 MB), so it depends on the network; with the uv cache warm, as on a developer's machine after the first install, uv links
 the wheels from its cache. Before the lock file (`pip install -e '.[test]'`, commit eec0522), the
-same fresh no-cache set-up took 72 s.
+same fresh no-cache set-up took 61 s (72 s under a load average of 4).
 """
 
 
