@@ -268,7 +268,18 @@ def _read(repo: Repo, boundary: set[str]) -> tuple[list[_RawCommit], dict[str, b
     fmt = "--format=%x1e%H%x00%cI%x00%s"
     # One pathspec, the data directory: matching several pathspecs against every tree entry costs
     # more than filtering the few non-record files out here.
-    log_args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", fmt, "--", repo.prefix or "."]
+    log_args = [
+        "log",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--no-renames",
+        "--no-textconv",
+        "--no-ext-diff",
+        fmt,
+        "--",
+        repo.prefix or ".",
+    ]
     log = popen(log_args, repo.top, stdout=subprocess.PIPE)
     cat = popen(["cat-file", "--batch"], repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert log.stdout is not None and cat.stdin is not None and cat.stdout is not None

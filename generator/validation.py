@@ -20,7 +20,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, problem, sort_key
-from .loading import Document, Path_, dotted, load_file
+from .loading import Document, Path_, dotted, load_file, special_kind
 from .models import (
     ID_PATTERN_HELP,
     NON_BLANK,
@@ -251,14 +251,30 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
 # --- loading the directory ----------------------------------------------------------------------
 
 
+def entry_problem(entry: os.DirEntry[str], shown: str) -> Problem | None:
+    """A hidden name or anything but a regular file or directory under data/ (never followed)."""
+    if entry.name.startswith("."):
+        return problem("E315", shown, name=entry.name)
+    if entry.is_symlink() or not (
+        entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)
+    ):
+        what = special_kind(entry.stat(follow_symlinks=False).st_mode) or "特殊文件"
+        return problem("E316", shown, name=entry.name, what=what)
+    return None
+
+
 def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple[Path, str]]:
     """(path, path as shown in messages) of each record file; other files are reported."""
     out = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         name = entry.name
-        if name.startswith(".") or name.endswith(".md"):
+        bad = entry_problem(entry, f"{shown}/{name}")
+        if bad is not None:
+            problems.append(bad)
             continue
-        if name.endswith(".yaml") and entry.is_file():
+        if name.endswith(".md") and entry.is_file(follow_symlinks=False):
+            continue
+        if name.endswith(".yaml") and entry.is_file(follow_symlinks=False):
             out.append((Path(entry.path), f"{shown}/{name}"))
             continue
         hint = "请改用 .yaml 扩展名" if name.endswith(".yml") else "本目录只放 .yaml 记录文件"
@@ -268,13 +284,36 @@ def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple
     return out
 
 
+def _top_entries(root: Path, problems: list[Problem]) -> dict[str, os.DirEntry[str]]:
+    """The entries of data/ that may be read: regular files and real directories, by name."""
+    out = {}
+    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+        p = root / entry.name
+        bad = entry_problem(entry, display_path(p))
+        if bad is not None:
+            problems.append(bad)
+            continue
+        out[entry.name] = entry
+        if entry.name in TOP_FILES or entry.name.endswith(".md"):
+            if entry.is_file(follow_symlinks=False):
+                continue
+        elif entry.name in RECORD_DIRS and entry.is_dir(follow_symlinks=False):
+            continue
+        detail = f"data/ 下不认识的 {entry.name}；允许的目录：{', '.join(RECORD_DIRS)}"
+        problems.append(problem("E311", display_path(p), detail=detail))
+        del out[entry.name]
+    return out
+
+
 def load_registry(root: Path, as_of: date) -> Registry:
     reg = Registry(root=root, as_of=as_of)
     problems = reg.problems
+    entries = _top_entries(root, problems)
     for name, model in TOP_FILES.items():
         path = root / name
-        if not path.is_file():
-            problems.append(problem("E312", display_path(path), value=f"data/{name}"))
+        if name not in entries:
+            if not os.path.lexists(path):
+                problems.append(problem("E312", display_path(path), value=f"data/{name}"))
             continue
         doc = load_file(path, display_path(path))
         problems.extend(doc.problems)
@@ -284,17 +323,11 @@ def load_registry(root: Path, as_of: date) -> Registry:
             reg.config, reg.config_doc = obj, doc
         else:
             reg.grades = obj
-    for p in sorted(root.iterdir()):
-        if p.name.startswith(".") or p.name in TOP_FILES or p.suffix == ".md":
-            continue
-        if not (p.is_dir() and p.name in RECORD_DIRS):
-            detail = f"data/ 下不认识的 {p.name}；允许的目录：{', '.join(RECORD_DIRS)}"
-            problems.append(problem("E311", display_path(p), detail=detail))
     shown_root = display_path(root)  # computed once: relpath per file is measurable at 10k files
     for dirname, (kind, model) in RECORD_DIRS.items():
-        folder = root / dirname
-        if not folder.is_dir():
+        if dirname not in entries:
             continue
+        folder = root / dirname
         for path, shown in _yaml_files(folder, f"{shown_root}/{dirname}", problems):
             _load_record(reg, path, shown, kind, model)
     return reg
