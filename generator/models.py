@@ -109,6 +109,15 @@ def safe_link(dest: str) -> bool:
 
 
 def _markdown(value: str) -> str:
+    # The root check: what the renderer itself makes of the text (entities, escapes, reference
+    # definitions, autolinks resolved), so validation and the built page cannot disagree.
+    from .render import unsafe_urls
+
+    for line, kind, url in unsafe_urls(value):
+        if kind == "image" and safe_link(url):
+            raise PydanticCustomError("markdown_image", "image", {"value": url, "line": line})
+        raise PydanticCustomError("markdown_link", "bad link", {"value": url, "line": line})
+    # A second, source-level look (e.g. `<javascript:…>`, which the renderer shows as text).
     for match in _MD_LINKS.finditer(value):
         dest = next((g for g in match.groups() if g is not None), "")
         if dest and not safe_link(dest):

@@ -216,8 +216,10 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     if kind == "too_short":
         what = f"字段 {where} " if where else "内容"
         return problem("E208", f, line, col, where, what=what)
-    if kind == "markdown_link":
-        return problem("E209", f, line, col, where, value=ctx["value"])
+    if kind in ("markdown_link", "markdown_image"):
+        line, col = _text_line(value, line, col, ctx.get("line", 1))
+        code = "E209" if kind == "markdown_link" else "E211"
+        return problem(code, f, line, col, where, value=ctx["value"])
     if kind == "duplicate_item":
         return problem("E210", f, line, col, where, value=ctx["value"])
     if kind == "ground_route":
@@ -228,6 +230,18 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         return problem("E406", f, line, col, where, detail=detail)
     allowed = err.get("msg", "")
     return problem("E207", f, line, col, where, value=value, allowed=allowed)
+
+
+def _text_line(value: Any, line: int, col: int, text_line: int) -> tuple[int, int]:
+    """File position of line `text_line` of a text value that starts at (line, col).
+
+    A block scalar (`key: |`, the only multi-line form that keeps a final newline) starts on the
+    line after its indicator; other scalars start where the value does.
+    """
+    if text_line <= 1 and not (isinstance(value, str) and value.endswith("\n")):
+        return line, col
+    block = isinstance(value, str) and value.endswith("\n")
+    return line + text_line - (0 if block else 1), 1
 
 
 def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]:
