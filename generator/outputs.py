@@ -10,6 +10,7 @@ function runs in-process. Either way `wait()` is called before Pagefind and rais
 from __future__ import annotations
 
 import multiprocessing
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -20,9 +21,22 @@ from mkdocs.exceptions import PluginError
 Files = Callable[[], Iterable[tuple[str, bytes]]]
 
 
+_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._~+\-]*", re.ASCII)
+
+
+def confined(site_dir: Path, path: str) -> Path:
+    """`site_dir / path`, refusing any path that could leave the site directory: absolute,
+    `..`, `.`, empty or hidden segments, backslashes, NUL or anything outside plain ASCII names.
+    Validation already refuses such paths (E314); this is the last line, not the only one."""
+    parts = path.split("/")
+    if not parts or not all(_SEGMENT.fullmatch(p) for p in parts):
+        raise ValueError(f"拒绝写入站点目录以外或不安全的路径：{path!r}")
+    return site_dir.joinpath(*parts)
+
+
 def write_files(site_dir: Path, files: Iterable[tuple[str, bytes]]) -> None:
     for path, content in files:
-        target = site_dir / path
+        target = confined(site_dir, path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 

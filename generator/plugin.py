@@ -29,14 +29,15 @@ from .build import RegistryInvalid
 from .changes import change_entries, changes_pages, revisions_html
 from .dates import today_shanghai
 from .downloads import download_files, downloads_page, fill_downloads_page
-from .errors import Problem
+from .errors import Problem, problem
 from .feeds import feed_files
 from .history import History, read_history
+from .loading import Document
 from .openapi import openapi_files
 from .outputs import SideWriter
 from .page import GeneratedPage, relativize
 from .pages import site_pages
-from .redirects import redirect_files
+from .redirects import redirect_clashes, redirect_files
 from .search import run_pagefind
 from .validation import check_registry
 from .version import data_version
@@ -60,6 +61,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.pages: dict[str, GeneratedPage] = {}
         self.data_dir: Path | None = None
         self.problems: list[Problem] = []
+        self.config_doc: Document | None = None
         self.history = History(available=False)  # revision history from git, read in on_config
         self.side: SideWriter | None = None
         self.serving = False
@@ -91,6 +93,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         gc.freeze()
         self._add("load_validate", t)
         self.problems = reg.problems
+        self.config_doc = reg.config_doc
         if reg.problems:
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
@@ -122,6 +125,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             _replace(files, File.generated(config, uri, content=""))
         site, site_url, data_dir = self.site, config.site_url, self.data_dir
         assert data_dir is not None
+        self._refuse_clashing_redirects(files)
         summary = dict(summary_files(site))
         summary.update(openapi_files(site_url))  # linked from api.md: MkDocs checks those links
         for path, content in summary.items():
@@ -139,6 +143,22 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         _replace(files, File.generated(config, page.src_uri, content=""))
         self._add("generate", t)
         return files
+
+    def _refuse_clashing_redirects(self, files: Files) -> None:
+        assert self.site is not None
+        clashes = redirect_clashes(self.site, {f.dest_uri for f in files})
+        if not clashes:
+            return
+        doc = self.config_doc
+        shown = doc.file if doc is not None else "data/registry.yaml"
+        self.problems = []
+        for old in clashes:
+            line, col = doc.where(("redirects", old), key=True) if doc is not None else (1, 1)
+            detail = f"“{old}” 会覆盖本站生成的页面或文件；请删除这一项或换一个来源地址"
+            self.problems.append(
+                problem("E314", shown, line, col, f"redirects.{old}", detail=detail)
+            )
+        raise RegistryInvalid(self.problems)
 
     def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
         generated = self.pages.get(page.file.src_uri)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
+
+from .models import ID_PATTERNS, id_kind
 
 DIRS = {
     "guidance": "guidance-list",
@@ -107,13 +110,33 @@ def next_id(kind: str, folder: Path, today: date) -> str:
     return f"{prefix}{(max(numbers, default=0) + 1):0{width}d}"
 
 
+ID_KIND = {"conditions": "approved"}  # a conditions file carries its technology's id
+
+
 def scaffold(kind: str, data_dir: Path, record_id: str | None, today: date, force: bool) -> Path:
+    """Write the skeleton of a `kind` record into data/; ValueError (nothing written) when the id
+    does not fit the kind's pattern or a link or special file is in the way."""
     folder = data_dir / DIRS[kind]
+    if record_id is not None:
+        wanted = ID_KIND.get(kind, kind)
+        if id_kind(record_id) != wanted:
+            pattern, example = ID_PATTERNS[wanted]
+            raise ValueError(
+                f"编号 “{record_id}” 不符合 {pattern}（例如 {example}）；未写入任何文件"
+            )
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ValueError(f"{folder} 不是普通目录（可能是符号链接）；未写入任何文件")
     rid = record_id or next_id(kind, folder, today)
     path = folder / f"{rid}.yaml"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ValueError(f"{path} 是符号链接或特殊文件；未写入任何文件")
     if path.exists() and not force:
         raise ValueError(f"{path} 已存在；换一个 --id，或加 --force 覆盖")
     folder.mkdir(parents=True, exist_ok=True)
     text = TEMPLATES[kind].format(id=rid, today=today.isoformat(), year=today.year)
-    path.write_text(text, encoding="utf-8")
+    # O_NOFOLLOW: a symlink put in place after the check above is still not written through
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
     return path

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +31,7 @@ from .models import (
     id_kind,
 )
 from .status import KIND_LABELS, Replay, replay
+from .textcheck import fold_name, text_problems
 
 RECORD_KINDS = ("guidance", "approved", "banned")
 
@@ -330,7 +330,7 @@ def load_registry(root: Path, as_of: date) -> Registry:
                 problems.append(problem("E312", display_path(path), value=f"data/{name}"))
             continue
         doc = load_file(path, display_path(path))
-        problems.extend(doc.problems)
+        problems.extend(doc.problems or text_problems(doc))
         obj, errs = parse_model(doc, model)
         problems.extend(errs)
         if name == "registry.yaml":
@@ -349,7 +349,7 @@ def load_registry(root: Path, as_of: date) -> Registry:
 
 def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[Strict]) -> None:
     doc = load_file(path, shown)
-    reg.problems.extend(doc.problems)
+    reg.problems.extend(doc.problems or text_problems(doc))
     obj, errs = parse_model(doc, model)
     reg.problems.extend(errs)
     if obj is None:
@@ -370,8 +370,9 @@ def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[S
 
 
 def name_key(name: str) -> str:
-    """Names compare after NFKC (full-width → half-width) with all whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """Names compare after NFKC (full-width → half-width) with all whitespace and invisible
+    format characters (zero-width, bidi controls, …) removed."""
+    return fold_name(name)
 
 
 def _at(entry: Entry, path: Path_, code: str, **kw: Any) -> Problem:
@@ -443,9 +444,13 @@ def _check_announcements(reg: Registry) -> Iterable[Problem]:
             yield _at(entry, ("id",), "E308", value=rid)
 
 
-REDIRECT_PATH = re.compile(r"^/(?:[A-Za-z0-9._~\-]+/)*$")
+# A redirect source path: ASCII segments that start with a letter or digit (so no `.`, `..`,
+# hidden names, backslashes, percent-escapes, NUL or look-alike Unicode), each ending in `/`.
+REDIRECT_PATH = re.compile(r"^/(?:[A-Za-z0-9][A-Za-z0-9._~\-]{0,99}/){1,6}$", re.ASCII)
 
-
+# Top-level names of what the site generates (compared in lower case: a case-insensitive file
+# system would let /Approved/ overwrite /approved/). Only old record addresses under a section
+# (`/approved/<old-id-or-name>/`) may use one of them.
 RESERVED_DIRS = {
     "",
     "guidance-list",
@@ -462,45 +467,70 @@ RESERVED_DIRS = {
     "pagefind",
     "feeds",
     "search",
+    "sitemap.xml",
+    "sitemap.xml.gz",
+    "404.html",
+    "index.html",
+    "robots.txt",
+    "favicon.ico",
+    "stylesheets",
+    "javascripts",
+    "overrides",
+    "schemas",
 }
+SECTION_DIRS = ("guidance-list", "approved", "banned", "announcements")
+SECTION_SUBPAGES = {"page", "index.html", "print"}
 
 
-def _is_page(reg: Registry, path: str) -> bool:
-    """Does `path` (a redirect source) name a page the site generates itself?"""
-    parts = path.strip("/").split("/")
-    if len(parts) == 1:
-        return True  # section roots and hand-written pages
-    return (
-        parts[1] in reg.records
-        or parts[1] in reg.announcements
-        or parts[0] in ("assets", "pagefind", "api")
-    )
+def redirect_source_problem(reg: Registry, old: str) -> str | None:
+    """Why `old` cannot be a redirect source (None when it can): the page it would write must
+    stay inside the site and must not be any file the site generates."""
+    if id_kind(old) is not None:
+        if old in reg.records or old in reg.announcements:
+            return f"“{old}” 是现有记录的编号，不能再作为旧编号重定向；请删除这一项"
+        return None
+    if not REDIRECT_PATH.match(old):
+        return (
+            f"“{old}” 既不是记录编号，也不是以 / 开头和结尾、只含字母数字和 ._~- 的站内路径"
+            "（例如 /approved/old-name/）；不允许 ..、反斜杠、百分号编码和空白；请改正"
+        )
+    parts = old.strip("/").lower().split("/")
+    if parts[0] not in RESERVED_DIRS:
+        return None
+    taken = {rid.lower() for rid in (*reg.records, *reg.announcements)}
+    if (
+        parts[0] in SECTION_DIRS
+        and len(parts) == 2
+        and parts[1] not in taken
+        and parts[1] not in SECTION_SUBPAGES
+    ):
+        return None
+    return f"“{old}” 是本站生成的页面或文件的地址，不能用作重定向来源；请删除这一项"
 
 
 def _check_redirects(reg: Registry) -> Iterable[Problem]:
     """`redirects` in registry.yaml: an old id or site path → the current id of a record."""
     if reg.config is None or reg.config_doc is None:
         return
+    from .redirects import redirect_source_dir
+
     doc = reg.config_doc
+    seen: dict[str, str] = {}
     for old, target in reg.config.redirects.items():
         line, col = doc.where(("redirects", old), key=True)
         where = f"redirects.{old}"
         if target not in reg.records:
             detail = f"重定向 {old} 的目标 “{target}” 不是现有记录的编号；请写成现有记录的编号，例如 BMT-2026-001"
             yield problem("E314", doc.file, line, col, where, detail=detail)
-        if old in reg.records:
-            detail = f"“{old}” 是现有记录的编号，不能再作为旧编号重定向；请删除这一项"
+        why = redirect_source_problem(reg, old)
+        if why is not None:
+            yield problem("E314", doc.file, line, col, where, detail=why)
+            continue
+        key = redirect_source_dir(old).lower()
+        if key in seen:
+            detail = f"“{old}” 与 “{seen[key]}” 指向同一地址；请删除其中一项"
             yield problem("E314", doc.file, line, col, where, detail=detail)
-        elif (
-            old.strip("/").split("/")[0] in RESERVED_DIRS
-            and old.count("/") <= 3
-            and _is_page(reg, old)
-        ):
-            detail = f"“{old}” 是本站现有页面的地址，不能用作重定向来源；请删除这一项"
-            yield problem("E314", doc.file, line, col, where, detail=detail)
-        elif id_kind(old) is None and not REDIRECT_PATH.match(old):
-            detail = f"“{old}” 既不是记录编号，也不是以 / 开头和结尾的站内路径（例如 /approved/old-name/）；请改正"
-            yield problem("E314", doc.file, line, col, where, detail=detail)
+        seen.setdefault(key, old)
 
 
 def _replay(reg: Registry) -> Iterable[Problem]:
