@@ -41,7 +41,7 @@ from .redirects import redirect_clashes, redirect_files
 from .search import run_pagefind
 from .validation import check_registry
 from .version import data_version
-from .views import Site, build_site
+from .views import Site, build_site, embargo_secrets
 
 
 class RegistryConfig(Config):
@@ -98,7 +98,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
         t = time.perf_counter()
-        self.history = read_history(self.data_dir)  # once per build: one git log, one cat-file
+        # once per build: one git log, one cat-file; nothing that names an embargoed item
+        self.history = read_history(self.data_dir).without(embargo_secrets(reg, self.site))
         self._add("history", t)
         self.site.site_url = config.site_url or ""
         self.site.repo_url = config.repo_url or None
@@ -117,7 +118,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         assert self.site is not None
         t = time.perf_counter()
         history = self.history
-        pages = site_pages(self.site, revisions=lambda rid: revisions_html(history, rid))
+        repo_url = self.site.repo_url
+        pages = site_pages(self.site, revisions=lambda rid: revisions_html(history, rid, repo_url))
         changes = change_entries(self.site, history)  # once, for /changes/ and the feeds
         pages += changes_pages(self.site, history, changes)
         self.pages = {p.src_uri: p for p in pages}
@@ -193,6 +195,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         gc.unfreeze()
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.side is not None:
+            self.side.cancel()  # no orphan writer after a failed build
         gc.unfreeze()
 
     def _write_timings(self) -> None:
