@@ -62,9 +62,10 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,
     strip_comments=True,
 )
-# ammonia passes relative URLs through; these relative forms leave the site in a browser:
-# `//host` (protocol-relative) and `/\host` (browsers read `\` as `/`), also percent-encoded.
-_OFFSITE_HREF = re.compile(r'\shref="(?:[/\\]|&#x?0*5c;|%5c){2}[^"]*"', re.I)
+# ammonia passes relative URLs through, and some leave the site in a browser: `//host`
+# (protocol-relative), `/\host` (browsers read `\` as `/`). Every href is checked again with
+# `safe_url`, the same rule validation applies; one that fails is removed.
+_HREF = re.compile(r'\shref="([^"]*)"')
 _HREF_OR_SRC = re.compile(r'<(a|img)\b[^>]*?\s(?:href|src)="([^"]*)"')
 _SCHEME_OK = re.compile(r"https?://[^/\\]", re.I)
 
@@ -83,7 +84,11 @@ def safe_url(url: str) -> bool:
 
 def sanitise(html: str) -> str:
     """The allow-list pass over rendered Markdown (see the module docstring)."""
-    return _OFFSITE_HREF.sub("", _CLEANER.clean(html))
+    return _HREF.sub(_keep_safe_href, _CLEANER.clean(html))
+
+
+def _keep_safe_href(m: re.Match[str]) -> str:
+    return m.group(0) if safe_url(html_lib.unescape(m.group(1))) else ""
 
 
 def _cmark(text: str, options: int) -> str:
