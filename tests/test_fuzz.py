@@ -55,7 +55,7 @@ PAYLOADS = [
     "<https://evil.example/>",
     "<//evil.example>",
     "[a](javascript:alert(1))",
-    "=HYPERLINK(\"https://evil.example\")",
+    '=HYPERLINK("https://evil.example")',
     "+1",
     "-1",
     "@SUM(A1)",
@@ -127,7 +127,7 @@ GOOD_DATES = ["2026-03-01", "2026-11-23", "2026-11-24", "2099-01-01", "2028-02-2
 # long strings, astral characters. A "clean" example draws only these, a hostile one everything.
 BENIGN = [
     "<script>alert(1)</script>",
-    "=HYPERLINK(\"https://evil.example\")",
+    '=HYPERLINK("https://evil.example")',
     "+1",
     "-1",
     "@SUM(A1)",
@@ -157,6 +157,14 @@ BENIGN = [
 class Pool:
     """Texts drawn once per example and handed out by a seeded generator: a few Hypothesis
     draws per registry instead of one per field keeps thousands of records within CI time."""
+
+    @classmethod
+    def fixed(cls, texts: list[Any], seed: int) -> Pool:
+        import random
+
+        pool = cls.__new__(cls)
+        pool.texts, pool.rng, pool.hostile = texts, random.Random(seed), False
+        return pool
 
     def __init__(self, draw: Any) -> None:
         import random
@@ -190,14 +198,19 @@ class Pool:
 def registries(draw: Any, size: int) -> dict[str, Any]:
     """A registry of `size` guidance entries (+ one approved technology and one ban) whose text
     fields are fuzzed; mostly structurally right, so that many examples validate."""
-    pool = Pool(draw)
+    return make_files(Pool(draw), size)
+
+
+def make_files(pool: Pool, size: int) -> dict[str, Any]:
     files: dict[str, Any] = {}
     cats = [{"id": "cell-therapy", "name": pool.maybe("细胞治疗")}, {"id": "other", "name": "其他"}]
     redirects = {}
     for _ in range(pool.rng.randint(0, 2)):
-        redirects[pool.rng.choice(PAYLOADS + ["GL-0999", "/old/path/", "/approved/x/"]) if pool.hostile else pool.rng.choice(["GL-0999", "/old/path/", "/approved/x/"])] = (
-            pool.rng.choice(["GL-0001", "BMT-2026-001", "BAN-0001"])
-        )
+        redirects[
+            pool.rng.choice(PAYLOADS + ["GL-0999", "/old/path/", "/approved/x/"])
+            if pool.hostile
+            else pool.rng.choice(["GL-0999", "/old/path/", "/approved/x/"])
+        ] = pool.rng.choice(["GL-0001", "BMT-2026-001", "BAN-0001"])
     files["registry.yaml"] = {
         "title": pool.maybe("公示库"),
         "authority": pool.maybe("机关"),
@@ -256,7 +269,10 @@ def registries(draw: Any, size: int) -> dict[str, Any]:
         "title": pool.maybe("标题" + pool.text()),
         "date": "2026-01-10",
         "body": pool.maybe("正文" + pool.text()),
-        "actions": [*list_actions, {"action": "ban", "record": "BAN-0001", "ground": pool.text() + "理由"}],
+        "actions": [
+            *list_actions,
+            {"action": "ban", "record": "BAN-0001", "ground": pool.text() + "理由"},
+        ],
     }
     files["announcements/ANN-2026-002.yaml"] = {
         "id": "ANN-2026-002",
@@ -315,7 +331,7 @@ def build_outputs(root: Path, reg: Any) -> int:
     for row in rows[1:]:
         for cell in row:
             assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")), cell
-    for path, content in feed_files(site, history, site.site_url, change_entries(site, history)):
+    for _path, content in feed_files(site, history, site.site_url, change_entries(site, history)):
         etree.fromstring(content)
         made += 1
     for path, content in redirect_files(site, site.site_url):
@@ -358,7 +374,10 @@ def test_whatever_validates_builds(files: dict[str, Any]) -> None:
         if reg.problems:
             STATS["invalid"] += 1
             if DEBUG:
-                print(sorted({p.code for p in reg.problems}), [p.message[:40] for p in reg.problems[:2]])
+                print(
+                    sorted({p.code for p in reg.problems}),
+                    [p.message[:40] for p in reg.problems[:2]],
+                )
             return
         STATS["valid"] += 1
         build_outputs(root, reg)
@@ -372,13 +391,13 @@ def test_fuzz_found_both_valid_and_invalid_registries() -> None:
     print(f"fuzz: {STATS}")
 
 
-@settings(max_examples=1, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(registries(400))
-def test_full_build_of_a_large_fuzzed_registry(files: dict[str, Any]) -> None:
-    """The real path, MkDocs and Pagefind included, over 400 fuzzed records that validate (the
-    invalid files are dropped until the registry validates)."""
+def test_full_build_of_a_large_fuzzed_registry() -> None:
+    """The real path, MkDocs and Pagefind included, over 400 records whose text cycles through
+    the whole attack corpus (files that do not validate are replaced by plain ones until the
+    registry validates: what remains is every payload the validator accepts)."""
     from sitekit import build_sample
 
+    files = make_files(Pool.fixed(PAYLOADS + BENIGN, seed=13), 400)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "data"
         write(root, files)
@@ -391,7 +410,9 @@ def test_full_build_of_a_large_fuzzed_registry(files: dict[str, Any]) -> None:
         assert check_registry(root, AS_OF).problems == []
         site = build_sample(Path(tmp) / "site", data=root)
         assert (site / "api" / "records.json").is_file()
-        json.loads((site / "api" / "records.json").read_text(encoding="utf-8"))
+        records = (site / "api" / "records.json").read_text(encoding="utf-8")
+        json.loads(records)
+        assert "<script>" in records and "=HYPERLINK" in records  # hostile text did get through
         etree.fromstring((site / "feeds" / "changes.xml").read_bytes())
 
 
@@ -417,7 +438,10 @@ def _repair(root: Path, file: Path) -> None:
             "title": "公示库",
             "authority": "机关",
             "disclaimer": "示例",
-            "categories": [{"id": "cell-therapy", "name": "细胞治疗"}, {"id": "other", "name": "其他"}],
+            "categories": [
+                {"id": "cell-therapy", "name": "细胞治疗"},
+                {"id": "other", "name": "其他"},
+            ],
         },
         "approved": {
             "id": stem,
@@ -426,17 +450,30 @@ def _repair(root: Path, file: Path) -> None:
             "guidance_entry": "GL-0001",
             "applicant": "医院",
         },
-        "conditions": {"id": stem, "institution": ["条件"], "personnel": ["人员"], "operating_spec": "规范"},
+        "conditions": {
+            "id": stem,
+            "institution": ["条件"],
+            "personnel": ["人员"],
+            "operating_spec": "规范",
+        },
         "banned": {"id": stem, "name": "禁止技术", "category": "other", "description": "描述"},
     }
     key = rel.parts[0] if rel.parts[0] in clean else None
     if key is None and folder == "announcements":
-        data = yaml.safe_load((root / rel).read_text(encoding="utf-8")) if (root / rel).exists() else {}
+        data = (
+            yaml.safe_load((root / rel).read_text(encoding="utf-8"))
+            if (root / rel).exists()
+            else {}
+        )
         actions = [a for a in (data or {}).get("actions", []) if isinstance(a, dict)]
         for a in actions:
-            for k, v in list(a.items()):
+            for k in list(a):
                 if k not in ("action", "record", "risk_grade"):
-                    a[k] = ["机构"] if k == "institutions" else ("2027-01-01" if k == "until" else "文字")
+                    a[k] = (
+                        ["机构"]
+                        if k == "institutions"
+                        else ("2027-01-01" if k == "until" else "文字")
+                    )
         fixed = {
             "id": stem,
             "number": f"公告{stem}",
