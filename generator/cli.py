@@ -29,9 +29,14 @@ class AsOf(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"“{value}” 不是有效日期，请写成 YYYY-MM-DD", param, ctx)
+        from .models import YEARS
+
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            self.fail(f"“{value}” 超出允许的范围（{YEARS[0]} 年至 {YEARS[1]} 年）", param, ctx)
+        return day
 
 
 def data_option(f):  # type: ignore[no-untyped-def]

@@ -63,6 +63,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Markdown 图片 “{value}” 不允许：图片会让浏览器向其他网站发出请求，记录也没有存放图片的目录；"
         "请改为链接 [说明](https://…)",
     ),
+    "E213": (
+        "日期超出范围",
+        "日期 {value} 超出允许的范围（{low} 年至 {high} 年）；请检查年份",
+    ),
     # Across files (E3xx)
     "E301": (
         "编号与文件名不一致",

@@ -81,16 +81,26 @@ ID_PATTERN_HELP = {
 NON_BLANK = r"\S"  # at least one visible character: blank text is an error (E208)
 
 
+# Every date the registry computes from (periods of up to 5 years, the day after, the day
+# before) must stay inside what `datetime.date` holds: 0001-01-01 or 9999-12-31 would validate
+# and then crash the replay. No act of this regime falls outside these years.
+YEARS = (1900, 2199)
+
+
 def _real_date(value: Any) -> Any:
     """Dates arrive as text from the loader; accept only YYYY-MM-DD naming a real day."""
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not DATE.match(value):
+        day = value
+    elif not isinstance(value, str) or not DATE.match(value):
         raise PydanticCustomError("invalid_date", "bad date", {"value": str(value)})
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PydanticCustomError("invalid_date", "bad date", {"value": value}) from None
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("invalid_date", "bad date", {"value": value}) from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise PydanticCustomError("date_range", "date range", {"value": day.isoformat()})
+    return day
 
 
 def _http_url(value: str) -> str:

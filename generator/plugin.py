@@ -75,10 +75,15 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         raw = os.environ.get("REGISTRY_AS_OF") or self.config.as_of
         if not raw:
             return today_shanghai()
+        from .models import YEARS
+
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise PluginError(f"as_of “{raw}” 不是有效日期（YYYY-MM-DD）") from None
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise PluginError(f"as_of “{raw}” 超出允许的范围（{YEARS[0]} 年至 {YEARS[1]} 年）")
+        return day
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").parent

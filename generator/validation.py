@@ -27,6 +27,7 @@ from .models import (
     TOP_FILES,
     RegistryConfig,
     RiskGrades,
+    YEARS,
     Strict,
     id_kind,
 )
@@ -195,6 +196,9 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             actual=_describe(value),
             hint=hint,
         )
+    if kind == "date_range":
+        low, high = YEARS
+        return problem("E213", f, line, col, where, value=ctx["value"], low=low, high=high)
     if kind == "invalid_date":
         return problem("E205", f, line, col, where, value=ctx.get("value", value))
     if kind == "url_scheme":
