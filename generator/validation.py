@@ -25,9 +25,9 @@ from .models import (
     NON_BLANK,
     RECORD_DIRS,
     TOP_FILES,
+    YEARS,
     RegistryConfig,
     RiskGrades,
-    YEARS,
     Strict,
     id_kind,
 )
