@@ -58,6 +58,9 @@ class Document:
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # False when the source text holds no character that textcheck refuses and no backslash
+    # (the only way to write one as an escape): its values need not be checked one by one.
+    suspect: bool = True
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Position of `path` (its key when `key`), falling back to the nearest known ancestor."""
@@ -171,7 +174,15 @@ def load_bytes(raw: bytes, shown: str) -> Document:
         )
     if not text.strip():
         return Document(shown, data=None, problems=[problem("E110", shown)])
-    return _Builder(shown).build(text)
+    doc = _Builder(shown).build(text)
+    doc.suspect = suspect_text(text)
+    return doc
+
+
+def suspect_text(text: str) -> bool:
+    from .textcheck import SUSPECT
+
+    return SUSPECT.search(text) is not None
 
 
 class _Frame:

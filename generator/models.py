@@ -121,6 +121,8 @@ def safe_link(dest: str) -> bool:
 def _markdown(value: str) -> str:
     # The root check: what the renderer itself makes of the text (entities, escapes, reference
     # definitions, autolinks resolved), so validation and the built page cannot disagree.
+    if "](" not in value and "]:" not in value and "<" not in value:
+        return value  # no link, image, reference definition or autolink without one of these
     from .render import unsafe_urls
 
     for line, kind, url in unsafe_urls(value):

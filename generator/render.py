@@ -106,8 +106,10 @@ def unsafe_urls(text: str) -> list[tuple[int, str, str]]:
     would see them. The line is the first line at which the destination appears when the text
     is rendered line by line (a reference definition's line, not its use).
     """
-    if "[" not in text and "<" not in text:
-        return []  # no link, image or autolink can exist without one of these
+    if "](" not in text and "]:" not in text and "<" not in text:
+        # Inline links and images need `](`; reference links need a definition `[x]:` in the
+        # same text (each field is its own document); autolinks need `<`.
+        return []
     found = _bad(_cmark(text, Options.CMARK_OPT_UNSAFE))
     if not found:
         return []
@@ -136,8 +138,12 @@ def _bad(html: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def markdown(text: str | None) -> Markup:
-    """Render Markdown from a record to safe HTML (raw HTML is shown as text, never rendered)."""
+    """Render Markdown from a record to safe HTML (raw HTML is shown as text, never rendered).
+
+    Cached: condition items and notes repeat across records, and feeds render announcement
+    bodies again (Markup is an immutable str, so sharing it is safe)."""
     if not text:
         return Markup("")
     html = sanitise(_cmark(text, Options.CMARK_OPT_DEFAULT))

@@ -40,6 +40,28 @@ INVISIBLE = re.compile(
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 _SPACE = re.compile(r"\s+")
+# One pass over a file's text: anything above, or a backslash that could spell it as an escape.
+# (one class of BMP characters, which `re` tests with a bitmap; astral ranges in a class make
+# it ~20× slower, so astral text, rare, is looked at only when it is there at all)
+_ALL = "".join(p.pattern[1:-1] for p in (FORBIDDEN, BIDI, INVISIBLE))
+_BMP = "".join(
+    ch
+    for i, ch in enumerate(_ALL)
+    if ord(ch) < 0x10000 and not (ch == "-" and ord(_ALL[i - 1]) >= 0x10000)
+)
+SUSPECT_BMP = re.compile("[" + _BMP + "\\\\]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+SUSPECT_ANY = re.compile("[" + _ALL + "\\\\]")
+
+
+class _Suspect:
+    def search(self, text: str) -> object:
+        if found := SUSPECT_BMP.search(text):
+            return found
+        return SUSPECT_ANY.search(text) if _ASTRAL.search(text) else None
+
+
+SUSPECT = _Suspect()
 NAME_KEYS = frozenset(
     {"name", "aliases", "applicant", "institutions", "number", "title", "authority"}
 )
@@ -88,6 +110,8 @@ def _name_like(path: Path_) -> bool:
 def text_problems(doc: Document) -> list[Problem]:
     """E111 and E212 for every string (and key) of `doc`, at the value that holds it."""
     out: list[Problem] = []
+    if not doc.suspect:
+        return out
     for path, text, is_key in _strings(doc.data):
         if text.isascii() and text.isprintable():
             continue  # the common case, decided in C
