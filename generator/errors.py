@@ -36,6 +36,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "含有不允许的字符 {char}：控制字符、代理项和非字符无法写入网页、JSON 和订阅（XML）；"
         "请删除它（常见于双引号字符串中的 \\x、\\u 转义）",
     ),
+    "E112": (
+        "隐藏文件或目录",
+        "{name} 是隐藏文件或目录（以 . 开头）；data/ 中不允许隐藏文件，"
+        "它们（如 .gitattributes、.gitignore）会改变 git 对数据的处理。请删除它",
+    ),
+    "E113": (
+        "不是普通文件",
+        "{name} 是{what}，不是普通文件；data/ 中只允许普通文件，不读取也不跟随链接。"
+        "请把它换成文件本身",
+    ),
     # Single-file schema (E2xx)
     "E201": ("未知字段", "未知字段 “{key}”；允许的字段：{allowed}。请检查拼写或删除该字段"),
     "E202": ("缺少必填字段", "缺少必填字段 “{key}”；请补充"),
@@ -105,16 +115,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E312": ("缺少必需文件", "缺少 {value}；请按 DESIGN.md 创建该文件"),
     "E313": ("公告文号重复", "公告文号 “{value}” 已被 {other} 使用；请核对文号"),
     "E314": ("重定向无效", "{detail}"),
-    "E315": (
-        "隐藏文件或目录",
-        "{name} 是隐藏文件或目录（以 . 开头）；data/ 中不允许隐藏文件，"
-        "它们（如 .gitattributes、.gitignore）会改变 git 对数据的处理。请删除它",
-    ),
-    "E316": (
-        "不是普通文件",
-        "{name} 是{what}，不是普通文件；data/ 中只允许普通文件，不读取也不跟随链接。"
-        "请把它换成文件本身",
-    ),
     # Legal transitions (E4xx), replayed in announcement date order
     "E401": ("行为与记录类型不符", "行为 {action} 不能用于{kind}记录 {record}；{hint}"),
     "E402": ("不允许的状态变更", "{record} 当前为“{state}”，不能执行 {action}；{hint}"),

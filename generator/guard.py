@@ -18,8 +18,8 @@ see now. An announcement still under embargo today may be edited, renamed or wit
 REF's side is exactly the blobs git tracks there (`ls-tree` + `cat-file --batch`): no
 `.gitattributes` (export-ignore, export-subst, filters), ignore rule or hidden file can hide a file
 from the comparison or change its content. The working tree's side is read from disk, regular files
-only (a symlink, FIFO or device is never opened; validation reports it, E316, as it reports hidden
-files, E315). The same comparison of two directories serves `registry diff`.
+only (a symlink, FIFO or device is never opened; validation reports it, E113, as it reports hidden
+files, E112). The same comparison of two directories serves `registry diff`.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def tree_files(root: Path) -> dict[str, bytes]:
     """Contents of the guarded files under `root`, by path relative to it (`approved/X.yaml`).
 
     Regular files only, opened without following links: what is not a regular file is reported
-    by validation (E315, E316), and is absent here, so replacing a record by a link is a deletion.
+    by validation (E112, E113), and is absent here, so replacing a record by a link is a deletion.
     """
     out: dict[str, bytes] = {}
     for folder in GUARDED_DIRS:

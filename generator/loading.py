@@ -144,7 +144,7 @@ def read_regular(path: Path, limit: int = MAX_BYTES) -> tuple[bytes | None, int,
 def load_file(path: Path, display: str | None = None) -> Document:
     """Load `path`; never raises for bad content, problems are in the returned document.
 
-    Only a regular file is read: a symlink, FIFO or device is E316 and its content is never read
+    Only a regular file is read: a symlink, FIFO or device is E113 and its content is never read
     (so no message can quote a file outside data/).
     """
     shown = display or str(path)
@@ -152,7 +152,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
     if why is not None:
         if why.startswith("无法读取"):
             return Document(shown, problems=[problem("E107", shown, detail=why)])
-        return Document(shown, problems=[problem("E316", shown, name=path.name, what=why)])
+        return Document(shown, problems=[problem("E113", shown, name=path.name, what=why)])
     if raw is None:
         return Document(shown, problems=[problem("E101", shown, size=size)])
     return load_bytes(raw, shown)

@@ -272,12 +272,12 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
 def entry_problem(entry: os.DirEntry[str], shown: str) -> Problem | None:
     """A hidden name or anything but a regular file or directory under data/ (never followed)."""
     if entry.name.startswith("."):
-        return problem("E315", shown, name=entry.name)
+        return problem("E112", shown, name=entry.name)
     if entry.is_symlink() or not (
         entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)
     ):
         what = special_kind(entry.stat(follow_symlinks=False).st_mode) or "特殊文件"
-        return problem("E316", shown, name=entry.name, what=what)
+        return problem("E113", shown, name=entry.name, what=what)
     return None
 
 

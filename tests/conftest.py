@@ -184,7 +184,7 @@ def build_case(case: Path, root: Path) -> set[tuple[str, int, str]]:
 
 def relative(problem_file: str, root: Path) -> str:
     """A problem's file, relative to the registry root (messages may use cwd-relative paths)."""
-    p = Path(problem_file)  # the last part may be a symlink (E316): do not follow it
+    p = Path(problem_file)  # the last part may be a symlink (E113): do not follow it
     return (p.parent.resolve() / p.name).relative_to(root.resolve()).as_posix()
 
 

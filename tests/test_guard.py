@@ -235,7 +235,7 @@ def test_attributes_and_config_cannot_hide_a_deleted_announcement(
     hidden = {
         kit.relative(p.file, repo.data)
         for p in check_registry(repo.data, TODAY).problems
-        if p.code == "E315"
+        if p.code == "E112"
     }
     assert hidden == {".gitattributes", "announcements/.gitignore"}
 

@@ -1,6 +1,6 @@
 """Issue 13: nothing from data/ or git may escape. One group of tests per class of attack; the
 guard (class 1) is in test_guard.py, the bad-input corpus has a case per new code (E111, E211,
-E212, E315, E316, and the E209/E314 variants), the fuzz test is test_fuzz.py and the browser test
+E212, E112, E113, and the E209/E314 variants), the fuzz test is test_fuzz.py and the browser test
 of the injection corpus is tests/browser/test_browser_injection.py."""
 
 from __future__ import annotations
