@@ -33,7 +33,7 @@ CSV_HEADERS = {
     "risk_grade_name": "风险等级",
     "risk_grade": "风险等级代码",
     "approved_on": "批准日期",
-    "exclusive_until": "独占期至",
+    "exclusive_until": "限定期至",
     "institutions": "参与研究机构",
     "emergency_use_until": "紧急应用期限",
     "sample": "示例数据",
@@ -139,6 +139,24 @@ def announcement_entry(a: Any) -> dict[str, Any]:
     return data
 
 
+# OWASP "CSV injection": a cell that starts with one of these (also after leading spaces) is
+# read as a formula by Excel, WPS and LibreOffice; a leading single quote makes it text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def formula_risk(value: str) -> bool:
+    """Would a spreadsheet read this cell as a formula (or DDE command)?"""
+    stripped = value.lstrip(" \u3000\u00a0")
+    return bool(value) and (value.startswith(_FORMULA_START) or stripped.startswith(_FORMULA_START))
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Prefix a single quote to a text cell a spreadsheet would run (OWASP)."""
+    if isinstance(value, str) and formula_risk(value):
+        return "'" + value
+    return value
+
+
 def records_csv(site: Site) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(
@@ -153,7 +171,7 @@ def records_csv(site: Site) -> bytes:
         row["institutions"] = "；".join(row.get("institutions", []))
         row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
         row["sample"] = "是" if r.sample else "否"
-        writer.writerow(row)
+        writer.writerow({k: neutralise_cell(v) for k, v in row.items()})
     return "\ufeff".encode() + buf.getvalue().encode()  # BOM so that Excel reads UTF-8
 
 

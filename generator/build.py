@@ -1,10 +1,21 @@
-"""Atomic site builds: MkDocs writes into a temporary directory that replaces `site/` only on success."""
+"""Atomic site builds: MkDocs writes into a temporary directory that replaces `site/` only on success.
+
+The temporary tree is a sibling, `.site.building-<pid>`; a build that was killed leaves it behind,
+so every build first removes the trees of builds whose process no longer runs. The swap leaves no
+moment without a `site/`: on Linux `renameat2(RENAME_EXCHANGE)` exchanges the two directories in
+one step; elsewhere (or on a file system without it) the old tree is renamed away and the new one
+renamed in, two renames in a row.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import logging
 import os
+import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,7 +66,9 @@ def registry_env(data_dir: Path | None, as_of: date | None) -> Iterator[None]:
 
 class _DropValidationReport(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(INVALID_PREFIX)
+        # Our CLI reports validation problems and failures itself, each once, in Chinese.
+        msg = str(record.msg)
+        return not (msg.startswith(INVALID_PREFIX) or msg.startswith("Error building page"))
 
 
 @contextmanager
@@ -79,7 +92,7 @@ def build(
 
     site_dir = site_dir.resolve()
     tmp = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
-    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+    remove_stale_trees(site_dir)
     shutil.rmtree(tmp, ignore_errors=True)
     config = None
     try:
@@ -96,9 +109,80 @@ def build(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if site_dir.exists():
-        site_dir.rename(old)
-    tmp.rename(site_dir)
+    try:
+        swap_in(tmp, site_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+_STALE = re.compile(r"^\.(?P<name>.+)\.(?:building|old)-(?P<pid>\d+)$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: running
+    return True
+
+
+def remove_stale_trees(site_dir: Path) -> list[Path]:
+    """Remove `.site.building-<pid>` / `.site.old-<pid>` left by builds that no longer run."""
+    removed = []
+    parent = site_dir.parent
+    if not parent.is_dir():
+        return removed
+    for entry in os.scandir(parent):
+        m = _STALE.match(entry.name)
+        if not m or m["name"] != site_dir.name or _alive(int(m["pid"])):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+        removed.append(Path(entry.path))
+    return removed
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # old kernel or a file system without RENAME_EXCHANGE
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap_in(new: Path, site_dir: Path) -> None:
+    """Put the finished tree `new` at `site_dir`; the previous site is removed afterwards."""
+    if not site_dir.exists() and not site_dir.is_symlink():
+        new.rename(site_dir)
+        return
+    if _exchange(new, site_dir):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous site
+        return
+    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    site_dir.rename(old)
+    new.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
 
 

@@ -41,10 +41,14 @@ def _revisions_context(history: History) -> dict[str, Any]:
     return {"history": history, "local": local_time, "show": show_value}
 
 
-def revisions_html(history: History, rid: str) -> Markup:
-    """The 修订记录 section of one record page (goes into record.html as `revisions_html`)."""
+def revisions_html(history: History, rid: str, repo_url: str | None = None) -> Markup:
+    """The 修订记录 section of one record page (goes into record.html as `revisions_html`);
+    the short hash links to the commit when `repo_url` is set."""
     revisions: list[Revision] = history.revisions(rid)
-    return Markup(render("revisions.html", revisions=revisions, **_revisions_context(history)))
+    repo = (repo_url or "").rstrip("/")
+    return Markup(
+        render("revisions.html", revisions=revisions, repo_url=repo, **_revisions_context(history))
+    )
 
 
 # --- the change log -----------------------------------------------------------------------------
@@ -100,12 +104,14 @@ def change_entries(site: Site, history: History) -> list[ChangeEntry]:
         per_record = tuple(
             (r, next(v for v in history.revisions(r.id) if v.commit == c.commit)) for r in records
         )
+        # The title is generated from what changed in the published records only.
+        title = per_record[0][1].message if len(per_record) == 1 else f"修订 {len(records)} 条记录"
         entries.append(
             ChangeEntry(
                 kind="revision",
                 key=c.commit,
                 when=local_time(c.date),
-                title=c.message,
+                title=title,
                 records=records,
                 revisions=per_record,
                 sample=all(r.sample for r in records),

@@ -6,6 +6,7 @@ User mistakes are `click.UsageError` (exit 2), never a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -129,9 +130,14 @@ class AsOf(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"“{value}” 不是有效日期，请写成 YYYY-MM-DD", param, ctx)
+        from .models import YEARS
+
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            self.fail(f"“{value}” 超出允许的范围（{YEARS[0]} 年至 {YEARS[1]} 年）", param, ctx)
+        return day
 
 
 def data_option(f):  # type: ignore[no-untyped-def]
@@ -161,8 +167,43 @@ def load_checked(data_dir: Path, as_of: date | None) -> Registry:
     return check_registry(data_dir, as_of or today_shanghai())
 
 
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "文件或目录不存在（可能在运行中被删除或移动）",
+    errno.ENOTDIR: "路径中有一项不是目录",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.EIO: "读写出错（输入/输出错误）",
+    errno.EMFILE: "打开的文件过多",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One Chinese line for a failure of the file system (never a traceback)."""
+    what = _ERRNO_TEXT.get(exc.errno or 0) or exc.strerror or "文件系统错误"
+    where = f"：{exc.filename}" if exc.filename else ""
+    return f"操作失败，{what}{where}。已有的网站目录保持不变；请处理后重试。"
+
+
+class _Main(ZhGroup):
+    """The command group: a failure of the file system (disk full, read-only, a directory that
+    vanished while we ran) is one line and exit 1, as the contract wants, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):  # `registry … | head`: nobody is reading
+                sys.exit(1)
+            click.echo(os_error_line(exc), err=True)
+            sys.exit(1)
+
+
 @click.group(
-    cls=ZhGroup,
+    cls=_Main,
     context_settings={"help_option_names": ["-h", "--help"]},
     options_metavar="[选项]",
     subcommand_metavar="命令 [参数]...",

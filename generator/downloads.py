@@ -1,5 +1,6 @@
 """Dataset releases: a versioned zip (YAML source, JSON, CSV, SHA256SUMS) and an Excel workbook.
 
+The YAML in the zip is re-serialised from the published view, not copied from data/.
 Both are byte-for-byte reproducible: zip entries carry a fixed timestamp (SOURCE_DATE_EPOCH, else the
 as-of date) and fixed permissions, and the workbook's creation date is fixed the same way. Only the
 published view goes in: embargoed records and announcements are not in any download.
@@ -15,11 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 import yaml
 
-from .api import record_summary
+from .api import formula_risk, record_summary
 from .conditions import public_file
 from .dates import SHANGHAI, build_time
 from .page import GeneratedPage, relativize
@@ -84,6 +86,9 @@ def records_xlsx(site: Site) -> bytes:
         {"title": site.config.title, "author": site.config.authority, "created": _stamp(site)}
     )
     bold = book.add_format({"bold": True})
+    # A cell that would read as a formula gets Excel's quote prefix (the ' shown only in the
+    # formula bar): it stays text even when someone edits it and presses Enter (OWASP).
+    quoted = book.add_format({"quote_prefix": True})
     for kind, sheet_name in SHEETS.items():
         sheet = book.add_worksheet(sheet_name)
         columns = [(k, h) for k, h in XLSX_COLUMNS if kind == "approved" or k not in _APPROVED_ONLY]
@@ -93,7 +98,11 @@ def records_xlsx(site: Site) -> bytes:
         for i, row in enumerate(rows, start=1):
             # write_string: record text is never interpreted as a formula or a number
             for j, (key, _) in enumerate(columns):
-                sheet.write_string(i, j, row[key])
+                value = row[key]
+                if formula_risk(value):
+                    sheet.write_string(i, j, value, quoted)
+                else:
+                    sheet.write_string(i, j, value)
         sheet.set_column(0, 0, 14)
         sheet.set_column(1, 1, 40)
     book.close()
@@ -103,35 +112,53 @@ def records_xlsx(site: Site) -> bytes:
 _APPROVED_ONLY = {"risk_grade_name", "approved_on", "exclusive_until", "institutions"}
 
 
-def _source_files(site: Site, data_dir: Path) -> Iterator[tuple[str, bytes]]:
-    """The YAML of everything published (and nothing embargoed), as stored in data/."""
-    for name in ("registry.yaml", "risk-grades.yaml"):
-        yield f"data/{name}", (data_dir / name).read_bytes()
+_YAML_HEAD = (
+    "# 由 registry build 从已公示数据重新生成（不含注释和未公示内容）；原始文件见数据仓库\n"
+)
+
+
+def _yaml(data: Any) -> bytes:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return (_YAML_HEAD + text).encode()
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def _source_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The YAML of everything published, re-serialised from the published view.
+
+    Not the raw files: a comment, a redirect to an embargoed record or a conditions version of
+    an embargoed announcement in a raw file would publish it before its date (issue 13, class 7).
+    Every file validates as a registry of its own at the same as-of date.
+    """
+    config = _dump(site.config)
+    config["redirects"] = {
+        old: rid for old, rid in site.config.redirects.items() if rid in site.records
+    }
+    if not config["redirects"]:
+        del config["redirects"]
+    yield "data/registry.yaml", _yaml(config)
+    yield "data/risk-grades.yaml", _yaml({"grades": [_dump(g) for g in site.grades.values()]})
     for rid, r in site.records.items():
-        yield (
-            f"data/{SECTIONS[r.kind]}/{rid}.yaml",
-            (data_dir / SECTIONS[r.kind] / f"{rid}.yaml").read_bytes(),
-        )
+        yield f"data/{SECTIONS[r.kind]}/{rid}.yaml", _yaml(_dump(r.model))
         if r.conditions_versions:
             # rewritten with the published versions only: the file in data/ may hold a version
             # published by an embargoed announcement, which must not leave the building
             yield f"data/conditions/{rid}.yaml", public_conditions_yaml(r)
     for a in site.announcements:
-        yield (
-            f"data/announcements/{a.id}.yaml",
-            (data_dir / "announcements" / f"{a.id}.yaml").read_bytes(),
-        )
+        yield f"data/announcements/{a.id}.yaml", _yaml(_dump(a))
 
 
 def public_conditions_yaml(r: RecordView) -> bytes:
-    data = public_file(r.id, r.sample, r.conditions_versions)
-    header = "# 已公布的技术条件版本（由公示库按数据截至日导出；未到公告日期的版本不包括在内）\n"
-    return (header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)).encode()
+    """A conditions file with its published versions only (the versions form, DESIGN.md)."""
+    return _yaml(public_file(r.id, r.sample, r.conditions_versions))
 
 
 def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:
     """registry-<data version>.zip: source YAML, exports, and SHA256SUMS over all of them."""
-    members = dict(sorted([*_source_files(site, data_dir), *exports.items()]))
+    members = dict(sorted([*_source_files(site), *exports.items()]))
     sums = "".join(
         f"{hashlib.sha256(content).hexdigest()}  {name}\n" for name, content in members.items()
     )

@@ -7,6 +7,7 @@ errors` prints it, a test keeps the README table in step, and tests/bad_inputs/ 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E108": ("嵌套过深", "嵌套层级超过 {limit} 层；记录文件不需要这么深的结构，请检查缩进"),
     "E109": ("键必须是文本", "映射的键必须是普通文本，这里是 {detail}"),
     "E110": ("空文件", "文件为空；请按 `registry new` 生成的模板填写"),
+    "E111": (
+        "不允许的字符",
+        "含有不允许的字符 {char}：控制字符、代理项和非字符无法写入网页、JSON 和订阅（XML）；"
+        "请删除它（常见于双引号字符串中的 \\x、\\u 转义）",
+    ),
+    "E112": (
+        "隐藏文件或目录",
+        "{name} 是隐藏文件或目录（以 . 开头）；data/ 中不允许隐藏文件，"
+        "它们（如 .gitattributes、.gitignore）会改变 git 对数据的处理。请删除它",
+    ),
+    "E113": (
+        "不是普通文件",
+        "{name} 是{what}，不是普通文件；data/ 中只允许普通文件，不读取也不跟随链接。"
+        "请把它换成文件本身",
+    ),
     # Single-file schema (E2xx)
     "E201": ("未知字段", "未知字段 “{key}”；允许的字段：{allowed}。请检查拼写或删除该字段"),
     "E202": ("缺少必填字段", "缺少必填字段 {key}；请补充"),
@@ -47,6 +63,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Markdown 链接 “{value}” 不允许；链接只能是 http(s) 网址或站内路径（以 / 开头）",
     ),
     "E210": ("列表项重复", "列表中 “{value}” 重复出现；请删除重复项"),
+    "E211": (
+        "不允许图片",
+        "Markdown 图片 “{value}” 不允许：图片会让浏览器向其他网站发出请求，记录也没有存放图片的目录；"
+        "请改为链接 [说明](https://…)",
+    ),
+    "E212": (
+        "不可见的格式字符",
+        "含有不可见的格式字符 {char}：它让两个看起来相同的名称不同，或颠倒文字的显示顺序；"
+        "名称、别名、机构、文号和标题中不允许，任何文本中都不允许双向控制字符。请删除它",
+    ),
+    "E213": (
+        "日期超出范围",
+        "日期 {value} 超出允许的范围（{low} 年至 {high} 年）；请检查年份",
+    ),
     "E214": (
         "模板占位文字未替换",
         "“{value}” 是 registry new 模板里的占位文字；请换成真实内容{hint}",
@@ -176,14 +206,27 @@ class Problem:
         }
 
 
+# Characters a message must not carry as such: controls (a NUL or ESC in a terminal or CI log),
+# bidi controls and invisible format characters (they could reorder or hide what a reviewer reads).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def _visible(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
 def problem(
     code: str, file: str, line: int = 1, column: int = 1, path: str = "", **kw: Any
 ) -> Problem:
     """Build a Problem from the catalogue; unknown placeholders are a programming error."""
     _title, template = CATALOGUE[code]
     # Contract: each error is one line. Values quoted from the data may hold line breaks.
-    message = "\\n".join(template.format(**kw).splitlines())
-    return Problem(code, file, max(line, 1), max(column, 1), message, "\\n".join(path.splitlines()))
+    message = _visible("\\n".join(template.format(**kw).splitlines()))
+    shown = _visible("\\n".join(path.splitlines()))
+    return Problem(code, _visible(file), max(line, 1), max(column, 1), message, shown)
 
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:

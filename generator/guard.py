@@ -21,22 +21,26 @@ new commit, so once that date has passed it is public record although REF never 
 `--as-of` either: that is a what-if date for statuses, while the guard protects what the public can
 see now. An announcement still under embargo today may be edited, renamed or withdrawn.
 
-The working tree (or any directory) is compared with REF materialised by `git archive`; the same
-comparison of two directories serves `registry diff`.
+REF's side is exactly the blobs git tracks there (`ls-tree` + `cat-file --batch`): no
+`.gitattributes` (export-ignore, export-subst, filters), ignore rule or hidden file can hide a file
+from the comparison or change its content. The working tree's side is read from disk, regular files
+only (a symlink, FIFO or device is never opened; validation reports it, E113, as it reports hidden
+files, E112). The same comparison of two directories serves `registry diff`.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .dates import today_shanghai
 from .errors import Problem, problem, sort_key
-from .gitrepo import GUARDED_DIRS, materialise
+from .gitrepo import GUARDED_DIRS, REGULAR_MODES, read_blobs, require_repo, revision_files
 from .history import field_changes
-from .loading import Document, dotted, load_bytes, load_file
+from .loading import MAX_BYTES, Document, dotted, load_bytes, load_file, read_regular
 from .validation import display_path
 
 RENAME_SIMILARITY = 0.5  # git's default for -M
@@ -47,19 +51,51 @@ def guard_problems(data_dir: Path, base: str, today: date | None = None) -> list
 
     Raises `gitrepo.GitError` when there is no repository or `base` does not exist.
     """
-    with materialise(data_dir, base) as base_root:
-        return compare_trees(base_root, data_dir, base, today or today_shanghai())
+    base_files = revision_blobs(data_dir, base)
+    head_files = tree_files(data_dir)
+    shown = display_path(data_dir)
+    return compare_files(base_files, head_files, data_dir, base, today or today_shanghai(), shown)
+
+
+def _guarded(rel: str) -> bool:
+    folder, _, name = rel.partition("/")
+    return folder in GUARDED_DIRS and name.endswith(".yaml") and "/" not in name
+
+
+def revision_blobs(data_dir: Path, ref: str) -> dict[str, bytes]:
+    """The guarded files at `ref`, read as the blobs git stores (regular files only)."""
+    entries = {
+        rel: e
+        for rel, e in revision_files(data_dir, ref).items()
+        if _guarded(rel) and e.mode in REGULAR_MODES
+    }
+    blobs = read_blobs(require_repo(data_dir), [e.sha for e in entries.values()], MAX_BYTES)
+    # A blob over the limit is compared by its size: any change to it still shows as a change.
+    return {
+        rel: b if isinstance(b := blobs.get(e.sha, b""), bytes) else f"<{b} bytes>".encode()
+        for rel, e in entries.items()
+    }
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
-    """Contents of the guarded files under `root`, by path relative to it (`approved/X.yaml`)."""
+    """Contents of the guarded files under `root`, by path relative to it (`approved/X.yaml`).
+
+    Regular files only, opened without following links: what is not a regular file is reported
+    by validation (E112, E113), and is absent here, so replacing a record by a link is a deletion.
+    """
     out: dict[str, bytes] = {}
     for folder in GUARDED_DIRS:
         d = root / folder
-        if d.is_dir():
-            for p in sorted(d.iterdir()):
-                if p.suffix == ".yaml" and p.is_file():
-                    out[f"{folder}/{p.name}"] = p.read_bytes()
+        if d.is_symlink() or not d.is_dir():
+            continue
+        for entry in sorted(os.scandir(d), key=lambda e: e.name):
+            if not entry.name.endswith(".yaml") or not entry.is_file(follow_symlinks=False):
+                continue
+            raw, size, why = read_regular(Path(entry.path))
+            if why is None:
+                out[f"{folder}/{entry.name}"] = (
+                    raw if raw is not None else f"<{size} bytes>".encode()
+                )
     return out
 
 

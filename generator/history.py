@@ -20,6 +20,7 @@ import contextlib
 import difflib
 import json
 import queue
+import re
 import subprocess
 import threading
 import time
@@ -125,13 +126,66 @@ def _diff_list(old: list[Any], new: list[Any], loc: Path_, out: list[Change]) ->
 # --- reading the log ----------------------------------------------------------------------------
 
 
+# Field labels for the generated revision summaries (the public site never shows commit messages).
+FIELD_LABELS = {
+    "id": "编号",
+    "sample": "示例数据标记",
+    "name": "名称",
+    "aliases": "别名",
+    "category": "分类",
+    "purpose": "医学目的",
+    "mechanism": "机制原理",
+    "indications": "适应症",
+    "filing_requirements": "备案要求",
+    "references": "参考文献",
+    "guidance_entry": "来源清单条目",
+    "applicant": "申请机构",
+    "summary": "技术解读",
+    "description": "技术描述",
+    "scope": "禁止范围",
+    "institution": "医疗机构条件",
+    "personnel": "人员条件",
+    "management": "技术管理要求",
+    "training_qc": "培训与质量控制",
+    "operating_spec": "临床应用操作规范",
+    "effective": "施行日期",
+    "versions": "技术条件版本",
+}
+
+
+def field_label(loc: Path_) -> str:
+    """`("conditions", "personnel", 2)` → 技术条件·人员条件; a whole file → 整个文件."""
+    parts = [p for p in loc if isinstance(p, str)]
+    if not parts:
+        return "整个文件"
+    if parts[0] == "conditions":
+        rest = parts[1:2]
+        return "技术条件" + ("·" + FIELD_LABELS.get(rest[0], rest[0]) if rest else "")
+    return FIELD_LABELS.get(parts[0], parts[0])
+
+
+def summarise(changes: Iterable[Change], created: bool) -> str:
+    """The public message of a revision, generated from its field changes, in Chinese.
+
+    Commit messages are free text written by whoever made the commit: they could name an
+    announcement still under embargo, so the site never shows them (issue 13, class 7).
+    """
+    if created:
+        return "新建记录"
+    labels = list(dict.fromkeys(field_label(c.loc) for c in changes))
+    if not labels:
+        return "只改动了注释或格式"
+    shown = "、".join(labels[:8]) + (f" 等 {len(labels)} 项" if len(labels) > 8 else "")
+    return f"修改 {shown}"
+
+
 @dataclass(frozen=True)
 class Revision:
     """One commit as seen from one record: what it changed in the record and its conditions."""
 
     commit: str
     date: str  # committer date, ISO 8601 with offset
-    message: str  # the commit's subject line
+    message: str  # generated from the changes (`summarise`), never the commit's own message
     changes: tuple[Change, ...]
     created: bool = False  # the commit added the record file itself
 
@@ -154,7 +208,7 @@ class Commit:
 
     commit: str
     date: str
-    message: str
+    message: str  # generated, as Revision.message
     records: tuple[str, ...]
 
     @property
@@ -175,6 +229,34 @@ class History:
 
     def revisions(self, rid: str) -> list[Revision]:
         return self.by_record.get(rid, [])
+
+    def without(self, secrets: Iterable[str]) -> History:
+        """This history with every revision withheld whose changes mention one of `secrets`
+        (ids, numbers, titles and names of what is still under embargo): a commit can edit a
+        published record and, in the same change, name an announcement not yet public. Withheld
+        until the embargo ends, when the next build shows it."""
+        tokens = sorted({t for t in secrets if len(t) >= 2}, key=len, reverse=True)
+        if not tokens:
+            return self
+        rx = re.compile("|".join(re.escape(t) for t in tokens))
+
+        def public(rev: Revision) -> bool:
+            return not any(
+                rx.search(_key(c.old) if not isinstance(c.old, str) else c.old)
+                or rx.search(_key(c.new) if not isinstance(c.new, str) else c.new)
+                for c in rev.changes
+            )
+
+        by_record = {rid: [r for r in revs if public(r)] for rid, revs in self.by_record.items()}
+        kept = {(rid, r.commit) for rid, revs in by_record.items() for r in revs}
+        commits = []
+        for c in self.commits:
+            records = tuple(rid for rid in c.records if (rid, c.commit) in kept)
+            if records:
+                commits.append(Commit(c.commit, c.date, f"修订 {len(records)} 条记录", records))
+        return History(
+            self.available, self.partial, self.reason, by_record, commits, dict(self.stats)
+        )
 
     def api(self, rid: str) -> dict[str, Any]:
         """The `revisions` part of `api/records/<id>.json`."""
@@ -268,7 +350,18 @@ def _read(repo: Repo, boundary: set[str]) -> tuple[list[_RawCommit], dict[str, b
     fmt = "--format=%x1e%H%x00%cI%x00%s"
     # One pathspec, the data directory: matching several pathspecs against every tree entry costs
     # more than filtering the few non-record files out here.
-    log_args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", fmt, "--", repo.prefix or "."]
+    log_args = [
+        "log",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--no-renames",
+        "--no-textconv",
+        "--no-ext-diff",
+        fmt,
+        "--",
+        repo.prefix or ".",
+    ]
     log = popen(log_args, repo.top, stdout=subprocess.PIPE)
     cat = popen(["cat-file", "--batch"], repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert log.stdout is not None and cat.stdin is not None and cat.stdout is not None
@@ -418,10 +511,12 @@ def read_history(data_dir: Path, visible: frozenset[str] | None = None) -> Histo
             if f.status == "A" and not prefix:
                 created.add(rid)
         for rid, changes in per_record.items():
-            rev = Revision(c.commit, c.date, c.message, tuple(changes), rid in created)
+            message = summarise(changes, rid in created)
+            rev = Revision(c.commit, c.date, message, tuple(changes), rid in created)
             by_record.setdefault(rid, []).append(rev)
         if per_record:
-            history.commits.append(Commit(c.commit, c.date, c.message, tuple(sorted(per_record))))
+            message = f"修订 {len(per_record)} 条记录"
+            history.commits.append(Commit(c.commit, c.date, message, tuple(sorted(per_record))))
     history.commits.reverse()
     history.by_record = by_record
     t_end = time.perf_counter()

@@ -8,7 +8,10 @@ record a (line, column) for every path so that later checks can point at the exa
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +58,9 @@ class Document:
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # False when the source text holds no character that textcheck refuses and no backslash
+    # (the only way to write one as an escape): its values need not be checked one by one.
+    suspect: bool = True
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Position of `path` (its key when `key`), falling back to the nearest known ancestor."""
@@ -76,16 +82,85 @@ def dotted(path: Path_) -> str:
     return out
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Load `path`; never raises for bad content, problems are in the returned document."""
-    shown = display or str(path)
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)  # a symlink is refused, never followed
+    | getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait for a writer
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in Chinese (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "符号链接"
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISDIR(mode):
+        return "目录"
+    return "特殊文件"
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES) -> tuple[bytes | None, int, str | None]:
+    """(content, size, why not): the bytes of `path` only if it is a regular file.
+
+    Opened with O_NOFOLLOW | O_NONBLOCK and checked with fstat on the open descriptor, so that a
+    symlink, FIFO or device swapped in after the directory was listed is still refused and never
+    read. A file over `limit` bytes is not read at all (content None, its size given).
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        return Document(
-            shown, problems=[problem("E107", shown, detail=f"无法读取文件：{exc.strerror}")]
-        )
-    return load_bytes(raw, shown)
+        if exc.errno == errno.ELOOP:
+            return None, 0, "符号链接"
+        return None, 0, f"无法读取文件：{exc.strerror}"
+    try:
+        st = os.fstat(fd)
+        kind = special_kind(st.st_mode)
+        if kind is not None:
+            return None, 0, kind
+        if st.st_size > limit:
+            return None, st.st_size, None
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        raw = b"".join(chunks)
+        return (None, len(raw), None) if len(raw) > limit else (raw, len(raw), None)
+    except OSError as exc:
+        return None, 0, f"无法读取文件：{exc.strerror}"
+    finally:
+        os.close(fd)
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Load `path`; never raises for bad content, problems are in the returned document.
+
+    Only a regular file is read: a symlink, FIFO or device is E113 and its content is never read
+    (so no message can quote a file outside data/).
+    """
+    return load_file_raw(path, display)[0]
+
+
+def load_file_raw(path: Path, display: str | None = None) -> tuple[Document, bytes]:
+    """`load_file`, and the bytes it read (empty when it read none)."""
+    shown = display or str(path)
+    raw, size, why = read_regular(path)
+    if why is not None:
+        if why.startswith("无法读取"):
+            return Document(shown, problems=[problem("E107", shown, detail=why)]), b""
+        return Document(shown, problems=[problem("E113", shown, name=path.name, what=why)]), b""
+    if raw is None:
+        return Document(shown, problems=[problem("E101", shown, size=size)]), b""
+    return load_bytes(raw, shown), raw
 
 
 def load_bytes(raw: bytes, shown: str) -> Document:
@@ -104,7 +179,15 @@ def load_bytes(raw: bytes, shown: str) -> Document:
         )
     if not text.strip():
         return Document(shown, data=None, problems=[problem("E110", shown)])
-    return _Builder(shown).build(text)
+    doc = _Builder(shown).build(text)
+    doc.suspect = suspect_text(text)
+    return doc
+
+
+def suspect_text(text: str) -> bool:
+    from .textcheck import SUSPECT
+
+    return SUSPECT.search(text) is not None
 
 
 def _char_at(text: str, mark: Any) -> str:

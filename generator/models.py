@@ -81,16 +81,26 @@ ID_PATTERN_HELP = {
 NON_BLANK = r"\S"  # at least one visible character: blank text is an error (E208)
 
 
+# Every date the registry computes from (periods of up to 5 years, the day after, the day
+# before) must stay inside what `datetime.date` holds: 0001-01-01 or 9999-12-31 would validate
+# and then crash the replay. No act of this regime falls outside these years.
+YEARS = (1900, 2199)
+
+
 def _real_date(value: Any) -> Any:
     """Dates arrive as text from the loader; accept only YYYY-MM-DD naming a real day."""
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not DATE.match(value):
+        day = value
+    elif not isinstance(value, str) or not DATE.match(value):
         raise PydanticCustomError("invalid_date", "bad date", {"value": str(value)})
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PydanticCustomError("invalid_date", "bad date", {"value": value}) from None
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("invalid_date", "bad date", {"value": value}) from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise PydanticCustomError("date_range", "date range", {"value": day.isoformat()})
+    return day
 
 
 def _http_url(value: str) -> str:
@@ -109,6 +119,14 @@ def safe_link(dest: str) -> bool:
 
 
 def _markdown(value: str) -> str:
+    # The root check: what the renderer itself makes of the text (entities, escapes, reference
+    # definitions, autolinks resolved), so validation and the built page cannot disagree.
+    if "](" not in value and "]:" not in value and "<" not in value:
+        return value  # no link, image, reference definition or autolink without one of these
+    from .render import unsafe_urls
+
+    # First a source-level look: it quotes the whole link as written, where it stands (and sees
+    # `<javascript:…>`, which the renderer shows as text).
     for match in _MD_LINKS.finditer(value):
         dest = next((g for g in match.groups() if g is not None), "")
         if dest and not safe_link(dest):
@@ -116,6 +134,11 @@ def _markdown(value: str) -> str:
             # the whole link, and where it starts in the text (validation turns that into a line)
             ctx = {"value": value[start:end], "offset": start}
             raise PydanticCustomError("markdown_link", "bad link", ctx)
+    # Then the root check: what the renderer itself makes of the text.
+    for line, kind, url in unsafe_urls(value):
+        if kind == "image" and safe_link(url):
+            raise PydanticCustomError("markdown_image", "image", {"value": url, "line": line})
+        raise PydanticCustomError("markdown_link", "bad link", {"value": url, "line": line})
     return value
 
 

@@ -9,40 +9,91 @@ function runs in-process. Either way `wait()` is called before Pagefind and rais
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import re
+import signal
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
 Files = Callable[[], Iterable[tuple[str, bytes]]]
 
 
+_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._~+\-]*", re.ASCII)
+
+
+def confined(site_dir: Path, path: str) -> Path:
+    """`site_dir / path`, refusing any path that could leave the site directory: absolute,
+    `..`, `.`, empty or hidden segments, backslashes, NUL or anything outside plain ASCII names.
+    Validation already refuses such paths (E314); this is the last line, not the only one."""
+    parts = path.split("/")
+    if not parts or not all(_SEGMENT.fullmatch(p) for p in parts):
+        raise ValueError(f"拒绝写入站点目录以外或不安全的路径：{path!r}")
+    return site_dir.joinpath(*parts)
+
+
 def write_files(site_dir: Path, files: Iterable[tuple[str, bytes]]) -> None:
     for path, content in files:
-        target = site_dir / path
+        target = confined(site_dir, path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 
 
-def _child(site_dir: Path, make: Files) -> None:
+def _child(site_dir: Path, make: Files, errors: Any) -> None:
+    _die_with_parent()
     try:
         write_files(site_dir, make())
-    except BaseException:  # report in the build log, then fail the build through the exit code
-        traceback.print_exc(file=sys.stderr)
+    except BaseException as exc:  # hand one line to the parent, which fails the build with it
+        errors.put(describe_failure(exc))
         sys.exit(1)
 
 
+def describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        what = exc.strerror or "文件系统错误"
+        return f"{what}{f'：{exc.filename}' if exc.filename else ''}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when the parent dies (even by SIGKILL), so an
+    interrupted build leaves no orphan writing into a directory that is being removed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != PARENT_PID:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+PARENT_PID = os.getpid()
+
+
 class SideWriter:
-    """Writes `make()`'s files into `site_dir`, in a forked process when `background`."""
+    """Writes `make()`'s files into `site_dir`, in a forked process when `background`.
+
+    The child dies with the parent (PR_SET_PDEATHSIG on Linux), and `cancel()` (called when the
+    build fails anywhere) ends it, so no build leaves a process behind.
+    """
 
     def __init__(self, site_dir: Path, make: Files, background: bool) -> None:
+        global PARENT_PID
         self.process = None
         if background and "fork" in multiprocessing.get_all_start_methods():
-            self.process = multiprocessing.get_context("fork").Process(
-                target=_child, args=(site_dir, make), daemon=True
+            ctx = multiprocessing.get_context("fork")
+            self.errors = ctx.SimpleQueue()
+            PARENT_PID = os.getpid()
+            self.process = ctx.Process(
+                target=_child, args=(site_dir, make, self.errors), daemon=True
             )
             self.process.start()
         else:
@@ -53,6 +104,19 @@ class SideWriter:
             return
         self.process.join()
         if self.process.exitcode != 0:
+            detail = self.errors.get() if not self.errors.empty() else ""
+            code = self.process.exitcode
+            self.process = None
             raise PluginError(
-                f"生成 API、订阅与重定向文件失败（子进程退出码 {self.process.exitcode}）"
+                f"生成 API、订阅与重定向文件失败（{detail or f'子进程退出码 {code}'}）"
             )
+        self.process = None
+
+    def cancel(self) -> None:
+        """End the child now (the build failed elsewhere); safe to call more than once."""
+        if self.process is None:
+            return
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.process = None

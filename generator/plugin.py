@@ -30,18 +30,19 @@ from .build import LiveErrors, RegistryInvalid
 from .changes import change_entries, changes_pages, revisions_html
 from .dates import today_shanghai
 from .downloads import download_files, downloads_page, fill_downloads_page
-from .errors import Problem
+from .errors import Problem, problem
 from .feeds import feed_files
 from .history import History, read_history
+from .loading import Document
 from .openapi import openapi_files
 from .outputs import SideWriter
 from .page import GeneratedPage, relativize
 from .pages import site_pages
-from .redirects import redirect_files
+from .redirects import redirect_clashes, redirect_files
 from .search import run_pagefind
 from .validation import check_registry
 from .version import data_version
-from .views import Site, build_site
+from .views import Site, build_site, embargo_secrets
 
 
 class RegistryConfig(Config):
@@ -61,6 +62,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.pages: dict[str, GeneratedPage] = {}
         self.data_dir: Path | None = None
         self.problems: list[Problem] = []
+        self.config_doc: Document | None = None
         self.history = History(available=False)  # revision history from git, read in on_config
         self.side: SideWriter | None = None
         self.serving = False
@@ -74,10 +76,15 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         raw = os.environ.get("REGISTRY_AS_OF") or self.config.as_of
         if not raw:
             return today_shanghai()
+        from .models import YEARS
+
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise PluginError(f"as_of “{raw}” 不是有效日期（YYYY-MM-DD）") from None
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise PluginError(f"as_of “{raw}” 超出允许的范围（{YEARS[0]} 年至 {YEARS[1]} 年）")
+        return day
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.problems = []  # a persistent instance in `serve`: none left from the last build
@@ -93,14 +100,17 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         gc.freeze()
         self._add("load_validate", t)
         self.problems = reg.problems
+        self.config_doc = reg.config_doc
         if reg.problems:
             raise RegistryInvalid(reg.problems)
         self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
         t = time.perf_counter()
-        # once per build: one git log, one cat-file; conditions versions of announcements that are
-        # not published are left out of every revision (they appear nowhere, DESIGN.md)
+        # once per build: one git log, one cat-file. Conditions versions of announcements that are
+        # not published are left out of every revision (they appear nowhere, DESIGN.md), and a
+        # revision that names anything still under embargo is withheld
         visible = frozenset(a.id for a in self.site.announcements)
-        self.history = read_history(self.data_dir, visible)
+        secrets = embargo_secrets(reg, self.site)
+        self.history = read_history(self.data_dir, visible).without(secrets)
         self._add("history", t)
         self.site.site_url = config.site_url or ""
         self.site.repo_url = config.repo_url or None
@@ -122,7 +132,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         assert self.site is not None
         t = time.perf_counter()
         history = self.history
-        pages = site_pages(self.site, revisions=lambda rid: revisions_html(history, rid))
+        repo_url = self.site.repo_url
+        pages = site_pages(self.site, revisions=lambda rid: revisions_html(history, rid, repo_url))
         changes = change_entries(self.site, history)  # once, for /changes/ and the feeds
         pages += changes_pages(self.site, history, changes)
         self.pages = {p.src_uri: p for p in pages}
@@ -130,6 +141,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             _replace(files, File.generated(config, uri, content=""))
         site, site_url, data_dir = self.site, config.site_url, self.data_dir
         assert data_dir is not None
+        self._refuse_clashing_redirects(files)
         summary = dict(summary_files(site))
         summary.update(openapi_files(site_url))  # linked from api.md: MkDocs checks those links
         for path, content in summary.items():
@@ -147,6 +159,22 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         _replace(files, File.generated(config, page.src_uri, content=""))
         self._add("generate", t)
         return files
+
+    def _refuse_clashing_redirects(self, files: Files) -> None:
+        assert self.site is not None
+        clashes = redirect_clashes(self.site, {f.dest_uri for f in files})
+        if not clashes:
+            return
+        doc = self.config_doc
+        shown = doc.file if doc is not None else "data/registry.yaml"
+        self.problems = []
+        for old in clashes:
+            line, col = doc.where(("redirects", old), key=True) if doc is not None else (1, 1)
+            detail = f"“{old}” 会覆盖本站生成的页面或文件；请删除这一项或换一个来源地址"
+            self.problems.append(
+                problem("E314", shown, line, col, f"redirects.{old}", detail=detail)
+            )
+        raise RegistryInvalid(self.problems)
 
     def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -186,6 +214,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         gc.unfreeze()
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.side is not None:
+            self.side.cancel()  # no orphan writer after a failed build
         gc.unfreeze()
 
     def _write_timings(self) -> None:

@@ -35,6 +35,21 @@ def redirect_source_dir(old: str) -> str:
     return old.strip("/")
 
 
+def redirect_clashes(site: Site, outputs: set[str]) -> list[str]:
+    """Redirect sources whose page would overwrite a file the build makes (`outputs`: paths
+    under site/, as MkDocs' `dest_uri`). Validation refuses every generated address it knows
+    (E314); this compares with the real list of files, hand-written pages included."""
+    lowered = {o.lower() for o in outputs}
+    out = []
+    for old, rid in sorted(site.config.redirects.items()):
+        if rid not in site.records:
+            continue
+        source = redirect_source_dir(old).lower()
+        if f"{source}/index.html" in lowered or source in lowered:
+            out.append(old)
+    return out
+
+
 def redirect_files(site: Site, site_url: str | None) -> list[tuple[str, bytes]]:
     """(path, html) for each redirect whose target is published (an embargoed target waits)."""
     out = []

@@ -9,6 +9,7 @@ an approval needs: the record, its conditions and the `approve` announcement tha
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .loading import load_bytes, load_file
+from .models import ID_PATTERNS, id_kind
 
 DIRS = {
     "guidance": "guidance-list",
@@ -233,17 +235,46 @@ def plan(kind: str, data_dir: Path, record_id: str | None, today: date) -> list[
     ]
 
 
+ID_KIND = {"conditions": "approved"}  # a conditions file carries its technology's id
+
+
+def _check_id(kind: str, record_id: str) -> None:
+    """An --id that does not fit the kind's pattern is refused before anything is written, so no
+    path can be built from it (`../x`, `/etc/x`, `GL-0001/../../x`)."""
+    wanted = ID_KIND.get(kind, kind)
+    if id_kind(record_id) != wanted:
+        pattern, example = ID_PATTERNS[wanted]
+        raise ValueError(f"编号 “{record_id}” 不符合 {pattern}（例如 {example}）；未写入任何文件")
+
+
+def _write(path: Path, text: str) -> None:
+    # O_NOFOLLOW: a symlink put in place after the checks is still not written through
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
 def scaffold(
     kind: str, data_dir: Path, record_id: str | None, today: date, force: bool
 ) -> list[Path]:
-    """Write the skeleton(s) of `kind`; nothing is written when one of them exists (unless force)."""
+    """Write the skeleton(s) of `kind`; ValueError and nothing written when the id does not fit
+    the kind's pattern, a link or special file is in the way, or a file exists (unless force)."""
+    if record_id is not None:
+        _check_id(kind, record_id)
     files = plan(kind, data_dir, record_id, today)
+    for path, _ in files:
+        folder = path.parent
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise ValueError(f"{folder} 不是普通目录（可能是符号链接）；未写入任何文件")
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise ValueError(f"{path} 是符号链接或特殊文件；未写入任何文件")
     existing = [path for path, _ in files if path.exists()]
     if existing and not force:
         raise ValueError(f"{existing[0]} 已存在；换一个 --id，或加 --force 覆盖")
     for path, text in files:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        _write(path, text)
     return [path for path, _ in files]
 
 

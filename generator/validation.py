@@ -11,7 +11,6 @@ import functools
 import gc
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import Problem, problem, sort_key
-from .loading import Document, Path_, dotted, load_bytes, load_file
+from .loading import Document, Path_, dotted, load_file, load_file_raw, special_kind
 from .models import (
     CONTENT_FIELDS,
     FIELD_LABELS,
@@ -30,6 +29,7 @@ from .models import (
     NON_BLANK,
     RECORD_DIRS,
     TOP_FILES,
+    YEARS,
     Action,
     RegistryConfig,
     RiskGrades,
@@ -50,6 +50,7 @@ from .status import (
 
 if TYPE_CHECKING:
     from .conditions import Version
+from .textcheck import fold_name, text_problems
 
 RECORD_KINDS = ("guidance", "approved", "banned")
 _ID_KIND = {"conditions": "approved"}  # conditions files are named by their technology's id
@@ -238,6 +239,9 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             actual=_describe(value),
             hint=hint,
         )
+    if kind == "date_range":
+        low, high = YEARS
+        return problem("E213", f, line, col, where, value=ctx["value"], low=low, high=high)
     if kind == "invalid_date":
         return problem("E205", f, line, col, where, value=ctx.get("value", value))
     if kind == "url_scheme":
@@ -261,11 +265,12 @@ def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     if kind == "too_short":
         what = f"字段 {where} " if where else "内容"
         return problem("E208", f, line, col, where, what=what)
-    if kind == "markdown_link":
-        line, col = _link_position(doc, path, str(value), ctx)
+    if kind in ("markdown_link", "markdown_image"):
+        line, col = _link_position(doc, path, value, ctx)
         link = str(ctx["value"])
         link = link if len(link) <= 200 else link[:199] + "…"  # one readable line
-        return problem("E209", f, line, col, where, value=link)
+        code = "E209" if kind == "markdown_link" else "E211"
+        return problem(code, f, line, col, where, value=link)
     if kind == "duplicate_item":
         return problem("E210", f, line, col, where, value=ctx["value"])
     if kind == "ground_route":
@@ -289,21 +294,31 @@ def labelled(codes: Iterable[str], labels: dict[str, str] | None = None) -> str:
     return "、".join(f"{c}（{table[c]}）" if c in table else c for c in codes)
 
 
-def _link_position(doc: Document, path: Path_, value: str, ctx: dict[str, Any]) -> tuple[int, int]:
-    """Line and column of a bad link inside a (possibly multi-line) text field."""
+def _link_position(doc: Document, path: Path_, value: Any, ctx: dict[str, Any]) -> tuple[int, int]:
+    """Line and column of a bad link or image inside a (possibly multi-line) text field.
+
+    The check gives the link's line in the text (`line`, from the rendered tree) or its character
+    offset (`offset`, from the source scan); a block scalar (`key: |`, the only multi-line form
+    that keeps a final newline) starts on the line after its indicator. The column is where the
+    link stands on that line of the file, when it stands there verbatim.
+    """
     line, col = doc.where(path)
-    link, offset = str(ctx.get("value", "")), int(ctx.get("offset", 0))
+    text = value if isinstance(value, str) else ""
+    if "offset" in ctx:
+        text_line = text.count("\n", 0, int(ctx["offset"])) + 1
+    else:
+        text_line = int(ctx.get("line", 1))
+    block = text.endswith("\n")
+    if block or text_line > 1:
+        line, col = line + text_line - (0 if block else 1), 1
+    link = str(ctx.get("value", ""))
     try:
         lines = Path(doc.file).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeError):
         return line, col
-    for i in range(line - 1, len(lines)):
-        found = lines[i].find(link) if link else -1
-        if found >= 0 and (i > line - 1 or found >= col - 1):
-            return i + 1, found + 1
-    # Not verbatim in the file (escapes, folding): count the lines of the value instead.
-    block = lines[line - 1][col - 1 : col].strip() in ("|", ">") if line <= len(lines) else False
-    return line + int(block) + value.count("\n", 0, offset), col
+    if link and line <= len(lines) and (found := lines[line - 1].find(link, col - 1)) >= 0:
+        return line, found + 1
+    return line, col
 
 
 def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]:
@@ -327,14 +342,30 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
 # --- loading the directory ----------------------------------------------------------------------
 
 
+def entry_problem(entry: os.DirEntry[str], shown: str) -> Problem | None:
+    """A hidden name or anything but a regular file or directory under data/ (never followed)."""
+    if entry.name.startswith("."):
+        return problem("E112", shown, name=entry.name)
+    if entry.is_symlink() or not (
+        entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)
+    ):
+        what = special_kind(entry.stat(follow_symlinks=False).st_mode) or "特殊文件"
+        return problem("E113", shown, name=entry.name, what=what)
+    return None
+
+
 def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple[Path, str]]:
     """(path, path as shown in messages) of each record file; other files are reported."""
     out = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         name = entry.name
-        if name.startswith(".") or name.endswith(".md"):
+        bad = entry_problem(entry, f"{shown}/{name}")
+        if bad is not None:
+            problems.append(bad)
             continue
-        if name.endswith(".yaml") and entry.is_file():
+        if name.endswith(".md") and entry.is_file(follow_symlinks=False):
+            continue
+        if name.endswith(".yaml") and entry.is_file(follow_symlinks=False):
             out.append((Path(entry.path), f"{shown}/{name}"))
             continue
         hint = "请改用 .yaml 扩展名" if name.endswith(".yml") else "本目录只放 .yaml 记录文件"
@@ -344,17 +375,40 @@ def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple
     return out
 
 
+def _top_entries(root: Path, problems: list[Problem]) -> dict[str, os.DirEntry[str]]:
+    """The entries of data/ that may be read: regular files and real directories, by name."""
+    out = {}
+    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+        p = root / entry.name
+        bad = entry_problem(entry, display_path(p))
+        if bad is not None:
+            problems.append(bad)
+            continue
+        out[entry.name] = entry
+        if entry.name in TOP_FILES or entry.name.endswith(".md"):
+            if entry.is_file(follow_symlinks=False):
+                continue
+        elif entry.name in RECORD_DIRS and entry.is_dir(follow_symlinks=False):
+            continue
+        detail = f"data/ 下不认识的 {entry.name}；允许的目录：{', '.join(RECORD_DIRS)}"
+        problems.append(problem("E311", display_path(p), detail=detail))
+        del out[entry.name]
+    return out
+
+
 def load_registry(root: Path, as_of: date) -> Registry:
     reg = Registry(root=root, as_of=as_of)
     problems = reg.problems
+    entries = _top_entries(root, problems)
     for name, model in TOP_FILES.items():
         path = root / name
-        if not path.is_file():
-            problems.append(problem("E312", display_path(path), value=f"data/{name}"))
+        if name not in entries:
+            if not os.path.lexists(path):
+                problems.append(problem("E312", display_path(path), value=f"data/{name}"))
             continue
         reg.files += 1
         doc = load_file(path, display_path(path))
-        problems.extend(doc.problems)
+        problems.extend(doc.problems or text_problems(doc))
         obj, errs = parse_model(doc, model)
         problems.extend(errs)
         if obj is None and errs:
@@ -364,17 +418,11 @@ def load_registry(root: Path, as_of: date) -> Registry:
             reg.config, reg.config_doc = obj, doc
         else:
             reg.grades, reg.grades_doc = obj, doc
-    for p in sorted(root.iterdir()):
-        if p.name.startswith(".") or p.name in TOP_FILES or p.suffix == ".md":
-            continue
-        if not (p.is_dir() and p.name in RECORD_DIRS):
-            detail = f"data/ 下不认识的 {p.name}；允许的目录：{', '.join(RECORD_DIRS)}"
-            problems.append(problem("E311", display_path(p), detail=detail))
     shown_root = display_path(root)  # computed once: relpath per file is measurable at 10k files
     for dirname, (kind, model) in RECORD_DIRS.items():
-        folder = root / dirname
-        if not folder.is_dir():
+        if dirname not in entries:
             continue
+        folder = root / dirname
         for path, shown in _yaml_files(folder, f"{shown_root}/{dirname}", problems):
             _load_record(reg, path, shown, kind, model)
     return reg
@@ -420,13 +468,8 @@ def _partial_vocabulary(doc: Document, model: type[Strict]) -> Any:
 
 def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[Strict]) -> None:
     reg.files += 1
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        doc, raw = load_file(path, shown), b""  # reports why it cannot be read
-    else:
-        doc = load_bytes(raw, shown)
-    reg.problems.extend(doc.problems)
+    doc, raw = load_file_raw(path, shown)  # never follows a link, never opens a FIFO (E113)
+    reg.problems.extend(doc.problems or text_problems(doc))
     if kind == "conditions" and not doc.problems:
         model, mixed = _conditions_model(doc)
         if mixed:  # E316: which of the two forms is meant is unknown; nothing of it is used
@@ -667,8 +710,9 @@ def _action_adapter() -> TypeAdapter[Any]:
 
 
 def name_key(name: str) -> str:
-    """Names compare after NFKC (full-width → half-width) with all whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """Names compare after NFKC (full-width → half-width) with all whitespace and invisible
+    format characters (zero-width, bidi controls, …) removed."""
+    return fold_name(name)
 
 
 def _at(entry: Entry, path: Path_, code: str, **kw: Any) -> Problem:
@@ -784,9 +828,13 @@ def _check_announcements(reg: Registry) -> Iterable[Problem]:
             yield _at(entry, ("id",), "E308", value=rid)
 
 
-REDIRECT_PATH = re.compile(r"^/(?:[A-Za-z0-9._~\-]+/)*$")
+# A redirect source path: ASCII segments that start with a letter or digit (so no `.`, `..`,
+# hidden names, backslashes, percent-escapes, NUL or look-alike Unicode), each ending in `/`.
+REDIRECT_PATH = re.compile(r"^/(?:[A-Za-z0-9][A-Za-z0-9._~\-]{0,99}/){1,6}$", re.ASCII)
 
-
+# Top-level names of what the site generates (compared in lower case: a case-insensitive file
+# system would let /Approved/ overwrite /approved/). Only old record addresses under a section
+# (`/approved/<old-id-or-name>/`) may use one of them.
 RESERVED_DIRS = {
     "",
     "guidance-list",
@@ -803,48 +851,72 @@ RESERVED_DIRS = {
     "pagefind",
     "feeds",
     "search",
+    "sitemap.xml",
+    "sitemap.xml.gz",
+    "404.html",
+    "index.html",
+    "robots.txt",
+    "favicon.ico",
+    "stylesheets",
+    "javascripts",
+    "overrides",
+    "schemas",
 }
+SECTION_DIRS = ("guidance-list", "approved", "banned", "announcements")
+SECTION_SUBPAGES = {"page", "index.html", "print"}
 
 
-def _is_page(reg: Registry, path: str) -> bool:
-    """Does `path` (a redirect source) name a page the site generates itself?"""
-    parts = path.strip("/").split("/")
-    if len(parts) == 1:
-        return True  # section roots and hand-written pages
-    return (
-        parts[1] in reg.records
-        or any(stem == parts[1] for _kind, stem in reg.partial)
-        or parts[1] in reg.announcements
-        or parts[0] in ("assets", "pagefind", "api")
-    )
+def redirect_source_problem(reg: Registry, old: str) -> str | None:
+    """Why `old` cannot be a redirect source (None when it can): the page it would write must
+    stay inside the site and must not be any file the site generates."""
+    if id_kind(old) is not None:
+        if old in reg.records or old in reg.announcements:
+            return f"“{old}” 是现有记录的编号，不能再作为旧编号重定向；请删除这一项"
+        return None
+    if not REDIRECT_PATH.match(old):
+        return (
+            f"“{old}” 既不是记录编号，也不是以 / 开头和结尾、只含字母数字和 ._~- 的站内路径"
+            "（例如 /approved/old-name/）；不允许 ..、反斜杠、百分号编码和空白；请改正"
+        )
+    parts = old.strip("/").lower().split("/")
+    if parts[0] not in RESERVED_DIRS:
+        return None
+    taken = {rid.lower() for rid in (*reg.records, *reg.announcements)}
+    if (
+        parts[0] in SECTION_DIRS
+        and len(parts) == 2
+        and parts[1] not in taken
+        and parts[1] not in SECTION_SUBPAGES
+    ):
+        return None
+    return f"“{old}” 是本站生成的页面或文件的地址，不能用作重定向来源；请删除这一项"
 
 
 def _check_redirects(reg: Registry) -> Iterable[Problem]:
     """`redirects` in registry.yaml: an old id or site path → the current id of a record."""
     if reg.config is None or reg.config_doc is None:
         return
+    from .redirects import redirect_source_dir
+
     doc = reg.config_doc
     # a record whose file has problems is still a record (no E314 on top of them)
     ids = {rid for rid, _e in _all_entries(reg, RECORD_KINDS)}
+    seen: dict[str, str] = {}
     for old, target in reg.config.redirects.items():
         line, col = doc.where(("redirects", old), key=True)
         where = f"redirects.{old}"
         if target not in ids:
             detail = f"重定向 {old} 的目标 “{target}” 不是现有记录的编号；请写成现有记录的编号，例如 BMT-2026-001"
             yield problem("E314", doc.file, line, col, where, detail=detail)
-        if old in ids:
-            detail = f"“{old}” 是现有记录的编号，不能再作为旧编号重定向；请删除这一项"
+        why = redirect_source_problem(reg, old)
+        if why is not None:
+            yield problem("E314", doc.file, line, col, where, detail=why)
+            continue
+        key = redirect_source_dir(old).lower()
+        if key in seen:
+            detail = f"“{old}” 与 “{seen[key]}” 指向同一地址；请删除其中一项"
             yield problem("E314", doc.file, line, col, where, detail=detail)
-        elif (
-            old.strip("/").split("/")[0] in RESERVED_DIRS
-            and old.count("/") <= 3
-            and _is_page(reg, old)
-        ):
-            detail = f"“{old}” 是本站现有页面的地址，不能用作重定向来源；请删除这一项"
-            yield problem("E314", doc.file, line, col, where, detail=detail)
-        elif id_kind(old) is None and not REDIRECT_PATH.match(old):
-            detail = f"“{old}” 既不是记录编号，也不是以 / 开头和结尾的站内路径（例如 /approved/old-name/）；请改正"
-            yield problem("E314", doc.file, line, col, where, detail=detail)
+        seen.setdefault(key, old)
 
 
 def _check_grades(reg: Registry) -> Iterable[Problem]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 def short_commit(path: Path) -> str | None:
     """Short hash of HEAD of the git repository holding `path`, or None without git history."""
+    from .gitrepo import git_env
+
     try:
         result = subprocess.run(
             ["git", "-C", str(path), "rev-parse", "--short=7", "HEAD"],
@@ -17,6 +19,7 @@ def short_commit(path: Path) -> str | None:
             text=True,
             check=False,
             timeout=10,
+            env=git_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

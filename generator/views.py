@@ -246,3 +246,17 @@ def event_details(
 
 def action_label(action: str) -> str:
     return ACTION_LABELS[action]
+
+
+def embargo_secrets(reg: Any, site: Site) -> set[str]:
+    """What must not appear on the public site before its date: the ids, numbers and titles of
+    embargoed announcements and the ids, names and aliases of embargoed records."""
+    published = {a.id for a in site.announcements}
+    out: set[str] = set()
+    for aid, entry in reg.announcements.items():
+        if aid not in published:
+            out.update((aid, entry.model.number, entry.model.title))
+    for rid, entry in reg.records.items():
+        if rid not in site.records:
+            out.update((rid, entry.model.name, *entry.model.aliases))
+    return out

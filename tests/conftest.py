@@ -8,7 +8,9 @@ when a case does not replace them), so keep the line layout below stable.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -126,7 +128,25 @@ def pad_file(path: Path, size: int) -> None:
         fh.write(line * ((size - current) // len(line) + 1))
 
 
-_CONTROL = {"expect.txt", "remove.txt", "pad.txt"}
+_CONTROL = {"expect.txt", "remove.txt", "pad.txt", "special.txt"}
+
+
+def make_special(root: Path, line: str) -> None:
+    """`path symlink TARGET` or `path fifo`: a file git cannot hold as such in the corpus."""
+    rel, kind, *rest = line.split()
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    if kind == "symlink":
+        target = rest[0].replace("{root}", str(root))
+        path.symlink_to(target)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        raise ValueError(line)
 
 
 def build_case(case: Path, root: Path) -> set[tuple[str, int, str]]:
@@ -134,7 +154,8 @@ def build_case(case: Path, root: Path) -> set[tuple[str, int, str]]:
 
     A case directory holds the files that differ from BASE (a `.escaped` suffix means `\\xNN`
     escapes stand for raw bytes), `expect.txt` (`path:LINE:CODE` lines), and optionally
-    `remove.txt` (base files to delete) and `pad.txt` (`path SIZE`: grow that file to SIZE bytes).
+    `remove.txt` (base files to delete), `pad.txt` (`path SIZE`: grow that file to SIZE bytes) and
+    `special.txt` (`path symlink TARGET` / `path fifo`: symlinks and FIFOs, made at test time).
     """
     files: dict[str, str | bytes | None] = {}
     for f in sorted(case.rglob("*")):
@@ -147,6 +168,10 @@ def build_case(case: Path, root: Path) -> set[tuple[str, int, str]]:
     if (case / "remove.txt").exists():
         files.update(dict.fromkeys((case / "remove.txt").read_text(encoding="utf-8").split()))
     make_registry(root, files)
+    if (case / "special.txt").exists():
+        for line in (case / "special.txt").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                make_special(root, line)
     if (case / "pad.txt").exists():
         rel, size = (case / "pad.txt").read_text(encoding="utf-8").split()
         pad_file(root / rel, int(size))
@@ -159,7 +184,8 @@ def build_case(case: Path, root: Path) -> set[tuple[str, int, str]]:
 
 def relative(problem_file: str, root: Path) -> str:
     """A problem's file, relative to the registry root (messages may use cwd-relative paths)."""
-    return Path(problem_file).resolve().relative_to(root.resolve()).as_posix()
+    p = Path(problem_file)  # the last part may be a symlink (E113): do not follow it
+    return (p.parent.resolve() / p.name).relative_to(root.resolve()).as_posix()
 
 
 def triples(reg, root: Path) -> set[tuple[str, int, str]]:  # type: ignore[no-untyped-def]

@@ -150,7 +150,7 @@ def test_changes_feed_interleaves_announcements_and_revisions(built: SimpleNames
     ]
     by_id = {e.findtext(f"{ATOM}id"): e for e in entries}
     name = by_id[f"{tag}revision:{h['name']}"]
-    assert name.findtext(f"{ATOM}title") == "数据修订：更正技术名称和解读"
+    assert name.findtext(f"{ATOM}title") == "数据修订：修改 名称、技术解读"
     assert name.findtext(f"{ATOM}updated") == "2026-02-01T09:30:00+08:00"
     assert [x.get("href") for x in name.findall(f"{ATOM}link")] == [
         "https://registry.example.org/approved/BMT-2026-001/#revisions"

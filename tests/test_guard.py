@@ -268,3 +268,86 @@ def test_a_version_of_an_embargoed_announcement_may_change_until_its_date(
     # on the announcement's date (today in Beijing) it is published: the same edit is an error
     repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND.replace("主任医师", "副主任医师"))
     assert codes(repo, kit, date(2099, 12, 1)) == [("conditions/BMT-2026-001.yaml", 16, "E504")]
+
+
+# --- nothing in the repository can switch the guard off (issue 13, class 1) -------------------
+
+HOSTILE_ATTRIBUTES = """\
+data/announcements/** export-ignore
+data/announcements export-ignore
+*.yaml export-subst filter=evil diff=evil -text
+"""
+
+
+def _arm(repo: GitRepo, tmp_path: Path) -> Path:
+    """A repository whose attributes and config would hide or rewrite files and run programs."""
+    marker = tmp_path / "program-ran"
+    script = tmp_path / "evil.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat\n", encoding="utf-8")
+    script.chmod(0o755)
+    repo.git("config", "filter.evil.clean", str(script))
+    repo.git("config", "filter.evil.smudge", str(script))
+    repo.git("config", "filter.evil.process", str(script))
+    repo.git("config", "diff.evil.textconv", str(script))
+    repo.git("config", "diff.external", str(script))
+    repo.git("config", "core.fsmonitor", str(script))
+    repo.git("config", "core.pager", str(script))
+    return marker
+
+
+def test_attributes_and_config_cannot_hide_a_deleted_announcement(
+    repo: GitRepo, kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    """export-ignore on data/announcements (top level and in data/), filters and textconv in
+    .git/config: REF is read blob by blob, so the deletion is still seen and no program runs."""
+    (repo.root / ".gitattributes").write_text(HOSTILE_ATTRIBUTES, encoding="utf-8")
+    repo.write(".gitattributes", "announcements/** export-ignore\n* export-ignore\n")
+    repo.write("announcements/.gitignore", "*\n")
+    repo.git("add", "-f", "-A")
+    repo.git("commit", "-q", "-m", "attributes", env={"GIT_COMMITTER_DATE": "2026-01-06T10:00"})
+    marker = _arm(repo, tmp_path)
+    repo.remove("announcements/ANN-2026-001.yaml")
+    repo.replace("announcements/ANN-2026-002.yaml", "date: 2026-03-01", "date: 2026-03-02")
+    codes = [
+        (kit.relative(p.file, repo.data), p.code) for p in guard_problems(repo.data, "main", TODAY)
+    ]
+    assert ("announcements/ANN-2026-001.yaml", "E503") in codes
+    assert ("announcements/ANN-2026-002.yaml", "E503") in codes
+    from generator.diff import diff_report
+    from generator.history import read_history
+
+    read_history(repo.data)
+    diff_report(repo.data, "main", None, TODAY)
+    assert not marker.exists(), "a program from the repository's config or attributes ran"
+    # and validation itself refuses the hidden files in data/
+    from generator.validation import check_registry
+
+    hidden = {
+        kit.relative(p.file, repo.data)
+        for p in check_registry(repo.data, TODAY).problems
+        if p.code == "E112"
+    }
+    assert hidden == {".gitattributes", "announcements/.gitignore"}
+
+
+def test_environment_cannot_redirect_git(
+    repo: GitRepo, kit: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIT_DIR or GIT_EXTERNAL_DIFF from outside do not change which repository is read."""
+    other = GitRepo(tmp_path / "other")
+    other.write("registry.yaml", "title: x\n")
+    other.commit("other", "2026-01-05T10:00:00+08:00")
+    monkeypatch.setenv("GIT_DIR", str(other.root / ".git"))
+    monkeypatch.setenv("GIT_EXTERNAL_DIFF", "/bin/false")
+    repo.remove("guidance-list/GL-0001.yaml")
+    codes = [p.code for p in guard_problems(repo.data, "main", TODAY)]
+    assert codes == ["E501"]
+
+
+def test_a_record_replaced_by_a_symlink_is_a_deletion(repo: GitRepo, kit: SimpleNamespace) -> None:
+    """The link is never followed (its target could be the old content, or any file)."""
+    saved = repo.data / "saved.txt"
+    saved.write_text(repo.read("guidance-list/GL-0001.yaml"), encoding="utf-8")
+    repo.remove("guidance-list/GL-0001.yaml")
+    (repo.data / "guidance-list" / "GL-0001.yaml").symlink_to(saved)
+    assert [p.code for p in guard_problems(repo.data, "main", TODAY)] == ["E501"]

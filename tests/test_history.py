@@ -89,22 +89,16 @@ def hrepo(tmp_path: Path, kit: SimpleNamespace) -> SimpleNamespace:
     return make_history_repo(tmp_path / "repo", kit.BASE)
 
 
-def rev(h: SimpleNamespace, step: str, *changes: dict) -> dict:
+def rev(h: SimpleNamespace, step: str, *changes: dict, message: str) -> dict:
     return {
         "commit": h.hashes[step],
         "date": WHEN[step],
-        "message": MESSAGES[step],
+        "message": message,
         "changes": list(changes),
     }
 
 
-MESSAGES = {
-    "import": "导入初始记录",
-    "name": "更正技术名称和解读",
-    "lists": "增补别名和机构条件",
-    "comment": "加注释",
-    "remove": "删除重复别名",
-}
+# The public message is generated from the field changes (issue 13, class 7), never the commit's.
 
 
 def test_revisions_of_an_approved_technology_include_its_conditions(hrepo: SimpleNamespace) -> None:
@@ -126,14 +120,21 @@ def test_revisions_of_an_approved_technology_include_its_conditions(hrepo: Simpl
                 c("conditions.institution", None, ["三级甲等医院。"]),
                 c("conditions.personnel", None, ["副主任医师及以上。"]),
                 c("conditions.operating_spec", None, "操作规范。\n"),
+                message="新建记录",
             ),
             rev(
                 hrepo,
                 "name",
                 c("name", "自体CD19 CAR-T细胞治疗技术", "自体CD19 CAR-T细胞疗法"),
                 c("summary", "技术解读。\n", "技术解读（修订）。\n"),
+                message="修改 名称、技术解读",
             ),
-            rev(hrepo, "lists", c("conditions.institution[1]", None, "设有重症医学科。")),
+            rev(
+                hrepo,
+                "lists",
+                c("conditions.institution[1]", None, "设有重症医学科。"),
+                message="修改 技术条件·医疗机构条件",
+            ),
         ],
         "history_available": True,
         "history_partial": False,
@@ -145,16 +146,16 @@ def test_list_edits_comment_only_edits_and_new_fields(hrepo: SimpleNamespace) ->
     history = read_history(hrepo.repo.data)
     gl = history.api("GL-0001")["revisions"]
     assert [r["message"] for r in gl] == [
-        "导入初始记录",
-        "增补别名和机构条件",
-        "加注释",
-        "删除重复别名",
+        "新建记录",
+        "修改 别名",
+        "只改动了注释或格式",
+        "修改 别名",
     ]
     assert gl[1]["changes"] == [c("aliases[1]", None, "嵌合抗原受体T细胞")]
     assert gl[2]["changes"] == []  # a comment: the commit is listed, no field changed
     assert gl[3]["changes"] == [c("aliases[0]", "CAR-T", None)]
     ban = history.api("BAN-0001")["revisions"]
-    assert ban[1] == rev(hrepo, "lists", c("aliases", None, ["胚胎基因编辑"]))
+    assert ban[1] == rev(hrepo, "lists", c("aliases", None, ["胚胎基因编辑"]), message="修改 别名")
 
 
 def test_commits_newest_first_and_announcement_only_commits_left_out(
@@ -230,7 +231,7 @@ def test_a_shallow_clone_gives_a_partial_history(hrepo: SimpleNamespace, tmp_pat
     # shows as creating every file: it is left out.
     gl = history.api("GL-0001")
     assert gl["history_partial"] is True
-    assert [r["message"] for r in gl["revisions"]] == ["删除重复别名"]
+    assert [r["message"] for r in gl["revisions"]] == ["修改 别名"]
     assert history.revisions("BMT-2026-001") == []
 
 

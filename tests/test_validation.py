@@ -217,11 +217,52 @@ def test_sample_flag_is_allowed_in_every_file(kit: SimpleNamespace, tmp_path: Pa
     assert check(kit.make_registry(tmp_path, files)).problems == []
 
 
-def test_markdown_and_hidden_files_are_ignored(kit: SimpleNamespace, tmp_path: Path) -> None:
-    root = kit.make_registry(
-        tmp_path, {"README.md": "# 说明\n", "guidance-list/.gitkeep": "", ".DS_Store": ""}
-    )
+def test_markdown_notes_are_ignored(kit: SimpleNamespace, tmp_path: Path) -> None:
+    root = kit.make_registry(tmp_path, {"README.md": "# 说明\n", "guidance-list/说明.md": "x\n"})
     assert check(root).problems == []
+
+
+def test_hidden_files_are_errors(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """Git reads .gitattributes/.gitignore anywhere in data/: no hidden name is allowed (E112)."""
+    root = kit.make_registry(tmp_path, {"guidance-list/.gitkeep": "", ".DS_Store": ""})
+    assert {(kit.relative(p.file, root), p.code) for p in check(root).problems} == {
+        ("guidance-list/.gitkeep", "E112"),
+        (".DS_Store", "E112"),
+    }
+
+
+def test_special_files_are_never_opened(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """A FIFO would block a reader forever, a symlink could point at any file: neither is read,
+    and no message quotes what a link points to (E113)."""
+    import os
+
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("id: 机密内容-不应出现在任何消息中\n", encoding="utf-8")
+    root = kit.make_registry(tmp_path / "data")
+    os.mkfifo(root / "announcements" / "ANN-2026-003.yaml")
+    (root / "approved" / "BMT-2026-002.yaml").symlink_to(outside)
+    (root / "banned" / "BAN-0009.yaml").symlink_to(root / "banned" / "BAN-0001.yaml")
+    (root / "guidance-list" / "sub").symlink_to(tmp_path, target_is_directory=True)
+    problems = check(root).problems  # returns at all: the FIFO was not opened for a blocking read
+    assert {(p.file.rsplit("/", 1)[-1], p.code) for p in problems} == {
+        ("ANN-2026-003.yaml", "E113"),
+        ("BMT-2026-002.yaml", "E113"),
+        ("BAN-0009.yaml", "E113"),
+        ("sub", "E113"),
+    }
+    for p in problems:
+        assert "机密" not in p.text() and str(tmp_path / "secret") not in p.message
+
+
+def test_a_file_swapped_for_a_symlink_after_listing_is_refused(tmp_path: Path) -> None:
+    """O_NOFOLLOW on the open itself: the check after listing cannot be raced."""
+    from generator.loading import load_file
+
+    target = tmp_path / "t.yaml"
+    target.write_text("a: 1\n", encoding="utf-8")
+    link = tmp_path / "l.yaml"
+    link.symlink_to(target)
+    assert [p.code for p in load_file(link).problems] == ["E113"]
 
 
 def test_missing_record_directories_are_fine(kit: SimpleNamespace, tmp_path: Path) -> None:
