@@ -72,7 +72,13 @@ MARKDOWN_KEYS = {"filing_requirements", "summary", "body", "operating_spec"}
 MARKDOWN_LISTS = {"institution", "personnel", "management", "training_qc"}
 
 GUIDANCE = {"id": "GL-0001", "name": "名", "category": "c", "purpose": "p", "mechanism": "m"}
-APPROVED = {"id": "BMT-2026-001", "name": "名", "category": "c", "applicant": "a"}
+APPROVED = {
+    "id": "BMT-2026-001",
+    "name": "名",
+    "category": "c",
+    "applicant": "a",
+    "guidance_entry": "GL-0001",  # required since the contract of 2026-12-01
+}
 
 
 def accepted(payload: str, markdown: bool) -> bool:
