@@ -18,19 +18,13 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem
 from .loading import Path_
 from .models import CONTENT_FIELDS, Announcement, Conditions, ConditionsContent
+from .models import FIELD_LABELS as MODEL_LABELS
 
 if TYPE_CHECKING:
     from .validation import Entry, Registry
 
 STATE_LABELS = {"in_force": "现行", "upcoming": "即将施行", "superseded": "已被取代"}
-FIELD_LABELS = {
-    "institution": "医疗机构条件",
-    "personnel": "人员条件",
-    "management": "技术管理要求",
-    "training_qc": "培训与质量控制",
-    "operating_spec": "临床应用操作规范",
-    "effective": "施行日期",
-}
+FIELD_LABELS = {k: MODEL_LABELS[k] for k in (*CONTENT_FIELDS, "effective")}
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from .gitrepo import HISTORY_DIRS, GitError, Repo, git, locate, popen
 from .loading import Path_, dotted, load_bytes
+from .models import FIELD_LABELS  # also the labels of the generated revision summaries
 
 ZERO = "0" * 40
 NOT_A_MAPPING = object()  # marker: a version that exists but does not parse into a mapping
@@ -124,33 +125,6 @@ def _diff_list(old: list[Any], new: list[Any], loc: Path_, out: list[Change]) ->
 
 
 # --- reading the log ----------------------------------------------------------------------------
-
-
-# Field labels for the generated revision summaries (the public site never shows commit messages).
-FIELD_LABELS = {
-    "id": "编号",
-    "sample": "示例数据标记",
-    "name": "名称",
-    "aliases": "别名",
-    "category": "分类",
-    "purpose": "医学目的",
-    "mechanism": "机制原理",
-    "indications": "适应症",
-    "filing_requirements": "备案要求",
-    "references": "参考文献",
-    "guidance_entry": "来源清单条目",
-    "applicant": "申请机构",
-    "summary": "技术解读",
-    "description": "技术描述",
-    "scope": "禁止范围",
-    "institution": "医疗机构条件",
-    "personnel": "人员条件",
-    "management": "技术管理要求",
-    "training_qc": "培训与质量控制",
-    "operating_spec": "临床应用操作规范",
-    "effective": "施行日期",
-    "versions": "技术条件版本",
-}
 
 
 def field_label(loc: Path_) -> str:
