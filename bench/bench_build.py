@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.synth import write_synthetic  # noqa: E402
+from generator.shells.synth import write_synthetic  # noqa: E402
 
 HEADING = "## Site build"
 AS_OF = date(2026, 11, 23)

@@ -1,3 +1,3 @@
-from .cli import main
+from generator.shells.cli import main
 
 main()

@@ -6,7 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from generator.build import build
+from generator.shells.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)

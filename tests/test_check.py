@@ -20,7 +20,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.check import (
+from generator.domain.delineation import OUTCOMES, STEPS
+from generator.publish.lookup import (
     FOLD_PATTERN,
     NOTE,
     check,
@@ -32,10 +33,9 @@ from generator.check import (
     not_found_verdict,
     verdict,
 )
-from generator.cli import main
-from generator.delineation import OUTCOMES, STEPS
-from generator.validation import check_registry
-from generator.views import Site, build_site
+from generator.publish.views import Site, build_site
+from generator.shells.cli import main
+from generator.validate.registry import check_registry
 
 REPO = Path(__file__).resolve().parents[1]
 D = date.fromisoformat

@@ -19,11 +19,11 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.errors import CATALOGUE
-from generator.loading import load_file
-from generator.models import RECORD_DIRS
-from generator.validation import parse_model
+from generator.domain.errors import CATALOGUE
+from generator.domain.models import RECORD_DIRS
+from generator.load.documents import load_file
+from generator.shells.cli import main
+from generator.validate.registry import parse_model
 
 REPO = Path(__file__).resolve().parents[1]
 CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())
@@ -313,8 +313,8 @@ def _fill(text: str) -> str:
 def test_scaffold_fails_with_placeholders_and_validates_once_filled(
     kit: SimpleNamespace, tmp_path: Path, kind: str
 ) -> None:
-    from generator.dates import today_shanghai
-    from generator.validation import check_registry
+    from generator.domain.dates import today_shanghai
+    from generator.validate.registry import check_registry
 
     root = kit.make_registry(tmp_path / "data")
     res = invoke("new", kind, "--data", "data", cwd=tmp_path)
@@ -401,7 +401,7 @@ def test_schemas_accept_the_base_registry_and_reject_unknown_keys(
 def test_committed_schemas_are_what_registry_schema_writes(tmp_path: Path) -> None:
     """schemas/ is committed so that VS Code completes and checks right after a clone; after a
     change to the models or to data/registry.yaml run `registry schema` and commit the result."""
-    from generator.schemas import write_schemas
+    from generator.outputs.schemas import write_schemas
 
     fresh = {p.name: p.read_text(encoding="utf-8") for p in write_schemas(tmp_path, REPO / "data")}
     committed = {p.name: p.read_text(encoding="utf-8") for p in (REPO / "schemas").glob("*.json")}

@@ -14,12 +14,12 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
-from generator.check import expand
-from generator.cli import main
-from generator.conditions import changes, published_versions
-from generator.validation import check_registry
-from generator.verdict import DUTIES, verdict
-from generator.views import build_site
+from generator.publish.lookup import expand
+from generator.publish.verdict import DUTIES, verdict
+from generator.publish.views import build_site
+from generator.shells.cli import main
+from generator.status.conditions import changes, published_versions
+from generator.validate.registry import check_registry
 
 REPO = Path(__file__).resolve().parents[1]
 D = date.fromisoformat

@@ -12,8 +12,8 @@ import yaml
 from click.testing import CliRunner
 from gitkit import GitRepo
 
-from generator.cli import main
-from generator.diff import diff_report
+from generator.history.diff import diff_report
+from generator.shells.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
@@ -242,8 +242,8 @@ def test_risk_grades_and_registry_settings_are_summarised(repo: GitRepo) -> None
 
 
 def test_a_new_conditions_version_is_one_line(repo: GitRepo) -> None:
-    from generator.diff import change_line
-    from generator.history import Change
+    from generator.history.diff import change_line
+    from generator.history.revisions import Change
 
     version = {"announcement": "ANN-2026-004", "effective": "2026-12-01", "institution": ["x"]}
     line = change_line(

@@ -13,11 +13,11 @@ from types import SimpleNamespace
 import pytest
 from gitkit import base_files, make_history_repo
 
-from generator.build import build
-from generator.changes import PAGE_SIZE, change_entries, changes_pages, entry_url
-from generator.history import Commit, History, Revision
-from generator.validation import check_registry
-from generator.views import build_site
+from generator.history.changes import PAGE_SIZE, change_entries, changes_pages, entry_url
+from generator.history.revisions import Commit, History, Revision
+from generator.publish.views import build_site
+from generator.shells.build import build
+from generator.validate.registry import check_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -28,17 +28,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.api import api_files
-from generator.changes import change_entries, changes_pages
-from generator.downloads import download_files
-from generator.errors import CATALOGUE
-from generator.feeds import feed_files
-from generator.history import History
-from generator.pages import site_pages
-from generator.redirects import redirect_files
-from generator.validation import check_registry
-from generator.version import data_version
-from generator.views import build_site
+from generator.domain.errors import CATALOGUE
+from generator.history.changes import change_entries, changes_pages
+from generator.history.revisions import History
+from generator.outputs.api import api_files
+from generator.outputs.downloads import download_files
+from generator.outputs.feeds import feed_files
+from generator.outputs.redirects import redirect_files
+from generator.publish.version import data_version
+from generator.publish.views import build_site
+from generator.render.pages import site_pages
+from generator.validate.registry import check_registry
 
 AS_OF = date(2026, 11, 23)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from gitkit import GitRepo
 
-from generator.cli import main
-from generator.gitrepo import GitError
-from generator.guard import guard_problems
+from generator.history.guard import guard_problems
+from generator.load.git import GitError
+from generator.shells.cli import main
 
 TODAY = date(2026, 11, 23)
 EMBARGOED = """\
@@ -313,14 +313,14 @@ def test_attributes_and_config_cannot_hide_a_deleted_announcement(
     ]
     assert ("announcements/ANN-2026-001.yaml", "E503") in codes
     assert ("announcements/ANN-2026-002.yaml", "E503") in codes
-    from generator.diff import diff_report
-    from generator.history import read_history
+    from generator.history.diff import diff_report
+    from generator.history.revisions import read_history
 
     read_history(repo.data)
     diff_report(repo.data, "main", None, TODAY)
     assert not marker.exists(), "a program from the repository's config or attributes ran"
     # and validation itself refuses the hidden files in data/
-    from generator.validation import check_registry
+    from generator.validate.registry import check_registry
 
     hidden = {
         kit.relative(p.file, repo.data)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import loading
-from generator.loading import MAX_BYTES, MAX_DEPTH, Document, dotted, load_bytes, load_file
+from generator.load import documents as loading
+from generator.load.documents import MAX_BYTES, MAX_DEPTH, Document, dotted, load_bytes, load_file
 
 
 def load(text: str | bytes) -> Document:

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.loading import Document
-from generator.models import (
+from generator.domain.models import (
     Announcement,
     ApprovedTechnology,
     BannedTechnology,
@@ -19,7 +18,8 @@ from generator.models import (
     id_kind,
     safe_link,
 )
-from generator.validation import parse_model
+from generator.load.documents import Document
+from generator.validate.registry import parse_model
 
 GUIDANCE = {
     "id": "GL-0001",

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from generator.errors import CATALOGUE
+from generator.domain.errors import CATALOGUE
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import cbor2
 
-from generator.search import (
+from generator.render.search import (
     canonicalize_filters,
     encode,
     encoded_keywords,

@@ -20,12 +20,12 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
-from generator import build as build_mod
-from generator.api import formula_risk, neutralise_cell
-from generator.cli import main
-from generator.outputs import SideWriter, confined
-from generator.render import markdown, safe_url, unsafe_urls
-from generator.validation import check_registry
+from generator.outputs.api import formula_risk, neutralise_cell
+from generator.outputs.writer import SideWriter, confined
+from generator.render.jinja import markdown, safe_url, unsafe_urls
+from generator.shells import build as build_mod
+from generator.shells.cli import main
+from generator.validate.registry import check_registry
 
 AS_OF = date(2026, 11, 23)
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,9 +76,9 @@ def test_registry_new_does_not_write_through_a_symlink(tmp_path: Path) -> None:
 
 def test_redirect_clashes_with_any_built_file(kit: SimpleNamespace, tmp_path: Path) -> None:
     """The build-time check compares with MkDocs' real file list (hand-written pages too)."""
-    from generator.redirects import redirect_clashes
-    from generator.version import data_version
-    from generator.views import build_site
+    from generator.outputs.redirects import redirect_clashes
+    from generator.publish.version import data_version
+    from generator.publish.views import build_site
 
     root = kit.make_registry(
         tmp_path / "data",
@@ -136,7 +136,7 @@ def test_safe_markdown_renders_links() -> None:
 
 
 def test_sanitiser_drops_tags_cmark_safe_mode_would_not_make() -> None:
-    from generator.render import sanitise
+    from generator.render.jinja import sanitise
 
     html = sanitise(
         '<p><img src="https://e/x"><a href="//e">x</a><iframe src="https://e"></iframe></p>'
@@ -231,7 +231,7 @@ def test_data_dir_vanishing_while_validating(
 ) -> None:
     import shutil
 
-    from generator import validation
+    from generator.validate import registry as validation
 
     root = kit.make_registry(tmp_path / "data")
     real = validation._yaml_files
@@ -264,10 +264,10 @@ def test_ordinary_cells_are_untouched(value: str) -> None:
 def test_csv_and_xlsx_of_a_hostile_registry(kit: SimpleNamespace, tmp_path: Path) -> None:
     import openpyxl
 
-    from generator.api import records_csv
-    from generator.downloads import records_xlsx
-    from generator.version import data_version
-    from generator.views import build_site
+    from generator.outputs.api import records_csv
+    from generator.outputs.downloads import records_xlsx
+    from generator.publish.version import data_version
+    from generator.publish.views import build_site
 
     gl = (
         kit.BASE["guidance-list/GL-0001.yaml"]
@@ -451,7 +451,7 @@ def test_side_writer_child_is_killed_on_cancel(tmp_path: Path) -> None:
 CHILD_SCRIPT = """
 import os, sys, time
 from pathlib import Path
-from generator.outputs import SideWriter
+from generator.outputs.writer import SideWriter
 out = Path(sys.argv[1])
 def make():
     (out / "child.pid").write_text(str(os.getpid()))

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from generator.build import LiveErrors
-from generator.errors import problem
+from generator.domain.errors import problem
+from generator.shells.build import LiveErrors
 
 
 class FakeServer(SimpleNamespace):

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator.errors import CATALOGUE, Problem
-from generator.validation import check_registry, name_key
+from generator.domain.errors import CATALOGUE, Problem
+from generator.validate.registry import check_registry, name_key
 
 AS_OF = date(2026, 11, 23)
 CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())
@@ -256,7 +256,7 @@ def test_special_files_are_never_opened(kit: SimpleNamespace, tmp_path: Path) ->
 
 def test_a_file_swapped_for_a_symlink_after_listing_is_refused(tmp_path: Path) -> None:
     """O_NOFOLLOW on the open itself: the check after listing cannot be raced."""
-    from generator.loading import load_file
+    from generator.load.documents import load_file
 
     target = tmp_path / "t.yaml"
     target.write_text("a: 1\n", encoding="utf-8")
@@ -515,7 +515,7 @@ def test_e209_quotes_the_whole_link_at_its_own_line(kit: SimpleNamespace, tmp_pa
 
 
 def test_e211_placeholders_come_from_the_templates() -> None:
-    from generator.scaffold import MARK, TEMPLATES, placeholders
+    from generator.shells.scaffold import MARK, TEMPLATES, placeholders
 
     found = placeholders()
     assert {"请填写技术名称", "请填写申请机构", "请填写分类编号", "请填写风险等级"} <= found

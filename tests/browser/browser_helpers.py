@@ -47,7 +47,7 @@ def chromium_binary() -> str | None:
 
 
 def build_site(data_dir: Path, site_dir: Path) -> Path:
-    from generator.build import build
+    from generator.shells.build import build
 
     build(ROOT / "mkdocs.yml", site_dir, data_dir, AS_OF)
     assert (site_dir / "index.html").is_file(), "build wrote no index.html"

@@ -1,6 +1,6 @@
 """Browser tests: build the sample site once, serve it over HTTP, drive the system Chromium.
 
-The sample site is built with `generator.build.build` into a session tmp dir (as-of 2026-11-23) and
+The sample site is built with `generator.shells.build.build` into a session tmp dir (as-of 2026-11-23) and
 served by a `ThreadingHTTPServer` in a daemon thread. One Chromium per session; every test gets a fresh
 context and page through the `tab` / `phone_tab` fixtures (see `browser_helpers.Tab`).
 

@@ -1,6 +1,6 @@
 """Browser tests of `/check/` (lookup) and `/check/delineation/` (self-check), issue 6.
 
-The expected verdict of every lookup is computed in Python by `generator.check` on the sample data
+The expected verdict of every lookup is computed in Python by `generator.publish.lookup` on the sample data
 (as-of 2026-11-23), so these tests check that the page shows exactly the verdict Python derived from
 the legal status. (Named test_browser_check.py: tests/test_check.py already owns the module name.)
 """
@@ -14,10 +14,10 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_helpers import AS_OF, DATA, Tab, cn_date, open_tab
 from playwright.sync_api import Browser, Page, expect
 
-from generator.check import not_found_verdict, verdict
-from generator.delineation import OUTCOMES, STEPS
-from generator.validation import check_registry
-from generator.views import Site, build_site
+from generator.domain.delineation import OUTCOMES, STEPS
+from generator.publish.lookup import not_found_verdict, verdict
+from generator.publish.views import Site, build_site
+from generator.validate.registry import check_registry
 
 pytestmark = pytest.mark.browser
 

@@ -21,8 +21,8 @@ import yaml
 from browser_helpers import AS_OF, DATA, build_site, open_tab, serve
 from playwright.sync_api import Browser
 
-from generator.models import ApprovedTechnology, GuidanceEntry
-from generator.validation import check_registry
+from generator.domain.models import ApprovedTechnology, GuidanceEntry
+from generator.validate.registry import check_registry
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_helpers import DATA, Tab, load_yaml, record_yaml
 from playwright.sync_api import Page
 
-from generator.search import keywords
+from generator.render.search import keywords
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,525 @@
+"""Pydantic models for every file kind of the contract (`../shared/DESIGN.md`, section Data).
+
+Models check what one file can tell on its own: field names, types, id patterns, real dates,
+http(s) links. What needs several files (references, names, legal transitions) is in
+`validation.py` and `status.py`. Custom checks raise `PydanticCustomError` whose type names are
+mapped to catalogue codes by `validation.schema_problems`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+ID_PATTERNS: dict[str, tuple[str, str]] = {
+    # kind: (regex, example)
+    "guidance": (r"^GL-\d{4}$", "GL-0001"),
+    "approved": (r"^BMT-\d{4}-\d{3}$", "BMT-2026-001"),
+    "banned": (r"^BAN-\d{4}$", "BAN-0001"),
+    "announcement": (r"^ANN-\d{4}-\d{3}$", "ANN-2026-001"),
+}
+# ASCII: `\d` would also accept full-width and other Unicode digits (GL-０００１); fullmatch below
+# so that a trailing newline ("GL-0001\n") does not slip past `$`.
+_COMPILED = {kind: re.compile(rx, re.ASCII) for kind, (rx, _) in ID_PATTERNS.items()}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SPACE = re.compile(r"\s")
+
+# Markdown link destinations: inline `](dest)`, reference definitions `[x]: dest` (also inside
+# block quotes and list items: `> [x]: dest`, `- [x]: dest`), autolinks `<a:b>`.
+_MD_LINKS = re.compile(
+    r"\]\(\s*<?([^)\s>]*)"
+    r"|^(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)]))*[ \t]*\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)"
+    r"|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>",
+    re.M,
+)
+
+
+def id_kind(value: str) -> str | None:
+    """Which record kind an id belongs to, by its pattern (None when it matches none)."""
+    for kind, rx in _COMPILED.items():
+        if rx.fullmatch(value):
+            return kind
+    return None
+
+
+def _id_pattern(*kinds: str) -> str:
+    # pydantic-core's Rust regex treats `\d` as any Unicode digit (GL-０００１ would pass): ASCII only.
+    body = "|".join(ID_PATTERNS[k][0].strip("^$").replace("\\d", "[0-9]") for k in kinds)
+    return "^(?:" + body + ")$"
+
+
+def _id_of(*kinds: str) -> Any:
+    """Id pattern as a constraint checked in pydantic-core (no Python call per value)."""
+    return StringConstraints(pattern=_id_pattern(*kinds))
+
+
+# pattern -> (pattern as shown in messages, example), for turning pattern errors into E204
+ID_PATTERN_HELP = {
+    _id_pattern(*kinds): (" 或 ".join(ID_PATTERNS[k][0] for k in kinds), ID_PATTERNS[kinds[0]][1])
+    for kinds in (
+        ("guidance",),
+        ("approved",),
+        ("banned",),
+        ("announcement",),
+        ("guidance", "approved", "banned"),
+    )
+}
+NON_BLANK = r"\S"  # at least one visible character: blank text is an error (E208)
+
+
+# Every date the registry computes from (periods of up to 5 years, the day after, the day
+# before) must stay inside what `datetime.date` holds: 0001-01-01 or 9999-12-31 would validate
+# and then crash the replay. No act of this regime falls outside these years.
+YEARS = (1900, 2199)
+
+
+def _real_date(value: Any) -> Any:
+    """Dates arrive as text from the loader; accept only YYYY-MM-DD naming a real day."""
+    if isinstance(value, date):
+        day = value
+    elif not isinstance(value, str) or not DATE.match(value):
+        raise PydanticCustomError("invalid_date", "bad date", {"value": str(value)})
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("invalid_date", "bad date", {"value": value}) from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise PydanticCustomError("date_range", "date range", {"value": day.isoformat()})
+    return day
+
+
+def _http_url(value: str) -> str:
+    lowered = value.strip().lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")) or len(lowered) < 10:
+        raise PydanticCustomError("url_scheme", "bad url", {"value": value})
+    if _SPACE.search(value.strip()):
+        raise PydanticCustomError("url_scheme", "bad url", {"value": value})
+    return value.strip()
+
+
+def safe_link(dest: str) -> bool:
+    """Links in Markdown may go to http(s) sites, or stay on this site."""
+    d = dest.strip().lower()
+    return d.startswith(("http://", "https://", "/", "#")) and not d.startswith("//")
+
+
+def _markdown(value: str) -> str:
+    # The root check: what the renderer itself makes of the text (entities, escapes, reference
+    # definitions, autolinks resolved), so validation and the built page cannot disagree.
+    if "](" not in value and "]:" not in value and "<" not in value:
+        return value  # no link, image, reference definition or autolink without one of these
+    from generator.render.jinja import unsafe_urls
+
+    # First a source-level look: it quotes the whole link as written, where it stands (and sees
+    # `<javascript:…>`, which the renderer shows as text).
+    for match in _MD_LINKS.finditer(value):
+        dest = next((g for g in match.groups() if g is not None), "")
+        if dest and not safe_link(dest):
+            start, end = _link_span(value, match)
+            # the whole link, and where it starts in the text (validation turns that into a line)
+            ctx = {"value": value[start:end], "offset": start}
+            raise PydanticCustomError("markdown_link", "bad link", ctx)
+    # Then the root check: what the renderer itself makes of the text.
+    for line, kind, url in unsafe_urls(value):
+        if kind == "image" and safe_link(url):
+            raise PydanticCustomError("markdown_image", "image", {"value": url, "line": line})
+        raise PydanticCustomError("markdown_link", "bad link", {"value": url, "line": line})
+    return value
+
+
+def _link_span(text: str, match: re.Match[str]) -> tuple[int, int]:
+    """Start and end of the whole link around a destination match: `[text](dest (with) parens)`."""
+    start, end = match.start(), match.end()
+    if match.group(3) is not None:  # autolink <scheme:…>
+        return start, end
+    if match.group(2) is not None:  # reference definition `[x]: dest`, after any `>` or `-`
+        return text.index("[", start), start + len(match.group(0).rstrip())
+    line_start = text.rfind("\n", 0, start) + 1
+    bracket = text.rfind("[", line_start, start)
+    depth, i = 0, start + 1  # text[start + 1] is the "(" after "]"
+    while i < len(text) and text[i] != "\n":
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        i += 1
+        if depth == 0:
+            break
+    return (bracket if bracket >= 0 else start), i
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    for item in items:
+        if item in seen:
+            raise PydanticCustomError("duplicate_item", "dup", {"value": str(item)})
+        seen.add(item)
+    return items
+
+
+Text = Annotated[str, StringConstraints(pattern=NON_BLANK)]
+Markdown = Annotated[str, StringConstraints(pattern=NON_BLANK), AfterValidator(_markdown)]
+Date = Annotated[date, BeforeValidator(_real_date)]
+Url = Annotated[str, AfterValidator(_http_url)]
+Slug = Annotated[
+    str, Field(pattern=SLUG.pattern, description="小写字母、数字和连字符，例如 cell-therapy")
+]
+TextList = Annotated[list[Text], AfterValidator(_unique)]
+GLId = Annotated[str, _id_of("guidance")]
+BMTId = Annotated[str, _id_of("approved")]
+BANId = Annotated[str, _id_of("banned")]
+ANNId = Annotated[str, _id_of("announcement")]
+RecordId = Annotated[str, _id_of("guidance", "approved", "banned")]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors everywhere (contract: 'Unknown keys are errors')."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reference(Strict):
+    title: Text = Field(description="文献或文件标题")
+    url: Url | None = Field(None, description="http(s) 网址")
+    doc_no: Text | None = Field(None, description="文号，例如 国卫科教发〔2026〕12号")
+
+
+class Category(Strict):
+    id: Slug
+    name: Text
+
+
+def _matching(rx: re.Pattern[str], allowed: str) -> Any:
+    def check(value: str) -> str:
+        if not rx.fullmatch(value):
+            raise PydanticCustomError("site_info_format", "{allowed}", {"allowed": allowed})
+        return value
+
+    return AfterValidator(check)
+
+
+# 政府网站发展指引 (国办发〔2017〕47号): the 网站标识码 is 10 letters or digits (bm01000001,
+# 1100000088); ICP and 公安 filing numbers as issued, e.g. 京ICP备12345678号-1, 京公网安备11010502000001号.
+_SITE_CODE = re.compile(r"[A-Za-z0-9]{10}", re.ASCII)
+_ICP = re.compile(r"\S{0,8}ICP备\d{6,12}号(-\d{1,3})?", re.ASCII)
+_POLICE = re.compile(r"\S{0,8}公网安备\s?\d{14}号", re.ASCII)
+
+
+class SiteInfo(Strict):
+    """Who runs the site, for the footer and page metadata of a government website (政府网站发展指引).
+    Every field is optional and empty by default: a deployment fills in its own."""
+
+    organizer: Text | None = Field(None, description="主办单位（页脚，meta ContentSource）")
+    site_code: (
+        Annotated[Text, _matching(_SITE_CODE, "网站标识码：10 位字母或数字（例如 bm01000001）")]
+        | None
+    ) = Field(
+        None,
+        description="网站标识码（meta SiteIDCode）",
+        json_schema_extra={"pattern": "^[A-Za-z0-9]{10}$"},
+    )
+    icp: Annotated[Text, _matching(_ICP, "ICP 备案号（例如 京ICP备12345678号-1）")] | None = Field(
+        None,
+        description="ICP备案号",
+        json_schema_extra={"pattern": "ICP备[0-9]{6,12}号(-[0-9]{1,3})?$"},
+    )
+    police: (
+        Annotated[Text, _matching(_POLICE, "公网安备号（例如 京公网安备11010502000001号）")] | None
+    ) = Field(
+        None,
+        description="公安机关备案号（公网安备）",
+        json_schema_extra={"pattern": "公网安备\\s?[0-9]{14}号$"},
+    )
+    contact: Text | None = Field(None, description="联系方式（页脚）")
+
+
+class RegistryConfig(Strict):
+    """`data/registry.yaml`: site identity and the categories vocabulary."""
+
+    title: Text = Field(description="网站标题")
+    authority: Text = Field(description="发布机关")
+    disclaimer: Text = Field(description="全站免责声明")
+    categories: Annotated[list[Category], Field(min_length=1)]
+    redirects: dict[str, Text] = Field(default_factory=dict, description="旧编号或路径 → 现编号")
+    site_info: SiteInfo = Field(
+        default_factory=SiteInfo, description="主办单位、网站标识码、备案号、联系方式"
+    )
+    sample: bool = False
+
+
+class RiskGrade(Strict):
+    id: Slug
+    name: Text
+    exclusive_years: Annotated[int, Field(ge=1, le=50, strict=True)] = Field(
+        description="批准后仅限参与研究机构开展的年数（规范 第二十条）"
+    )
+    description: Text | None = None
+
+
+class RiskGrades(Strict):
+    """`data/risk-grades.yaml`."""
+
+    grades: Annotated[list[RiskGrade], Field(min_length=1)]
+    sample: bool = False
+
+
+class RecordBase(Strict):
+    sample: bool = Field(False, description="示例数据：不是真实的批准或公告")
+    name: Text = Field(description="规范技术名称")
+    aliases: TextList = Field(default_factory=list, description="别名、英文名、缩写")
+    category: Slug = Field(description="分类编号，见 registry.yaml categories")
+    references: list[Reference] = Field(default_factory=list)
+
+
+class GuidanceEntry(RecordBase):
+    """备案指导清单 entry (界定指导原则 二(二))."""
+
+    id: GLId
+    purpose: Text = Field(description="医学目的")
+    mechanism: Text = Field(description="机制原理")
+    indications: TextList = Field(default_factory=list, description="适应症")
+    filing_requirements: Markdown | None = Field(None, description="备案要求（Markdown）")
+
+
+class ApprovedTechnology(RecordBase):
+    """Technology approved for clinical translation (规范 第十七条)."""
+
+    id: BMTId
+    guidance_entry: GLId = Field(
+        description="来源的备案指导清单条目；批准当日须在清单内（规范 第三条）"
+    )
+    applicant: Text = Field(description="申请机构")
+    indications: TextList = Field(default_factory=list)
+    summary: Markdown | None = Field(None, description="技术解读（Markdown）")
+
+
+class ConditionsContent(Strict):
+    """One version of the conditions and operating specification (规范 第十四条、第十七条)."""
+
+    institution: Annotated[list[Markdown], Field(min_length=1)] = Field(description="医疗机构条件")
+    personnel: Annotated[list[Markdown], Field(min_length=1)] = Field(description="人员条件")
+    management: list[Markdown] = Field(default_factory=list, description="技术管理要求")
+    training_qc: list[Markdown] = Field(default_factory=list, description="培训与质量控制")
+    operating_spec: Markdown = Field(description="临床应用操作规范（Markdown）")
+    effective: Date | None = Field(
+        None, description="施行日期；默认为发布公告的日期，不得早于该日期"
+    )
+
+
+CONTENT_FIELDS = tuple(ConditionsContent.model_fields)
+
+
+class Conditions(ConditionsContent):
+    """Shorthand: a single version, published by the record's `approve` announcement."""
+
+    id: BMTId
+    sample: bool = False
+
+
+class ConditionsVersion(ConditionsContent):
+    announcement: ANNId = Field(description="发布本版本的公告（须以 approve 或 amend 提及本技术）")
+
+
+class VersionedConditions(Strict):
+    """Conditions versioned by announcement: published content is never edited in place."""
+
+    id: BMTId
+    sample: bool = False
+    versions: Annotated[list[ConditionsVersion], Field(min_length=1)] = Field(
+        description="按公告（日期、编号）排列的条件版本；首个版本由 approve 公告发布"
+    )
+
+
+class BannedTechnology(RecordBase):
+    """Technology banned outright (规范 第二十三条 末款; 界定指导原则 二(二)2(1))."""
+
+    id: BANId
+    description: Text = Field(description="技术描述")
+    scope: Text | None = Field(None, description="禁止范围")
+
+
+# --- announcement actions: one model per row of the contract's action table -----------------
+
+DIRECT_GROUNDS = (
+    "prohibited_by_law",
+    "major_ethics_issue",
+    "major_safety_efficacy_issue",
+    "uncontrollable_risk",
+)
+REVIEW_GROUNDS = ("drug_approved", "device_approved", "technology_approved")
+SUSPEND_GROUNDS = ("new_understanding", "serious_adverse_reaction", "social_stability", "other")
+
+
+class ActionBase(Strict):
+    record: RecordId = Field(description="记录编号")
+
+
+class ListAction(ActionBase):
+    action: Literal["list"]
+
+
+class DelistAction(ActionBase):
+    action: Literal["delist"]
+    route: Literal["direct", "after_review"]
+    ground: Literal[DIRECT_GROUNDS + REVIEW_GROUNDS]  # type: ignore[valid-type]
+
+    @field_validator("ground")
+    @classmethod
+    def _ground_fits_route(cls, ground: str, info: ValidationInfo) -> str:
+        # 界定指导原则 二(二)2: (1) direct removal grounds, (2) removal after review grounds
+        route = info.data.get("route")
+        allowed = DIRECT_GROUNDS if route == "direct" else REVIEW_GROUNDS
+        if route and ground not in allowed:
+            raise PydanticCustomError(
+                "ground_route",
+                "ground",
+                {"route": route, "value": ground, "allowed": ", ".join(allowed)},
+            )
+        return ground
+
+
+class RetainAction(ActionBase):
+    action: Literal["retain"]
+    note: Text | None = None
+
+
+class EmergencyUseAction(ActionBase):
+    action: Literal["emergency_use"]
+    scope: Text
+    until: Date
+
+
+class ApproveAction(ActionBase):
+    action: Literal["approve"]
+    risk_grade: Slug
+    institutions: Annotated[TextList, Field(min_length=1)]
+
+
+class OpenAction(ActionBase):
+    action: Literal["open"]
+    note: Text | None = None
+
+
+class SuspendAction(ActionBase):
+    action: Literal["suspend"]
+    ground: Literal[SUSPEND_GROUNDS]  # type: ignore[valid-type]
+    note: Text | None = None
+
+
+class ResumeAction(ActionBase):
+    action: Literal["resume"]
+    note: Text | None = None
+
+
+class BanAction(ActionBase):
+    action: Literal["ban"]
+    ground: Text
+
+
+class AmendAction(ActionBase):
+    action: Literal["amend"]
+    note: Text | None = None
+
+
+Action = Annotated[
+    ListAction
+    | DelistAction
+    | RetainAction
+    | EmergencyUseAction
+    | ApproveAction
+    | OpenAction
+    | SuspendAction
+    | ResumeAction
+    | BanAction
+    | AmendAction,
+    Field(discriminator="action"),
+]
+
+
+class Announcement(Strict):
+    """公告: carries every legal act; statuses are derived by replaying them (status.py)."""
+
+    id: ANNId
+    sample: bool = False
+    number: Text = Field(description="文号，例如 国家卫生健康委公告 2026年第3号")
+    title: Text
+    date: Date
+    body: Markdown
+    actions: Annotated[list[Action], Field(min_length=1)]
+
+
+# directory name under data/ -> (kind, model)
+RECORD_DIRS: dict[str, tuple[str, type[Strict]]] = {
+    "guidance-list": ("guidance", GuidanceEntry),
+    "approved": ("approved", ApprovedTechnology),
+    "conditions": ("conditions", Conditions),
+    "banned": ("banned", BannedTechnology),
+    "announcements": ("announcement", Announcement),
+}
+TOP_FILES: dict[str, type[Strict]] = {
+    "registry.yaml": RegistryConfig,
+    "risk-grades.yaml": RiskGrades,
+}
+
+
+# Chinese labels of the fields, for people: `registry diff` and the editors' JSON Schemas share them
+# (the `description`s above say more; these are the short names a reviewer reads).
+FIELD_LABELS: dict[str, str] = {
+    "id": "编号",
+    "sample": "示例数据",
+    "name": "名称",
+    "aliases": "别名",
+    "category": "分类",
+    "references": "参考文献",
+    "title": "标题",
+    "url": "网址",
+    "doc_no": "文号",
+    "purpose": "医学目的",
+    "mechanism": "机制原理",
+    "indications": "适应症",
+    "filing_requirements": "备案要求",
+    "guidance_entry": "来源的备案指导清单条目",
+    "applicant": "申请机构",
+    "summary": "技术解读",
+    "institution": "医疗机构条件",
+    "personnel": "人员条件",
+    "management": "技术管理要求",
+    "training_qc": "培训与质量控制",
+    "operating_spec": "临床应用操作规范",
+    "effective": "施行日期",
+    "versions": "技术条件版本",
+    "announcement": "发布公告",
+    "description": "描述",
+    "scope": "范围",
+    "number": "文号",
+    "date": "日期",
+    "body": "正文",
+    "actions": "行为",
+    "action": "行为",
+    "record": "记录",
+    "route": "调出途径",
+    "ground": "理由",
+    "note": "说明",
+    "until": "截止日期",
+    "risk_grade": "风险等级",
+    "institutions": "参与研究的医疗机构",
+    "grades": "风险等级",
+    "exclusive_years": "限参与研究机构的年数",
+    "categories": "分类",
+    "authority": "发布机关",
+    "disclaimer": "免责声明",
+    "redirects": "重定向",
+    "conditions": "技术条件",
+}

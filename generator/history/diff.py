@@ -1,0 +1,439 @@
+"""`registry diff BASE [HEAD]`: what a change does, in Chinese Markdown, for pull-request review.
+
+BASE (and HEAD when given) are materialised from their tracked blobs (gitrepo.materialise, never
+`git archive`); HEAD defaults to the working tree.
+Both are checked with `check_registry` at the same as-of. The summary lists, in this order:
+validation (HEAD's problems plus the `--base` guard), every status that changes as a result,
+announcements added, changed or removed, records added, changed field by field, and removed.
+
+Statuses are compared on every date that matters, not only as-of: the dates of the announcements
+that differ (an embargoed `suspend` dated next month shows as "restricted → suspended, from
+<its date>") and the anniversaries on which a technology would open by the passing of time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import ExitStack
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.domain.dates import today_shanghai
+from generator.domain.errors import Problem
+from generator.domain.models import FIELD_LABELS, TOP_FILES
+from generator.history.guard import announcement_data, compare_files, expanded_versions, tree_files
+from generator.history.revisions import Change, field_changes
+from generator.load.documents import load_bytes
+from generator.load.git import HISTORY_DIRS, materialise
+from generator.status.replay import KIND_LABELS, STATUS_LABELS, Status, replay
+from generator.validate.registry import (
+    Registry,
+    check_registry,
+    display_path,
+    replay_inputs,
+    replay_links,
+)
+
+MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
+KIND_OF_DIR = {"guidance-list": "guidance", "approved": "approved", "banned": "banned"}
+
+
+def _md(text: str) -> str:
+    """Escape text for Markdown (GitHub job summaries render HTML and Markdown)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _value(v: Any) -> str:
+    text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
+    text = " ".join(text.split())
+    if len(text) > MAX_VALUE:
+        text = text[: MAX_VALUE - 1] + "…"
+    return f"“{_md(text)}”"
+
+
+def field_label(loc: tuple[Any, ...]) -> str:
+    """`("conditions", "institution", 1)` → `技术条件 · 医疗机构条件 第 2 项` (models.FIELD_LABELS)."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            if parts:
+                parts[-1] += f" 第 {part + 1} 项"
+        else:
+            parts.append(FIELD_LABELS.get(str(part), str(part)))
+    return " · ".join(parts)
+
+
+def _version_line(c: Change) -> str | None:
+    """An added or removed conditions version, said in one line (not its fields one by one)."""
+    loc = c.loc
+    if len(loc) != 3 or loc[:2] != ("conditions", "versions") or not isinstance(loc[2], int):
+        return None
+    item = c.new if c.old is None else c.old if c.new is None else None
+    if not isinstance(item, dict):
+        return None
+    ann = _md(str(item.get("announcement", "")))
+    when = item.get("effective")
+    start = f"自 {when} 起施行" if when else "自公告之日起施行"
+    verb = "新增" if c.old is None else "删除"
+    return f"{verb}技术条件第 {loc[2] + 1} 版：由公告 {ann} 发布，{start} `{c.path}`"
+
+
+def change_line(c: Change) -> str:
+    version = _version_line(c)
+    if version is not None:
+        return version
+    path = c.path.replace("`", "") or "（整个文件）"
+    label = field_label(c.loc) if c.loc else ""
+    if c.old is None:
+        what = f"新增 {_value(c.new)}"
+    elif c.new is None:
+        what = f"删除 {_value(c.old)}"
+    else:
+        what = f"{_value(c.old)} → {_value(c.new)}"
+    return f"{label} `{path}`：{what}" if label else f"`{path}`：{what}"
+
+
+def _parse(raw: bytes | None) -> Any:
+    return None if raw is None else load_bytes(raw, "").data
+
+
+def _file_diff(old: bytes | None, new: bytes | None, prefix: tuple[str, ...] = ()) -> list[Change]:
+    a, b = _parse(old), _parse(new)
+    if (old is not None and not isinstance(a, dict)) or (
+        new is not None and not isinstance(b, dict)
+    ):
+        text = [x.decode("utf-8", "replace") if x is not None else None for x in (old, new)]
+        return [Change(".".join(prefix), text[0], text[1], prefix)]
+    return field_changes(a, b, prefix)
+
+
+def _conditions_diff(
+    rid: str, old: bytes | None, new: bytes | None, base_anns: dict, head_anns: dict
+) -> list[Change]:
+    """Conditions compared version by version (the shorthand expanded): a new version is shown
+    against the one before it, so that a reviewer sees what the amendment changes."""
+    a, b = _parse(old), _parse(new)
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return _file_diff(old, new, ("conditions",))
+    before = expanded_versions(rid, a, base_anns)
+    after = expanded_versions(rid, b, {**base_anns, **head_anns})
+    out: list[Change] = []
+    previous: dict[str, Any] | None = None
+    for aid, (_loc, content) in after.items():
+        if aid in before:
+            out += field_changes(before[aid][1], content, ("conditions", aid))
+        else:
+            out += field_changes(previous, content, ("conditions", f"{aid}（新版本）"))
+        previous = content
+    for aid in before:
+        if aid not in after:
+            out.append(Change(f"conditions.{aid}", "（版本）", None, ("conditions", aid)))
+    return out
+
+
+def _date_of(raw: bytes | None) -> date | None:
+    data = _parse(raw)
+    if isinstance(data, dict):
+        try:
+            return date.fromisoformat(str(data.get("date")))
+        except ValueError:
+            return None
+    return None
+
+
+def _statuses(reg: Registry, day: date) -> dict[str, Status | None]:
+    if reg.replay is not None and day == reg.as_of:
+        return reg.replay.statuses
+    return _replay(reg, day).statuses
+
+
+def _replay(reg: Registry, day: date):  # type: ignore[no-untyped-def]
+    anns, kinds, _entries, _blocked = replay_inputs(reg)  # as validation replays them
+    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
+    sources, names = replay_links(reg)
+    return replay(anns, kinds, grades, day, sources, names)
+
+
+def _status_text(st: Status | None) -> str:
+    return "未公示" if st is None else f"{STATUS_LABELS[st.code]}（{st.code}）"
+
+
+DIR_OF_KIND = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
+
+
+class _Report:
+    def __init__(
+        self,
+        base: Registry,
+        head: Registry,
+        base_files: dict,
+        head_files: dict,
+        preview: str | None = None,
+    ) -> None:
+        self.base, self.head = base, head
+        self.base_files, self.head_files = base_files, head_files
+        self.preview = preview.rstrip("/") + "/" if preview else None
+
+    def ref(self, rid: str) -> str:
+        """`` `id` ``, linked to its page in the preview build when there is one."""
+        if self.preview is None or self.head.problems:
+            return f"`{rid}`"
+        entry = self.head.records.get(rid)
+        statuses = self.head.replay.statuses if self.head.replay else {}
+        if entry is not None and statuses.get(rid) is not None:
+            return f"[`{rid}`]({self.preview}{DIR_OF_KIND[entry.kind]}/{rid}/)"
+        ann = self.head.announcements.get(rid)
+        if ann is not None and ann.model.date <= self.head.as_of:
+            return f"[`{rid}`]({self.preview}announcements/{rid}/)"
+        return f"`{rid}`"
+
+    def name(self, rid: str) -> str:
+        entry = self.head.records.get(rid) or self.base.records.get(rid)
+        if entry is not None:
+            return _md(entry.model.name)
+        for folder in KIND_OF_DIR:  # a file that did not validate: its name as written
+            rel = f"{folder}/{rid}.yaml"
+            data = _parse(self.head_files.get(rel) or self.base_files.get(rel))
+            if isinstance(data, dict) and isinstance(data.get("name"), str):
+                return _md(data["name"])
+        return ""
+
+    def kind_label(self, rid: str) -> str:
+        for folder, kind in KIND_OF_DIR.items():
+            if (
+                f"{folder}/{rid}.yaml" in self.head_files
+                or f"{folder}/{rid}.yaml" in self.base_files
+            ):
+                return KIND_LABELS[kind]
+        return "记录"
+
+    def number(self, aid: str) -> str:
+        entry = self.head.announcements.get(aid) or self.base.announcements.get(aid)
+        return _md(entry.model.number) if entry is not None else aid
+
+    # --- records --------------------------------------------------------------------------------
+
+    def record_changes(self) -> tuple[list[str], dict[str, list[Change]], list[str]]:
+        """(added ids, changes by id, removed ids) over record and conditions files."""
+        rels = sorted(
+            r
+            for r in {*self.base_files, *self.head_files}
+            if r.split("/", 1)[0] in HISTORY_DIRS
+            and self.base_files.get(r) != self.head_files.get(r)
+        )
+        added, removed, changed = [], [], {}
+        anns = (announcement_data(self.base_files), announcement_data(self.head_files))
+        for rel in sorted(rels, key=lambda r: (r.startswith("conditions/"), r)):
+            folder, name = rel.split("/", 1)
+            rid = name[: -len(".yaml")]
+            old, new = self.base_files.get(rel), self.head_files.get(rel)
+            if folder != "conditions" and old is None:
+                added.append(rid)
+            elif folder != "conditions" and new is None:
+                removed.append(rid)
+            elif rid in added or rid in removed:
+                continue  # the conditions of a record that is new or gone as a whole
+            elif folder == "conditions":
+                changed.setdefault(rid, []).extend(_conditions_diff(rid, old, new, *anns))
+            else:
+                changed.setdefault(rid, []).extend(_file_diff(old, new))
+        return added, changed, removed
+
+    def records_section(self) -> list[str]:
+        added, changed, removed = self.record_changes()
+        out: list[str] = []
+        if added:
+            out += ["", f"### 新增记录（{len(added)}）", ""]
+            out += [
+                f"- {self.ref(rid)} {self.name(rid)}（{self.kind_label(rid)}）"
+                for rid in sorted(added)
+            ]
+        if changed:
+            out += ["", f"### 修改的记录（{len(changed)}）", ""]
+            for rid in sorted(changed):
+                out.append(f"- {self.ref(rid)} {self.name(rid)}")
+                changes = changed[rid]
+                if not changes:
+                    out.append("  - 只改动了注释或格式，内容不变")
+                out += [f"  - {change_line(c)}" for c in changes]
+        if removed:
+            out += ["", f"### 删除的记录（{len(removed)}）", ""]
+            out += [
+                f"- `{rid}` {self.name(rid)}（{self.kind_label(rid)}）" for rid in sorted(removed)
+            ]
+        return out
+
+    # --- announcements --------------------------------------------------------------------------
+
+    def announcement_rels(self) -> list[str]:
+        return sorted(
+            r
+            for r in {*self.base_files, *self.head_files}
+            if r.startswith("announcements/") and self.base_files.get(r) != self.head_files.get(r)
+        )
+
+    def announcements_section(self, as_of: date) -> list[str]:
+        rels = self.announcement_rels()
+        if not rels:
+            return []
+        out = ["", f"### 公告（{len(rels)}）", ""]
+        for rel in rels:
+            aid = rel.split("/", 1)[1][: -len(".yaml")]
+            old, new = self.base_files.get(rel), self.head_files.get(rel)
+            if old is None:
+                data = _parse(new)
+                data = data if isinstance(data, dict) else {}
+                when = _date_of(new)
+                line = (
+                    f"- 新增 {self.ref(aid)} {_md(str(data.get('number', '')))}"
+                    f"《{_md(str(data.get('title', '')))}》，{data.get('date', '')}"
+                )
+                if when is not None and when > as_of:
+                    line += f"（尚未公示，{when.isoformat()} 起自动公示）"
+                out.append(line)
+            elif new is None:
+                out.append(f"- 删除 `{aid}` {self.number(aid)}")
+            else:
+                out.append(f"- 修改 {self.ref(aid)} {self.number(aid)}")
+                changes = _file_diff(old, new)
+                if not changes:
+                    out.append("  - 只改动了注释或格式，内容不变")
+                out += [f"  - {change_line(c)}" for c in changes]
+        return out
+
+    # --- registry.yaml and risk-grades.yaml ----------------------------------------------------
+
+    def settings_section(self, base_root: Path, head_root: Path) -> list[str]:
+        out: list[str] = []
+        for name in TOP_FILES:
+            old, new = _read(base_root / name), _read(head_root / name)
+            if old == new:
+                continue
+            changes = _file_diff(old, new)
+            out.append(f"- `{name}`（{SETTINGS_LABELS.get(name, name)}）")
+            if not changes:
+                out.append("  - 只改动了注释或格式，内容不变")
+            out += [f"  - {change_line(c)}" for c in changes]
+        return (
+            ["", f"### 全站设置（{len([x for x in out if x.startswith('- ')])}）", "", *out]
+            if out
+            else []
+        )
+
+    # --- statuses -------------------------------------------------------------------------------
+
+    def dates(self, as_of: date) -> list[date]:
+        days = {as_of}
+        for rel in self.announcement_rels():
+            for raw in (self.base_files.get(rel), self.head_files.get(rel)):
+                if (d := _date_of(raw)) is not None:
+                    days.add(d)
+        final_b, final_h = _replay(self.base, date.max), _replay(self.head, date.max)
+        for rid, st in final_h.states.items():
+            other = final_b.states.get(rid)
+            a, b = st.opens_by_time_on(), other.opens_by_time_on() if other else None
+            if a != b:
+                days.update(d for d in (a, b) if d is not None)
+        return sorted(days)
+
+    def status_lines(self, as_of: date) -> list[str]:
+        lines: list[str] = []
+        shown: dict[str, str | None] = {}  # record -> code last reported (head differs from base)
+        for day in self.dates(as_of):
+            before, after = _statuses(self.base, day), _statuses(self.head, day)
+            for rid in sorted({*before, *after}):
+                b, h = before.get(rid), after.get(rid)
+                b_code, h_code = (b.code if b else None), (h.code if h else None)
+                if rid in shown:
+                    if h_code != shown[rid]:
+                        lines.append(self.status_line(rid, shown[rid], h, day))
+                        shown[rid] = h_code
+                    if b_code == h_code:
+                        del shown[rid]
+                elif b_code != h_code:
+                    lines.append(self.status_line(rid, b_code, h, day))
+                    shown[rid] = h_code
+        return lines
+
+    def status_line(self, rid: str, old: str | None, new: Status | None, day: date) -> str:
+        old_text = "未公示" if old is None else f"{STATUS_LABELS[old]}（{old}）"
+        line = f"- {self.ref(rid)} {self.name(rid)}：{old_text} → {_status_text(new)}"
+        if new is None:
+            return line  # deleted, or no longer named by a published announcement
+        line += f"，自 {day.isoformat()} 起"  # the first day on which the two differ
+        if new.announcement is not None and new.since == day:
+            return f"{line}，{self.number(new.announcement)}"
+        return f"{line}，依据{new.basis}"
+
+
+SETTINGS_LABELS = {"registry.yaml": "站点信息与分类", "risk-grades.yaml": "风险等级"}
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _fence(lines: list[str]) -> tuple[str, str]:
+    longest = max((len(m) for line in lines for m in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1) + "text", "`" * max(3, longest + 1)
+
+
+def _relabel(problems: list[Problem], tmp: str, shown: str) -> list[Problem]:
+    return [
+        replace(p, file=shown + p.file[len(tmp) :]) if p.file.startswith(tmp) else p
+        for p in problems
+    ]
+
+
+def diff_report(
+    data_dir: Path,
+    base: str,
+    head: str | None,
+    as_of: date,
+    today: date | None = None,
+    preview_url: str | None = None,
+) -> tuple[str, bool]:
+    """(Markdown summary, whether HEAD is valid) of the change from `base` to `head`."""
+    shown = display_path(data_dir)
+    with ExitStack() as stack:
+        base_root = stack.enter_context(materialise(data_dir, base))
+        head_root = stack.enter_context(materialise(data_dir, head)) if head else data_dir
+        base_reg = check_registry(base_root, as_of)
+        head_reg = check_registry(head_root, as_of)
+        base_files, head_files = tree_files(base_root), tree_files(head_root)
+        guard = compare_files(
+            base_files, head_files, head_root, base, today or today_shanghai(), shown
+        )
+        problems = _relabel(head_reg.problems, display_path(head_root), shown) + guard
+        report = _Report(base_reg, head_reg, base_files, head_files, preview_url)
+        status = report.status_lines(as_of)
+        body = (
+            report.settings_section(base_root, head_root)
+            + report.announcements_section(as_of)
+            + report.records_section()
+        )
+
+    out = [f"## 变更摘要：`{base}` → `{head or '工作区'}`", ""]
+    out.append(f"状态按 {as_of.isoformat()} 计算；公告日期晚于该日的尚未公示，到期自动生效。")
+    if preview_url and problems:
+        out.append(f"数据未通过校验，没有预览（{_md(preview_url)}）。")
+    elif preview_url:
+        out.append(f"编号链接到预览站点 {_md(preview_url)} 上的页面。")
+    out.append("")
+    if problems:
+        texts = [p.text() for p in problems]
+        opening, closing = _fence(texts)
+        out += [f"### 校验：未通过（{len(problems)} 个错误）", "", opening, *texts, closing]
+    else:
+        out.append("### 校验：通过")
+    out += ["", f"### 状态变化（{len(status)}）", ""]
+    out += status or ["没有记录的状态因此改变。"]
+    if body:
+        out += body
+    else:
+        out += ["", "没有记录或公告的改动。"]
+    return "\n".join(out) + "\n", not problems

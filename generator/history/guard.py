@@ -1,0 +1,312 @@
+"""`registry validate --base REF`: the public record is append-only relative to REF.
+
+Four errors (catalogue E501–E504), each saying what to do instead:
+
+- E501: a record file (guidance entry, approved technology, its conditions, banned technology)
+  that exists at REF was deleted. Records are withdrawn by a new announcement (delist, ban).
+- E502: such a file, or a published announcement, was renamed (a deleted file whose content
+  reappears, at least half of it, under a new name in the same directory, as `git -M` would say).
+- E503: an announcement published at REF was changed or deleted. Corrections are a new `amend`
+  announcement. Content is compared after parsing, so comment and whitespace edits are fine.
+- E504: a conditions version published at REF (its announcement dated on or before today) was
+  changed or removed. Conditions are published content (规范 第十七条): a correction is a new
+  `amend` announcement with a new version appended. Versions are compared after expanding the
+  one-version shorthand (a flat file is the version of the `approve` announcement), with an
+  absent `effective` read as the announcement's date and absent lists as empty, so rewriting a
+  flat file as `versions` is no change.
+
+"Published at REF" means: present at REF with a date on or before *today* in Beijing. Not the date
+of the REF commit: the daily rebuild publishes an embargoed announcement on its date without any
+new commit, so once that date has passed it is public record although REF never changed. Not
+`--as-of` either: that is a what-if date for statuses, while the guard protects what the public can
+see now. An announcement still under embargo today may be edited, renamed or withdrawn.
+
+REF's side is exactly the blobs git tracks there (`ls-tree` + `cat-file --batch`): no
+`.gitattributes` (export-ignore, export-subst, filters), ignore rule or hidden file can hide a file
+from the comparison or change its content. The working tree's side is read from disk, regular files
+only (a symlink, FIFO or device is never opened; validation reports it, E113, as it reports hidden
+files, E112). The same comparison of two directories serves `registry diff`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.domain.dates import today_shanghai
+from generator.domain.errors import Problem, problem, sort_key
+from generator.history.revisions import field_changes
+from generator.load.documents import (
+    MAX_BYTES,
+    Document,
+    dotted,
+    load_bytes,
+    load_file,
+    read_regular,
+)
+from generator.load.git import GUARDED_DIRS, REGULAR_MODES, read_blobs, require_repo, revision_files
+from generator.validate.registry import display_path
+
+RENAME_SIMILARITY = 0.5  # git's default for -M
+
+
+def guard_problems(data_dir: Path, base: str, today: date | None = None) -> list[Problem]:
+    """Problems of `data_dir` (the working tree) relative to the git revision `base`.
+
+    Raises `gitrepo.GitError` when there is no repository or `base` does not exist.
+    """
+    base_files = revision_blobs(data_dir, base)
+    head_files = tree_files(data_dir)
+    shown = display_path(data_dir)
+    return compare_files(base_files, head_files, data_dir, base, today or today_shanghai(), shown)
+
+
+def _guarded(rel: str) -> bool:
+    folder, _, name = rel.partition("/")
+    return folder in GUARDED_DIRS and name.endswith(".yaml") and "/" not in name
+
+
+def revision_blobs(data_dir: Path, ref: str) -> dict[str, bytes]:
+    """The guarded files at `ref`, read as the blobs git stores (regular files only)."""
+    entries = {
+        rel: e
+        for rel, e in revision_files(data_dir, ref).items()
+        if _guarded(rel) and e.mode in REGULAR_MODES
+    }
+    blobs = read_blobs(require_repo(data_dir), [e.sha for e in entries.values()], MAX_BYTES)
+    # A blob over the limit is compared by its size: any change to it still shows as a change.
+    return {
+        rel: b if isinstance(b := blobs.get(e.sha, b""), bytes) else f"<{b} bytes>".encode()
+        for rel, e in entries.items()
+    }
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    """Contents of the guarded files under `root`, by path relative to it (`approved/X.yaml`).
+
+    Regular files only, opened without following links: what is not a regular file is reported
+    by validation (E112, E113), and is absent here, so replacing a record by a link is a deletion.
+    """
+    out: dict[str, bytes] = {}
+    for folder in GUARDED_DIRS:
+        d = root / folder
+        if d.is_symlink() or not d.is_dir():
+            continue
+        for entry in sorted(os.scandir(d), key=lambda e: e.name):
+            if not entry.name.endswith(".yaml") or not entry.is_file(follow_symlinks=False):
+                continue
+            raw, size, why = read_regular(Path(entry.path))
+            if why is None:
+                out[f"{folder}/{entry.name}"] = (
+                    raw if raw is not None else f"<{size} bytes>".encode()
+                )
+    return out
+
+
+def _published(raw: bytes, today: date) -> tuple[bool, str]:
+    """Whether an announcement's version at REF was public by `today`, and its id."""
+    data = load_bytes(raw, "").data
+    if not isinstance(data, dict):
+        return False, ""  # could not have been built at REF
+    try:
+        day = date.fromisoformat(str(data.get("date")))
+    except ValueError:
+        return False, ""
+    return day <= today, str(data.get("id", ""))
+
+
+def _similarity(a: bytes, b: bytes) -> float:
+    la, lb = a.decode("utf-8", "replace").splitlines(), b.decode("utf-8", "replace").splitlines()
+    return difflib.SequenceMatcher(None, la, lb, autojunk=False).ratio()
+
+
+def _renames(
+    gone: list[str], added: list[str], base: dict[str, bytes], head: dict[str, bytes]
+) -> dict[str, str]:
+    """old path -> new path for deleted files whose content reappears in the same directory."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for old in gone:
+        folder = old.split("/", 1)[0]
+        best, score = None, RENAME_SIMILARITY
+        for new in added:
+            if new in taken or new.split("/", 1)[0] != folder:
+                continue
+            s = _similarity(base[old], head[new])
+            if s >= score:
+                best, score = new, s
+        if best is not None:
+            out[old] = best
+            taken.add(best)
+    return out
+
+
+def compare_trees(
+    base_root: Path, head_root: Path, base: str, today: date, shown_root: str | None = None
+) -> list[Problem]:
+    """Guard problems of the registry at `head_root` relative to the one at `base_root`.
+
+    Files are reported under `shown_root` (default: `head_root` as displayed in messages).
+    """
+    shown = shown_root if shown_root is not None else display_path(head_root)
+    return compare_files(
+        tree_files(base_root), tree_files(head_root), head_root, base, today, shown
+    )
+
+
+def compare_files(
+    base_files: dict[str, bytes],
+    head_files: dict[str, bytes],
+    head_root: Path,
+    base: str,
+    today: date,
+    shown: str,
+) -> list[Problem]:
+    """`compare_trees` on files already read with `tree_files`."""
+    gone = [p for p in base_files if p not in head_files]
+    added = [p for p in head_files if p not in base_files]
+    renames = _renames(gone, added, base_files, head_files)
+    problems: list[Problem] = []
+    for old in gone:
+        f = f"{shown}/{old}"
+        new = renames.get(old)
+        if old.startswith("announcements/"):
+            published, aid = _published(base_files[old], today)
+            if not published:
+                continue  # still under embargo: never public, may be withdrawn or renamed
+            if new is not None:
+                problems.append(problem("E502", f, base=base, old=old, new=new))
+            else:
+                problems.append(problem("E503", f, value=aid or Path(old).stem, base=base))
+        elif new is not None:
+            problems.append(problem("E502", f, base=base, old=old, new=new))
+        else:
+            problems.append(problem("E501", f, base=base))
+    problems += _conditions_problems(base_files, head_files, head_root, base, today, shown)
+    for rel, raw in base_files.items():
+        if not rel.startswith("announcements/") or rel not in head_files:
+            continue
+        if head_files[rel] == raw:
+            continue
+        published, aid = _published(raw, today)
+        if published:
+            doc = load_file(head_root / rel, f"{shown}/{rel}")
+            problems.extend(_changed_announcement(aid, raw, doc, base))
+    return sorted(problems, key=sort_key)
+
+
+def _changed_announcement(aid: str, raw: bytes, doc: Document, base: str) -> list[Problem]:
+    old: Any = load_bytes(raw, "").data
+    if not isinstance(doc.data, dict):
+        return [problem("E503", doc.file, value=aid, base=base)]
+    out = []
+    for change in field_changes(old, doc.data):
+        line, col = doc.where(change.loc)
+        out.append(problem("E503", doc.file, line, col, dotted(change.loc), value=aid, base=base))
+    return out
+
+
+# --- conditions versions (E504) -------------------------------------------------------------
+
+
+def announcement_data(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for rel, raw in files.items():
+        if rel.startswith("announcements/"):
+            data = load_bytes(raw, "").data
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                out[data["id"]] = data
+    return out
+
+
+def _day(data: dict[str, Any] | None) -> date | None:
+    try:
+        return date.fromisoformat(str((data or {}).get("date")))
+    except ValueError:
+        return None
+
+
+def _approval(rid: str, anns: dict[str, dict[str, Any]]) -> str | None:
+    """Id of the announcement that approves `rid` (first by date, then id)."""
+    found = []
+    for aid, data in anns.items():
+        actions = data.get("actions")
+        if not isinstance(actions, list):
+            continue
+        for act in actions:
+            if (
+                isinstance(act, dict)
+                and act.get("action") == "approve"
+                and act.get("record") == rid
+            ):
+                found.append((str(_day(data)), aid))
+    return min(found)[1] if found else None
+
+
+_CONTENT = ("institution", "personnel", "management", "training_qc", "operating_spec", "effective")
+
+
+def expanded_versions(
+    rid: str, data: Any, anns: dict[str, dict[str, Any]]
+) -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
+    """announcement id -> (location in the file, normalised content) of each version."""
+    if not isinstance(data, dict):
+        return {}
+    if "versions" in data:
+        raw = data["versions"] if isinstance(data["versions"], list) else []
+        items = [(("versions", i), v) for i, v in enumerate(raw) if isinstance(v, dict)]
+        pairs = [(v.get("announcement"), loc, v) for loc, v in items]
+    else:
+        pairs = [(_approval(rid, anns), (), data)]
+    out: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    for aid, loc, v in pairs:
+        if not isinstance(aid, str) or aid in out:
+            continue
+        content = {k: v.get(k) for k in _CONTENT}
+        for k in ("management", "training_qc"):
+            content[k] = content[k] if content[k] is not None else []
+        if content["effective"] is None and (d := _day(anns.get(aid))) is not None:
+            content["effective"] = d.isoformat()
+        content["effective"] = str(content["effective"])
+        out[aid] = (loc, content)
+    return out
+
+
+def _conditions_problems(
+    base_files: dict[str, bytes],
+    head_files: dict[str, bytes],
+    head_root: Path,
+    base: str,
+    today: date,
+    shown: str,
+) -> list[Problem]:
+    base_anns, head_anns = announcement_data(base_files), announcement_data(head_files)
+    out: list[Problem] = []
+    for rel, raw in base_files.items():
+        if not rel.startswith("conditions/") or rel not in head_files:
+            continue  # a deleted conditions file is E501
+        if head_files[rel] == raw:
+            continue
+        rid = Path(rel).stem
+        old = expanded_versions(rid, load_bytes(raw, "").data, base_anns)
+        doc = load_file(head_root / rel, f"{shown}/{rel}")
+        new = expanded_versions(rid, doc.data, {**base_anns, **head_anns})
+        for aid, (_loc, content) in old.items():
+            day = _day(base_anns.get(aid))
+            if day is None or day > today:
+                continue  # never published: may still change
+            kw = {"value": rid, "announcement": aid, "base": base}
+            if aid not in new:
+                out.append(problem("E504", doc.file, what="该版本被删除", **kw))
+                continue
+            loc, now = new[aid]
+            for change in field_changes(content, now):
+                line, col = doc.where((*loc, *change.loc))
+                where = dotted((*loc, *change.loc))
+                out.append(
+                    problem("E504", doc.file, line, col, where, what=f"{where} 被修改", **kw)
+                )
+    return out

@@ -1,0 +1,508 @@
+"""Editorial revision history of every record, read from git (contract: `revisions` in
+`api/records/<id>.json`, the 修订记录 section of record pages, `/changes/`).
+
+One pass, whatever the number of records: a single `git log --raw -z` limited to the record
+directories lists every commit with the blob ids of each file it changed, then a single
+`git cat-file --batch` reads every blob needed, each parsed once. Cost grows with the number of file
+changes in the history, not with records × commits.
+
+Old versions may be invalid: they are parsed with the registry's own loader (`loading.load_bytes`,
+which never raises and refuses anchors, so an old file cannot expand into a billion laughs); a
+version that does not parse into a mapping is compared as a whole (`path` ""), not field by field.
+
+Without git (a tarball) the history is unavailable; in a shallow clone it is partial, and the
+commits at the shallow boundary are left out, because git shows them as creating every file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import queue
+import re
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from generator.domain.models import (
+    FIELD_LABELS,  # also the labels of the generated revision summaries
+)
+from generator.load.documents import Path_, dotted, load_bytes
+from generator.load.git import HISTORY_DIRS, GitError, Repo, git, locate, popen
+
+ZERO = "0" * 40
+NOT_A_MAPPING = object()  # marker: a version that exists but does not parse into a mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field that changed: `path` like `aliases[1]` or `conditions.operating_spec`.
+
+    `old` is None for an added field or list item, `new` None for a removed one. `loc` is the same
+    path as a tuple (for positions in a file); it is not part of the published output.
+    """
+
+    path: str
+    old: Any
+    new: Any
+    loc: Path_ = field(default=(), compare=False, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "old": self.old, "new": self.new}
+
+
+def _change(loc: Path_, old: Any, new: Any) -> Change:
+    return Change(dotted(loc), old, new, loc)
+
+
+def _key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def field_changes(
+    old: dict[str, Any] | None, new: dict[str, Any] | None, prefix: Path_ = ()
+) -> list[Change]:
+    """Field-level difference between two versions of a record file (None: the file is absent).
+
+    A created file lists each of its top-level fields with `old` None (a deleted one the reverse).
+    Mappings are compared key by key (new keys in file order, then removed keys). In lists, items
+    that were added or removed are reported one by one (`aliases[2]`: index in the new list for an
+    addition, in the old list for a removal); an item replaced in place is compared recursively
+    (`references[0].title`); a list whose items were only reordered is reported as a whole.
+    """
+    if old is None and new is None:
+        return []
+    if old is None:
+        return [_change((*prefix, k), None, v) for k, v in new.items()]  # type: ignore[union-attr]
+    if new is None:
+        return [_change((*prefix, k), v, None) for k, v in old.items()]
+    out: list[Change] = []
+    _diff(old, new, prefix, out)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same type all the way down (True == 1 in Python, not in YAML)."""
+    if a != b or type(a) is not type(b):
+        return False
+    return not isinstance(a, dict | list) or _key(a) == _key(b)
+
+
+def _diff(old: Any, new: Any, loc: Path_, out: list[Change]) -> None:
+    if _same(old, new):
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for k, v in new.items():
+            if k in old:
+                _diff(old[k], v, (*loc, k), out)
+            else:
+                out.append(_change((*loc, k), None, v))
+        out.extend(_change((*loc, k), v, None) for k, v in old.items() if k not in new)
+    elif isinstance(old, list) and isinstance(new, list):
+        _diff_list(old, new, loc, out)
+    else:
+        out.append(_change(loc, old, new))
+
+
+def _diff_list(old: list[Any], new: list[Any], loc: Path_, out: list[Change]) -> None:
+    a, b = [_key(x) for x in old], [_key(x) for x in new]
+    if sorted(a) == sorted(b):  # same items, another order
+        out.append(_change(loc, old, new))
+        return
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                _diff(old[i], new[j], (*loc, j), out)
+            continue
+        out.extend(_change((*loc, i), old[i], None) for i in range(i1, i2))
+        out.extend(_change((*loc, j), None, new[j]) for j in range(j1, j2))
+
+
+# --- reading the log ----------------------------------------------------------------------------
+
+
+def field_label(loc: Path_) -> str:
+    """`("conditions", "personnel", 2)` → 技术条件·人员条件; a whole file → 整个文件."""
+    parts = [p for p in loc if isinstance(p, str)]
+    if not parts:
+        return "整个文件"
+    if parts[0] == "conditions":
+        rest = parts[1:2]
+        return "技术条件" + ("·" + FIELD_LABELS.get(rest[0], rest[0]) if rest else "")
+    return FIELD_LABELS.get(parts[0], parts[0])
+
+
+def summarise(changes: Iterable[Change], created: bool) -> str:
+    """The public message of a revision, generated from its field changes, in Chinese.
+
+    Commit messages are free text written by whoever made the commit: they could name an
+    announcement still under embargo, so the site never shows them (issue 13, class 7).
+    """
+    if created:
+        return "新建记录"
+    labels = list(dict.fromkeys(field_label(c.loc) for c in changes))
+    if not labels:
+        return "只改动了注释或格式"
+    shown = "、".join(labels[:8]) + (f" 等 {len(labels)} 项" if len(labels) > 8 else "")
+    return f"修改 {shown}"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit as seen from one record: what it changed in the record and its conditions."""
+
+    commit: str
+    date: str  # committer date, ISO 8601 with offset
+    message: str  # generated from the changes (`summarise`), never the commit's own message
+    changes: tuple[Change, ...]
+    created: bool = False  # the commit added the record file itself
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit,
+            "date": self.date,
+            "message": self.message,
+            "changes": [c.as_dict() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit that changed at least one record file, with the records it touched."""
+
+    commit: str
+    date: str
+    message: str  # generated, as Revision.message
+    records: tuple[str, ...]
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+
+@dataclass
+class History:
+    """Revision history of all records; `available` is False without git history."""
+
+    available: bool
+    partial: bool = False
+    reason: str = ""  # why it is unavailable or partial, in Chinese, for the pages
+    by_record: dict[str, list[Revision]] = field(default_factory=dict)  # oldest first
+    commits: list[Commit] = field(default_factory=list)  # newest first
+    stats: dict[str, float] = field(default_factory=dict)
+
+    def revisions(self, rid: str) -> list[Revision]:
+        return self.by_record.get(rid, [])
+
+    def without(self, secrets: Iterable[str]) -> History:
+        """This history with every revision withheld whose changes mention one of `secrets`
+        (ids, numbers, titles and names of what is still under embargo): a commit can edit a
+        published record and, in the same change, name an announcement not yet public. Withheld
+        until the embargo ends, when the next build shows it."""
+        tokens = sorted({t for t in secrets if len(t) >= 2}, key=len, reverse=True)
+        if not tokens:
+            return self
+        rx = re.compile("|".join(re.escape(t) for t in tokens))
+
+        def public(rev: Revision) -> bool:
+            return not any(
+                rx.search(_key(c.old) if not isinstance(c.old, str) else c.old)
+                or rx.search(_key(c.new) if not isinstance(c.new, str) else c.new)
+                for c in rev.changes
+            )
+
+        by_record = {rid: [r for r in revs if public(r)] for rid, revs in self.by_record.items()}
+        kept = {(rid, r.commit) for rid, revs in by_record.items() for r in revs}
+        commits = []
+        for c in self.commits:
+            records = tuple(rid for rid in c.records if (rid, c.commit) in kept)
+            if records:
+                commits.append(Commit(c.commit, c.date, f"修订 {len(records)} 条记录", records))
+        return History(
+            self.available, self.partial, self.reason, by_record, commits, dict(self.stats)
+        )
+
+    def api(self, rid: str) -> dict[str, Any]:
+        """The `revisions` part of `api/records/<id>.json`."""
+        return {
+            "revisions": [r.as_dict() for r in self.revisions(rid)],
+            "history_available": self.available,
+            "history_partial": self.partial,
+        }
+
+
+UNAVAILABLE = "本次构建的数据不在 git 仓库中（例如从压缩包构建），修订记录不可用。"
+NO_COMMITS = "git 仓库中还没有提交，修订记录不可用。"
+SHALLOW = "本次构建使用的是浅克隆（只含最近的提交），较早的修订没有列出。"
+
+
+@dataclass
+class _FileChange:
+    status: str
+    old_blob: str
+    new_blob: str
+    path: str  # relative to the data directory
+
+
+@dataclass
+class _RawCommit:
+    commit: str
+    date: str
+    message: str
+    files: list[_FileChange] = field(default_factory=list)
+
+
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
+    """NUL-separated tokens of a byte stream, as they arrive."""
+    rest = b""
+    for chunk in iter(lambda: stream.read(1 << 16), b""):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def _parse_log(
+    tokens: Iterable[bytes],
+    prefix: str,
+    want: Callable[[str, _FileChange], None] | None = None,
+) -> list[_RawCommit]:
+    """Parse `git log --raw -z --format=%x1e%H%x00%cI%x00%s` (newest first).
+
+    Each commit header is three tokens (hash, date, subject), each changed file two (the raw
+    line, the path); `want(commit, change)` is called for every record file as soon as it is read.
+    """
+    it = iter(tokens)
+    commits: list[_RawCommit] = []
+    for tok in it:
+        if tok.startswith(b"\x1e"):
+            date = next(it, b"").decode()
+            subject = next(it, b"").decode("utf-8", "replace")
+            commits.append(_RawCommit(tok[1:].decode(), date, subject))
+            continue
+        tok = tok.lstrip(b"\n")
+        if not (tok.startswith(b":") and commits):
+            continue
+        old_mode, new_mode, old_blob, new_blob, status = tok[1:].decode().split(" ")
+        path = next(it, b"").decode("utf-8", "surrogateescape")
+        regular = all(m in ("000000", "100644", "100755") for m in (old_mode, new_mode))
+        rel = path[len(prefix) :]
+        folder, _, name = rel.partition("/")
+        if (
+            regular
+            and path.startswith(prefix)
+            and folder in HISTORY_DIRS
+            and name.endswith(".yaml")
+            and "/" not in name
+        ):
+            change = _FileChange(status[0], old_blob, new_blob, rel)
+            commits[-1].files.append(change)
+            if want is not None:
+                want(commits[-1].commit, change)
+    return commits
+
+
+def _read(repo: Repo, boundary: set[str]) -> tuple[list[_RawCommit], dict[str, bytes], dict, float]:
+    """Run `git log` and `git cat-file --batch` as a pipeline.
+
+    A thread reads the log and asks for each blob as soon as it is named, a second one feeds those
+    requests to cat-file, and this thread parses each blob as it arrives: git walks the history
+    in its own process while Python parses. Returns the commits (boundary ones left out), the
+    blobs, the parsed blobs, and when the log was complete.
+    """
+    fmt = "--format=%x1e%H%x00%cI%x00%s"
+    # One pathspec, the data directory: matching several pathspecs against every tree entry costs
+    # more than filtering the few non-record files out here.
+    log_args = [
+        "log",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--no-renames",
+        "--no-textconv",
+        "--no-ext-diff",
+        fmt,
+        "--",
+        repo.prefix or ".",
+    ]
+    log = popen(log_args, repo.top, stdout=subprocess.PIPE)
+    cat = popen(["cat-file", "--batch"], repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert log.stdout is not None and cat.stdin is not None and cat.stdout is not None
+    requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    outcome: dict[str, Any] = {}
+    seen: set[str] = set()
+
+    def want(commit: str, change: _FileChange) -> None:
+        if commit in boundary:
+            return
+        for sha in (change.old_blob, change.new_blob):
+            if sha != ZERO and sha not in seen:
+                seen.add(sha)
+                requests.put(sha.encode() + b"\n")
+
+    def read_log() -> None:
+        try:
+            outcome["commits"] = _parse_log(_tokens(log.stdout), repo.prefix, want)  # type: ignore[arg-type]
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            outcome["error"] = exc
+        finally:
+            outcome["log_done"] = time.perf_counter()
+            requests.put(None)
+
+    def feed_cat() -> None:
+        try:
+            while (line := requests.get()) is not None:
+                cat.stdin.write(line)  # type: ignore[union-attr]
+                cat.stdin.flush()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                cat.stdin.close()  # type: ignore[union-attr]
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (read_log, feed_cat)]
+    for t in threads:
+        t.start()
+    blobs: dict[str, bytes] = {}
+    parsed: dict[str, Any] = {}
+    out = cat.stdout
+    while header := out.readline():
+        parts = header.split()
+        if len(parts) < 3:  # "<sha> missing": a partial clone
+            continue
+        raw = out.read(int(parts[2]))
+        out.read(1)  # the newline after the content
+        sha = parts[0].decode()
+        blobs[sha] = raw
+        parsed[sha] = _parse_blob(raw)
+    for t in threads:
+        t.join()
+    log.wait()
+    cat.wait()
+    if "error" in outcome:
+        raise outcome["error"]
+    if log.returncode != 0 or cat.returncode != 0:
+        raise GitError("git log 失败")
+    commits = [c for c in outcome["commits"] if c.commit not in boundary]
+    return commits, blobs, parsed, outcome["log_done"]
+
+
+def _shallow_commits(repo: Repo) -> set[str]:
+    if not repo.shallow:
+        return set()
+    try:
+        path = git(["rev-parse", "--git-path", "shallow"], repo.top).decode().strip()
+        return set((repo.top / path).read_text().split())
+    except (GitError, OSError):
+        return set()
+
+
+def _parse_blob(raw: bytes | None) -> Any:
+    if raw is None:
+        return None
+    data = load_bytes(raw, "").data
+    return data if isinstance(data, dict) else NOT_A_MAPPING
+
+
+def _file_changes(
+    old: Any, new: Any, raw_old: bytes | None, raw_new: bytes | None, prefix: Path_
+) -> list[Change]:
+    if old is NOT_A_MAPPING or new is NOT_A_MAPPING:
+        # An unreadable version: show the file text as a whole (`path` "" or "conditions").
+        text_old = raw_old.decode("utf-8", "replace") if raw_old is not None else None
+        text_new = raw_new.decode("utf-8", "replace") if raw_new is not None else None
+        return [_change(prefix, text_old, text_new)]
+    return field_changes(old, new, prefix)
+
+
+def _redact(data: Any, visible: frozenset[str] | None) -> Any:
+    """A conditions file without the versions whose announcement is not published (embargoed)."""
+    if visible is None or not isinstance(data, dict) or not isinstance(data.get("versions"), list):
+        return data
+    kept = [
+        v
+        for v in data["versions"]
+        if not (isinstance(v, dict) and isinstance(v.get("announcement"), str))
+        or v["announcement"] in visible
+    ]
+    return {**data, "versions": kept}
+
+
+_HIDDEN = "（无法解析的技术条件文件，内容不公开显示）".encode()
+
+
+def read_history(data_dir: Path, visible: frozenset[str] | None = None) -> History:
+    """Every record's revisions, from one `git log` and one `git cat-file --batch`.
+
+    `visible`, when given, holds the published announcements: conditions versions of any other
+    announcement are removed from every version of a conditions file before comparing, and an
+    unreadable conditions file is not shown as text, so that nothing embargoed leaks."""
+    t0 = time.perf_counter()
+    repo = locate(data_dir)
+    if repo is None:
+        return History(available=False, reason=UNAVAILABLE)
+    if not repo.has_head:
+        return History(available=False, reason=NO_COMMITS)
+    boundary = _shallow_commits(repo)
+    try:
+        raw_commits, blobs, parsed, t_log = _read(repo, boundary)
+    except GitError:
+        return History(available=False, reason=UNAVAILABLE)
+    t_parse = time.perf_counter()
+
+    history = History(available=True, partial=repo.shallow, reason=SHALLOW if repo.shallow else "")
+    by_record: dict[str, list[Revision]] = {}
+    for c in reversed(raw_commits):  # oldest first
+        per_record: dict[str, list[Change]] = {}
+        created: set[str] = set()
+        for f in sorted(c.files, key=lambda f: (f.path.startswith("conditions/"), f.path)):
+            folder, _, name = f.path.partition("/")
+            rid = name[: -len(".yaml")]
+            prefix: Path_ = ("conditions",) if folder == "conditions" else ()
+            raw_old = blobs.get(f.old_blob) if f.old_blob != ZERO else None
+            raw_new = blobs.get(f.new_blob) if f.new_blob != ZERO else None
+            old = parsed.get(f.old_blob) if f.old_blob != ZERO else None
+            new = parsed.get(f.new_blob) if f.new_blob != ZERO else None
+            if prefix and visible is not None:
+                old, new = _redact(old, visible), _redact(new, visible)
+                raw_old = _HIDDEN if raw_old is not None else None
+                raw_new = _HIDDEN if raw_new is not None else None
+            found = _file_changes(old, new, raw_old, raw_new, prefix)
+            if prefix and visible is not None and not found:
+                continue  # only embargoed versions changed: nothing public to show
+            per_record.setdefault(rid, []).extend(found)
+            if f.status == "A" and not prefix:
+                created.add(rid)
+        for rid, changes in per_record.items():
+            message = summarise(changes, rid in created)
+            rev = Revision(c.commit, c.date, message, tuple(changes), rid in created)
+            by_record.setdefault(rid, []).append(rev)
+        if per_record:
+            message = f"修订 {len(per_record)} 条记录"
+            history.commits.append(Commit(c.commit, c.date, message, tuple(sorted(per_record))))
+    history.commits.reverse()
+    history.by_record = by_record
+    t_end = time.perf_counter()
+    history.stats = {
+        "commits": len(raw_commits),
+        "file_changes": sum(len(c.files) for c in raw_commits),
+        "blobs": len(blobs),
+        "git_log_s": t_log - t0,  # when the log was complete (blob reads and parsing overlap it)
+        "read_parse_s": t_parse - t0,  # log, blob reads and parsing, pipelined
+        "diff_s": t_end - t_parse,
+        "total_s": t_end - t0,
+    }
+    return history

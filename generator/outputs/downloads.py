@@ -1,0 +1,234 @@
+"""Dataset releases: a versioned zip (YAML source, JSON, CSV, SHA256SUMS) and an Excel workbook.
+
+The YAML in the zip is re-serialised from the published view, not copied from data/.
+Both are byte-for-byte reproducible: zip entries carry a fixed timestamp (SOURCE_DATE_EPOCH, else the
+as-of date) and fixed permissions, and the workbook's creation date is fixed the same way. Only the
+published view goes in: embargoed records and announcements are not in any download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+import yaml
+
+from generator.domain.dates import SHANGHAI, build_time
+from generator.outputs.api import formula_risk, record_summary
+from generator.publish.views import SECTIONS, RecordView, Site
+from generator.render.jinja import render
+from generator.render.page import GeneratedPage, relativize
+from generator.status.conditions import public_file
+
+XLSX_COLUMNS: list[tuple[str, str]] = [
+    ("id", "编号"),
+    ("name", "名称"),
+    ("aliases", "别名"),
+    ("category_name", "分类"),
+    ("status_label", "状态"),
+    ("status_since", "状态日期"),
+    ("status_basis", "依据"),
+    ("risk_grade_name", "风险等级"),
+    ("approved_on", "批准日期"),
+    ("exclusive_until", "限定期至"),
+    ("institutions", "参与研究机构"),
+    ("emergency_use_until", "紧急应用期限"),
+    ("sample", "示例数据"),
+    ("url", "网址"),
+]
+SHEETS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str  # under site/, e.g. downloads/records.xlsx
+    content: bytes
+    title: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _stamp(site: Site) -> datetime:
+    """Fixed timestamp for archive entries: SOURCE_DATE_EPOCH when set, else the as-of day."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return build_time()
+    return datetime(site.as_of.year, site.as_of.month, site.as_of.day, tzinfo=SHANGHAI)
+
+
+def _row(site: Site, rid: str) -> dict[str, str]:
+    r = site.records[rid]
+    row = record_summary(r)
+    row["aliases"] = "；".join(row["aliases"])
+    row["institutions"] = "；".join(row.get("institutions", []))
+    row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
+    row["sample"] = "是" if r.sample else "否"
+    row["risk_grade_name"] = r.risk_grade.name if r.risk_grade else ""  # 高风险, not the code high
+    return {key: str(row.get(key, "")) for key, _ in XLSX_COLUMNS}
+
+
+def records_xlsx(site: Site) -> bytes:
+    """One sheet per kind, Chinese headers, one row per published record."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_urls": False, "strings_to_formulas": False}
+    )
+    book.set_properties(
+        {"title": site.config.title, "author": site.config.authority, "created": _stamp(site)}
+    )
+    bold = book.add_format({"bold": True})
+    # A cell that would read as a formula gets Excel's quote prefix (the ' shown only in the
+    # formula bar): it stays text even when someone edits it and presses Enter (OWASP).
+    quoted = book.add_format({"quote_prefix": True})
+    for kind, sheet_name in SHEETS.items():
+        sheet = book.add_worksheet(sheet_name)
+        columns = [(k, h) for k, h in XLSX_COLUMNS if kind == "approved" or k not in _APPROVED_ONLY]
+        sheet.write_row(0, 0, [h for _, h in columns], bold)
+        sheet.freeze_panes(1, 0)
+        rows = [_row(site, r.id) for r in site.by_kind(kind)]
+        for i, row in enumerate(rows, start=1):
+            # write_string: record text is never interpreted as a formula or a number
+            for j, (key, _) in enumerate(columns):
+                value = row[key]
+                if formula_risk(value):
+                    sheet.write_string(i, j, value, quoted)
+                else:
+                    sheet.write_string(i, j, value)
+        sheet.set_column(0, 0, 14)
+        sheet.set_column(1, 1, 40)
+    book.close()
+    return buf.getvalue()
+
+
+_APPROVED_ONLY = {"risk_grade_name", "approved_on", "exclusive_until", "institutions"}
+
+
+_YAML_HEAD = (
+    "# 由 registry build 从已公示数据重新生成（不含注释和未公示内容）；原始文件见数据仓库\n"
+)
+
+
+def _yaml(data: Any) -> bytes:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return (_YAML_HEAD + text).encode()
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def _source_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The YAML of everything published, re-serialised from the published view.
+
+    Not the raw files: a comment, a redirect to an embargoed record or a conditions version of
+    an embargoed announcement in a raw file would publish it before its date (issue 13, class 7).
+    Every file validates as a registry of its own at the same as-of date.
+    """
+    config = _dump(site.config)
+    config["redirects"] = {
+        old: rid for old, rid in site.config.redirects.items() if rid in site.records
+    }
+    if not config["redirects"]:
+        del config["redirects"]
+    yield "data/registry.yaml", _yaml(config)
+    yield "data/risk-grades.yaml", _yaml({"grades": [_dump(g) for g in site.grades.values()]})
+    for rid, r in site.records.items():
+        yield f"data/{SECTIONS[r.kind]}/{rid}.yaml", _yaml(_dump(r.model))
+        if r.conditions_versions:
+            # rewritten with the published versions only: the file in data/ may hold a version
+            # published by an embargoed announcement, which must not leave the building
+            yield f"data/conditions/{rid}.yaml", public_conditions_yaml(r)
+    for a in site.announcements:
+        yield f"data/announcements/{a.id}.yaml", _yaml(_dump(a))
+
+
+def public_conditions_yaml(r: RecordView) -> bytes:
+    """A conditions file with its published versions only (the versions form, DESIGN.md)."""
+    return _yaml(public_file(r.id, r.sample, r.conditions_versions))
+
+
+def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:
+    """registry-<data version>.zip: source YAML, exports, and SHA256SUMS over all of them."""
+    members = dict(sorted([*_source_files(site), *exports.items()]))
+    sums = "".join(
+        f"{hashlib.sha256(content).hexdigest()}  {name}\n" for name, content in members.items()
+    )
+    members["SHA256SUMS"] = sums.encode()
+    stamp = _stamp(site)
+    date_time = (
+        max(stamp.year, 1980),
+        stamp.month,
+        stamp.day,
+        stamp.hour,
+        stamp.minute,
+        stamp.second,
+    )
+    buf = io.BytesIO()
+    # compresslevel 1: a third of the time of the default level for a few per cent more bytes
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(f"registry-{site.data_version}/{name}", date_time=date_time)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content, compresslevel=1)
+    return buf.getvalue()
+
+
+def _specs(site: Site) -> list[tuple[str, str]]:
+    """(path under site/, description) of each file listed on /downloads/."""
+    return [
+        (
+            f"downloads/registry-{site.data_version}.zip",
+            "完整数据集（YAML 源文件、JSON、CSV、Excel 和 SHA256SUMS）",
+        ),
+        ("downloads/records.xlsx", "记录表（Excel，每类一个工作表，中文表头）"),
+        ("downloads/records.csv", "记录表（CSV，UTF-8 带 BOM）"),
+        ("api/records.json", "记录摘要（JSON）"),
+        ("api/announcements.json", "公告（JSON）"),
+    ]
+
+
+def download_files(site: Site, data_dir: Path, api: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The release zip and the workbook (the CSV and JSON come from `api.summary_files`)."""
+    xlsx = records_xlsx(site)
+    exports = {
+        "api/records.json": api["api/records.json"],
+        "api/announcements.json": api["api/announcements.json"],
+        "downloads/records.csv": api["downloads/records.csv"],
+        "downloads/records.xlsx": xlsx,
+    }
+    archive = release_zip(site, data_dir, exports)
+    return [(_specs(site)[0][0], archive), ("downloads/records.xlsx", xlsx)]
+
+
+MARKER = "<!-- registry:downloads-table -->"
+
+
+def downloads_page(site: Site) -> GeneratedPage:
+    """/downloads/ with a marker where `fill_downloads_page` puts the table of files: the files are
+    written by a second process while MkDocs renders, so sizes and checksums come after."""
+
+    def _render() -> str:
+        return render("downloads.html", site=site, marker=MARKER)
+
+    return GeneratedPage("downloads/index.md", "数据下载", _render)
+
+
+def fill_downloads_page(site: Site, site_dir: Path) -> None:
+    """Replace the marker in the built /downloads/ page by the table of files, sizes and SHA-256."""
+    items = [Download(path, (site_dir / path).read_bytes(), title) for path, title in _specs(site)]
+    table = relativize(render("downloads_table.html", items=items), 1)
+    page = site_dir / "downloads" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    if MARKER not in html:
+        raise RuntimeError("downloads/index.html 中缺少文件表的占位标记")
+    page.write_text(html.replace(MARKER, table, 1), encoding="utf-8")

@@ -1,0 +1,279 @@
+"""OpenAPI 3.1 description of the static API, and a JSON Schema per response file.
+
+The schemas are written out with the site (`api/openapi.json`, `api/schemas/*.json`) and the tests
+validate every real API file of the sample build against them, so they cannot drift silently.
+Bump `api.SCHEMA_VERSION` and add a line to the API changelog (site_src/api.md) on any change.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.outputs.api import SCHEMA_VERSION
+
+DATE = {"type": "string", "format": "date"}
+TEXT = {"type": "string"}
+TEXTS = {"type": "array", "items": TEXT}
+STATUS = {
+    "type": "string",
+    "enum": ["listed", "delisted", "restricted", "open", "suspended", "banned"],
+}
+
+ENVELOPE: dict[str, Any] = {
+    "schema_version": {"type": "string", "const": SCHEMA_VERSION, "description": "API 结构版本"},
+    "data_version": {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}-\d{2}\+([0-9a-f]{7,}|nogit)$",
+        "description": "数据版本：公示日期 + 数据仓库提交号（无 git 时为 nogit）",
+    },
+    "generated_at": {"type": "string", "format": "date-time", "description": "生成时间（带时区）"},
+    "as_of": {**DATE, "description": "状态计算日期；晚于该日的公告未公示"},
+}
+
+RECORD_SUMMARY: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "kind", "name", "aliases", "category", "status", "status_since", "url"],
+    "properties": {
+        "id": {"type": "string", "pattern": r"^(GL-\d{4}|BMT-\d{4}-\d{3}|BAN-\d{4})$"},
+        "kind": {"type": "string", "enum": ["guidance", "approved", "banned"]},
+        "name": TEXT,
+        "aliases": TEXTS,
+        "category": TEXT,
+        "category_name": TEXT,
+        "status": STATUS,
+        "status_label": TEXT,
+        "status_since": DATE,
+        "status_basis": {**TEXT, "description": "法律依据（条款）"},
+        "url": {"type": "string", "pattern": "^/"},
+        "sample": {"type": "boolean", "description": "示例数据：不是真实的批准或公告"},
+        "risk_grade": TEXT,
+        "approved_on": DATE,
+        "exclusive_until": {
+            **DATE,
+            "description": "限定期最后一日（规范 第二十条第二款；按民法典 第二百零一条、第二百零二条计算，批准当日不计入）",
+        },
+        "institutions": TEXTS,
+        "emergency_use": {
+            "type": "object",
+            "required": ["scope", "until"],
+            "properties": {"scope": TEXT, "until": DATE},
+            "additionalProperties": False,
+        },
+        "delisting": {
+            "type": "object",
+            "required": ["route", "ground"],
+            "properties": {"route": {"enum": ["direct", "after_review"]}, "ground": TEXT},
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+TIMELINE_ENTRY: dict[str, Any] = {
+    "type": "object",
+    "required": ["date", "action", "announcement"],
+    "properties": {
+        "date": DATE,
+        "action": {
+            "enum": [
+                "list",
+                "delist",
+                "retain",
+                "emergency_use",
+                "approve",
+                "open",
+                "suspend",
+                "resume",
+                "ban",
+                "amend",
+            ]
+        },
+        "announcement": {"type": "string", "pattern": r"^ANN-\d{4}-\d{3}$"},
+    },
+}
+
+REVISION: dict[str, Any] = {
+    "type": "object",
+    "required": ["commit", "date", "message", "changes"],
+    "properties": {
+        "commit": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+        "date": {"type": "string", "format": "date-time"},
+        "message": TEXT,
+        "changes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["path", "old", "new"],
+                "properties": {"path": TEXT},
+            },
+        },
+    },
+}
+
+
+def _response(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": title,
+        "type": "object",
+        "required": [*ENVELOPE, *required],
+        "properties": {**ENVELOPE, **properties},
+    }
+
+
+def response_schemas() -> dict[str, dict[str, Any]]:
+    """File name under api/schemas/ → JSON Schema of one kind of API file."""
+    record = dict(RECORD_SUMMARY)
+    record_props = {
+        **RECORD_SUMMARY["properties"],
+        "record": {"type": "object", "description": "YAML 记录的全部字段"},
+        "conditions": {
+            "type": "object",
+            "description": "现行（施行中）的医疗机构和人员条件、操作规范；第一个版本施行前没有此项",
+        },
+        "conditions_versions": {
+            "type": "array",
+            "description": "已公布的条件版本（规范 第十七条），按公告排列；未到公告日期的版本不包括在内",
+            "items": {
+                "type": "object",
+                "required": [
+                    "announcement",
+                    "announced_on",
+                    "effective",
+                    "state",
+                    "version",
+                    "institution",
+                    "personnel",
+                    "management",
+                    "training_qc",
+                    "operating_spec",
+                ],
+                "properties": {
+                    "announcement": {"type": "string", "description": "发布本版本的公告"},
+                    "announced_on": {**DATE, "description": "公告日期"},
+                    "effective": {**DATE, "description": "施行日期"},
+                    "state": {"enum": ["in_force", "upcoming", "superseded"]},
+                    "version": {"type": "integer", "minimum": 1},
+                    "institution": {"type": "array", "items": {"type": "string"}},
+                    "personnel": {"type": "array", "items": {"type": "string"}},
+                    "management": {"type": "array", "items": {"type": "string"}},
+                    "training_qc": {"type": "array", "items": {"type": "string"}},
+                    "operating_spec": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "timeline": {"type": "array", "items": TIMELINE_ENTRY},
+        "revisions": {"type": "array", "items": REVISION},
+        "history_available": {"type": "boolean"},
+        "history_partial": {"type": "boolean"},
+    }
+    record = _response(
+        "单条记录 api/records/{id}.json",
+        record_props,
+        [*RECORD_SUMMARY["required"], "record", "timeline", "revisions", "history_available"],
+    )
+    record["additionalProperties"] = False
+    announcement = {
+        "type": "object",
+        "required": ["id", "number", "title", "date", "body", "actions", "url"],
+        "properties": {
+            "id": {"type": "string", "pattern": r"^ANN-\d{4}-\d{3}$"},
+            "number": TEXT,
+            "title": TEXT,
+            "date": DATE,
+            "body": {**TEXT, "description": "Markdown"},
+            "sample": {"type": "boolean"},
+            "url": {"type": "string", "pattern": "^/"},
+            "actions": {
+                "type": "array",
+                "items": {"type": "object", "required": ["action", "record"]},
+                "minItems": 1,
+            },
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "records.schema.json": _response(
+            "记录摘要 api/records.json",
+            {"records": {"type": "array", "items": RECORD_SUMMARY}},
+            ["records"],
+        ),
+        "record.schema.json": record,
+        "announcements.schema.json": _response(
+            "公告 api/announcements.json",
+            {"announcements": {"type": "array", "items": announcement}},
+            ["announcements"],
+        ),
+        # The /check/ page's own index: precomputed verdicts (see generator/check.py). Internal to
+        # the page, so only its envelope and top-level shape are promised here.
+        "check-index.schema.json": _response(
+            "机构自查索引 api/check-index.json",
+            {
+                "records": {"type": "array", "items": {"type": "object"}},
+                "texts": {"type": "array", "items": {"type": "string"}},
+                "institutions": {"type": "array"},
+                "not_found": {"type": "object"},
+            },
+            ["records", "texts", "institutions", "not_found"],
+        ),
+    }
+
+
+def openapi(site_url: str | None) -> dict[str, Any]:
+    """OpenAPI 3.1 for the static files; components reuse the response schemas."""
+    schemas = {name.split(".")[0]: schema for name, schema in response_schemas().items()}
+    for schema in schemas.values():
+        schema.pop("$schema", None)
+
+    def get(summary: str, ref: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        op: dict[str, Any] = {
+            "summary": summary,
+            "responses": {
+                "200": {
+                    "description": "成功",
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}
+                    },
+                }
+            },
+        }
+        if params:
+            op["parameters"] = params
+        return {"get": op}
+
+    id_param = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "description": "记录编号，例如 BMT-2026-001",
+        "schema": {"type": "string", "pattern": r"^(GL-\d{4}|BMT-\d{4}-\d{3}|BAN-\d{4})$"},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "生物医学新技术公示库 API",
+            "version": SCHEMA_VERSION,
+            "description": "静态 JSON 文件，随网站生成。每个文件都带 schema_version、data_version、generated_at 和 as_of。",
+        },
+        "servers": [{"url": (site_url or "/").rstrip("/") + "/"}],
+        "paths": {
+            "/api/records.json": get("全部已公示记录的摘要", "records"),
+            "/api/records/{id}.json": get(
+                "单条记录：全部字段、公告时间线和修订记录", "record", [id_param]
+            ),
+            "/api/announcements.json": get("全部已发布公告", "announcements"),
+            "/api/check-index.json": get("机构自查页面使用的索引（预先算好的结论）", "check-index"),
+        },
+        "components": {"schemas": schemas},
+    }
+
+
+def openapi_files(site_url: str | None) -> list[tuple[str, bytes]]:
+    def dump(obj: Any) -> bytes:
+        return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+    files = [("api/openapi.json", dump(openapi(site_url)))]
+    files += [(f"api/schemas/{name}", dump(schema)) for name, schema in response_schemas().items()]
+    return files

@@ -1,0 +1,276 @@
+"""Institution check: "may we use technology X, here, today, and under what conditions?"
+
+Pure functions over the published view (`views.Site`): `find` matches a query against ids, names
+and aliases; `verdict` turns a record's status, as derived once by `status.py`, into a plain answer
+with its basis, links and the date it is valid for; `check_index` precomputes every verdict for
+the `/check/` page so that its JavaScript only matches text and never applies a legal rule.
+The verdicts themselves come from `verdict.py`, shared with the record pages. The pages are
+`check_pages`; the questionnaire behind `/check/delineation/` is in
+`delineation.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from generator.domain.delineation import OUTCOMES, STEPS
+from generator.domain.delineation import ROUTE_LABELS as DELINEATION_ROUTES
+from generator.publish.verdict import (
+    DELINEATION_URL,
+    NOTE,
+    Link,
+    Verdict,
+    approved_verdict,
+    grown_from,
+    institution_listed,
+    not_found_verdict,
+    verdict,
+)
+from generator.publish.views import RecordView, Site
+from generator.render.jinja import cn_date, render
+from generator.render.page import GeneratedPage, root_prefix
+
+__all__ = [
+    "DELINEATION_URL",
+    "Link",
+    "Verdict",
+    "grown_from",
+    "institution_listed",
+    "not_found_verdict",
+    "verdict",
+]
+CHECK_URL = "/check/"
+INDEX_PATH = "api/check-index.json"
+
+# Whitespace and punctuation ignored when matching (after NFKC and lower-casing), so that
+# “CAR-T”, “CAR T”, “ＣＡＲ－Ｔ” and “cart” are the same query. The page's JavaScript receives this
+# very pattern in the index, so the browser folds queries exactly like `fold` below.
+FOLD_PATTERN = r"[\s\-‐‑‒–—―−·・•()\[\]{}【】《》〈〉<>「」『』\"'“”‘’,，、.。:：;；/\\_~!?]+"
+_FOLD = re.compile(FOLD_PATTERN)
+MIN_PARTIAL = 2  # a query shorter than this (after folding) only matches exactly
+KIND_ORDER = {"approved": 0, "banned": 1, "guidance": 2}
+
+
+def fold(text: str) -> str:
+    """Matching form: NFKC (full-width → half-width), lower case, no whitespace or punctuation."""
+    return _FOLD.sub("", unicodedata.normalize("NFKC", text or "").lower())
+
+
+def record_keys(r: RecordView) -> list[str]:
+    """Folded match keys of a record: its id first, then its name and aliases (no duplicates)."""
+    keys: list[str] = []
+    for text in (r.id, r.name, *r.model.aliases):
+        k = fold(text)
+        if k and k not in keys:
+            keys.append(k)
+    return keys
+
+
+def match_score(keys: list[str], q: str) -> int | None:
+    """0 exact id, 1 exact name or alias, 2 prefix, 3 inside a longer name; None: no match.
+
+    `check.js` implements the same four rules over the index's `keys`."""
+    if not q:
+        return None
+    if keys and q == keys[0]:
+        return 0
+    if q in keys[1:]:
+        return 1
+    if any(k.startswith(q) for k in keys):
+        return 2
+    if len(q) >= MIN_PARTIAL and any(q in k for k in keys):
+        return 3
+    return None
+
+
+def find(site: Site, query: str) -> list[RecordView]:
+    """Published records matching `query`: approved technologies first (they answer "may we use
+    it clinically?"), then banned ones, then guidance entries; within a kind, best match first."""
+    q = fold(query)
+    hits = []
+    for r in site.records.values():
+        score = match_score(record_keys(r), q)
+        if score is not None:
+            hits.append((KIND_ORDER[r.kind], score, r.id, r))
+    return [h[3] for h in sorted(hits, key=lambda h: h[:3])]
+
+
+def check(site: Site, query: str, institution: str | None = None) -> list[Verdict]:
+    """Verdicts for every record matching `query`, or the single not-found verdict."""
+    hits = find(site, query)
+    if not hits:
+        return [not_found_verdict(site)]
+    return [verdict(r, site, institution) for r in hits]
+
+
+# --- the compact index for /check/ ----------------------------------------------------------------
+
+_SHARED = ("valid_as_of", "data_version", "note", "institution", "institution_listed")
+
+
+def _slim(v: Verdict) -> dict[str, Any]:
+    data = v.as_dict()
+    for key in _SHARED:
+        data.pop(key)
+    return data
+
+
+def _diff(base: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in other.items() if base.get(k) != v}
+
+
+def _intern(obj: Any, table: dict[str, int]) -> Any:
+    """Replace every string in `obj` by its position in `table` (added when new)."""
+    if isinstance(obj, str):
+        return table.setdefault(obj, len(table))
+    if isinstance(obj, list):
+        return [_intern(x, table) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _intern(v, table) for k, v in obj.items()}
+    return obj
+
+
+def check_index(site: Site) -> dict[str, Any]:
+    """Everything `/check/` needs, verdict texts included: the page only matches text against it.
+
+    `records` are in `find` order of kinds, each with `keys` (folded id, name, aliases; the id
+    first). Its `verdict` is the verdict without an institution; approved records add
+    `institution_keys` (folded participating institutions) and `participant` / `other`: the fields
+    that differ when the user's institution is, or is not, one of them. Verdict texts repeat a lot
+    across records, so every string inside `verdict`, `participant`, `other` and `not_found` is
+    stored once in `texts` and given by its position there."""
+    table: dict[str, int] = {}
+    records = []
+    for r in sorted(site.records.values(), key=lambda r: (KIND_ORDER[r.kind], r.id)):
+        base = _slim(verdict(r, site))
+        entry: dict[str, Any] = {"id": r.id, "keys": record_keys(r)}
+        if r.kind == "approved" and r.institutions:
+            entry["institution_keys"] = sorted({fold(i) for i in r.institutions})
+            member = _slim(approved_verdict(r, site, True))
+            other = _slim(approved_verdict(r, site, False))
+            entry["participant"] = _intern(_diff(base, member), table)
+            entry["other"] = _intern(_diff(base, other), table)
+        entry["verdict"] = _intern(base, table)
+        records.append(entry)
+    not_found = _intern(_slim(not_found_verdict(site)), table)
+    return {
+        "as_of": site.as_of.isoformat(),
+        "as_of_label": cn_date(site.as_of),
+        "data_version": site.data_version,
+        "note": NOTE,
+        "fold": FOLD_PATTERN,
+        "min_partial": MIN_PARTIAL,
+        "kind_order": KIND_ORDER,
+        "institutions": sorted({i for r in site.by_kind("approved") for i in r.institutions}),
+        "not_found": not_found,
+        "records": records,
+        "texts": list(table),
+    }
+
+
+def expand(index: dict[str, Any], value: Any) -> Any:
+    """Inverse of the interning in `check_index` (what `check.js` does with `texts`)."""
+    texts = index["texts"]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return texts[value]
+    if isinstance(value, list):
+        return [expand(index, x) for x in value]
+    if isinstance(value, dict):
+        return {k: expand(index, v) for k, v in value.items()}
+    return value
+
+
+# --- command line -----------------------------------------------------------------------------------
+
+
+def report(site: Site, query: str, institution: str | None, as_json: bool) -> tuple[str, bool]:
+    """`registry check` output and whether anything was found."""
+    verdicts = check(site, query, institution)
+    found = verdicts[0].found
+    if as_json:
+        data = {
+            "query": query,
+            "institution": institution,
+            "as_of": site.as_of.isoformat(),
+            "data_version": site.data_version,
+            "found": found,
+            "results": [v.as_dict() for v in verdicts],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2), found
+    blocks = [f"查询：{query}" + (f"　机构：{institution}" if institution else "")]
+    if found and len(verdicts) > 1:
+        blocks[0] += f"（找到 {len(verdicts)} 项）"
+    blocks += [_text(v) for v in verdicts]
+    return "\n\n".join(blocks), found
+
+
+def _text(v: Verdict) -> str:
+    lines = []
+    if v.record is not None:
+        r = v.record
+        sample = "，示例数据" if r.sample else ""
+        lines.append(f"■ {r.name}（{r.id}，{r.kind_label}：{r.status_label}{sample}）")
+    lines.append(f"结论：{v.answer} —— {v.headline}")
+    lines += [f"  {p}" for p in v.explanation]
+    if v.next_change:
+        lines.append(f"下一变化：{v.next_change}")
+    if v.duties:
+        lines.append("开展时须履行的义务：")
+        lines += [f"  · {d}" for d in v.duties]
+    if v.institutions:
+        marked = []
+        for i in v.institutions:
+            mine = v.institution is not None and fold(i) == fold(v.institution)
+            marked.append(i + ("（贵机构）" if mine else ""))
+        lines.append("参与研究机构：" + "、".join(marked))
+    if v.institution_listed is not None:
+        state = "在名单内" if v.institution_listed else "不在名单内"
+        lines.append(f"所填机构：{v.institution}（{state}）")
+    lines.append(f"依据：{v.basis}")
+    lines += [f"链接：{x.label} {x.url}" for x in v.links]
+    lines.append(
+        f"有效日期：按 {v.valid_as_of.isoformat()} 的公示数据（数据版本 {v.data_version}）"
+    )
+    lines.append(v.note)
+    return "\n".join(lines)
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def _root(src_uri: str) -> str:
+    return root_prefix(GeneratedPage(src_uri, "", str).depth)
+
+
+def check_pages(site: Site) -> list[GeneratedPage]:
+    """`/check/` (lookup) and `/check/delineation/` (questionnaire)."""
+    institutions = sorted({i for r in site.by_kind("approved") for i in r.institutions})
+
+    def _check() -> str:
+        return render(
+            "check.html",
+            site=site,
+            root=_root("check/index.md"),
+            index=INDEX_PATH,
+            institutions=institutions,
+            note=NOTE,
+        )
+
+    def _delineation() -> str:
+        return render(
+            "delineation.html",
+            site=site,
+            root=_root("check/delineation.md"),
+            steps=STEPS,
+            outcomes=OUTCOMES,
+            route_labels=DELINEATION_ROUTES,
+            note=NOTE,
+        )
+
+    return [
+        GeneratedPage("check/index.md", "机构自查：能否开展某项技术", _check),
+        GeneratedPage("check/delineation.md", "界定自查：技术、药品还是医疗器械", _delineation),
+    ]

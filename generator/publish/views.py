@@ -1,0 +1,262 @@
+"""Published view of a validated registry: what the site, the API and the check page show.
+
+Everything embargoed (announcements after `as_of`, records named only by them) is left out here,
+once, so that no page, API file, feed or download can leak it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
+from generator.status.conditions import VersionView, changes, published_versions
+from generator.status.replay import (
+    ACTION_LABELS,
+    GROUND_LABELS,
+    KIND_LABELS,
+    ROUTE_LABELS,
+    STATUS_LABELS,
+    Event,
+    Status,
+)
+from generator.validate.registry import Registry
+
+SECTIONS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
+
+
+def record_url(kind: str, rid: str) -> str:
+    return f"/{SECTIONS[kind]}/{rid}/"
+
+
+def announcement_url(aid: str) -> str:
+    return f"/announcements/{aid}/"
+
+
+def record_feed(rid: str) -> str:
+    """Atom feed of one record: its announcements and revisions (path under site/)."""
+    return f"feeds/records/{rid}.xml"
+
+
+def category_feed(category: str) -> str:
+    return f"feeds/categories/{category}.xml"
+
+
+@dataclass
+class RecordView:
+    id: str
+    kind: str
+    model: Any
+    status: Status
+    category_name: str
+    timeline: list[Event]
+    # published conditions versions only (embargoed ones never reach the view), oldest first
+    conditions_versions: list[VersionView] = field(default_factory=list)
+    risk_grade: RiskGrade | None = None
+    approved_on: date | None = None
+    exclusive_until: date | None = None
+    opens_by_time_on: date | None = None
+    institutions: tuple[str, ...] = ()
+    emergency: Event | None = None
+    ban_kind: str | None = None  # see status.RecordState.ban_kind
+
+    @property
+    def conditions_in_force(self) -> VersionView | None:
+        return next((v for v in self.conditions_versions if v.state == "in_force"), None)
+
+    @property
+    def conditions(self) -> ConditionsContent | None:
+        """The conditions in force on the as-of date (None before the first version takes effect)."""
+        v = self.conditions_in_force
+        return v.version.content if v else None
+
+    @property
+    def conditions_upcoming(self) -> list[VersionView]:
+        return [v for v in self.conditions_versions if v.state == "upcoming"]
+
+    def conditions_changes(self, i: int) -> list[tuple[str, list[str], list[str]]]:
+        """What version `i` (index in `conditions_versions`) changed against the one before it."""
+        if i == 0:
+            return []
+        vs = self.conditions_versions
+        return changes(vs[i - 1].version, vs[i].version)
+
+    @property
+    def url(self) -> str:
+        return record_url(self.kind, self.id)
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status.code]
+
+    @property
+    def sample(self) -> bool:
+        return bool(self.model.sample)
+
+    def delisting(self) -> Event | None:
+        """The delist action behind a `delisted` status (route and ground)."""
+        if self.status.code != "delisted":
+            return None
+        return next((e for e in reversed(self.timeline) if e.action == "delist"), None)
+
+    def ban(self) -> Event | None:
+        """The ban behind a `banned` status (the derived one of a direct delisting included)."""
+        if self.status.code != "banned":
+            return None
+        return next(
+            (
+                e
+                for e in self.timeline
+                if e.action == "ban"
+                and (e.date, e.announcement) == (self.status.since, self.status.announcement)
+            ),
+            None,
+        )
+
+
+@dataclass
+class Site:
+    """The published registry as of one day."""
+
+    as_of: date
+    config: RegistryConfig
+    grades: dict[str, RiskGrade]
+    records: dict[str, RecordView]
+    announcements: list[Announcement]  # published only, oldest first
+    categories: dict[str, str] = field(default_factory=dict)
+    data_version: str = ""  # `<as-of>+<short commit>`, see version.py
+    site_url: str = ""  # absolute base for permalinks (MkDocs site_url)
+    repo_url: str | None = None  # "在 GitHub 上修改" and "报告错误" links; hidden when unset
+    repo_branch: str = "main"
+
+    def permalink(self, path: str) -> str:
+        return (self.site_url or "").rstrip("/") + path
+
+    def edit_url(self, r: RecordView) -> str | None:
+        if not self.repo_url:
+            return None
+        return f"{self.repo_url.rstrip('/')}/edit/{self.repo_branch}/data/{SECTIONS[r.kind]}/{r.id}.yaml"
+
+    def report_url(self, r: RecordView) -> str | None:
+        if not self.repo_url:
+            return None
+        title = quote(f"报告错误：{r.id} {r.name}")
+        body = quote(
+            f"页面：{self.permalink(r.url)}\n数据版本：{self.data_version}\n\n问题描述：\n"
+        )
+        return f"{self.repo_url.rstrip('/')}/issues/new?title={title}&body={body}"
+
+    @cached_property
+    def grown(self) -> dict[str, list[RecordView]]:
+        """Approved technologies by the guidance entry they grew out of (`guidance_entry`)."""
+        out: dict[str, list[RecordView]] = {}
+        for a in self.by_kind("approved"):
+            out.setdefault(a.model.guidance_entry, []).append(a)
+        return out
+
+    def by_kind(self, kind: str) -> list[RecordView]:
+        return [r for r in self.records.values() if r.kind == kind]
+
+    def announcement_records(self, ann: Announcement) -> list[tuple[Any, RecordView | None]]:
+        return [(a, self.records.get(a.record)) for a in ann.actions]
+
+    @property
+    def has_sample(self) -> bool:
+        return any(r.sample for r in self.records.values()) or any(
+            a.sample for a in self.announcements
+        )
+
+
+def build_site(reg: Registry, data_version: str = "") -> Site:
+    """Assemble the published view; `reg` must be valid (no problems)."""
+    assert reg.config is not None and reg.grades is not None and reg.replay is not None
+    grades = {g.id: g for g in reg.grades.grades}
+    categories = {c.id: c.name for c in reg.config.categories}
+    records: dict[str, RecordView] = {}
+    for rid in sorted(reg.records):
+        status = reg.replay.statuses.get(rid)
+        if status is None:
+            continue  # embargoed: named only by announcements dated after as_of
+        entry = reg.records[rid]
+        state = reg.replay.states[rid]
+        versions = published_versions(reg.condition_versions.get(rid, []), reg.as_of)
+        records[rid] = RecordView(
+            id=rid,
+            kind=entry.kind,
+            model=entry.model,
+            status=status,
+            category_name=categories.get(entry.model.category, entry.model.category),
+            timeline=list(state.timeline),
+            conditions_versions=versions,
+            risk_grade=grades.get(state.risk_grade) if state.risk_grade else None,
+            approved_on=state.approved_on,
+            exclusive_until=state.exclusive_until,
+            opens_by_time_on=state.opens_by_time_on(),
+            institutions=state.institutions,
+            emergency=reg.replay.emergencies.get(rid),
+            ban_kind=state.ban_kind,
+        )
+    return Site(
+        as_of=reg.as_of,
+        config=reg.config,
+        grades=grades,
+        records=records,
+        announcements=list(reg.replay.published),
+        categories=categories,
+        data_version=data_version or f"{reg.as_of.isoformat()}+nogit",
+    )
+
+
+def event_details(
+    f: dict[str, Any], grades: dict[str, RiskGrade] | None = None
+) -> list[tuple[str, str]]:
+    """Extra fields of an action (route, ground, scope …) as (label, text) pairs, in Chinese."""
+    out: list[tuple[str, str]] = []
+    if "route" in f:
+        out.append(("调出途径", ROUTE_LABELS[f["route"]]))
+    if "ground" in f:
+        out.append(("理由", GROUND_LABELS.get(f["ground"], f["ground"])))
+    if "risk_grade" in f:
+        grade = (grades or {}).get(f["risk_grade"])
+        out.append(("风险等级", grade.name if grade else f["risk_grade"]))
+    if "institutions" in f:
+        out.append(("参与研究机构", "、".join(f["institutions"])))
+    if "scope" in f:
+        out.append(("范围", f["scope"]))
+    if "until" in f:
+        out.append(("期限至", f["until"].isoformat()))
+    if "note" in f:
+        out.append(("说明", f["note"]))
+    if "derived_from" in f:
+        basis = f"来源清单条目 {f['derived_from']} 被直接调出备案指导清单（界定指导原则 二（二）2（1））"
+        out.append(("依据", basis))
+    return out
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS[action]
+
+
+def embargo_secrets(reg: Any, site: Site) -> set[str]:
+    """What must not appear on the public site before its date: the ids, numbers and titles of
+    embargoed announcements and the ids, names and aliases of embargoed records."""
+    published = {a.id for a in site.announcements}
+    out: set[str] = set()
+    for aid, entry in reg.announcements.items():
+        if aid not in published:
+            out.update((aid, entry.model.number, entry.model.title))
+    for rid, entry in reg.records.items():
+        if rid not in site.records:
+            out.update((rid, entry.model.name, *entry.model.aliases))
+    return out
