@@ -119,3 +119,23 @@ def test_canonical_filters_do_not_depend_on_hash_map_order(tmp_path: Path) -> No
         gzip.decompress((a / "filter" / f"{filter_hash}.pf_filter").read_bytes())[12:]
     )
     assert content == ["类型", [["公告", [2]], ["已批准技术", [1, 3]], ["禁止技术", [0]]]]
+
+
+def test_encode_matches_the_plain_definition_for_any_text():
+    """The cached translate table gives what the definition says: four letters per hex digit of
+    each BMP code point, characters above the BMP skipped (as assets/search.js does)."""
+    import random
+
+    from generator.render.search import encode
+
+    def plain(token: str) -> str:
+        hexes = "".join(f"{ord(c):04x}" for c in token if ord(c) <= 0xFFFF)
+        return "zq" + "".join("abcdefghijklmnop"[int(h, 16)] for h in hexes)
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(
+            chr(rng.choice([rng.randint(32, 0x9FFF), rng.randint(0x10000, 0x1FFFF)]))
+            for _ in range(rng.randint(0, 8))
+        )
+        assert encode(text) == plain(text)

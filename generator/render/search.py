@@ -70,8 +70,21 @@ def encode(token: str) -> str:
 
     Prefixes survive: a query word encoded the same way is a prefix of the encoded token exactly
     when it is a prefix of the token. Same function in assets/search.js (`encode`)."""
-    hexes = "".join(f"{ord(c):04x}" for c in token if ord(c) <= 0xFFFF)
-    return "zq" + "".join(_LETTERS[int(h, 16)] for h in hexes)
+    return "zq" + token.translate(_ENCODED)
+
+
+class _Encoded(dict[int, str]):
+    """str.translate table built on demand: code point → its four letters ("" above the BMP,
+    which the browser's encoder skips too). Tokens repeat across records, so each character is
+    worked out once per build instead of once per occurrence (was 6 s of a 10,000-record build)."""
+
+    def __missing__(self, cp: int) -> str:
+        value = "" if cp > 0xFFFF else "".join(_LETTERS[int(h, 16)] for h in f"{cp:04x}")
+        self[cp] = value
+        return value
+
+
+_ENCODED = _Encoded()
 
 
 def encoded_keywords(*texts: str, exclude: str = "") -> str:
