@@ -8,8 +8,8 @@ from pathlib import Path
 
 import cbor2
 
+from generator.outputs.pagefind import canonicalize_filters
 from generator.render.search import (
-    canonicalize_filters,
     encode,
     encoded_keywords,
     keywords,

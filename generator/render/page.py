@@ -20,6 +20,9 @@ class GeneratedPage:
     feeds: tuple[tuple[str, str], ...] = ()
     # article pages (records, announcements): the date for <meta name="PubDate"> (政府网站发展指引)
     pub_date: str | None = None
+    # one of many pages of a section that differ only in their values: filled into the section's
+    # shell (render/shell.py) instead of going through the engine one by one
+    shell: bool = False
 
     @property
     def depth(self) -> int:

@@ -108,6 +108,7 @@ def record_page(
         _render,
         feeds,
         pub_date=published.isoformat() if published else None,
+        shell=True,
     )
 
 
@@ -137,7 +138,13 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
             )
 
         pages.append(
-            GeneratedPage(f"announcements/{a.id}.md", a.title, _render, pub_date=a.date.isoformat())
+            GeneratedPage(
+                f"announcements/{a.id}.md",
+                a.title,
+                _render,
+                pub_date=a.date.isoformat(),
+                shell=True,
+            )
         )
     return pages
 

@@ -40,7 +40,7 @@ from generator.publish.version import data_version
 from generator.publish.views import Site, build_site, embargo_secrets
 from generator.render.page import GeneratedPage, relativize
 from generator.render.pages import site_pages
-from generator.render.search import run_pagefind
+from generator.outputs.pagefind import SearchIndex, run_pagefind
 from generator.shells.build import LiveErrors, RegistryInvalid
 from generator.validate.registry import check_registry
 

@@ -1,0 +1,146 @@
+"""Pagefind: the search index, built beside the engine instead of after it.
+
+Pagefind reads only the element marked `data-pagefind-body` (plus the `lang` of <html>), so the
+pages it needs are our rendered content in a bare HTML document: an index-only copy of the site in
+a scratch directory, written as soon as the content is rendered. Pagefind then runs in its own
+process while the engine renders the chrome and the shells are filled (two cores: the index no
+longer waits for 10,000 theme pages to be written and parsed back). The bundle is the same byte for
+byte as Pagefind run over the finished site (tests/outputs/test_pagefind.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+from generator.outputs.writer import confined
+
+
+def _command(site: Path, output: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-path",
+        str(output),
+        "--silent",
+    ]
+
+
+def _failed(stderr: str, stdout: str = "") -> RuntimeError:
+    return RuntimeError(f"Pagefind 建立索引失败：{stderr.strip() or stdout.strip()}")
+
+
+def search_document(content: str, lang: str) -> str:
+    """The bare page Pagefind indexes for `content` (a page's rendered body)."""
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
+        f"{content}</body></html>"
+    )
+
+
+class SearchIndex:
+    """Index-only pages written into `scratch`, then Pagefind in the background into `output`."""
+
+    def __init__(self, scratch: Path, output: Path, lang: str) -> None:
+        self.scratch, self.output, self.lang = scratch, output, lang
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def add(self, dest_uri: str, content: str) -> None:
+        """`dest_uri` as in the site (`approved/X/index.html`): Pagefind derives the URL from it."""
+        target = confined(self.scratch, dest_uri)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(search_document(content, self.lang), encoding="utf-8")
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            _command(self.scratch, self.output),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def wait(self) -> None:
+        if self.process is None:
+            return
+        out, err = self.process.communicate()
+        code, self.process = self.process.returncode, None
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        if code != 0:
+            raise _failed(err.decode("utf-8", "replace"), out.decode("utf-8", "replace"))
+        canonicalize_filters(self.output)
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def run_pagefind(site_dir: Path) -> None:
+    """Index `site_dir` into `site_dir/pagefind` with the extended (Chinese-segmenting) binary."""
+    cmd = _command(site_dir, site_dir / "pagefind")
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise _failed(result.stderr, result.stdout)
+    canonicalize_filters(site_dir / "pagefind")
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _read_cbor(path: Path) -> Any:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_SIGNATURE):
+        raise RuntimeError(f"无法识别的 Pagefind 文件格式：{path.name}")
+    return cbor2.loads(raw[len(_SIGNATURE) :])
+
+
+def _write_cbor(obj: Any) -> tuple[bytes, str]:
+    """Gzipped Pagefind file with a fixed mtime, and the hex digest used to name it."""
+    payload = _SIGNATURE + cbor2.dumps(obj)
+    return gzip.compress(payload, mtime=0), hashlib.sha256(payload).hexdigest()
+
+
+def canonicalize_filters(bundle: Path) -> None:
+    """Make Pagefind's filter files byte-stable so that builds are reproducible.
+
+    Pagefind 1.5 writes filter values in hash-map order, which changes from run to run; every other
+    file of the bundle is already stable. We sort each filter's values, rename the files after
+    their new content and rewrite the references in the language's meta file and the entry file.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for lang, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_cbor(meta_path)
+        renamed = []
+        for name, old_hash in sorted(meta[3]):  # [[filter name, file hash], ...]
+            old = bundle / "filter" / f"{old_hash}.pf_filter"
+            filter_name, values = _read_cbor(old)  # [name, [[value, [page numbers]], ...]]
+            canonical = [filter_name, sorted([v, sorted(pages)] for v, pages in values)]
+            content, digest = _write_cbor(canonical)
+            new_hash = f"{lang}_{digest[:7]}"
+            old.unlink()
+            (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(content)
+            renamed.append([name, new_hash])
+        meta[3] = renamed
+        content, digest = _write_cbor(meta)
+        meta_path.unlink()
+        info["hash"] = f"{lang}_{digest[:10]}"
+        (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(content)
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
