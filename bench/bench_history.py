@@ -1,4 +1,4 @@
-"""Benchmark revision-history extraction (`generator.history.revisions.read_history`) on a synthetic repository.
+"""Benchmark revision-history extraction (`generator.load.revisions.read_history`) on a synthetic repository.
 
     .venv/bin/python bench/bench_history.py                      # 2,000 commits over 10,000 records
     .venv/bin/python bench/bench_history.py --out docs/benchmarks.md
@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_build import replace_section  # noqa: E402
 
-from generator.history.revisions import read_history  # noqa: E402
 from generator.load.documents import load_bytes  # noqa: E402
+from generator.load.revisions import read_history  # noqa: E402
 from generator.shells.synth import write_synthetic  # noqa: E402
 
 HEADING = "## History"

@@ -24,8 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.publish.pipeline import check_registry  # noqa: E402
 from generator.shells.synth import write_synthetic  # noqa: E402
-from generator.validate.registry import check_registry, load_registry  # noqa: E402
+from generator.validate.files import load_registry  # noqa: E402
 
 TARGET = (10_000, 3.0)  # acceptance: 10,000 records validated in under 3 s
 HEADING = "## Validation"

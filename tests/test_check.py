@@ -33,9 +33,9 @@ from generator.publish.lookup import (
     not_found_verdict,
     verdict,
 )
+from generator.publish.pipeline import check_registry
 from generator.publish.views import Site, build_site
 from generator.shells.cli import main
-from generator.validate.registry import check_registry
 
 REPO = Path(__file__).resolve().parents[1]
 D = date.fromisoformat

@@ -23,7 +23,7 @@ from generator.domain.errors import CATALOGUE
 from generator.domain.models import RECORD_DIRS
 from generator.load.documents import load_file
 from generator.shells.cli import main
-from generator.validate.registry import parse_model
+from generator.validate.schema import parse_model
 
 REPO = Path(__file__).resolve().parents[1]
 CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())
@@ -314,7 +314,7 @@ def test_scaffold_fails_with_placeholders_and_validates_once_filled(
     kit: SimpleNamespace, tmp_path: Path, kind: str
 ) -> None:
     from generator.domain.dates import today_shanghai
-    from generator.validate.registry import check_registry
+    from generator.publish.pipeline import check_registry
 
     root = kit.make_registry(tmp_path / "data")
     res = invoke("new", kind, "--data", "data", cwd=tmp_path)

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from generator.publish.lookup import expand
+from generator.publish.pipeline import check_registry
 from generator.publish.verdict import DUTIES, verdict
 from generator.publish.views import build_site
 from generator.shells.cli import main
 from generator.status.conditions import changes, published_versions
-from generator.validate.registry import check_registry
 
 REPO = Path(__file__).resolve().parents[1]
 D = date.fromisoformat

@@ -243,7 +243,7 @@ def test_risk_grades_and_registry_settings_are_summarised(repo: GitRepo) -> None
 
 def test_a_new_conditions_version_is_one_line(repo: GitRepo) -> None:
     from generator.history.diff import change_line
-    from generator.history.revisions import Change
+    from generator.load.revisions import Change
 
     version = {"announcement": "ANN-2026-004", "effective": "2026-12-01", "institution": ["x"]}
     line = change_line(

@@ -14,10 +14,10 @@ import pytest
 from gitkit import base_files, make_history_repo
 
 from generator.history.changes import PAGE_SIZE, change_entries, changes_pages, entry_url
-from generator.history.revisions import Commit, History, Revision
+from generator.load.revisions import Commit, History, Revision
+from generator.publish.pipeline import check_registry
 from generator.publish.views import build_site
 from generator.shells.build import build
-from generator.validate.registry import check_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -30,15 +30,15 @@ from lxml import etree
 
 from generator.domain.errors import CATALOGUE
 from generator.history.changes import change_entries, changes_pages
-from generator.history.revisions import History
+from generator.load.revisions import History
 from generator.outputs.api import api_files
 from generator.outputs.downloads import download_files
 from generator.outputs.feeds import feed_files
 from generator.outputs.redirects import redirect_files
+from generator.publish.pipeline import check_registry
 from generator.publish.version import data_version
 from generator.publish.views import build_site
 from generator.render.pages import site_pages
-from generator.validate.registry import check_registry
 
 AS_OF = date(2026, 11, 23)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

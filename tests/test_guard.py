@@ -314,13 +314,13 @@ def test_attributes_and_config_cannot_hide_a_deleted_announcement(
     assert ("announcements/ANN-2026-001.yaml", "E503") in codes
     assert ("announcements/ANN-2026-002.yaml", "E503") in codes
     from generator.history.diff import diff_report
-    from generator.history.revisions import read_history
+    from generator.load.revisions import read_history
 
     read_history(repo.data)
     diff_report(repo.data, "main", None, TODAY)
     assert not marker.exists(), "a program from the repository's config or attributes ran"
     # and validation itself refuses the hidden files in data/
-    from generator.validate.registry import check_registry
+    from generator.publish.pipeline import check_registry
 
     hidden = {
         kit.relative(p.file, repo.data)

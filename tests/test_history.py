@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 from gitkit import WHEN, GitRepo, base_files, make_history_repo
 
-from generator.history.revisions import Change, field_changes, read_history
 from generator.load import git as gitrepo
+from generator.load.revisions import Change, field_changes, read_history
 from generator.shells.build import build
 
 ROOT = Path(__file__).resolve().parent.parent

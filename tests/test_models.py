@@ -19,7 +19,7 @@ from generator.domain.models import (
     safe_link,
 )
 from generator.load.documents import Document
-from generator.validate.registry import parse_model
+from generator.validate.schema import parse_model
 
 GUIDANCE = {
     "id": "GL-0001",

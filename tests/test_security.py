@@ -22,10 +22,10 @@ from click.testing import CliRunner
 
 from generator.outputs.api import formula_risk, neutralise_cell
 from generator.outputs.writer import SideWriter, confined
+from generator.publish.pipeline import check_registry
 from generator.render.jinja import markdown, safe_url, unsafe_urls
 from generator.shells import build as build_mod
 from generator.shells.cli import main
-from generator.validate.registry import check_registry
 
 AS_OF = date(2026, 11, 23)
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,7 +231,7 @@ def test_data_dir_vanishing_while_validating(
 ) -> None:
     import shutil
 
-    from generator.validate import registry as validation
+    from generator.validate import files as validation
 
     root = kit.make_registry(tmp_path / "data")
     real = validation._yaml_files

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.publish.pipeline import check_registry
 from generator.shells.synth import _calendar, _split, write_synthetic
 from generator.status.replay import FIRST_ACTION
-from generator.validate.registry import Registry, check_registry
+from generator.validate.entries import Registry
 
 AS_OF = date(2026, 11, 23)
 FAR = date(2035, 1, 1)  # every exclusive period of the synthetic approvals has ended by then

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 
 from generator.domain.errors import CATALOGUE, Problem
-from generator.validate.registry import check_registry, name_key
+from generator.publish.pipeline import check_registry
+from generator.validate.entries import name_key
 
 AS_OF = date(2026, 11, 23)
 CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())

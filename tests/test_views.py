@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from generator.publish.pipeline import check_registry
 from generator.publish.views import build_site
-from generator.validate.registry import check_registry
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

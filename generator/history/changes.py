@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from generator.domain.dates import SHANGHAI
 from generator.domain.models import Announcement
-from generator.history.revisions import History, Revision
+from generator.load.revisions import History, Revision
 from generator.publish.views import RecordView, Site, announcement_url
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage

@@ -25,17 +25,13 @@ from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem
 from generator.domain.models import FIELD_LABELS, TOP_FILES
 from generator.history.guard import announcement_data, compare_files, expanded_versions, tree_files
-from generator.history.revisions import Change, field_changes
 from generator.load.documents import load_bytes
 from generator.load.git import HISTORY_DIRS, materialise
+from generator.load.revisions import Change, field_changes
+from generator.publish.pipeline import check_registry
+from generator.status.derive import replay_inputs, replay_links
 from generator.status.replay import KIND_LABELS, STATUS_LABELS, Status, replay
-from generator.validate.registry import (
-    Registry,
-    check_registry,
-    display_path,
-    replay_inputs,
-    replay_links,
-)
+from generator.validate.entries import Registry, display_path
 
 MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")

@@ -38,7 +38,6 @@ from typing import Any
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem, sort_key
-from generator.history.revisions import field_changes
 from generator.load.documents import (
     MAX_BYTES,
     Document,
@@ -48,7 +47,8 @@ from generator.load.documents import (
     read_regular,
 )
 from generator.load.git import GUARDED_DIRS, REGULAR_MODES, read_blobs, require_repo, revision_files
-from generator.validate.registry import display_path
+from generator.load.revisions import field_changes
+from generator.validate.entries import display_path
 
 RENAME_SIMILARITY = 0.5  # git's default for -M
 

@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
+from generator.load.documents import Document
+from generator.load.revisions import History
 from generator.status.conditions import VersionView, changes, published_versions
 from generator.status.replay import (
     ACTION_LABELS,
@@ -23,7 +25,7 @@ from generator.status.replay import (
     Event,
     Status,
 )
-from generator.validate.registry import Registry
+from generator.validate.entries import Registry
 
 SECTIONS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
 
@@ -139,6 +141,9 @@ class Site:
     site_url: str = ""  # absolute base for permalinks (MkDocs site_url)
     repo_url: str | None = None  # "在 GitHub 上修改" and "报告错误" links; hidden when unset
     repo_branch: str = "main"
+    # the revision history of the data (git), without anything still under embargo
+    history: History = field(default_factory=lambda: History(available=False))
+    config_doc: Document | None = None  # registry.yaml, for positions of problems found later
 
     def permalink(self, path: str) -> str:
         return (self.site_url or "").rstrip("/") + path

@@ -81,7 +81,9 @@ class Shell:
             last = m.end()
         self.pieces.append(html[last:])
         if self.slots.count("content") != 1:
-            raise ShellError(f"页面外壳中的正文占位出现 {self.slots.count('content')} 次（应为 1 次）")
+            raise ShellError(
+                f"页面外壳中的正文占位出现 {self.slots.count('content')} 次（应为 1 次）"
+            )
 
     @staticmethod
     def _slot(html: str, m: re.Match[str]) -> str:

@@ -18,7 +18,8 @@ import click
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import CATALOGUE
-from generator.validate.registry import Registry, check_registry
+from generator.publish.pipeline import check_registry
+from generator.validate.entries import Registry
 
 # click's own messages (usage errors, help headings) are gettext message ids; the registry answers
 # in Chinese, so its modules get this catalogue in place of `gettext` (no .mo file, no global domain).

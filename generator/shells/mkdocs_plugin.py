@@ -28,21 +28,21 @@ from mkdocs.structure.pages import Page
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem
 from generator.history.changes import change_entries, changes_pages, revisions_html
-from generator.history.revisions import History, read_history
 from generator.load.documents import Document
+from generator.load.revisions import History, read_history
 from generator.outputs.api import detail_files, summary_files
 from generator.outputs.downloads import download_files, downloads_page, fill_downloads_page
 from generator.outputs.feeds import feed_files
 from generator.outputs.openapi import openapi_files
+from generator.outputs.pagefind import run_pagefind
 from generator.outputs.redirects import redirect_clashes, redirect_files
 from generator.outputs.writer import SideWriter
+from generator.publish.pipeline import check_registry
 from generator.publish.version import data_version
 from generator.publish.views import Site, build_site, embargo_secrets
 from generator.render.page import GeneratedPage, relativize
 from generator.render.pages import site_pages
-from generator.outputs.pagefind import SearchIndex, run_pagefind
 from generator.shells.build import LiveErrors, RegistryInvalid
-from generator.validate.registry import check_registry
 
 
 class RegistryConfig(Config):

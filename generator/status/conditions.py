@@ -21,7 +21,7 @@ from generator.domain.models import FIELD_LABELS as MODEL_LABELS
 from generator.load.documents import Path_
 
 if TYPE_CHECKING:
-    from generator.validate.registry import Entry, Registry
+    from generator.validate.entries import Entry, Registry
 
 STATE_LABELS = {"in_force": "现行", "upcoming": "即将施行", "superseded": "已被取代"}
 FIELD_LABELS = {k: MODEL_LABELS[k] for k in (*CONTENT_FIELDS, "effective")}
@@ -78,9 +78,7 @@ def _names(a: Announcement, rid: str) -> bool:
 
 def resolve(reg: Registry) -> list[Problem]:
     """Fill `reg.condition_versions` and return the problems of every conditions file."""
-    from generator.validate.registry import (
-        _at,  # positions of problems, shared with the other checks
-    )
+    from generator.validate.entries import _at
 
     anns = {aid: e.model for aid, e in reg.announcements.items()}
     partial = any(kind == "announcement" for kind, _ in reg.unreadable)

@@ -16,8 +16,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from generator.domain.delineation import OUTCOMES, STEPS
 from generator.publish.lookup import not_found_verdict, verdict
+from generator.publish.pipeline import check_registry
 from generator.publish.views import Site, build_site
-from generator.validate.registry import check_registry
 
 pytestmark = pytest.mark.browser
 

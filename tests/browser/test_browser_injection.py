@@ -22,7 +22,7 @@ from browser_helpers import AS_OF, DATA, build_site, open_tab, serve
 from playwright.sync_api import Browser
 
 from generator.domain.models import ApprovedTechnology, GuidanceEntry
-from generator.validate.registry import check_registry
+from generator.publish.pipeline import check_registry
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,109 @@
+"""The one seam: `publish(data_dir, as_of, settings) → (report, site)`.
+
+Every shell (the MkDocs plugin, the CLI, a test, a future Zensical or plain-Jinja shell) calls
+this and nothing below it: load → validate → derive the status → the published view, with its
+revision history. The shell then renders `site` (render/) and writes the outputs (outputs/).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.domain.errors import Problem, sort_key
+from generator.load.revisions import History, read_history
+from generator.publish.version import data_version
+from generator.publish.views import Site, build_site, embargo_secrets
+from generator.status.derive import derive
+from generator.validate.entries import Registry
+from generator.validate.registry import validate_registry
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a shell knows and the data does not: where the site lives and its repository."""
+
+    site_url: str = ""
+    repo_url: str | None = None
+    branch: str = "main"  # for "在 GitHub 上修改" links (repo_url/edit/<branch>/data/…)
+    history: bool = True  # read the revision history from git (a checkout without git: none)
+
+
+@dataclass
+class Report:
+    """Every problem found, in file order, and what was checked (frictionless-style report)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def flatten(
+        self, keys: tuple[str, ...] = ("file", "line", "code", "message")
+    ) -> list[list[Any]]:
+        """One row per problem with the given fields (for tables and quick assertions)."""
+        return [[p.as_dict()[k] for k in keys] for p in self.problems]
+
+
+def check_registry(root: Path, as_of: date) -> Registry:
+    """Load, validate and replay `root`; the returned registry carries every problem found."""
+    # Loading makes ~50 small objects per record and no reference cycles: the cyclic garbage
+    # collector only burns time here (measured: 3.3 s → 2.1 s at 10,000 records).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        reg = validate_registry(root, as_of)
+        reg.problems.extend(derive(reg))
+        reg.problems = sorted(set(reg.problems), key=sort_key)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return reg
+
+
+def report_of(reg: Registry) -> Report:
+    kinds = Counter(e.kind for e in reg.records.values())
+    stats = {
+        "files": reg.files,
+        "records": len(reg.records),
+        **{f"records.{k}": n for k, n in sorted(kinds.items())},
+        "announcements": len(reg.announcements),
+        "conditions": len(reg.conditions),
+        "problems": len(reg.problems),
+    }
+    return Report(list(reg.problems), stats)
+
+
+def publish(
+    data_dir: Path, as_of: date, settings: Settings = Settings()
+) -> tuple[Report, Site | None]:
+    """Check `data_dir` as of `as_of` and, when it is valid, build the published view.
+
+    The site is None when the report is not valid: nothing is published from invalid data."""
+    reg = check_registry(data_dir, as_of)
+    report = report_of(reg)
+    if not report.valid:
+        return report, None
+    site = build_site(reg, data_version(data_dir, reg.as_of))
+    site.site_url, site.repo_url, site.repo_branch = (
+        settings.site_url,
+        settings.repo_url,
+        settings.branch,
+    )
+    site.config_doc = reg.config_doc
+    if settings.history:
+        # one git log, one cat-file. Conditions versions of announcements that are not published
+        # are left out of every revision (they appear nowhere, DESIGN.md), and a revision that
+        # names anything still under embargo is withheld
+        visible = frozenset(a.id for a in site.announcements)
+        site.history = read_history(data_dir, visible).without(embargo_secrets(reg, site))
+    return report, site
+
+
+__all__ = ["History", "Report", "Settings", "check_registry", "publish", "report_of"]

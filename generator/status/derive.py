@@ -1,0 +1,105 @@
+"""Deriving the status: every announcement replayed (status/replay.py) and the conditions versions resolved; what the rules forbid becomes a problem with its position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from generator.domain.errors import Problem
+from generator.status.replay import (
+    replay,
+)
+
+if TYPE_CHECKING:
+    pass
+from generator.validate.entries import (
+    RECORD_KINDS,
+    Entry,
+    Registry,
+    _all_entries,
+    _at,
+    grade_choices,
+    name_key,
+)
+from generator.validate.rules import _named_by
+
+
+def replay_inputs(reg: Registry) -> tuple[list[Any], dict[str, str], dict[str, Entry], set[str]]:
+    """(announcements, record kinds, entry by announcement id, blocked records) for `replay`.
+
+    Every announcement whose date is sound takes part, with the actions that passed their schema;
+    records that a dropped action names (an action with a problem of its own, or in an
+    announcement without a valid date) are `blocked`: their replay issues follow from that problem.
+    `registry diff` replays the same inputs on other dates.
+    """
+    kinds = {rid: e.kind for rid, e in _all_entries(reg, RECORD_KINDS)}
+    anns, entries, blocked = [], {}, set()
+    for aid, entry in _all_entries(reg, ("announcement",)):
+        if not entry.bad:
+            anns.append(entry.model)
+            entries[aid] = entry
+            continue
+        names = _named_by(entry) or set()
+        if not entry.ok("date"):
+            blocked |= names
+            continue
+        kept = {a.record for a in getattr(entry.model, "actions", [])}
+        blocked |= names - kept
+        fill = {"id": aid}
+        fill.update({k: aid for k in ("number", "title") if not entry.ok(k)})
+        anns.append(entry.model.model_copy(update=fill))
+        entries[aid] = entry
+    return anns, kinds, entries, blocked
+
+
+def replay_links(reg: Registry) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """What the rules across records need (status.replay): each approved technology's guidance
+    entry, and each record's folded name and aliases; only fields that validated take part."""
+    sources = {
+        rid: e.model.guidance_entry
+        for rid, e in _all_entries(reg, ("approved",))
+        if e.ok("guidance_entry") and getattr(e.model, "guidance_entry", None)
+    }
+    names = {}
+    for rid, e in _all_entries(reg, RECORD_KINDS):
+        found = [e.model.name] if e.ok("name") and getattr(e.model, "name", None) else []
+        found += getattr(e.model, "aliases", None) or [] if e.ok("aliases") else []
+        names[rid] = frozenset(name_key(n) for n in found)
+    return sources, names
+
+
+def _replay(reg: Registry) -> Iterable[Problem]:
+    """Replay (see `replay_inputs`); issues about blocked records are not reported."""
+    anns, kinds, entries, blocked = replay_inputs(reg)
+    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
+    sources, names = replay_links(reg)
+    reg.replay = replay(anns, kinds, grades, reg.as_of, sources, names)
+    # an unreadable announcement may list, delist or ban anything: the rules across records
+    # (E408, E409) would only report its own problem again
+    partial = any(kind == "announcement" for kind, _ in reg.unreadable)
+    for issue in reg.replay.issues:
+        if partial and issue.code in ("E408", "E409"):
+            continue
+        if issue.code == "E304" and reg.grades is None:
+            continue  # risk-grades.yaml is missing or unreadable: reported once, not per approval
+        entry = entries[issue.announcement]
+        record = entry.model.actions[issue.index].record
+        if record in blocked:
+            continue
+        index = entry.action_index[issue.index] if entry.action_index else issue.index
+        kw = dict(issue.kwargs)
+        if issue.code == "E304":
+            kw["allowed"] = grade_choices(reg, str(kw.get("value", "")))
+        yield _at(entry, ("actions", index, issue.field), issue.code, **kw)
+
+
+def _resolve_conditions(reg: Registry) -> Iterable[Problem]:
+    from generator.status.conditions import resolve
+
+    return resolve(reg)
+
+
+def derive(reg: Registry) -> list[Problem]:
+    """Replay `reg` (its statuses land in `reg.replay`) and resolve its conditions versions (in
+    `reg.condition_versions`); returns what the status rules forbid."""
+    return [*_replay(reg), *_resolve_conditions(reg)]

@@ -1,0 +1,153 @@
+"""What validation works on: a record file (`Entry`) and the whole data directory (`Registry`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.domain.errors import Problem, problem
+from generator.domain.models import (
+    RegistryConfig,
+    RiskGrades,
+    id_kind,
+)
+from generator.load.documents import Document, Path_, dotted
+from generator.status.replay import (
+    Replay,
+)
+
+if TYPE_CHECKING:
+    from generator.status.conditions import Version
+from generator.validate.text import fold_name
+
+RECORD_KINDS = ("guidance", "approved", "banned")
+
+_ID_KIND = {"conditions": "approved"}  # conditions files are named by their technology's id
+
+
+@dataclass
+class Entry:
+    """A record file: its kind, model and where it came from.
+
+    An entry in `Registry.records`, `conditions` or `announcements` passed its schema. An entry in
+    `Registry.partial` did not: its model holds only the fields that validated (built with
+    `model_construct`), `bad` names the top-level fields that did not (their problems are reported),
+    and cross-file checks use the good fields only. `"*"` in `bad`: nothing could be read.
+    """
+
+    kind: str
+    model: Any
+    doc: Document
+    bad: frozenset[str] = frozenset()
+    # announcements in `partial`: original index of each action kept in `model.actions`
+    action_index: tuple[int, ...] = ()
+
+    def ok(self, name: str) -> bool:
+        """May cross-file checks rely on this field? (False for fields with a reported problem.)"""
+        return "*" not in self.bad and name not in self.bad
+
+
+@dataclass
+class Registry:
+    """Everything read from `data/`, plus the problems found and the replayed statuses."""
+
+    root: Path
+    as_of: date
+    config: RegistryConfig | None = None
+    grades: RiskGrades | None = None
+    records: dict[str, Entry] = field(default_factory=dict)  # GL, BMT, BAN by id
+    conditions: dict[str, Entry] = field(default_factory=dict)
+    announcements: dict[str, Entry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    replay: Replay | None = None
+    # (kind, file stem) of record files that exist but did not pass their schema (or whose id is
+    # not their file name): their own problems are reported, so references to them are not
+    # reported again as dangling (no cascades); the fields that did validate still take part in
+    # the checks across files (see `partial`).
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
+    partial: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    config_doc: Document | None = None  # registry.yaml, for positions of redirect problems
+    grades_doc: Document | None = None  # risk-grades.yaml
+    # top-level files of which only the valid categories or grades were kept (see _partial_vocabulary)
+    incomplete_top: set[str] = field(default_factory=set)
+    # conditions versions by approved id, resolved against the announcements (conditions.py)
+    condition_versions: dict[str, list[Version]] = field(default_factory=dict)
+    files: int = 0  # YAML files found and checked, whether they could be read or not
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the working directory when that is shorter."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def _choices(items: list[tuple[str, str, str]], value: str, what: str) -> str:
+    """`id（shown）、…`, plus a hint when `value` is one of the names instead of its id."""
+    text = "、".join(f"{i}（{shown}）" for i, _name, shown in items)
+    for i, name, _shown in items:
+        if value and name_key(name) == name_key(value):
+            return f"{text}。“{value}”是{what}名称，这里要写它的编号 {i}"
+    return text
+
+
+def category_choices(reg: Registry, value: str) -> str:
+    """The category ids of registry.yaml with their names, for E303 (and E214 on a category)."""
+    if reg.config is None:
+        return "见 data/registry.yaml 的 categories（该文件本身有错误）"
+    return _choices([(c.id, c.name, c.name) for c in reg.config.categories], value, "分类")
+
+
+def grade_choices(reg: Registry, value: str) -> str:
+    """The risk grades with their names and years, for E304 (and E214 on a risk grade)."""
+    if reg.grades is None:
+        return "见 data/risk-grades.yaml（该文件本身有错误）"
+    items = [(g.id, g.name, f"{g.name}，{g.exclusive_years} 年") for g in reg.grades.grades]
+    return _choices(items, value, "风险等级")
+
+
+def name_key(name: str) -> str:
+    """Names compare after NFKC (full-width → half-width) with all whitespace and invisible
+    format characters (zero-width, bidi controls, …) removed."""
+    return fold_name(name)
+
+
+def _at(entry: Entry, path: Path_, code: str, **kw: Any) -> Problem:
+    line, col = entry.doc.where(path)
+    return problem(code, entry.doc.file, line, col, dotted(path), **kw)
+
+
+def _all_entries(reg: Registry, kinds: Iterable[str]) -> list[tuple[str, Entry]]:
+    """(id, entry) of complete and partial files of `kinds`, by id; a partial one by file stem.
+
+    A partial file whose name is no valid id (GL-０００２.yaml) is left out: nothing can refer to
+    it, so unnamed or unmatched (E306–E308) would only repeat its E204/E301.
+    """
+    wanted = set(kinds)
+    tables = [reg.records] if wanted & set(RECORD_KINDS) else []
+    tables += [reg.conditions] if "conditions" in wanted else []
+    tables += [reg.announcements] if "announcement" in wanted else []
+    out = [(rid, e) for table in tables for rid, e in table.items() if e.kind in wanted]
+    out += [
+        (stem, e)
+        for (kind, stem), e in reg.partial.items()
+        if kind in wanted and id_kind(stem) == _ID_KIND.get(kind, kind)
+    ]
+    return sorted(out, key=lambda item: item[0])
+
+
+def _ids(reg: Registry, kind: str) -> set[str]:
+    """Ids of `kind` that exist as files: complete records, and partial ones (stem and written id)."""
+    out = {rid for rid, e in _all_entries(reg, (kind,))}
+    for (k, _stem), e in reg.partial.items():
+        written = getattr(e.model, "id", None)
+        if k == kind and isinstance(written, str):
+            out.add(written)  # E301: references to either name are not dangling
+    return out

@@ -1,0 +1,229 @@
+"""Checks across files: references, unique names, announcements naming records, redirects, risk grades."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from generator.domain.errors import Problem, problem
+from generator.domain.models import (
+    id_kind,
+)
+from generator.status.replay import (
+    KIND_LABELS,
+    LEGAL_YEARS,
+)
+
+if TYPE_CHECKING:
+    pass
+from generator.validate.entries import (
+    RECORD_KINDS,
+    Entry,
+    Registry,
+    _all_entries,
+    _at,
+    _ids,
+    category_choices,
+    name_key,
+)
+
+
+def _check_references(reg: Registry) -> Iterable[Problem]:
+    cats = [c.id for c in reg.config.categories] if reg.config else []
+    guidance = _ids(reg, "guidance")
+    for _rid, entry in _all_entries(reg, RECORD_KINDS):
+        m = entry.model
+        if reg.config and entry.ok("category") and m.category not in cats:
+            allowed = category_choices(reg, m.category)
+            yield _at(entry, ("category",), "E303", value=m.category, allowed=allowed)
+        ref = getattr(m, "guidance_entry", None) if entry.ok("guidance_entry") else None
+        if ref is not None and ref not in guidance:
+            yield _at(entry, ("guidance_entry",), "E305", what="备案指导清单条目", value=ref)
+    conditions, approved = _ids(reg, "conditions"), _ids(reg, "approved")
+    for rid, entry in _all_entries(reg, ("approved",)):
+        if rid not in conditions:
+            yield _at(entry, ("id",), "E306", value=rid)
+    for rid, entry in _all_entries(reg, ("conditions",)):
+        if rid not in approved:
+            yield _at(entry, ("id",), "E307", value=rid)
+
+
+def _check_names(reg: Registry) -> Iterable[Problem]:
+    for kind in RECORD_KINDS:
+        owners: dict[str, str] = {}
+        entries = [(rid, e) for rid, e in _all_entries(reg, (kind,)) if e.ok("name")]
+        for rid, entry in entries:
+            key = name_key(entry.model.name)
+            if key in owners:
+                yield _at(entry, ("name",), "E309", value=entry.model.name, other=owners[key])
+            else:
+                owners[key] = rid
+        for rid, entry in entries:
+            if not entry.ok("aliases"):
+                continue
+            for i, alias in enumerate(entry.model.aliases):
+                other = owners.get(name_key(alias))
+                if other is not None and other != rid:
+                    yield _at(
+                        entry,
+                        ("aliases", i),
+                        "E310",
+                        value=alias,
+                        other=f"{KIND_LABELS[kind]} {other}",
+                    )
+
+
+def _named_by(entry: Entry) -> set[str] | None:
+    """Record ids an announcement names, read from the raw data when its schema failed."""
+    if not entry.bad:
+        return {a.record for a in entry.model.actions}
+    data = entry.doc.data
+    actions = data.get("actions") if isinstance(data, dict) and not entry.doc.problems else None
+    if not isinstance(actions, list):
+        return None  # unreadable: it may name any record
+    return {
+        a["record"] for a in actions if isinstance(a, dict) and isinstance(a.get("record"), str)
+    }
+
+
+def _check_announcements(reg: Registry) -> Iterable[Problem]:
+    numbers: dict[str, str] = {}
+    named: set[str] = set()
+    unknown = False
+    for aid, entry in _all_entries(reg, ("announcement",)):
+        if entry.ok("number"):
+            key = name_key(entry.model.number)
+            if key in numbers:
+                yield _at(entry, ("number",), "E313", value=entry.model.number, other=numbers[key])
+            numbers.setdefault(key, aid)
+        names = _named_by(entry)
+        unknown = unknown or names is None
+        named.update(names or ())
+    if unknown:
+        return  # an unreadable announcement may name any record
+    for rid, entry in _all_entries(reg, RECORD_KINDS):
+        written = getattr(entry.model, "id", rid)
+        if rid not in named and written not in named:
+            yield _at(entry, ("id",), "E308", value=rid)
+
+
+# A redirect source path: ASCII segments that start with a letter or digit (so no `.`, `..`,
+# hidden names, backslashes, percent-escapes, NUL or look-alike Unicode), each ending in `/`.
+REDIRECT_PATH = re.compile(r"^/(?:[A-Za-z0-9][A-Za-z0-9._~\-]{0,99}/){1,6}$", re.ASCII)
+
+# Top-level names of what the site generates (compared in lower case: a case-insensitive file
+# system would let /Approved/ overwrite /approved/). Only old record addresses under a section
+# (`/approved/<old-id-or-name>/`) may use one of them.
+RESERVED_DIRS = {
+    "",
+    "guidance-list",
+    "approved",
+    "banned",
+    "announcements",
+    "risk-grades",
+    "changes",
+    "check",
+    "api",
+    "downloads",
+    "about",
+    "assets",
+    "pagefind",
+    "feeds",
+    "search",
+    "sitemap.xml",
+    "sitemap.xml.gz",
+    "404.html",
+    "index.html",
+    "robots.txt",
+    "favicon.ico",
+    "stylesheets",
+    "javascripts",
+    "overrides",
+    "schemas",
+}
+
+SECTION_DIRS = ("guidance-list", "approved", "banned", "announcements")
+
+SECTION_SUBPAGES = {"page", "index.html", "print"}
+
+
+def redirect_source_problem(reg: Registry, old: str) -> str | None:
+    """Why `old` cannot be a redirect source (None when it can): the page it would write must
+    stay inside the site and must not be any file the site generates."""
+    if id_kind(old) is not None:
+        if old in reg.records or old in reg.announcements:
+            return f"“{old}” 是现有记录的编号，不能再作为旧编号重定向；请删除这一项"
+        return None
+    if not REDIRECT_PATH.match(old):
+        return (
+            f"“{old}” 既不是记录编号，也不是以 / 开头和结尾、只含字母数字和 ._~- 的站内路径"
+            "（例如 /approved/old-name/）；不允许 ..、反斜杠、百分号编码和空白；请改正"
+        )
+    parts = old.strip("/").lower().split("/")
+    if parts[0] not in RESERVED_DIRS:
+        return None
+    taken = {rid.lower() for rid in (*reg.records, *reg.announcements)}
+    if (
+        parts[0] in SECTION_DIRS
+        and len(parts) == 2
+        and parts[1] not in taken
+        and parts[1] not in SECTION_SUBPAGES
+    ):
+        return None
+    return f"“{old}” 是本站生成的页面或文件的地址，不能用作重定向来源；请删除这一项"
+
+
+def _check_redirects(reg: Registry) -> Iterable[Problem]:
+    """`redirects` in registry.yaml: an old id or site path → the current id of a record."""
+    if reg.config is None or reg.config_doc is None:
+        return
+    from generator.outputs.redirects import redirect_source_dir
+
+    doc = reg.config_doc
+    # a record whose file has problems is still a record (no E314 on top of them)
+    ids = {rid for rid, _e in _all_entries(reg, RECORD_KINDS)}
+    seen: dict[str, str] = {}
+    for old, target in reg.config.redirects.items():
+        line, col = doc.where(("redirects", old), key=True)
+        where = f"redirects.{old}"
+        if target not in ids:
+            detail = f"重定向 {old} 的目标 “{target}” 不是现有记录的编号；请写成现有记录的编号，例如 BMT-2026-001"
+            yield problem("E314", doc.file, line, col, where, detail=detail)
+        why = redirect_source_problem(reg, old)
+        if why is not None:
+            yield problem("E314", doc.file, line, col, where, detail=why)
+            continue
+        key = redirect_source_dir(old).lower()
+        if key in seen:
+            detail = f"“{old}” 与 “{seen[key]}” 指向同一地址；请删除其中一项"
+            yield problem("E314", doc.file, line, col, where, detail=detail)
+        seen.setdefault(key, old)
+
+
+def _check_grades(reg: Registry) -> Iterable[Problem]:
+    """规范 第二十条第二款 fixes the grades and their years: high 5, medium 3, low 1."""
+    if reg.grades is None or reg.grades_doc is None or "risk-grades.yaml" in reg.incomplete_top:
+        return  # a partial list: its own problems are reported; "missing" would repeat them
+    doc = reg.grades_doc
+    seen: set[str] = set()
+    for i, g in enumerate(reg.grades.grades):
+        if g.id not in LEGAL_YEARS:
+            line, col = doc.where(("grades", i, "id"))
+            detail = f"风险等级 “{g.id}” 不在规范规定的三个等级之中"
+            yield problem("E315", doc.file, line, col, f"grades[{i}].id", detail=detail)
+        elif g.id in seen:
+            line, col = doc.where(("grades", i, "id"))
+            detail = f"风险等级 “{g.id}” 重复出现"
+            yield problem("E315", doc.file, line, col, f"grades[{i}].id", detail=detail)
+        elif g.exclusive_years != LEGAL_YEARS[g.id]:
+            line, col = doc.where(("grades", i, "exclusive_years"))
+            detail = f"{g.id} 的年限应为 {LEGAL_YEARS[g.id]} 年，这里是 {g.exclusive_years} 年"
+            where = f"grades[{i}].exclusive_years"
+            yield problem("E315", doc.file, line, col, where, detail=detail)
+        seen.add(g.id)
+    missing = [g for g in LEGAL_YEARS if g not in seen]
+    if missing:
+        line, col = doc.where(("grades",), key=True)
+        detail = "缺少风险等级 " + "、".join(missing)
+        yield problem("E315", doc.file, line, col, "grades", detail=detail)
