@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 from gitkit import base_files, make_history_repo
 
-from generator.history.changes import PAGE_SIZE, change_entries, changes_pages, entry_url
+from generator.history.changes import change_entries
 from generator.load.revisions import Commit, History, Revision
 from generator.publish.pipeline import check_registry
 from generator.publish.views import build_site
+from generator.render.changes import PAGE_SIZE, changes_pages, entry_url
 from generator.shells.build import build
 
 ROOT = Path(__file__).resolve().parent.parent

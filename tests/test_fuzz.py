@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from generator.domain.errors import CATALOGUE
-from generator.history.changes import change_entries, changes_pages
+from generator.history.changes import change_entries
 from generator.load.revisions import History
 from generator.outputs.api import api_files
 from generator.outputs.downloads import download_files
@@ -38,6 +38,7 @@ from generator.outputs.redirects import redirect_files
 from generator.publish.pipeline import check_registry
 from generator.publish.version import data_version
 from generator.publish.views import build_site
+from generator.render.changes import changes_pages
 from generator.render.pages import site_pages
 
 AS_OF = date(2026, 11, 23)

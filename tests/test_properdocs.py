@@ -17,21 +17,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitekit import AS_OF, EPOCH, ROOT
+from sitekit import AS_OF, EPOCH, ROOT, config_with
 
 BIN = Path(sys.executable).parent
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 
 
 def _start(engine: str, out: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "SOURCE_DATE_EPOCH": EPOCH,
-        "REGISTRY_AS_OF": AS_OF.isoformat(),
-        "REGISTRY_DATA": str(ROOT / "data"),
-        "NO_MKDOCS_2_WARNING": "1",
-    }
-    cmd = [str(BIN / engine), "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    config = config_with(out.with_name(f"{engine}-config"), as_of=AS_OF.isoformat())
+    cmd = [str(BIN / engine), "build", "--quiet", "-f", str(config), "-d", str(out)]
     return subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -56,6 +51,9 @@ def test_properdocs_builds_the_same_site_as_mkdocs(tmp_path: Path) -> None:
         assert proc.returncode == 0, f"{engine} build failed:\n{output.decode(errors='replace')}"
     mk, pd = _tree(tmp_path / "mkdocs"), _tree(tmp_path / "properdocs")
 
+    # Both read the plugin options of the config (no environment variables carry them).
+    as_of = f'<meta name="registry-as-of" content="{AS_OF.isoformat()}">'.encode()
+    assert as_of in mk["index.html"] and as_of in pd["index.html"]
     # The two builds really were made by two engines, each named in the meta tag of every page.
     assert all(g.startswith(b"mkdocs-1.") for g in _generators(mk)), _generators(mk)
     assert all(b"ProperDocs" in g for g in _generators(pd)), _generators(pd)

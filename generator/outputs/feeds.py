@@ -20,9 +20,10 @@ from markupsafe import escape
 
 from generator.domain.dates import SHANGHAI
 from generator.domain.models import RiskGrade
-from generator.history.changes import ChangeEntry, change_entries, entry_url
+from generator.history.changes import ChangeEntry, change_entries
 from generator.load.revisions import History
 from generator.publish.views import RecordView, Site, category_feed, event_details, record_feed
+from generator.render.changes import entry_url
 from generator.render.jinja import markdown
 from generator.status.replay import ACTION_LABELS
 

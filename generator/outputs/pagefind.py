@@ -2,7 +2,7 @@
 
 Pagefind reads only the element marked `data-pagefind-body` (plus the `lang` of <html>), so the
 pages it needs are our rendered content in a bare HTML document: an index-only copy of the site in
-a scratch directory, written as soon as the content is rendered. Pagefind then runs in its own
+a scratch directory, written as soon as the content is rendered (outputs/assemble.py). Pagefind then runs in its own
 process while the engine renders the chrome and the shells are filled (two cores: the index no
 longer waits for 10,000 theme pages to be written and parsed back). The bundle is the same byte for
 byte as Pagefind run over the finished site (tests/outputs/test_pagefind.py).
@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 import cbor2
 
-from generator.outputs.writer import confined
+from generator.render.page import relativize
 
 
 def _command(site: Path, output: Path) -> list[str]:
@@ -41,28 +40,30 @@ def _failed(stderr: str, stdout: str = "") -> RuntimeError:
     return RuntimeError(f"Pagefind 建立索引失败：{stderr.strip() or stdout.strip()}")
 
 
-def search_document(content: str, lang: str) -> str:
-    """The bare page Pagefind indexes for `content` (a page's rendered body)."""
-    return (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
-        f"{content}</body></html>"
-    )
+_HEAD = '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
+_TAIL = "</body></html>"
+
+
+def search_document(content: str, lang: str, depth: int) -> bytes:
+    """The bare page Pagefind indexes for `content` (a page's rendered body, its site-absolute
+    links made relative for a page at `depth`, as on the site)."""
+    return (_HEAD.format(lang=lang) + relativize(content, depth) + _TAIL).encode("utf-8")
+
+
+def body_of(document: bytes, lang: str) -> str:
+    """`search_document`'s content back: the scratch copy doubles as the store of page bodies."""
+    head = _HEAD.format(lang=lang).encode("utf-8")
+    if not (document.startswith(head) and document.endswith(_TAIL.encode("utf-8"))):
+        raise RuntimeError("搜索索引的临时页面已被改动")
+    return document[len(head) : -len(_TAIL)].decode("utf-8")
 
 
 class SearchIndex:
-    """Index-only pages written into `scratch`, then Pagefind in the background into `output`."""
+    """Pagefind over the index-only pages in `scratch`, in the background, into `output`."""
 
-    def __init__(self, scratch: Path, output: Path, lang: str) -> None:
-        self.scratch, self.output, self.lang = scratch, output, lang
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(parents=True)
+    def __init__(self, scratch: Path, output: Path) -> None:
+        self.scratch, self.output = scratch, output
         self.process: subprocess.Popen[bytes] | None = None
-
-    def add(self, dest_uri: str, content: str) -> None:
-        """`dest_uri` as in the site (`approved/X/index.html`): Pagefind derives the URL from it."""
-        target = confined(self.scratch, dest_uri)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(search_document(content, self.lang), encoding="utf-8")
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -76,7 +77,6 @@ class SearchIndex:
             return
         out, err = self.process.communicate()
         code, self.process = self.process.returncode, None
-        shutil.rmtree(self.scratch, ignore_errors=True)
         if code != 0:
             raise _failed(err.decode("utf-8", "replace"), out.decode("utf-8", "replace"))
         canonicalize_filters(self.output)
@@ -86,7 +86,6 @@ class SearchIndex:
             self.process.kill()
             self.process.wait()
             self.process = None
-        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def run_pagefind(site_dir: Path) -> None:

@@ -96,7 +96,7 @@ def publish(
         settings.repo_url,
         settings.branch,
     )
-    site.config_doc = reg.config_doc
+    site.config_doc, site.data_dir = reg.config_doc, data_dir
     if settings.history:
         # one git log, one cat-file. Conditions versions of announcements that are not published
         # are left out of every revision (they appear nowhere, DESIGN.md), and a revision that

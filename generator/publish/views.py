@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -144,6 +145,7 @@ class Site:
     # the revision history of the data (git), without anything still under embargo
     history: History = field(default_factory=lambda: History(available=False))
     config_doc: Document | None = None  # registry.yaml, for positions of problems found later
+    data_dir: Path | None = None  # where the data was read (the dataset zip copies its files)
 
     def permalink(self, path: str) -> str:
         return (self.site_url or "").rstrip("/") + path

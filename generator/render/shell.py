@@ -18,19 +18,22 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from generator.render.page import GeneratedPage, relativize
+from generator.render.page import GeneratedPage
 
 ID = "REGSHELLID"  # the page's file name: in its address, canonical URL and sitemap entry
 TITLE = "REGSHELL&TITLE"  # with an ampersand, so that its escaped form shows how titles are escaped
 TITLE_ESCAPED = str(escape(TITLE))
 DATE = "1999-09-09"  # a publication date no real page has (YEARS in domain/models.py start 1900)
-CONTENT = "REGSHELLCONTENT"
+# Material adds an <h1> of the page title when the content has none; ours always has one, and so
+# must the shell's content, or every filled page would get a second title
+CONTENT = "<h1>REGSHELLCONTENT</h1>"
 FEED_TITLE = "REGSHELLFEEDTITLE{}"
 FEED_HREF = "REGSHELLFEEDHREF{}"
 
-_SENTINEL = re.compile(r"REGSHELL\w*|1999-09-09")
+_SENTINEL = re.compile(r"<h1>REGSHELLCONTENT</h1>|REGSHELL\w*|1999-09-09")
 _FEED = re.compile(r"REGSHELLFEED(?:TITLE|HREF)\d+")
-_SLOTS = {"REGSHELLID": "id", "REGSHELLTITLE": "title", "REGSHELLCONTENT": "content", DATE: "date"}
+_ID = re.compile(r"REGSHELLID\d+")
+_SLOTS = {"REGSHELLTITLE": "title", CONTENT: "content", DATE: "date"}
 
 
 class ShellError(RuntimeError):
@@ -55,11 +58,12 @@ def shell_key(page: GeneratedPage) -> ShellKey | None:
     return ShellKey(parts[0], len(page.feeds), page.pub_date is not None)
 
 
-def shell_page(key: ShellKey) -> GeneratedPage:
-    """The page the engine renders for `key`: sentinels wherever a real page has its own values."""
+def shell_page(key: ShellKey, n: int) -> GeneratedPage:
+    """The `n`-th shell the engine renders (`key`'s): sentinels wherever a real page has its own
+    values. Its file name `REGSHELLID<n>` keeps two shells of one section apart."""
     feeds = tuple((FEED_TITLE.format(i), FEED_HREF.format(i)) for i in range(key.feeds))
     return GeneratedPage(
-        f"{key.section}/{ID}.md",
+        f"{key.section}/{ID}{n}.md",
         TITLE,
         lambda: CONTENT,
         feeds,
@@ -88,12 +92,18 @@ class Shell:
     @staticmethod
     def _slot(html: str, m: re.Match[str]) -> str:
         text = m.group(0)
-        slot = _SLOTS.get(text, text if _FEED.fullmatch(text) else None)
+        slot = (
+            "id"
+            if _ID.fullmatch(text)
+            else _SLOTS.get(text, text if _FEED.fullmatch(text) else None)
+        )
         if slot is None:  # e.g. a title escaped twice, or not at all: the theme changed
             raise ShellError(f"页面外壳中出现无法识别的占位“{html[m.start() : m.start() + 30]}”")
         return slot
 
     def fill(self, page: GeneratedPage, content: str) -> str:
+        if "<h1" not in content:
+            raise ShellError(f"{page.src_uri} 的正文没有 <h1> 标题，不能按外壳生成")
         values = _values(page, content)
         out = [self.pieces[0]]
         for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
@@ -121,7 +131,7 @@ def prepare(html: str) -> str:
 
 
 def fill_pages(shell_html: str, pages: Iterable[tuple[GeneratedPage, str]]) -> Iterable[str]:
-    """Every page of one shell, filled in; `pages` yields (page, its rendered content)."""
+    """Every page of one shell, filled in; `pages` yields (page, its content, relativized)."""
     shell = Shell(prepare(shell_html))
     for page, content in pages:
-        yield shell.fill(page, relativize(content, page.depth))
+        yield shell.fill(page, content)

@@ -43,25 +43,31 @@ class RegistryInvalid(PluginError):
         self.problems = problems
 
 
-@contextmanager
-def registry_env(data_dir: Path | None, as_of: date | None) -> Iterator[None]:
-    """Pass --data and --as-of to the plugin, which MkDocs instantiates itself."""
-    saved = {
-        k: os.environ.get(k) for k in ("REGISTRY_DATA", "REGISTRY_AS_OF", "NO_MKDOCS_2_WARNING")
-    }
+def point_plugin(config: Any, data_dir: Path | None, as_of: date | None) -> Any:
+    """Hand --data and --as-of to the registry plugin of a loaded MkDocs config (the plugin reads
+    them from its own options, exactly as if mkdocs.yml had set them)."""
+    plugin = config.plugins.get("registry")
+    if plugin is None:
+        raise PluginError("mkdocs.yml 未启用 registry 插件（plugins: - registry）")
     if data_dir is not None:
-        os.environ["REGISTRY_DATA"] = str(data_dir.resolve())
+        plugin.config.data_dir = str(data_dir.resolve())
     if as_of is not None:
-        os.environ["REGISTRY_AS_OF"] = as_of.isoformat()
+        plugin.config.as_of = as_of.isoformat()
+    return config
+
+
+@contextmanager
+def _no_mkdocs_2_warning() -> Iterator[None]:
+    """MkDocs 1.6 prints a notice about MkDocs 2.0 on every run; our README covers it."""
+    saved = os.environ.get("NO_MKDOCS_2_WARNING")
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     try:
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        if saved is None:
+            os.environ.pop("NO_MKDOCS_2_WARNING", None)
+        else:
+            os.environ["NO_MKDOCS_2_WARNING"] = saved
 
 
 class _DropValidationReport(logging.Filter):
@@ -96,8 +102,8 @@ def build(
     shutil.rmtree(tmp, ignore_errors=True)
     config = None
     try:
-        with registry_env(data_dir, as_of), _quiet_validation_log():
-            config = load_config(str(config_file), site_dir=str(tmp))
+        with _no_mkdocs_2_warning(), _quiet_validation_log():
+            config = point_plugin(load_config(str(config_file), site_dir=str(tmp)), data_dir, as_of)
             mkdocs_build(config)
     except Abort:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -116,7 +122,7 @@ def build(
         raise
 
 
-_STALE = re.compile(r"^\.(?P<name>.+)\.(?:building|old)-(?P<pid>\d+)$")
+_STALE = re.compile(r"^\.(?P<name>.+)\.(?:building|old|search)-(?P<pid>\d+)$")
 
 
 def _alive(pid: int) -> bool:
@@ -286,11 +292,12 @@ def serve(config_file: Path, data_dir: Path | None, as_of: date | None, addr: st
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
-    with registry_env(data_dir, as_of):
+    with _no_mkdocs_2_warning():
         site_dir = tempfile.mkdtemp(prefix="registry_serve_")
 
         def get_config() -> Any:
-            return load_config(str(config_file), site_dir=site_dir, dev_addr=addr)
+            config = load_config(str(config_file), site_dir=site_dir, dev_addr=addr)
+            return point_plugin(config, data_dir, as_of)
 
         config = get_config()
         config.plugins.on_startup(command="serve", dirty=False)

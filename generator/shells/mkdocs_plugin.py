@@ -1,16 +1,20 @@
-"""MkDocs plugin: hooks only. Each hook delegates to the library (validation, views, pages, api, search).
+"""MkDocs plugin: hooks only. MkDocs (or ProperDocs) supplies the theme chrome; everything else is
+`publish()` (the published view) and `SiteFiles` (every file of ours), which know nothing of MkDocs.
 
 Validation runs in `on_config`, before MkDocs touches `site_dir`, so invalid data stops the build with
-the full list of problems and leaves any previous site alone.
+the full list of problems and leaves any previous site alone. The record and announcement pages are
+not MkDocs pages: MkDocs renders one shell per section and `SiteFiles.fill` writes the pages into
+it (render/shell.py), while Pagefind indexes their bodies in the background.
 """
 
 from __future__ import annotations
 
 import gc
+import gzip
 import json
 import os
+import re
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,21 +31,13 @@ from mkdocs.structure.pages import Page
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem
-from generator.history.changes import change_entries, changes_pages, revisions_html
-from generator.load.documents import Document
-from generator.load.revisions import History, read_history
-from generator.outputs.api import detail_files, summary_files
-from generator.outputs.downloads import download_files, downloads_page, fill_downloads_page
-from generator.outputs.feeds import feed_files
-from generator.outputs.openapi import openapi_files
-from generator.outputs.pagefind import run_pagefind
-from generator.outputs.redirects import redirect_clashes, redirect_files
-from generator.outputs.writer import SideWriter
-from generator.publish.pipeline import check_registry
-from generator.publish.version import data_version
-from generator.publish.views import Site, build_site, embargo_secrets
-from generator.render.page import GeneratedPage, relativize
-from generator.render.pages import site_pages
+from generator.domain.models import YEARS
+from generator.outputs.assemble import SiteFiles
+from generator.outputs.redirects import redirect_clashes
+from generator.publish.pipeline import Settings, publish
+from generator.publish.views import Site
+from generator.render.page import GeneratedPage
+from generator.render.shell import ID as SHELL_ID
 from generator.shells.build import LiveErrors, RegistryInvalid
 
 
@@ -49,9 +45,11 @@ class RegistryConfig(Config):
     data_dir = c.Type(str, default="data")
     as_of = c.Optional(c.Type(str))
     search = c.Type(bool, default=True)
-    branch = c.Type(
-        str, default="main"
-    )  # for "在 GitHub 上修改" links (repo_url/edit/<branch>/data/…)
+    # for "在 GitHub 上修改" links (repo_url/edit/<branch>/data/…)
+    branch = c.Type(str, default="main")
+    # record and announcement pages filled into one shell per section (False: each through MkDocs;
+    # the two give the same site, tests/shells/test_shell_equivalence.py)
+    shells = c.Type(bool, default=True)
 
 
 class RegistryPlugin(BasePlugin[RegistryConfig]):
@@ -59,12 +57,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
 
     def __init__(self) -> None:
         self.site: Site | None = None
+        self.files: SiteFiles | None = None
         self.pages: dict[str, GeneratedPage] = {}
         self.data_dir: Path | None = None
         self.problems: list[Problem] = []
-        self.config_doc: Document | None = None
-        self.history = History(available=False)  # revision history from git, read in on_config
-        self.side: SideWriter | None = None
         self.serving = False
         # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
         self.timings: dict[str, float] = {}
@@ -73,11 +69,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - since
 
     def _as_of(self) -> date:
-        raw = os.environ.get("REGISTRY_AS_OF") or self.config.as_of
+        raw = self.config.as_of
         if not raw:
             return today_shanghai()
-        from generator.domain.models import YEARS
-
         try:
             day = date.fromisoformat(raw)
         except ValueError:
@@ -89,83 +83,53 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.problems = []  # a persistent instance in `serve`: none left from the last build
         base = Path(config.config_file_path or ".").parent
-        self.data_dir = (base / (os.environ.get("REGISTRY_DATA") or self.config.data_dir)).resolve()
+        self.data_dir = (base / self.config.data_dir).resolve()
         if not self.data_dir.is_dir():
             raise PluginError(f"找不到记录目录 {self.data_dir}")
         self.timings = {"start": time.perf_counter()}
         t = time.perf_counter()
-        reg = check_registry(self.data_dir, self._as_of())
+        settings = Settings(config.site_url or "", config.repo_url or None, self.config.branch)
+        report, site = publish(self.data_dir, self._as_of(), settings)
         # Keep the loaded registry out of the collections MkDocs' many objects trigger during the
         # build; unfrozen when the build ends, so that `mkdocs serve` rebuilds do not accumulate.
         gc.freeze()
-        self._add("load_validate", t)
-        self.problems = reg.problems
-        self.config_doc = reg.config_doc
-        if reg.problems:
-            raise RegistryInvalid(reg.problems)
-        self.site = build_site(reg, data_version(self.data_dir, reg.as_of))
-        t = time.perf_counter()
-        # once per build: one git log, one cat-file. Conditions versions of announcements that are
-        # not published are left out of every revision (they appear nowhere, DESIGN.md), and a
-        # revision that names anything still under embargo is withheld
-        visible = frozenset(a.id for a in self.site.announcements)
-        secrets = embargo_secrets(reg, self.site)
-        self.history = read_history(self.data_dir, visible).without(secrets)
-        self._add("history", t)
-        self.site.site_url = config.site_url or ""
-        self.site.repo_url = config.repo_url or None
-        self.site.repo_branch = self.config.branch
-        config.extra["registry"] = {
-            "title": self.site.config.title,
-            "authority": self.site.config.authority,
-            "disclaimer": self.site.config.disclaimer,
-            "as_of": self.site.as_of.isoformat(),
-            "has_sample": self.site.has_sample,
-            "data_version": self.site.data_version,
-            "site_info": self.site.config.site_info.model_dump(),
-            "domain": urlsplit(config.site_url or "").hostname or "",
-            "columns": column_names(config.nav),
-        }
+        self._add("publish", t)
+        if site is None:
+            self.problems = report.problems
+            raise RegistryInvalid(report.problems)
+        self.site = site
+        config.extra["registry"] = theme_values(site, config)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
         t = time.perf_counter()
-        history = self.history
-        repo_url = self.site.repo_url
-        pages = site_pages(self.site, revisions=lambda rid: revisions_html(history, rid, repo_url))
-        changes = change_entries(self.site, history)  # once, for /changes/ and the feeds
-        pages += changes_pages(self.site, history, changes)
-        self.pages = {p.src_uri: p for p in pages}
+        shells = self.config.shells and config.use_directory_urls
+        self.files = SiteFiles(
+            self.site,
+            Path(config.site_dir),
+            search=self.config.search,
+            background=not self.serving,
+            shells=shells,
+            lang=config.theme.get("language") or "en",
+        )
+        self.pages = {p.src_uri: p for p in self.files.engine_pages}
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
-        site, site_url, data_dir = self.site, config.site_url, self.data_dir
-        assert data_dir is not None
         self._refuse_clashing_redirects(files)
-        summary = dict(summary_files(site))
-        summary.update(openapi_files(site_url))  # linked from api.md: MkDocs checks those links
-        for path, content in summary.items():
+        for path, content in self.files.summary.items():
             _replace(files, File.generated(config, path, content=content))
-
-        def side_files() -> Iterator[tuple[str, bytes]]:
-            yield from detail_files(site, revisions=history.api)
-            yield from feed_files(site, history, site_url, changes)
-            yield from redirect_files(site, site_url)
-            yield from download_files(site, data_dir, summary)
-
-        self.side = SideWriter(Path(config.site_dir), side_files, background=not self.serving)
-        page = downloads_page(site)
-        self.pages[page.src_uri] = page
-        _replace(files, File.generated(config, page.src_uri, content=""))
+        self.files.start()
         self._add("generate", t)
         return files
 
     def _refuse_clashing_redirects(self, files: Files) -> None:
-        assert self.site is not None
-        clashes = redirect_clashes(self.site, {f.dest_uri for f in files})
+        assert self.site is not None and self.files is not None
+        outputs = {f.dest_uri for f in files} | self.files.dest_uris()
+        clashes = redirect_clashes(self.site, outputs)
         if not clashes:
             return
-        doc = self.config_doc
+        doc = self.site.config_doc
         shown = doc.file if doc is not None else "data/registry.yaml"
         self.problems = []
         for old in clashes:
@@ -192,30 +156,35 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
 
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
         generated = self.pages.get(page.file.src_uri)
-        if generated is None:
+        if generated is None or self.files is None:
             return html
         t = time.perf_counter()
-        html = relativize(generated.render(), generated.depth)
+        html = self.files.body(generated)
         self._add("generate", t)
         return html
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        key = self.files.shells.get(page.file.src_uri) if self.files is not None else None
+        if key is None:
+            return output
+        t = time.perf_counter()
+        self.files.fill(key, output)  # type: ignore[union-attr]
+        self._add("fill_shells", t)
+        return ""  # the shell itself is not a page of the site
+
     def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.files is not None
         t = time.perf_counter()
-        if self.side is not None:
-            self.side.wait()  # files written beside the pages must exist before indexing
-        assert self.site is not None
-        fill_downloads_page(self.site, Path(config.site_dir))
-        self._add("side_files_wait", t)
-        t = time.perf_counter()
-        if self.config.search:
-            run_pagefind(Path(config.site_dir))
-        self._add("pagefind", t)
+        if self.files.shells:
+            expand_sitemap(Path(config.site_dir), self.files)
+        self.files.finish()
+        self._add("finish_side_files_and_search", t)
         self._write_timings()
         gc.unfreeze()
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.side is not None:
-            self.side.cancel()  # no orphan writer after a failed build
+        if self.files is not None:
+            self.files.cancel()  # no orphan writer or indexer after a failed build
         gc.unfreeze()
 
     def _write_timings(self) -> None:
@@ -238,6 +207,57 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         # leaving it waiting (`registry serve` installed this before its first build already).
         LiveErrors.install(server, lambda: self.problems)
         return server
+
+
+def theme_values(site: Site, config: MkDocsConfig) -> dict[str, Any]:
+    """What the theme overrides (site_src/overrides/) print: `config.extra.registry`."""
+    return {
+        "title": site.config.title,
+        "authority": site.config.authority,
+        "disclaimer": site.config.disclaimer,
+        "as_of": site.as_of.isoformat(),
+        "has_sample": site.has_sample,
+        "data_version": site.data_version,
+        "site_info": site.config.site_info.model_dump(),
+        "domain": urlsplit(config.site_url or "").hostname or "",
+        "columns": column_names(config.nav),
+    }
+
+
+_URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
+_SHELL_LOC = re.compile(rf"/([^/<]+/{SHELL_ID}\d+)/</loc>")
+
+
+def expand_sitemap(site_dir: Path, files: SiteFiles) -> None:
+    """MkDocs listed each shell once in sitemap.xml: list the pages filled into it instead."""
+    path = site_dir / "sitemap.xml"
+    if not path.is_file():
+        return
+    xml = path.read_text(encoding="utf-8")
+    out, last = [], 0
+    for m in _URL_BLOCK.finditer(xml):
+        block = m.group(0)
+        out.append(xml[last : m.start()])
+        last = m.end()
+        found = _SHELL_LOC.search(block)
+        key = files.shells.get(f"{found.group(1)}.md") if found else None
+        if found is None or key is None:
+            out.append(block)
+            continue
+        shell_name = found.group(1).split("/")[1]
+        for page in files.groups[key]:
+            out.append(block.replace(shell_name, page.src_uri.removesuffix(".md").split("/")[1]))
+    out.append(xml[last:])
+    _write_sitemap(site_dir, "".join(out))
+
+
+def _write_sitemap(site_dir: Path, text: str) -> None:
+    (site_dir / "sitemap.xml").write_text(text, encoding="utf-8")
+    gz = site_dir / "sitemap.xml.gz"
+    if gz.is_file():
+        mtime = int.from_bytes(gz.read_bytes()[4:8], "little")  # MkDocs' build timestamp
+        with open(gz, "wb") as f, gzip.GzipFile(None, "wb", 9, f, mtime) as z:
+            z.write(text.encode("utf-8"))
 
 
 def column_names(nav: Any) -> dict[str, str]:

@@ -1,0 +1,155 @@
+"""Every generated file of ours, written around an engine that only supplies the theme chrome.
+
+`SiteFiles(site, site_dir)` knows the pages, which of them the engine must render itself
+(`engine_pages`: home, lists, /check/ …, plus one shell per section) and which are filled into a
+shell (`groups`: the record and announcement pages). A build goes:
+
+    files = SiteFiles(site, site_dir, search=True, background=True)
+    files.start()                 # side files in a second process; page bodies rendered; search
+                                  # index started in the background on the bodies
+    ... the engine renders files.engine_pages (files.body(uri) is each one's content) ...
+    files.fill(key, shell_html)   # for each shell the engine rendered: its pages, written
+    files.finish()                # waits for side files and Pagefind; fills /downloads/
+
+`cancel()` ends the background work when the build fails anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.outputs.api import detail_files, summary_files
+from generator.outputs.downloads import download_files, downloads_page, fill_downloads_page
+from generator.outputs.feeds import feed_files
+from generator.outputs.openapi import openapi_files
+from generator.outputs.pagefind import SearchIndex, body_of, run_pagefind, search_document
+from generator.outputs.redirects import redirect_files
+from generator.outputs.writer import SideWriter, confined, write_files
+from generator.publish.views import Site
+from generator.render.changes import change_entries, changes_pages, revisions_html
+from generator.render.page import GeneratedPage, relativize
+from generator.render.pages import site_pages
+from generator.render.shell import ShellKey, fill_pages, shell_key, shell_page
+
+INDEXED = "data-pagefind-body"
+
+
+def dest_uri(src_uri: str) -> str:
+    """Where a page's HTML goes (directory URLs): `approved/X.md` → `approved/X/index.html`."""
+    stem = src_uri.removesuffix(".md")
+    return "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html"
+
+
+class SiteFiles:
+    def __init__(
+        self,
+        site: Site,
+        site_dir: Path,
+        *,
+        search: bool = True,
+        background: bool = True,
+        shells: bool = True,
+        lang: str = "zh",
+    ) -> None:
+        self.site, self.site_dir = site, site_dir
+        self.search, self.background, self.lang = search, background, lang
+        self.changes = change_entries(site, site.history)  # once, for /changes/ and the feeds
+        pages = self._pages()
+        self.groups: dict[ShellKey, list[GeneratedPage]] = {}
+        self.engine_pages: list[GeneratedPage] = []
+        for page in pages:
+            key = shell_key(page) if shells else None
+            if key is None:
+                self.engine_pages.append(page)
+            else:
+                self.groups.setdefault(key, []).append(page)
+        shell_pages = [(shell_page(key, n), key) for n, key in enumerate(self.groups)]
+        self.shells = {page.src_uri: key for page, key in shell_pages}
+        self.engine_pages += [page for page, _ in shell_pages]
+        self.summary = dict(summary_files(site))
+        self.summary.update(openapi_files(site.site_url))  # linked from api.md: engines check those
+        self.scratch: Path | None = None  # index-only pages: Pagefind's input and the bodies
+        self.side: SideWriter | None = None
+        self.index: SearchIndex | None = None
+
+    def _pages(self) -> list[GeneratedPage]:
+        site, history = self.site, self.site.history
+        pages = site_pages(site, revisions=lambda rid: revisions_html(history, rid, site.repo_url))
+        pages += changes_pages(site, history, self.changes)
+        pages.append(downloads_page(site))
+        return pages
+
+    def dest_uris(self) -> set[str]:
+        """Every page address of ours, shell-filled pages included (for the redirect check)."""
+        pages = [*self.engine_pages, *(p for group in self.groups.values() for p in group)]
+        return {dest_uri(p.src_uri) for p in pages if p.src_uri not in self.shells}
+
+    def start(self) -> None:
+        """Render every shell page's body into the scratch directory (half of them in a second
+        process), start Pagefind on it, then write the side files in a second process meanwhile."""
+        self.scratch = self.site_dir.with_name(f".{self.site_dir.name}.search-{os.getpid()}")
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.scratch.mkdir(parents=True)
+        pages = [p for group in self.groups.values() for p in group]
+        other = SideWriter(self.scratch, lambda: self._documents(pages[1::2]), self.background)
+        write_files(self.scratch, self._documents(pages[0::2]))
+        other.wait()
+        if self.search and pages:
+            self.index = SearchIndex(self.scratch, self.site_dir / "pagefind")
+            self.index.start()
+        self.side = SideWriter(self.site_dir, self._side_files, background=self.background)
+
+    def _documents(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, bytes]]:
+        for page in pages:
+            yield dest_uri(page.src_uri), search_document(page.render(), self.lang, page.depth)
+
+    def _side_files(self) -> Iterator[tuple[str, bytes]]:
+        site = self.site
+        yield from detail_files(site, revisions=site.history.api)
+        yield from feed_files(site, site.history, site.site_url, self.changes)
+        yield from redirect_files(site, site.site_url)
+        yield from download_files(site, site.data_dir or Path("data"), self.summary)
+
+    def body(self, page: GeneratedPage) -> str:
+        """The content of a page the engine renders (a shell's is its sentinel)."""
+        html = relativize(page.render(), page.depth)
+        if self.groups and self.search and INDEXED in html and page.src_uri not in self.shells:
+            # the index was started on the shell pages' bodies; a page searched must be one
+            raise RuntimeError(f"{page.src_uri} 应被搜索索引，但不是按外壳生成的页面")
+        return html
+
+    def fill(self, key: ShellKey, shell_html: str) -> None:
+        """Write every page of `key`'s group into the shell the engine rendered."""
+        group = self.groups[key]
+        bodies = ((p, self._body(p)) for p in group)
+        for page, html in zip(group, fill_pages(shell_html, bodies), strict=True):
+            target = confined(self.site_dir, dest_uri(page.src_uri))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+
+    def _body(self, page: GeneratedPage) -> str:
+        return body_of(confined(self.scratch, dest_uri(page.src_uri)).read_bytes(), self.lang)
+
+    def finish(self) -> None:
+        if self.side is not None:
+            self.side.wait()  # files written beside the pages must exist before their table
+        fill_downloads_page(self.site, self.site_dir)
+        if self.index is not None:
+            self.index.wait()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        if (
+            self.index is None and self.search
+        ):  # every page went through the engine: index the finished site
+            run_pagefind(self.site_dir)
+
+    def cancel(self) -> None:
+        if self.side is not None:
+            self.side.cancel()
+        if self.index is not None:
+            self.index.cancel()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)

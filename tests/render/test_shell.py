@@ -1,0 +1,106 @@
+"""Record and announcement pages filled into one shell per section (render/shell.py) give the same
+site as every page through MkDocs, file for file; and a theme change that the shell cannot follow
+fails the build instead of publishing broken pages."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from sitekit import AS_OF, EPOCH, config_with
+
+from generator.render.page import GeneratedPage
+from generator.render.shell import Shell, ShellError, ShellKey, fill_pages, shell_key, shell_page
+from generator.shells.build import build
+
+_URL = re.compile(rb"<url>.*?</url>", re.S)
+
+
+def _build(out: Path, shells: bool, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    config = config_with(
+        out.with_name(out.name + "-config"), as_of=AS_OF.isoformat(), shells=shells
+    )
+    build(config, out)
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_shells_build_the_same_site_as_mkdocs_page_by_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filled = _build(tmp_path / "shells", True, monkeypatch)
+    classic = _build(tmp_path / "classic", False, monkeypatch)
+    assert filled.keys() == classic.keys()
+    records = [
+        n
+        for n in filled
+        if re.match(r"(approved|banned|guidance-list|announcements)/[^/]+/index.html", n)
+    ]
+    assert len(records) > 30  # the sample's record and announcement pages are really compared
+    assert not any("REGSHELL" in n for n in filled)
+    # the sitemap lists the same pages; MkDocs lists the shells where their pages would be
+    sitemaps = {"sitemap.xml": lambda b: b, "sitemap.xml.gz": gzip.decompress}
+    for name, read in sitemaps.items():
+        assert sorted(_URL.findall(read(filled[name]))) == sorted(_URL.findall(read(classic[name])))
+    differ = [n for n in filled if n not in sitemaps and filled[n] != classic[n]]
+    assert differ == []
+
+
+def _page(uri: str, title: str, feeds: int = 0) -> GeneratedPage:
+    links = tuple((f"订阅{i}", f"feeds/x{i}.xml") for i in range(feeds))
+    return GeneratedPage(uri, title, lambda: "", links, pub_date="2026-01-02", shell=True)
+
+
+def test_only_pages_one_level_below_a_section_take_a_shell() -> None:
+    assert shell_key(_page("approved/BMT-1.md", "t", 2)) == ShellKey("approved", 2, True)
+    assert shell_key(_page("approved/index.md", "t")) is None
+    assert shell_key(_page("changes/page/2.md", "t")) is None
+    plain = GeneratedPage("approved/BMT-1.md", "t", lambda: "")
+    assert shell_key(plain) is None  # not marked as one of many alike
+
+
+def _chrome(key: ShellKey) -> str:
+    """What a theme makes of a shell page: title, canonical URL, feeds, date, content."""
+    shell = shell_page(key, 0)
+    title = str(__import__("markupsafe").escape(shell.title))
+    uri = shell.src_uri.removesuffix(".md")
+    feeds = "".join(f'<link title="{t}" href="../../{h}">' for t, h in shell.feeds)
+    return (
+        f"<title>{title} - 站</title><link rel=canonical href=https://x/{uri}/>{feeds}"
+        f'<meta name=PubDate content="{shell.pub_date}"><main>{shell.render()}</main>'
+    )
+
+
+def test_filling_puts_each_value_where_the_theme_put_the_sentinel() -> None:
+    key = ShellKey("approved", 1, True)
+    page = _page("approved/BMT-9.md", "A & <B>", 1)
+    (html,) = fill_pages(_chrome(key), [(page, "<h1>A</h1>正文")])
+    assert "<title>A &amp; &lt;B&gt; - 站</title>" in html
+    assert "https://x/approved/BMT-9/" in html
+    assert 'title="订阅0" href="../../feeds/x0.xml"' in html
+    assert 'content="2026-01-02"' in html and "<main><h1>A</h1>正文</main>" in html
+    assert "REGSHELL" not in html and "1999-09-09" not in html
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda h: h.replace("REGSHELL&amp;TITLE", "REGSHELL&amp;amp;TITLE"),  # escaped twice
+        lambda h: h.replace("REGSHELL&amp;TITLE", "REGSHELL&TITLE"),  # not escaped
+        lambda h: h.replace("<h1>REGSHELLCONTENT</h1>", ""),  # content dropped
+        lambda h: h + "<h1>REGSHELLCONTENT</h1>",  # content twice
+    ],
+)
+def test_a_theme_the_shell_cannot_follow_is_an_error(change) -> None:  # type: ignore[no-untyped-def]
+    from generator.render.shell import prepare
+
+    with pytest.raises(ShellError):
+        Shell(prepare(change(_chrome(ShellKey("approved", 0, True)))))
+
+
+def test_a_page_without_its_own_title_is_not_filled() -> None:
+    key = ShellKey("approved", 0, True)
+    with pytest.raises(ShellError):
+        list(fill_pages(_chrome(key), [(_page("approved/X.md", "t"), "<p>无标题</p>")]))
