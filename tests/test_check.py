@@ -26,7 +26,6 @@ from generator.publish.lookup import (
     NOTE,
     check,
     check_index,
-    check_pages,
     expand,
     find,
     fold,
@@ -35,6 +34,7 @@ from generator.publish.lookup import (
 )
 from generator.publish.pipeline import check_registry
 from generator.publish.views import Site, build_site
+from generator.render.check import check_pages
 from generator.shells.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,9 +15,9 @@ from generator.domain.models import (
     Reference,
     RegistryConfig,
     RiskGrades,
-    id_kind,
     safe_link,
 )
+from generator.domain.vocabulary import id_kind
 from generator.load.documents import Document
 from generator.validate.schema import parse_model
 

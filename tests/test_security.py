@@ -20,10 +20,10 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
+from generator.domain.markdown import markdown, safe_url, unsafe_urls
 from generator.outputs.api import formula_risk, neutralise_cell
 from generator.outputs.writer import SideWriter, confined
 from generator.publish.pipeline import check_registry
-from generator.render.jinja import markdown, safe_url, unsafe_urls
 from generator.shells import build as build_mod
 from generator.shells.cli import main
 
@@ -136,7 +136,7 @@ def test_safe_markdown_renders_links() -> None:
 
 
 def test_sanitiser_drops_tags_cmark_safe_mode_would_not_make() -> None:
-    from generator.render.jinja import sanitise
+    from generator.domain.markdown import sanitise
 
     html = sanitise(
         '<p><img src="https://e/x"><a href="//e">x</a><iframe src="https://e"></iframe></p>'

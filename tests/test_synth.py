@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.domain.vocabulary import FIRST_ACTION
 from generator.publish.pipeline import check_registry
 from generator.shells.synth import _calendar, _split, write_synthetic
-from generator.status.replay import FIRST_ACTION
 from generator.validate.entries import Registry
 
 AS_OF = date(2026, 11, 23)

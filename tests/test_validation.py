@@ -516,7 +516,7 @@ def test_e209_quotes_the_whole_link_at_its_own_line(kit: SimpleNamespace, tmp_pa
 
 
 def test_e211_placeholders_come_from_the_templates() -> None:
-    from generator.shells.scaffold import MARK, TEMPLATES, placeholders
+    from generator.validate.scaffolds import MARK, TEMPLATES, placeholders
 
     found = placeholders()
     assert {"请填写技术名称", "请填写申请机构", "请填写分类编号", "请填写风险等级"} <= found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 SHANGHAI = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 
@@ -18,3 +19,10 @@ def build_time() -> datetime:
     if epoch:
         return datetime.fromtimestamp(int(epoch), SHANGHAI)
     return datetime.now(SHANGHAI).replace(microsecond=0)
+
+
+def cn_date(value: Any) -> str:
+    """2026-06-15 → 2026年6月15日."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"

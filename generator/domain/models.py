@@ -24,18 +24,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-ID_PATTERNS: dict[str, tuple[str, str]] = {
-    # kind: (regex, example)
-    "guidance": (r"^GL-\d{4}$", "GL-0001"),
-    "approved": (r"^BMT-\d{4}-\d{3}$", "BMT-2026-001"),
-    "banned": (r"^BAN-\d{4}$", "BAN-0001"),
-    "announcement": (r"^ANN-\d{4}-\d{3}$", "ANN-2026-001"),
-}
-# ASCII: `\d` would also accept full-width and other Unicode digits (GL-０００１); fullmatch below
-# so that a trailing newline ("GL-0001\n") does not slip past `$`.
-_COMPILED = {kind: re.compile(rx, re.ASCII) for kind, (rx, _) in ID_PATTERNS.items()}
+from generator.domain.vocabulary import (
+    DIRECT_GROUNDS,
+    REVIEW_GROUNDS,
+    SUSPEND_GROUNDS,
+    YEARS,
+    _id_pattern,
+)
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
 _SPACE = re.compile(r"\s")
 
 # Markdown link destinations: inline `](dest)`, reference definitions `[x]: dest` (also inside
@@ -48,43 +48,12 @@ _MD_LINKS = re.compile(
 )
 
 
-def id_kind(value: str) -> str | None:
-    """Which record kind an id belongs to, by its pattern (None when it matches none)."""
-    for kind, rx in _COMPILED.items():
-        if rx.fullmatch(value):
-            return kind
-    return None
-
-
-def _id_pattern(*kinds: str) -> str:
-    # pydantic-core's Rust regex treats `\d` as any Unicode digit (GL-０００１ would pass): ASCII only.
-    body = "|".join(ID_PATTERNS[k][0].strip("^$").replace("\\d", "[0-9]") for k in kinds)
-    return "^(?:" + body + ")$"
-
-
 def _id_of(*kinds: str) -> Any:
     """Id pattern as a constraint checked in pydantic-core (no Python call per value)."""
     return StringConstraints(pattern=_id_pattern(*kinds))
 
 
-# pattern -> (pattern as shown in messages, example), for turning pattern errors into E204
-ID_PATTERN_HELP = {
-    _id_pattern(*kinds): (" 或 ".join(ID_PATTERNS[k][0] for k in kinds), ID_PATTERNS[kinds[0]][1])
-    for kinds in (
-        ("guidance",),
-        ("approved",),
-        ("banned",),
-        ("announcement",),
-        ("guidance", "approved", "banned"),
-    )
-}
 NON_BLANK = r"\S"  # at least one visible character: blank text is an error (E208)
-
-
-# Every date the registry computes from (periods of up to 5 years, the day after, the day
-# before) must stay inside what `datetime.date` holds: 0001-01-01 or 9999-12-31 would validate
-# and then crash the replay. No act of this regime falls outside these years.
-YEARS = (1900, 2199)
 
 
 def _real_date(value: Any) -> Any:
@@ -123,7 +92,7 @@ def _markdown(value: str) -> str:
     # definitions, autolinks resolved), so validation and the built page cannot disagree.
     if "](" not in value and "]:" not in value and "<" not in value:
         return value  # no link, image, reference definition or autolink without one of these
-    from generator.render.jinja import unsafe_urls
+    from generator.domain.markdown import unsafe_urls
 
     # First a source-level look: it quotes the whole link as written, where it stands (and sees
     # `<javascript:…>`, which the renderer shows as text).
@@ -170,17 +139,27 @@ def _unique(items: list[Any]) -> list[Any]:
 
 
 Text = Annotated[str, StringConstraints(pattern=NON_BLANK)]
+
 Markdown = Annotated[str, StringConstraints(pattern=NON_BLANK), AfterValidator(_markdown)]
+
 Date = Annotated[date, BeforeValidator(_real_date)]
+
 Url = Annotated[str, AfterValidator(_http_url)]
+
 Slug = Annotated[
     str, Field(pattern=SLUG.pattern, description="小写字母、数字和连字符，例如 cell-therapy")
 ]
+
 TextList = Annotated[list[Text], AfterValidator(_unique)]
+
 GLId = Annotated[str, _id_of("guidance")]
+
 BMTId = Annotated[str, _id_of("approved")]
+
 BANId = Annotated[str, _id_of("banned")]
+
 ANNId = Annotated[str, _id_of("announcement")]
+
 RecordId = Annotated[str, _id_of("guidance", "approved", "banned")]
 
 
@@ -213,7 +192,9 @@ def _matching(rx: re.Pattern[str], allowed: str) -> Any:
 # 政府网站发展指引 (国办发〔2017〕47号): the 网站标识码 is 10 letters or digits (bm01000001,
 # 1100000088); ICP and 公安 filing numbers as issued, e.g. 京ICP备12345678号-1, 京公网安备11010502000001号.
 _SITE_CODE = re.compile(r"[A-Za-z0-9]{10}", re.ASCII)
+
 _ICP = re.compile(r"\S{0,8}ICP备\d{6,12}号(-\d{1,3})?", re.ASCII)
+
 _POLICE = re.compile(r"\S{0,8}公网安备\s?\d{14}号", re.ASCII)
 
 
@@ -350,18 +331,6 @@ class BannedTechnology(RecordBase):
     scope: Text | None = Field(None, description="禁止范围")
 
 
-# --- announcement actions: one model per row of the contract's action table -----------------
-
-DIRECT_GROUNDS = (
-    "prohibited_by_law",
-    "major_ethics_issue",
-    "major_safety_efficacy_issue",
-    "uncontrollable_risk",
-)
-REVIEW_GROUNDS = ("drug_approved", "device_approved", "technology_approved")
-SUSPEND_GROUNDS = ("new_understanding", "serious_adverse_reaction", "social_stability", "other")
-
-
 class ActionBase(Strict):
     record: RecordId = Field(description="记录编号")
 
@@ -468,58 +437,8 @@ RECORD_DIRS: dict[str, tuple[str, type[Strict]]] = {
     "banned": ("banned", BannedTechnology),
     "announcements": ("announcement", Announcement),
 }
+
 TOP_FILES: dict[str, type[Strict]] = {
     "registry.yaml": RegistryConfig,
     "risk-grades.yaml": RiskGrades,
-}
-
-
-# Chinese labels of the fields, for people: `registry diff` and the editors' JSON Schemas share them
-# (the `description`s above say more; these are the short names a reviewer reads).
-FIELD_LABELS: dict[str, str] = {
-    "id": "编号",
-    "sample": "示例数据",
-    "name": "名称",
-    "aliases": "别名",
-    "category": "分类",
-    "references": "参考文献",
-    "title": "标题",
-    "url": "网址",
-    "doc_no": "文号",
-    "purpose": "医学目的",
-    "mechanism": "机制原理",
-    "indications": "适应症",
-    "filing_requirements": "备案要求",
-    "guidance_entry": "来源的备案指导清单条目",
-    "applicant": "申请机构",
-    "summary": "技术解读",
-    "institution": "医疗机构条件",
-    "personnel": "人员条件",
-    "management": "技术管理要求",
-    "training_qc": "培训与质量控制",
-    "operating_spec": "临床应用操作规范",
-    "effective": "施行日期",
-    "versions": "技术条件版本",
-    "announcement": "发布公告",
-    "description": "描述",
-    "scope": "范围",
-    "number": "文号",
-    "date": "日期",
-    "body": "正文",
-    "actions": "行为",
-    "action": "行为",
-    "record": "记录",
-    "route": "调出途径",
-    "ground": "理由",
-    "note": "说明",
-    "until": "截止日期",
-    "risk_grade": "风险等级",
-    "institutions": "参与研究的医疗机构",
-    "grades": "风险等级",
-    "exclusive_years": "限参与研究机构的年数",
-    "categories": "分类",
-    "authority": "发布机关",
-    "disclaimer": "免责声明",
-    "redirects": "重定向",
-    "conditions": "技术条件",
 }

@@ -23,19 +23,25 @@ from typing import Any
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem
-from generator.domain.models import FIELD_LABELS, TOP_FILES
+from generator.domain.models import TOP_FILES
+from generator.domain.vocabulary import (
+    FIELD_LABELS,
+    FOLDERS,
+    KIND_LABELS,
+    KIND_OF_FOLDER,
+    STATUS_LABELS,
+)
 from generator.history.guard import announcement_data, compare_files, expanded_versions, tree_files
 from generator.load.documents import load_bytes
 from generator.load.git import HISTORY_DIRS, materialise
 from generator.load.revisions import Change, field_changes
 from generator.publish.pipeline import check_registry
 from generator.status.derive import replay_inputs, replay_links
-from generator.status.replay import KIND_LABELS, STATUS_LABELS, Status, replay
+from generator.status.replay import Status, replay
 from generator.validate.entries import Registry, display_path
 
 MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
-KIND_OF_DIR = {"guidance-list": "guidance", "approved": "approved", "banned": "banned"}
 
 
 def _md(text: str) -> str:
@@ -158,9 +164,6 @@ def _status_text(st: Status | None) -> str:
     return "未公示" if st is None else f"{STATUS_LABELS[st.code]}（{st.code}）"
 
 
-DIR_OF_KIND = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
-
-
 class _Report:
     def __init__(
         self,
@@ -181,7 +184,7 @@ class _Report:
         entry = self.head.records.get(rid)
         statuses = self.head.replay.statuses if self.head.replay else {}
         if entry is not None and statuses.get(rid) is not None:
-            return f"[`{rid}`]({self.preview}{DIR_OF_KIND[entry.kind]}/{rid}/)"
+            return f"[`{rid}`]({self.preview}{FOLDERS[entry.kind]}/{rid}/)"
         ann = self.head.announcements.get(rid)
         if ann is not None and ann.model.date <= self.head.as_of:
             return f"[`{rid}`]({self.preview}announcements/{rid}/)"
@@ -191,7 +194,7 @@ class _Report:
         entry = self.head.records.get(rid) or self.base.records.get(rid)
         if entry is not None:
             return _md(entry.model.name)
-        for folder in KIND_OF_DIR:  # a file that did not validate: its name as written
+        for folder in KIND_OF_FOLDER:  # a file that did not validate: its name as written
             rel = f"{folder}/{rid}.yaml"
             data = _parse(self.head_files.get(rel) or self.base_files.get(rel))
             if isinstance(data, dict) and isinstance(data.get("name"), str):
@@ -199,7 +202,7 @@ class _Report:
         return ""
 
     def kind_label(self, rid: str) -> str:
-        for folder, kind in KIND_OF_DIR.items():
+        for folder, kind in KIND_OF_FOLDER.items():
             if (
                 f"{folder}/{rid}.yaml" in self.head_files
                 or f"{folder}/{rid}.yaml" in self.base_files

@@ -185,7 +185,7 @@ def load_bytes(raw: bytes, shown: str) -> Document:
 
 
 def suspect_text(text: str) -> bool:
-    from generator.validate.text import SUSPECT
+    from generator.domain.characters import SUSPECT
 
     return SUSPECT.search(text) is not None
 

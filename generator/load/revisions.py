@@ -29,9 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from generator.domain.models import (
-    FIELD_LABELS,  # also the labels of the generated revision summaries
-)
+from generator.domain.vocabulary import FIELD_LABELS
 from generator.load.documents import Path_, dotted, load_bytes
 from generator.load.git import HISTORY_DIRS, GitError, Repo, git, locate, popen
 

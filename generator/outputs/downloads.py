@@ -22,8 +22,9 @@ import xlsxwriter
 import yaml
 
 from generator.domain.dates import SHANGHAI, build_time
+from generator.domain.vocabulary import FOLDERS, KIND_LABELS
 from generator.outputs.api import formula_risk, record_summary
-from generator.publish.views import SECTIONS, RecordView, Site
+from generator.publish.views import RecordView, Site
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage, relativize
 from generator.status.conditions import public_file
@@ -44,7 +45,6 @@ XLSX_COLUMNS: list[tuple[str, str]] = [
     ("sample", "示例数据"),
     ("url", "网址"),
 ]
-SHEETS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def records_xlsx(site: Site) -> bytes:
     # A cell that would read as a formula gets Excel's quote prefix (the ' shown only in the
     # formula bar): it stays text even when someone edits it and presses Enter (OWASP).
     quoted = book.add_format({"quote_prefix": True})
-    for kind, sheet_name in SHEETS.items():
+    for kind, sheet_name in KIND_LABELS.items():
         sheet = book.add_worksheet(sheet_name)
         columns = [(k, h) for k, h in XLSX_COLUMNS if kind == "approved" or k not in _APPROVED_ONLY]
         sheet.write_row(0, 0, [h for _, h in columns], bold)
@@ -142,7 +142,7 @@ def _source_files(site: Site) -> Iterator[tuple[str, bytes]]:
     yield "data/registry.yaml", _yaml(config)
     yield "data/risk-grades.yaml", _yaml({"grades": [_dump(g) for g in site.grades.values()]})
     for rid, r in site.records.items():
-        yield f"data/{SECTIONS[r.kind]}/{rid}.yaml", _yaml(_dump(r.model))
+        yield f"data/{FOLDERS[r.kind]}/{rid}.yaml", _yaml(_dump(r.model))
         if r.conditions_versions:
             # rewritten with the published versions only: the file in data/ may hold a version
             # published by an embargoed announcement, which must not leave the building

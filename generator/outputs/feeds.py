@@ -19,13 +19,13 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from generator.domain.dates import SHANGHAI
+from generator.domain.markdown import markdown
 from generator.domain.models import RiskGrade
+from generator.domain.vocabulary import ACTION_LABELS
 from generator.history.changes import ChangeEntry, change_entries
 from generator.load.revisions import History
 from generator.publish.views import RecordView, Site, category_feed, event_details, record_feed
 from generator.render.changes import entry_url
-from generator.render.jinja import markdown
-from generator.status.replay import ACTION_LABELS
 
 FEED_SIZE = 50  # newest entries per feed; the site has the rest
 TAG_YEAR = "2026"

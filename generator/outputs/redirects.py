@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from generator.domain.models import id_kind
-from generator.publish.views import SECTIONS, Site
+from generator.publish.addresses import redirect_source_dir
+from generator.publish.views import Site
 
 _PAGE = """<!doctype html>
 <html lang="zh">
@@ -23,16 +23,6 @@ _PAGE = """<!doctype html>
 </body>
 </html>
 """
-
-
-def redirect_source_dir(old: str) -> str:
-    """Directory under site/ that the old address resolves to."""
-    kind = id_kind(old)
-    if kind in SECTIONS:
-        return f"{SECTIONS[kind]}/{old}"
-    if kind == "announcement":
-        return f"announcements/{old}"
-    return old.strip("/")
 
 
 def redirect_clashes(site: Site, outputs: set[str]) -> list[str]:

@@ -17,15 +17,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from generator.domain.models import (
-    FIELD_LABELS,
-    RECORD_DIRS,
-    TOP_FILES,
-    Conditions,
-    VersionedConditions,
-)
+from generator.domain.models import RECORD_DIRS, TOP_FILES, Conditions, VersionedConditions
+from generator.domain.vocabulary import ACTION_LABELS, FIELD_LABELS, GROUND_LABELS, ROUTE_LABELS
 from generator.load.documents import load_file
-from generator.status.replay import ACTION_LABELS, GROUND_LABELS, ROUTE_LABELS
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 FILE_TITLES = {

@@ -16,8 +16,7 @@ import re
 import unicodedata
 from typing import Any
 
-from generator.domain.delineation import OUTCOMES, STEPS
-from generator.domain.delineation import ROUTE_LABELS as DELINEATION_ROUTES
+from generator.domain.dates import cn_date
 from generator.publish.verdict import (
     DELINEATION_URL,
     NOTE,
@@ -30,8 +29,6 @@ from generator.publish.verdict import (
     verdict,
 )
 from generator.publish.views import RecordView, Site
-from generator.render.jinja import cn_date, render
-from generator.render.page import GeneratedPage, root_prefix
 
 __all__ = [
     "DELINEATION_URL",
@@ -42,15 +39,20 @@ __all__ = [
     "not_found_verdict",
     "verdict",
 ]
+
 CHECK_URL = "/check/"
+
 INDEX_PATH = "api/check-index.json"
 
 # Whitespace and punctuation ignored when matching (after NFKC and lower-casing), so that
 # “CAR-T”, “CAR T”, “ＣＡＲ－Ｔ” and “cart” are the same query. The page's JavaScript receives this
 # very pattern in the index, so the browser folds queries exactly like `fold` below.
 FOLD_PATTERN = r"[\s\-‐‑‒–—―−·・•()\[\]{}【】《》〈〉<>「」『』\"'“”‘’,，、.。:：;；/\\_~!?]+"
+
 _FOLD = re.compile(FOLD_PATTERN)
+
 MIN_PARTIAL = 2  # a query shorter than this (after folding) only matches exactly
+
 KIND_ORDER = {"approved": 0, "banned": 1, "guidance": 2}
 
 
@@ -105,8 +107,6 @@ def check(site: Site, query: str, institution: str | None = None) -> list[Verdic
         return [not_found_verdict(site)]
     return [verdict(r, site, institution) for r in hits]
 
-
-# --- the compact index for /check/ ----------------------------------------------------------------
 
 _SHARED = ("valid_as_of", "data_version", "note", "institution", "institution_listed")
 
@@ -183,9 +183,6 @@ def expand(index: dict[str, Any], value: Any) -> Any:
     return value
 
 
-# --- command line -----------------------------------------------------------------------------------
-
-
 def report(site: Site, query: str, institution: str | None, as_json: bool) -> tuple[str, bool]:
     """`registry check` output and whether anything was found."""
     verdicts = check(site, query, institution)
@@ -236,41 +233,3 @@ def _text(v: Verdict) -> str:
     )
     lines.append(v.note)
     return "\n".join(lines)
-
-
-# --- pages ----------------------------------------------------------------------------------------
-
-
-def _root(src_uri: str) -> str:
-    return root_prefix(GeneratedPage(src_uri, "", str).depth)
-
-
-def check_pages(site: Site) -> list[GeneratedPage]:
-    """`/check/` (lookup) and `/check/delineation/` (questionnaire)."""
-    institutions = sorted({i for r in site.by_kind("approved") for i in r.institutions})
-
-    def _check() -> str:
-        return render(
-            "check.html",
-            site=site,
-            root=_root("check/index.md"),
-            index=INDEX_PATH,
-            institutions=institutions,
-            note=NOTE,
-        )
-
-    def _delineation() -> str:
-        return render(
-            "delineation.html",
-            site=site,
-            root=_root("check/delineation.md"),
-            steps=STEPS,
-            outcomes=OUTCOMES,
-            route_labels=DELINEATION_ROUTES,
-            note=NOTE,
-        )
-
-    return [
-        GeneratedPage("check/index.md", "机构自查：能否开展某项技术", _check),
-        GeneratedPage("check/delineation.md", "界定自查：技术、药品还是医疗器械", _delineation),
-    ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.domain.errors import Problem, sort_key
 from generator.load.revisions import History, read_history
+from generator.publish.addresses import redirect_problems
 from generator.publish.version import data_version
 from generator.publish.views import Site, build_site, embargo_secrets
 from generator.status.derive import derive
@@ -60,6 +61,7 @@ def check_registry(root: Path, as_of: date) -> Registry:
     try:
         reg = validate_registry(root, as_of)
         reg.problems.extend(derive(reg))
+        reg.problems.extend(redirect_problems(reg))
         reg.problems = sorted(set(reg.problems), key=sort_key)
     finally:
         if was_enabled:

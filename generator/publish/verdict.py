@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from generator.domain.dates import cn_date
+from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS
 from generator.publish.views import RecordView, Site, announcement_url
-from generator.render.jinja import cn_date
-from generator.status.replay import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS, Event
+from generator.status.replay import Event
 
 NOTE = "本库为公开信息，不构成行政决定或法律意见；以国家卫生健康委公告原文为准。"
 DELINEATION_URL = "/check/delineation/"

@@ -14,25 +14,23 @@ from typing import Any
 from urllib.parse import quote
 
 from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
-from generator.load.documents import Document
-from generator.load.revisions import History
-from generator.status.conditions import VersionView, changes, published_versions
-from generator.status.replay import (
+from generator.domain.vocabulary import (
     ACTION_LABELS,
+    FOLDERS,
     GROUND_LABELS,
     KIND_LABELS,
     ROUTE_LABELS,
     STATUS_LABELS,
-    Event,
-    Status,
 )
+from generator.load.documents import Document
+from generator.load.revisions import History
+from generator.status.conditions import VersionView, changes, published_versions
+from generator.status.replay import Event, Status
 from generator.validate.entries import Registry
-
-SECTIONS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
 
 
 def record_url(kind: str, rid: str) -> str:
-    return f"/{SECTIONS[kind]}/{rid}/"
+    return f"/{FOLDERS[kind]}/{rid}/"
 
 
 def announcement_url(aid: str) -> str:
@@ -153,7 +151,7 @@ class Site:
     def edit_url(self, r: RecordView) -> str | None:
         if not self.repo_url:
             return None
-        return f"{self.repo_url.rstrip('/')}/edit/{self.repo_branch}/data/{SECTIONS[r.kind]}/{r.id}.yaml"
+        return f"{self.repo_url.rstrip('/')}/edit/{self.repo_branch}/data/{FOLDERS[r.kind]}/{r.id}.yaml"
 
     def report_url(self, r: RecordView) -> str | None:
         if not self.repo_url:

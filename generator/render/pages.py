@@ -10,10 +10,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from generator.publish.lookup import check_pages
+from generator.domain.vocabulary import FOLDERS, GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
 from generator.publish.verdict import verdict
 from generator.publish.views import (
-    SECTIONS,
     RecordView,
     Site,
     action_label,
@@ -21,10 +20,10 @@ from generator.publish.views import (
     event_details,
     record_feed,
 )
+from generator.render.check import check_pages
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage
 from generator.render.search import encoded_keywords, summary
-from generator.status.replay import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
 
 STATUS_ORDER = {
     "guidance": ("listed", "delisted"),
@@ -103,7 +102,7 @@ def record_page(
     )
     published = max((ev.date for ev in r.timeline), default=None)
     return GeneratedPage(
-        f"{SECTIONS[r.kind]}/{r.id}.md",
+        f"{FOLDERS[r.kind]}/{r.id}.md",
         r.name,
         _render,
         feeds,
@@ -167,7 +166,7 @@ def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:
             "list.html", title=title, intro=intro, rows=rows, kind=kind, statuses=statuses, **ctx
         )
 
-    return GeneratedPage(f"{SECTIONS[kind]}/index.md", title, _render)
+    return GeneratedPage(f"{FOLDERS[kind]}/index.md", title, _render)
 
 
 def home_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
@@ -178,7 +177,7 @@ def home_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
             counts = Counter(r.status.code for r in rows)
             per = [(c, STATUS_LABELS[c], counts[c]) for c in STATUS_ORDER[kind] if counts[c]]
             cards.append(
-                {"title": title, "url": f"/{SECTIONS[kind]}/", "total": len(rows), "counts": per}
+                {"title": title, "url": f"/{FOLDERS[kind]}/", "total": len(rows), "counts": per}
             )
         latest = list(reversed(site.announcements))[:8]
         return render("home.html", cards=cards, latest=latest, **ctx)

@@ -134,7 +134,7 @@ class AsOf(click.ParamType):
             day = date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"“{value}” 不是有效日期，请写成 YYYY-MM-DD", param, ctx)
-        from generator.domain.models import YEARS
+        from generator.domain.vocabulary import YEARS
 
         if not YEARS[0] <= day.year <= YEARS[1]:
             self.fail(f"“{value}” 超出允许的范围（{YEARS[0]} 年至 {YEARS[1]} 年）", param, ctx)

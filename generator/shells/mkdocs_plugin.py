@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem
-from generator.domain.models import YEARS
+from generator.domain.vocabulary import YEARS
 from generator.outputs.assemble import SiteFiles
 from generator.outputs.redirects import redirect_clashes
 from generator.publish.pipeline import Settings, publish

@@ -48,7 +48,7 @@ from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 from typing import TypeVar
 
-from generator.domain.models import DIRECT_GROUNDS, REVIEW_GROUNDS, SUSPEND_GROUNDS
+from generator.domain.vocabulary import DIRECT_GROUNDS, REVIEW_GROUNDS, SUSPEND_GROUNDS
 from generator.status.replay import period_end
 
 T = TypeVar("T")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.domain.errors import Problem
 from generator.domain.models import CONTENT_FIELDS, Announcement, Conditions, ConditionsContent
-from generator.domain.models import FIELD_LABELS as MODEL_LABELS
+from generator.domain.vocabulary import FIELD_LABELS as MODEL_LABELS
 from generator.load.documents import Path_
 
 if TYPE_CHECKING:

@@ -6,9 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from generator.domain.errors import Problem
-from generator.status.replay import (
-    replay,
-)
+from generator.status.replay import replay
 
 if TYPE_CHECKING:
     pass

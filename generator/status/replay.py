@@ -17,64 +17,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from generator.domain.models import Announcement
-
-STATUS_LABELS = {
-    "listed": "在清单内",
-    "delisted": "已调出",
-    "restricted": "限参与研究机构",
-    "open": "符合条件的机构可参照限制类技术备案",
-    "suspended": "再评估暂停",
-    "banned": "已禁止",
-    "emergency_use": "紧急应用",
-}
-KIND_LABELS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}
-ACTION_LABELS = {
-    "list": "纳入清单",
-    "delist": "调出清单",
-    "retain": "论证后保留",
-    "emergency_use": "紧急应用",
-    "approve": "批准临床转化应用",
-    "open": "开放应用",
-    "suspend": "暂停应用（再评估）",
-    "resume": "恢复应用",
-    "ban": "禁止临床应用",
-    "amend": "修订",
-}
-GROUND_LABELS = {
-    "prohibited_by_law": "法律、行政法规和国家有关规定明令禁止",
-    "major_ethics_issue": "存在重大伦理问题",
-    "major_safety_efficacy_issue": "安全性、有效性存在重大问题",
-    "uncontrollable_risk": "临床研究过程中出现不可控制风险或产生重大社会不良影响",
-    "drug_approved": "适应症、机制原理基本相同的药品已批准上市",
-    "device_approved": "适应症、机制原理基本相同的医疗器械已批准上市",
-    "technology_approved": "已作为医疗技术获批临床转化应用",
-    "new_understanding": "对安全性、有效性有认识上的改变",
-    "serious_adverse_reaction": "发生严重不良反应或出现不可控制的风险",
-    "social_stability": "造成重大社会稳定风险或发生影响社会稳定重大事件",
-    "other": "国家卫生健康委规定的其他情形",
-}
-ROUTE_LABELS = {"direct": "直接调出", "after_review": "论证后调出"}
-
-# Which record kinds each action applies to (contract action table).
-ACTION_KINDS: dict[str, frozenset[str]] = {
-    "list": frozenset({"guidance"}),
-    "delist": frozenset({"guidance"}),
-    "retain": frozenset({"guidance"}),
-    "emergency_use": frozenset({"guidance"}),
-    "approve": frozenset({"approved"}),
-    "open": frozenset({"approved"}),
-    "suspend": frozenset({"approved"}),
-    "resume": frozenset({"approved"}),
-    "ban": frozenset({"approved", "banned"}),
-    "amend": frozenset({"guidance", "approved", "banned"}),
-}
-FIRST_ACTION = {"guidance": "list", "approved": "approve", "banned": "ban"}
-
-
-PERIOD_TERM = (
-    "限定期"  # 规范 第二十条第二款: 批准后N年内仅限在参与该技术临床研究且符合条件的医疗机构内开展
+from generator.domain.vocabulary import (
+    ACTION_KINDS,
+    FIRST_ACTION,
+    GROUND_LABELS,
+    KIND_LABELS,
+    PERIOD_TERM,
+    STATUS_LABELS,
 )
-LEGAL_YEARS = {"high": 5, "medium": 3, "low": 1}  # 规范 第二十条第二款: law, not data
 
 
 def period_end(start: date, years: int) -> date:
@@ -462,6 +412,7 @@ def _illegal(st: RecordState, record: str, ev: Event, hint: str) -> Issue:
 
 
 Ctx = _Context
+
 States = dict[str, RecordState]
 
 

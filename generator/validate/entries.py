@@ -7,24 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.domain.errors import Problem, problem
-from generator.domain.models import (
-    RegistryConfig,
-    RiskGrades,
-    id_kind,
-)
+from generator.domain.models import RegistryConfig, RiskGrades
+from generator.domain.vocabulary import RECORD_KINDS, id_kind
 from generator.load.documents import Document, Path_, dotted
-from generator.status.replay import (
-    Replay,
-)
-
-if TYPE_CHECKING:
-    from generator.status.conditions import Version
 from generator.validate.text import fold_name
-
-RECORD_KINDS = ("guidance", "approved", "banned")
 
 _ID_KIND = {"conditions": "approved"}  # conditions files are named by their technology's id
 
@@ -63,7 +52,9 @@ class Registry:
     conditions: dict[str, Entry] = field(default_factory=dict)
     announcements: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    replay: Replay | None = None
+    # filled by the status stage (status/derive.py): a `status.replay.Replay`. Typed loosely
+    # because validate/ comes before status/ and never reads it
+    replay: Any = None
     # (kind, file stem) of record files that exist but did not pass their schema (or whose id is
     # not their file name): their own problems are reported, so references to them are not
     # reported again as dangling (no cascades); the fields that did validate still take part in
@@ -75,7 +66,7 @@ class Registry:
     # top-level files of which only the valid categories or grades were kept (see _partial_vocabulary)
     incomplete_top: set[str] = field(default_factory=set)
     # conditions versions by approved id, resolved against the announcements (conditions.py)
-    condition_versions: dict[str, list[Version]] = field(default_factory=dict)
+    condition_versions: dict[str, list[Any]] = field(default_factory=dict)
     files: int = 0  # YAML files found and checked, whether they could be read or not
 
     @property

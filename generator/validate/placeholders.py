@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from generator.domain.errors import Problem, problem
-from generator.domain.models import (
-    Strict,
-)
+from generator.domain.models import Strict
 from generator.load.documents import Document, Path_, dotted
-from generator.shells.scaffold import MARK, placeholders
+from generator.validate.scaffolds import MARK, placeholders
 
 if TYPE_CHECKING:
     pass

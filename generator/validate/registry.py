@@ -16,11 +16,10 @@ from generator.validate.rules import (
     _check_announcements,
     _check_grades,
     _check_names,
-    _check_redirects,
     _check_references,
 )
 
-CHECKS = (_check_references, _check_names, _check_announcements, _check_redirects, _check_grades)
+CHECKS = (_check_references, _check_names, _check_announcements, _check_grades)
 
 
 def validate_registry(root: Path, as_of: date) -> Registry:

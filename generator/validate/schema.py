@@ -12,21 +12,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.domain.errors import Problem, problem
-from generator.domain.models import (
+from generator.domain.models import NON_BLANK, Action, Strict
+from generator.domain.vocabulary import (
+    ACTION_LABELS,
     FIELD_LABELS,
+    GROUND_LABELS,
     ID_PATTERN_HELP,
-    NON_BLANK,
+    ROUTE_LABELS,
     YEARS,
-    Action,
-    Strict,
 )
 from generator.load.documents import Document, Path_, dotted
-from generator.shells.scaffold import MARK
-from generator.status.replay import (
-    ACTION_LABELS,
-    GROUND_LABELS,
-    ROUTE_LABELS,
-)
+from generator.validate.scaffolds import MARK
 
 if TYPE_CHECKING:
     pass

@@ -1,0 +1,188 @@
+"""The registry's vocabulary, in one place: record kinds and their folders, id patterns, field
+labels, status, action, ground and route labels, and the few numbers the law fixes.
+
+Every page, output, message and command takes its words from here, so that a kind, a label or a
+folder is never spelled twice (render/, outputs/, validate/ and the CLI all import these).
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- record kinds, folders and ids --------------------------------------------------------------
+
+RECORD_KINDS = ("guidance", "approved", "banned")
+# data/<folder>/ and the site section /<folder>/ of each record kind (DESIGN.md, layout)
+FOLDERS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+
+ID_PATTERNS: dict[str, tuple[str, str]] = {
+    # kind: (regex, example)
+    "guidance": (r"^GL-\d{4}$", "GL-0001"),
+    "approved": (r"^BMT-\d{4}-\d{3}$", "BMT-2026-001"),
+    "banned": (r"^BAN-\d{4}$", "BAN-0001"),
+    "announcement": (r"^ANN-\d{4}-\d{3}$", "ANN-2026-001"),
+}
+
+# ASCII: `\d` would also accept full-width and other Unicode digits (GL-０００１); fullmatch below
+# so that a trailing newline ("GL-0001\n") does not slip past `$`.
+_COMPILED = {kind: re.compile(rx, re.ASCII) for kind, (rx, _) in ID_PATTERNS.items()}
+
+
+def id_kind(value: str) -> str | None:
+    """Which record kind an id belongs to, by its pattern (None when it matches none)."""
+    for kind, rx in _COMPILED.items():
+        if rx.fullmatch(value):
+            return kind
+    return None
+
+
+def _id_pattern(*kinds: str) -> str:
+    # pydantic-core's Rust regex treats `\d` as any Unicode digit (GL-０００１ would pass): ASCII only.
+    body = "|".join(ID_PATTERNS[k][0].strip("^$").replace("\\d", "[0-9]") for k in kinds)
+    return "^(?:" + body + ")$"
+
+
+# pattern -> (pattern as shown in messages, example), for turning pattern errors into E204
+ID_PATTERN_HELP = {
+    _id_pattern(*kinds): (" 或 ".join(ID_PATTERNS[k][0] for k in kinds), ID_PATTERNS[kinds[0]][1])
+    for kinds in (
+        ("guidance",),
+        ("approved",),
+        ("banned",),
+        ("announcement",),
+        ("guidance", "approved", "banned"),
+    )
+}
+
+# Every date the registry computes from (periods of up to 5 years, the day after, the day
+# before) must stay inside what `datetime.date` holds: 0001-01-01 or 9999-12-31 would validate
+# and then crash the replay. No act of this regime falls outside these years.
+YEARS = (1900, 2199)
+
+DIRECT_GROUNDS = (
+    "prohibited_by_law",
+    "major_ethics_issue",
+    "major_safety_efficacy_issue",
+    "uncontrollable_risk",
+)
+
+REVIEW_GROUNDS = ("drug_approved", "device_approved", "technology_approved")
+
+SUSPEND_GROUNDS = ("new_understanding", "serious_adverse_reaction", "social_stability", "other")
+
+# Chinese labels of the fields, for people: `registry diff` and the editors' JSON Schemas share them
+# (the `description`s above say more; these are the short names a reviewer reads).
+FIELD_LABELS: dict[str, str] = {
+    "id": "编号",
+    "sample": "示例数据",
+    "name": "名称",
+    "aliases": "别名",
+    "category": "分类",
+    "references": "参考文献",
+    "title": "标题",
+    "url": "网址",
+    "doc_no": "文号",
+    "purpose": "医学目的",
+    "mechanism": "机制原理",
+    "indications": "适应症",
+    "filing_requirements": "备案要求",
+    "guidance_entry": "来源的备案指导清单条目",
+    "applicant": "申请机构",
+    "summary": "技术解读",
+    "institution": "医疗机构条件",
+    "personnel": "人员条件",
+    "management": "技术管理要求",
+    "training_qc": "培训与质量控制",
+    "operating_spec": "临床应用操作规范",
+    "effective": "施行日期",
+    "versions": "技术条件版本",
+    "announcement": "发布公告",
+    "description": "描述",
+    "scope": "范围",
+    "number": "文号",
+    "date": "日期",
+    "body": "正文",
+    "actions": "行为",
+    "action": "行为",
+    "record": "记录",
+    "route": "调出途径",
+    "ground": "理由",
+    "note": "说明",
+    "until": "截止日期",
+    "risk_grade": "风险等级",
+    "institutions": "参与研究的医疗机构",
+    "grades": "风险等级",
+    "exclusive_years": "限参与研究机构的年数",
+    "categories": "分类",
+    "authority": "发布机关",
+    "disclaimer": "免责声明",
+    "redirects": "重定向",
+    "conditions": "技术条件",
+}
+
+
+# --- statuses, actions, grounds ---------------------------------------------------------------
+
+STATUS_LABELS = {
+    "listed": "在清单内",
+    "delisted": "已调出",
+    "restricted": "限参与研究机构",
+    "open": "符合条件的机构可参照限制类技术备案",
+    "suspended": "再评估暂停",
+    "banned": "已禁止",
+    "emergency_use": "紧急应用",
+}
+
+KIND_LABELS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}
+
+ACTION_LABELS = {
+    "list": "纳入清单",
+    "delist": "调出清单",
+    "retain": "论证后保留",
+    "emergency_use": "紧急应用",
+    "approve": "批准临床转化应用",
+    "open": "开放应用",
+    "suspend": "暂停应用（再评估）",
+    "resume": "恢复应用",
+    "ban": "禁止临床应用",
+    "amend": "修订",
+}
+
+GROUND_LABELS = {
+    "prohibited_by_law": "法律、行政法规和国家有关规定明令禁止",
+    "major_ethics_issue": "存在重大伦理问题",
+    "major_safety_efficacy_issue": "安全性、有效性存在重大问题",
+    "uncontrollable_risk": "临床研究过程中出现不可控制风险或产生重大社会不良影响",
+    "drug_approved": "适应症、机制原理基本相同的药品已批准上市",
+    "device_approved": "适应症、机制原理基本相同的医疗器械已批准上市",
+    "technology_approved": "已作为医疗技术获批临床转化应用",
+    "new_understanding": "对安全性、有效性有认识上的改变",
+    "serious_adverse_reaction": "发生严重不良反应或出现不可控制的风险",
+    "social_stability": "造成重大社会稳定风险或发生影响社会稳定重大事件",
+    "other": "国家卫生健康委规定的其他情形",
+}
+
+ROUTE_LABELS = {"direct": "直接调出", "after_review": "论证后调出"}
+
+# Which record kinds each action applies to (contract action table).
+ACTION_KINDS: dict[str, frozenset[str]] = {
+    "list": frozenset({"guidance"}),
+    "delist": frozenset({"guidance"}),
+    "retain": frozenset({"guidance"}),
+    "emergency_use": frozenset({"guidance"}),
+    "approve": frozenset({"approved"}),
+    "open": frozenset({"approved"}),
+    "suspend": frozenset({"approved"}),
+    "resume": frozenset({"approved"}),
+    "ban": frozenset({"approved", "banned"}),
+    "amend": frozenset({"guidance", "approved", "banned"}),
+}
+
+FIRST_ACTION = {"guidance": "list", "approved": "approve", "banned": "ban"}
+
+PERIOD_TERM = (
+    "限定期"  # 规范 第二十条第二款: 批准后N年内仅限在参与该技术临床研究且符合条件的医疗机构内开展
+)
+
+LEGAL_YEARS = {"high": 5, "medium": 3, "low": 1}  # 规范 第二十条第二款: law, not data
