@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from generator.publish.lookup import expand
 from generator.publish.pipeline import check_registry
-from generator.publish.verdict import DUTIES, verdict
+from generator.publish.sentences import DUTIES
+from generator.publish.verdict import verdict
 from generator.publish.views import build_site
 from generator.shells.cli import main
 from generator.status.conditions import changes, published_versions

@@ -242,8 +242,8 @@ def test_risk_grades_and_registry_settings_are_summarised(repo: GitRepo) -> None
 
 
 def test_a_new_conditions_version_is_one_line(repo: GitRepo) -> None:
-    from generator.history.diff import change_line
-    from generator.load.revisions import Change
+    from generator.history.diff_text import change_line
+    from generator.load.field_changes import Change
 
     version = {"announcement": "ANN-2026-004", "effective": "2026-12-01", "institution": ["x"]}
     line = change_line(

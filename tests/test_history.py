@@ -15,7 +15,8 @@ import pytest
 from gitkit import WHEN, GitRepo, base_files, make_history_repo
 
 from generator.load import git as gitrepo
-from generator.load.revisions import Change, field_changes, read_history
+from generator.load.field_changes import Change, field_changes
+from generator.load.revisions import read_history
 from generator.shells.build import build
 
 ROOT = Path(__file__).resolve().parent.parent

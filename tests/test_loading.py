@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from generator.load import documents as loading
-from generator.load.documents import MAX_BYTES, MAX_DEPTH, Document, dotted, load_bytes, load_file
+from generator.load.documents import MAX_DEPTH, Document, dotted, load_bytes, load_file
+from generator.load.files import MAX_BYTES
 
 
 def load(text: str | bytes) -> Document:

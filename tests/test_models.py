@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from generator.domain.fields import safe_link
 from generator.domain.models import (
     Announcement,
     ApprovedTechnology,
@@ -15,7 +16,6 @@ from generator.domain.models import (
     Reference,
     RegistryConfig,
     RiskGrades,
-    safe_link,
 )
 from generator.domain.vocabulary import id_kind
 from generator.load.documents import Document

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from generator.domain.models import Announcement
-from generator.status.replay import Replay, period_end, replay
+from generator.status.replay import replay
+from generator.status.states import Replay, period_end
 
 GL, BMT, BAN = "GL-0001", "BMT-2026-001", "BAN-0001"
 KINDS = {GL: "guidance", BMT: "approved", BAN: "banned"}

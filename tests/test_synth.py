@@ -11,7 +11,8 @@ import pytest
 
 from generator.domain.vocabulary import FIRST_ACTION
 from generator.publish.pipeline import check_registry
-from generator.shells.synth import _calendar, _split, write_synthetic
+from generator.shells.synth import write_synthetic
+from generator.shells.synth_plan import _calendar, _split
 from generator.validate.entries import Registry
 
 AS_OF = date(2026, 11, 23)

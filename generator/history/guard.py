@@ -38,16 +38,10 @@ from typing import Any
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem, sort_key
-from generator.load.documents import (
-    MAX_BYTES,
-    Document,
-    dotted,
-    load_bytes,
-    load_file,
-    read_regular,
-)
+from generator.load.documents import Document, dotted, load_bytes, load_file
+from generator.load.field_changes import field_changes
+from generator.load.files import MAX_BYTES, read_regular
 from generator.load.git import GUARDED_DIRS, REGULAR_MODES, read_blobs, require_repo, revision_files
-from generator.load.revisions import field_changes
 from generator.validate.entries import display_path
 
 RENAME_SIMILARITY = 0.5  # git's default for -M

@@ -8,10 +8,7 @@ record a (line, column) for every path so that later checks can point at the exa
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +26,12 @@ from yaml.events import (
 )
 
 from generator.domain.errors import Problem, problem
+from generator.load.files import MAX_BYTES, read_regular
 
-MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 20
+
 BOM = b"\xef\xbb\xbf"
+
 # Characters YAML 1.1 does not accept in a stream (PyYAML's Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -44,6 +43,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 _RESOLVER = yaml.resolver.Resolver()
+
 _BOOL_TRUE = {"yes", "true", "on", "y"}
 
 Path_ = tuple[str | int, ...]
@@ -80,65 +80,6 @@ def dotted(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)  # a symlink is refused, never followed
-    | getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait for a writer
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-
-
-def special_kind(mode: int) -> str | None:
-    """What a file that is not a regular file is, in Chinese (None for a regular file)."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISLNK(mode):
-        return "符号链接"
-    if stat.S_ISFIFO(mode):
-        return "命名管道（FIFO）"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "设备文件"
-    if stat.S_ISSOCK(mode):
-        return "套接字"
-    if stat.S_ISDIR(mode):
-        return "目录"
-    return "特殊文件"
-
-
-def read_regular(path: Path, limit: int = MAX_BYTES) -> tuple[bytes | None, int, str | None]:
-    """(content, size, why not): the bytes of `path` only if it is a regular file.
-
-    Opened with O_NOFOLLOW | O_NONBLOCK and checked with fstat on the open descriptor, so that a
-    symlink, FIFO or device swapped in after the directory was listed is still refused and never
-    read. A file over `limit` bytes is not read at all (content None, its size given).
-    """
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return None, 0, "符号链接"
-        return None, 0, f"无法读取文件：{exc.strerror}"
-    try:
-        st = os.fstat(fd)
-        kind = special_kind(st.st_mode)
-        if kind is not None:
-            return None, 0, kind
-        if st.st_size > limit:
-            return None, st.st_size, None
-        chunks = []
-        remaining = limit + 1
-        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        raw = b"".join(chunks)
-        return (None, len(raw), None) if len(raw) > limit else (raw, len(raw), None)
-    except OSError as exc:
-        return None, 0, f"无法读取文件：{exc.strerror}"
-    finally:
-        os.close(fd)
 
 
 def load_file(path: Path, display: str | None = None) -> Document:
@@ -436,6 +377,7 @@ class _Stop(Exception):
 
 
 _FIRST_CHARS = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
+
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 

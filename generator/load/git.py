@@ -238,7 +238,7 @@ def materialise(data_dir: Path, ref: str) -> Iterator[Path]:
     repo = require_repo(data_dir)
     commit = verify_ref(repo, ref)
     entries = tree_entries(repo, commit)
-    from generator.load.documents import MAX_BYTES
+    from generator.load.files import MAX_BYTES
 
     blobs = read_blobs(repo, [e.sha for e in entries if e.mode != "160000"], MAX_BYTES)
     tmp = Path(tempfile.mkdtemp(prefix="registry-rev-"))

@@ -16,7 +16,7 @@ from generator.domain.dates import build_time
 from generator.domain.vocabulary import GROUND_LABELS
 from generator.publish.lookup import INDEX_PATH, check_index
 from generator.publish.views import RecordView, Site, announcement_url
-from generator.status.replay import Event
+from generator.status.states import Event
 
 # downloads/records.csv: one column per key, headed in Chinese for the people who open it in a
 # spreadsheet; the JSON API keeps the English keys (site_src/api.md lists the mapping)

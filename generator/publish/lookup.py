@@ -17,17 +17,16 @@ import unicodedata
 from typing import Any
 
 from generator.domain.dates import cn_date
-from generator.publish.verdict import (
+from generator.publish.sentences import (
     DELINEATION_URL,
     NOTE,
     Link,
     Verdict,
-    approved_verdict,
     grown_from,
     institution_listed,
-    not_found_verdict,
-    verdict,
 )
+from generator.publish.verdict import not_found_verdict, verdict
+from generator.publish.verdict_approved import approved_verdict
 from generator.publish.views import RecordView, Site
 
 __all__ = [

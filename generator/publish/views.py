@@ -25,7 +25,7 @@ from generator.domain.vocabulary import (
 from generator.load.documents import Document
 from generator.load.revisions import History
 from generator.status.conditions import VersionView, changes, published_versions
-from generator.status.replay import Event, Status
+from generator.status.states import Event, Status
 from generator.validate.entries import Registry
 
 

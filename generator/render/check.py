@@ -5,9 +5,7 @@ from __future__ import annotations
 from generator.domain.delineation import OUTCOMES, STEPS
 from generator.domain.delineation import ROUTE_LABELS as DELINEATION_ROUTES
 from generator.publish.lookup import INDEX_PATH
-from generator.publish.verdict import (
-    NOTE,
-)
+from generator.publish.sentences import NOTE
 from generator.publish.views import Site
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage, root_prefix

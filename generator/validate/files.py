@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from generator.domain.errors import Problem, problem
+from generator.domain.fields import Strict
 from generator.domain.models import (
     CONTENT_FIELDS,
     RECORD_DIRS,
     TOP_FILES,
     RegistryConfig,
     RiskGrades,
-    Strict,
     VersionedConditions,
 )
-from generator.load.documents import Document, dotted, load_file, load_file_raw, special_kind
+from generator.load.documents import Document, dotted, load_file, load_file_raw
+from generator.load.files import special_kind
 
 if TYPE_CHECKING:
     pass

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from generator.domain.errors import Problem, problem
-from generator.domain.models import Strict
+from generator.domain.fields import Strict
 from generator.load.documents import Document, Path_, dotted
 from generator.validate.scaffolds import MARK, placeholders
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.domain.errors import Problem, problem
-from generator.domain.models import NON_BLANK, Action, Strict
+from generator.domain.fields import NON_BLANK, Strict
+from generator.domain.models import Action
 from generator.domain.vocabulary import (
     ACTION_LABELS,
     FIELD_LABELS,

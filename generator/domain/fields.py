@@ -1,0 +1,167 @@
+"""The field types the models are made of (`Text`, `Markdown`, `Date`, ids …) and the checks one field can make on its own: real dates inside YEARS, http(s) links, safe Markdown, unique list items. Custom errors are `PydanticCustomError`s whose type names validate/schema.py maps to catalogue codes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from generator.domain.vocabulary import (
+    YEARS,
+    _id_pattern,
+)
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_SPACE = re.compile(r"\s")
+
+# Markdown link destinations: inline `](dest)`, reference definitions `[x]: dest` (also inside
+# block quotes and list items: `> [x]: dest`, `- [x]: dest`), autolinks `<a:b>`.
+_MD_LINKS = re.compile(
+    r"\]\(\s*<?([^)\s>]*)"
+    r"|^(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)]))*[ \t]*\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)"
+    r"|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>",
+    re.M,
+)
+
+
+def _id_of(*kinds: str) -> Any:
+    """Id pattern as a constraint checked in pydantic-core (no Python call per value)."""
+    return StringConstraints(pattern=_id_pattern(*kinds))
+
+
+NON_BLANK = r"\S"  # at least one visible character: blank text is an error (E208)
+
+
+def _real_date(value: Any) -> Any:
+    """Dates arrive as text from the loader; accept only YYYY-MM-DD naming a real day."""
+    if isinstance(value, date):
+        day = value
+    elif not isinstance(value, str) or not DATE.match(value):
+        raise PydanticCustomError("invalid_date", "bad date", {"value": str(value)})
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("invalid_date", "bad date", {"value": value}) from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise PydanticCustomError("date_range", "date range", {"value": day.isoformat()})
+    return day
+
+
+def _http_url(value: str) -> str:
+    lowered = value.strip().lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")) or len(lowered) < 10:
+        raise PydanticCustomError("url_scheme", "bad url", {"value": value})
+    if _SPACE.search(value.strip()):
+        raise PydanticCustomError("url_scheme", "bad url", {"value": value})
+    return value.strip()
+
+
+def safe_link(dest: str) -> bool:
+    """Links in Markdown may go to http(s) sites, or stay on this site."""
+    d = dest.strip().lower()
+    return d.startswith(("http://", "https://", "/", "#")) and not d.startswith("//")
+
+
+def _markdown(value: str) -> str:
+    # The root check: what the renderer itself makes of the text (entities, escapes, reference
+    # definitions, autolinks resolved), so validation and the built page cannot disagree.
+    if "](" not in value and "]:" not in value and "<" not in value:
+        return value  # no link, image, reference definition or autolink without one of these
+    from generator.domain.markdown import unsafe_urls
+
+    # First a source-level look: it quotes the whole link as written, where it stands (and sees
+    # `<javascript:…>`, which the renderer shows as text).
+    for match in _MD_LINKS.finditer(value):
+        dest = next((g for g in match.groups() if g is not None), "")
+        if dest and not safe_link(dest):
+            start, end = _link_span(value, match)
+            # the whole link, and where it starts in the text (validation turns that into a line)
+            ctx = {"value": value[start:end], "offset": start}
+            raise PydanticCustomError("markdown_link", "bad link", ctx)
+    # Then the root check: what the renderer itself makes of the text.
+    for line, kind, url in unsafe_urls(value):
+        if kind == "image" and safe_link(url):
+            raise PydanticCustomError("markdown_image", "image", {"value": url, "line": line})
+        raise PydanticCustomError("markdown_link", "bad link", {"value": url, "line": line})
+    return value
+
+
+def _link_span(text: str, match: re.Match[str]) -> tuple[int, int]:
+    """Start and end of the whole link around a destination match: `[text](dest (with) parens)`."""
+    start, end = match.start(), match.end()
+    if match.group(3) is not None:  # autolink <scheme:…>
+        return start, end
+    if match.group(2) is not None:  # reference definition `[x]: dest`, after any `>` or `-`
+        return text.index("[", start), start + len(match.group(0).rstrip())
+    line_start = text.rfind("\n", 0, start) + 1
+    bracket = text.rfind("[", line_start, start)
+    depth, i = 0, start + 1  # text[start + 1] is the "(" after "]"
+    while i < len(text) and text[i] != "\n":
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        i += 1
+        if depth == 0:
+            break
+    return (bracket if bracket >= 0 else start), i
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    for item in items:
+        if item in seen:
+            raise PydanticCustomError("duplicate_item", "dup", {"value": str(item)})
+        seen.add(item)
+    return items
+
+
+Text = Annotated[str, StringConstraints(pattern=NON_BLANK)]
+
+Markdown = Annotated[str, StringConstraints(pattern=NON_BLANK), AfterValidator(_markdown)]
+
+Date = Annotated[date, BeforeValidator(_real_date)]
+
+Url = Annotated[str, AfterValidator(_http_url)]
+
+Slug = Annotated[
+    str, Field(pattern=SLUG.pattern, description="小写字母、数字和连字符，例如 cell-therapy")
+]
+
+TextList = Annotated[list[Text], AfterValidator(_unique)]
+
+GLId = Annotated[str, _id_of("guidance")]
+
+BMTId = Annotated[str, _id_of("approved")]
+
+BANId = Annotated[str, _id_of("banned")]
+
+ANNId = Annotated[str, _id_of("announcement")]
+
+RecordId = Annotated[str, _id_of("guidance", "approved", "banned")]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors everywhere (contract: 'Unknown keys are errors')."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _matching(rx: re.Pattern[str], allowed: str) -> Any:
+    def check(value: str) -> str:
+        if not rx.fullmatch(value):
+            raise PydanticCustomError("site_info_format", "{allowed}", {"allowed": allowed})
+        return value
+
+    return AfterValidator(check)

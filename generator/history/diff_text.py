@@ -1,0 +1,128 @@
+"""How `registry diff` writes one change: Chinese field labels, values shortened and escaped for Markdown, conditions versions by number."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from generator.domain.vocabulary import (
+    FIELD_LABELS,
+    STATUS_LABELS,
+)
+from generator.history.guard import expanded_versions
+from generator.load.documents import load_bytes
+from generator.load.field_changes import Change, field_changes
+from generator.status.states import Status
+
+MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
+
+
+def _md(text: str) -> str:
+    """Escape text for Markdown (GitHub job summaries render HTML and Markdown)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _value(v: Any) -> str:
+    text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
+    text = " ".join(text.split())
+    if len(text) > MAX_VALUE:
+        text = text[: MAX_VALUE - 1] + "…"
+    return f"“{_md(text)}”"
+
+
+def field_label(loc: tuple[Any, ...]) -> str:
+    """`("conditions", "institution", 1)` → `技术条件 · 医疗机构条件 第 2 项` (models.FIELD_LABELS)."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            if parts:
+                parts[-1] += f" 第 {part + 1} 项"
+        else:
+            parts.append(FIELD_LABELS.get(str(part), str(part)))
+    return " · ".join(parts)
+
+
+def _version_line(c: Change) -> str | None:
+    """An added or removed conditions version, said in one line (not its fields one by one)."""
+    loc = c.loc
+    if len(loc) != 3 or loc[:2] != ("conditions", "versions") or not isinstance(loc[2], int):
+        return None
+    item = c.new if c.old is None else c.old if c.new is None else None
+    if not isinstance(item, dict):
+        return None
+    ann = _md(str(item.get("announcement", "")))
+    when = item.get("effective")
+    start = f"自 {when} 起施行" if when else "自公告之日起施行"
+    verb = "新增" if c.old is None else "删除"
+    return f"{verb}技术条件第 {loc[2] + 1} 版：由公告 {ann} 发布，{start} `{c.path}`"
+
+
+def change_line(c: Change) -> str:
+    version = _version_line(c)
+    if version is not None:
+        return version
+    path = c.path.replace("`", "") or "（整个文件）"
+    label = field_label(c.loc) if c.loc else ""
+    if c.old is None:
+        what = f"新增 {_value(c.new)}"
+    elif c.new is None:
+        what = f"删除 {_value(c.old)}"
+    else:
+        what = f"{_value(c.old)} → {_value(c.new)}"
+    return f"{label} `{path}`：{what}" if label else f"`{path}`：{what}"
+
+
+def _parse(raw: bytes | None) -> Any:
+    return None if raw is None else load_bytes(raw, "").data
+
+
+def _file_diff(old: bytes | None, new: bytes | None, prefix: tuple[str, ...] = ()) -> list[Change]:
+    a, b = _parse(old), _parse(new)
+    if (old is not None and not isinstance(a, dict)) or (
+        new is not None and not isinstance(b, dict)
+    ):
+        text = [x.decode("utf-8", "replace") if x is not None else None for x in (old, new)]
+        return [Change(".".join(prefix), text[0], text[1], prefix)]
+    return field_changes(a, b, prefix)
+
+
+def _conditions_diff(
+    rid: str, old: bytes | None, new: bytes | None, base_anns: dict, head_anns: dict
+) -> list[Change]:
+    """Conditions compared version by version (the shorthand expanded): a new version is shown
+    against the one before it, so that a reviewer sees what the amendment changes."""
+    a, b = _parse(old), _parse(new)
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return _file_diff(old, new, ("conditions",))
+    before = expanded_versions(rid, a, base_anns)
+    after = expanded_versions(rid, b, {**base_anns, **head_anns})
+    out: list[Change] = []
+    previous: dict[str, Any] | None = None
+    for aid, (_loc, content) in after.items():
+        if aid in before:
+            out += field_changes(before[aid][1], content, ("conditions", aid))
+        else:
+            out += field_changes(previous, content, ("conditions", f"{aid}（新版本）"))
+        previous = content
+    for aid in before:
+        if aid not in after:
+            out.append(Change(f"conditions.{aid}", "（版本）", None, ("conditions", aid)))
+    return out
+
+
+def _date_of(raw: bytes | None) -> date | None:
+    data = _parse(raw)
+    if isinstance(data, dict):
+        try:
+            return date.fromisoformat(str(data.get("date")))
+        except ValueError:
+            return None
+    return None
+
+
+def _status_text(st: Status | None) -> str:
+    return "未公示" if st is None else f"{STATUS_LABELS[st.code]}（{st.code}）"
