@@ -202,6 +202,30 @@ def _parse_log(
     return commits
 
 
+def _log_args(repo: Repo) -> list[str]:
+    # One pathspec, the data directory: matching several pathspecs against every tree entry costs
+    # more than filtering the few non-record files out here.
+    fmt = "--format=%x1e%H%x00%cI%x00%s"
+    flags = ["--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff"]
+    return ["log", *flags, fmt, "--", repo.prefix or "."]
+
+
+def _read_blobs(out: IO[bytes]) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """Every blob `git cat-file --batch` sends, raw and parsed, as it arrives."""
+    blobs: dict[str, bytes] = {}
+    parsed: dict[str, Any] = {}
+    while header := out.readline():
+        parts = header.split()
+        if len(parts) < 3:  # "<sha> missing": a partial clone
+            continue
+        raw = out.read(int(parts[2]))
+        out.read(1)  # the newline after the content
+        sha = parts[0].decode()
+        blobs[sha] = raw
+        parsed[sha] = _parse_blob(raw)
+    return blobs, parsed
+
+
 def _read(repo: Repo, boundary: set[str]) -> tuple[list[_RawCommit], dict[str, bytes], dict, float]:
     """Run `git log` and `git cat-file --batch` as a pipeline.
 
@@ -210,22 +234,7 @@ def _read(repo: Repo, boundary: set[str]) -> tuple[list[_RawCommit], dict[str, b
     in its own process while Python parses. Returns the commits (boundary ones left out), the
     blobs, the parsed blobs, and when the log was complete.
     """
-    fmt = "--format=%x1e%H%x00%cI%x00%s"
-    # One pathspec, the data directory: matching several pathspecs against every tree entry costs
-    # more than filtering the few non-record files out here.
-    log_args = [
-        "log",
-        "--raw",
-        "-z",
-        "--no-abbrev",
-        "--no-renames",
-        "--no-textconv",
-        "--no-ext-diff",
-        fmt,
-        "--",
-        repo.prefix or ".",
-    ]
-    log = popen(log_args, repo.top, stdout=subprocess.PIPE)
+    log = popen(_log_args(repo), repo.top, stdout=subprocess.PIPE)
     cat = popen(["cat-file", "--batch"], repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert log.stdout is not None and cat.stdin is not None and cat.stdout is not None
     requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -263,18 +272,7 @@ def _read(repo: Repo, boundary: set[str]) -> tuple[list[_RawCommit], dict[str, b
     threads = [threading.Thread(target=f, daemon=True) for f in (read_log, feed_cat)]
     for t in threads:
         t.start()
-    blobs: dict[str, bytes] = {}
-    parsed: dict[str, Any] = {}
-    out = cat.stdout
-    while header := out.readline():
-        parts = header.split()
-        if len(parts) < 3:  # "<sha> missing": a partial clone
-            continue
-        raw = out.read(int(parts[2]))
-        out.read(1)  # the newline after the content
-        sha = parts[0].decode()
-        blobs[sha] = raw
-        parsed[sha] = _parse_blob(raw)
+    blobs, parsed = _read_blobs(cat.stdout)
     for t in threads:
         t.join()
     log.wait()
@@ -331,6 +329,33 @@ def _redact(data: Any, visible: frozenset[str] | None) -> Any:
 _HIDDEN = "（无法解析的技术条件文件，内容不公开显示）".encode()
 
 
+def _commit_changes(
+    c: _RawCommit, blobs: dict[str, bytes], parsed: dict[str, Any], visible: frozenset[str] | None
+) -> tuple[dict[str, list[Change]], set[str]]:
+    """One commit's changes by record id, and the records it created."""
+    per_record: dict[str, list[Change]] = {}
+    created: set[str] = set()
+    for f in sorted(c.files, key=lambda f: (f.path.startswith("conditions/"), f.path)):
+        folder, _, name = f.path.partition("/")
+        rid = name[: -len(".yaml")]
+        prefix: Path_ = ("conditions",) if folder == "conditions" else ()
+        raw_old = blobs.get(f.old_blob) if f.old_blob != ZERO else None
+        raw_new = blobs.get(f.new_blob) if f.new_blob != ZERO else None
+        old = parsed.get(f.old_blob) if f.old_blob != ZERO else None
+        new = parsed.get(f.new_blob) if f.new_blob != ZERO else None
+        if prefix and visible is not None:
+            old, new = _redact(old, visible), _redact(new, visible)
+            raw_old = _HIDDEN if raw_old is not None else None
+            raw_new = _HIDDEN if raw_new is not None else None
+        found = _file_changes(old, new, raw_old, raw_new, prefix)
+        if prefix and visible is not None and not found:
+            continue  # only embargoed versions changed: nothing public to show
+        per_record.setdefault(rid, []).extend(found)
+        if f.status == "A" and not prefix:
+            created.add(rid)
+    return per_record, created
+
+
 def read_history(data_dir: Path, visible: frozenset[str] | None = None) -> History:
     """Every record's revisions, from one `git log` and one `git cat-file --batch`.
 
@@ -353,26 +378,7 @@ def read_history(data_dir: Path, visible: frozenset[str] | None = None) -> Histo
     history = History(available=True, partial=repo.shallow, reason=SHALLOW if repo.shallow else "")
     by_record: dict[str, list[Revision]] = {}
     for c in reversed(raw_commits):  # oldest first
-        per_record: dict[str, list[Change]] = {}
-        created: set[str] = set()
-        for f in sorted(c.files, key=lambda f: (f.path.startswith("conditions/"), f.path)):
-            folder, _, name = f.path.partition("/")
-            rid = name[: -len(".yaml")]
-            prefix: Path_ = ("conditions",) if folder == "conditions" else ()
-            raw_old = blobs.get(f.old_blob) if f.old_blob != ZERO else None
-            raw_new = blobs.get(f.new_blob) if f.new_blob != ZERO else None
-            old = parsed.get(f.old_blob) if f.old_blob != ZERO else None
-            new = parsed.get(f.new_blob) if f.new_blob != ZERO else None
-            if prefix and visible is not None:
-                old, new = _redact(old, visible), _redact(new, visible)
-                raw_old = _HIDDEN if raw_old is not None else None
-                raw_new = _HIDDEN if raw_new is not None else None
-            found = _file_changes(old, new, raw_old, raw_new, prefix)
-            if prefix and visible is not None and not found:
-                continue  # only embargoed versions changed: nothing public to show
-            per_record.setdefault(rid, []).extend(found)
-            if f.status == "A" and not prefix:
-                created.add(rid)
+        per_record, created = _commit_changes(c, blobs, parsed, visible)
         for rid, changes in per_record.items():
             message = summarise(changes, rid in created)
             rev = Revision(c.commit, c.date, message, tuple(changes), rid in created)

@@ -112,6 +112,56 @@ REVISION: dict[str, Any] = {
 }
 
 
+CONDITIONS_VERSION: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "announcement",
+        "announced_on",
+        "effective",
+        "state",
+        "version",
+        "institution",
+        "personnel",
+        "management",
+        "training_qc",
+        "operating_spec",
+    ],
+    "properties": {
+        "announcement": {"type": "string", "description": "发布本版本的公告"},
+        "announced_on": {**DATE, "description": "公告日期"},
+        "effective": {**DATE, "description": "施行日期"},
+        "state": {"enum": ["in_force", "upcoming", "superseded"]},
+        "version": {"type": "integer", "minimum": 1},
+        "institution": {"type": "array", "items": {"type": "string"}},
+        "personnel": {"type": "array", "items": {"type": "string"}},
+        "management": {"type": "array", "items": {"type": "string"}},
+        "training_qc": {"type": "array", "items": {"type": "string"}},
+        "operating_spec": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+ANNOUNCEMENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "number", "title", "date", "body", "actions", "url"],
+    "properties": {
+        "id": {"type": "string", "pattern": r"^ANN-\d{4}-\d{3}$"},
+        "number": TEXT,
+        "title": TEXT,
+        "date": DATE,
+        "body": {**TEXT, "description": "Markdown"},
+        "sample": {"type": "boolean"},
+        "url": {"type": "string", "pattern": "^/"},
+        "actions": {
+            "type": "array",
+            "items": {"type": "object", "required": ["action", "record"]},
+            "minItems": 1,
+        },
+    },
+    "additionalProperties": False,
+}
+
+
 def _response(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -135,34 +185,7 @@ def response_schemas() -> dict[str, dict[str, Any]]:
         "conditions_versions": {
             "type": "array",
             "description": "已公布的条件版本（规范 第十七条），按公告排列；未到公告日期的版本不包括在内",
-            "items": {
-                "type": "object",
-                "required": [
-                    "announcement",
-                    "announced_on",
-                    "effective",
-                    "state",
-                    "version",
-                    "institution",
-                    "personnel",
-                    "management",
-                    "training_qc",
-                    "operating_spec",
-                ],
-                "properties": {
-                    "announcement": {"type": "string", "description": "发布本版本的公告"},
-                    "announced_on": {**DATE, "description": "公告日期"},
-                    "effective": {**DATE, "description": "施行日期"},
-                    "state": {"enum": ["in_force", "upcoming", "superseded"]},
-                    "version": {"type": "integer", "minimum": 1},
-                    "institution": {"type": "array", "items": {"type": "string"}},
-                    "personnel": {"type": "array", "items": {"type": "string"}},
-                    "management": {"type": "array", "items": {"type": "string"}},
-                    "training_qc": {"type": "array", "items": {"type": "string"}},
-                    "operating_spec": {"type": "string"},
-                },
-                "additionalProperties": False,
-            },
+            "items": CONDITIONS_VERSION,
         },
         "timeline": {"type": "array", "items": TIMELINE_ENTRY},
         "revisions": {"type": "array", "items": REVISION},
@@ -175,25 +198,6 @@ def response_schemas() -> dict[str, dict[str, Any]]:
         [*RECORD_SUMMARY["required"], "record", "timeline", "revisions", "history_available"],
     )
     record["additionalProperties"] = False
-    announcement = {
-        "type": "object",
-        "required": ["id", "number", "title", "date", "body", "actions", "url"],
-        "properties": {
-            "id": {"type": "string", "pattern": r"^ANN-\d{4}-\d{3}$"},
-            "number": TEXT,
-            "title": TEXT,
-            "date": DATE,
-            "body": {**TEXT, "description": "Markdown"},
-            "sample": {"type": "boolean"},
-            "url": {"type": "string", "pattern": "^/"},
-            "actions": {
-                "type": "array",
-                "items": {"type": "object", "required": ["action", "record"]},
-                "minItems": 1,
-            },
-        },
-        "additionalProperties": False,
-    }
     return {
         "records.schema.json": _response(
             "记录摘要 api/records.json",
@@ -203,7 +207,7 @@ def response_schemas() -> dict[str, dict[str, Any]]:
         "record.schema.json": record,
         "announcements.schema.json": _response(
             "公告 api/announcements.json",
-            {"announcements": {"type": "array", "items": announcement}},
+            {"announcements": {"type": "array", "items": ANNOUNCEMENT}},
             ["announcements"],
         ),
         # The /check/ page's own index: precomputed verdicts (see generator/check.py). Internal to

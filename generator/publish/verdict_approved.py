@@ -95,28 +95,32 @@ def _period(r: RecordView) -> str:
     )
 
 
-def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
-    assert r.exclusive_until is not None
-    within = site.as_of <= r.exclusive_until
-    until = _d(r.exclusive_until)
-    next_change = None
+def _after_period(r: RecordView, within: bool) -> tuple[str | None, str]:
+    """(the next change, what follows the period) of a restricted technology: it opens by itself
+    the day after the period (规范 第二十条第二款) unless it was suspended meanwhile."""
     if r.opens_by_time_on is not None:
         next_change = (
             f"期满未出现规范 第二十三条第一款情形的，自 {_d(r.opens_by_time_on)} 起其他符合条件的医疗机构"
             "方可开展临床应用，参照限制类医疗技术进行备案（规范 第二十条第二款）。"
         )
-        after = ""
-    elif within:
-        after = (
+        return next_change, ""
+    if within:
+        return None, (
             f"{PERIOD_TERM}内曾暂停应用（规范 第二十三条第一款），期满后不会自动开放：须经再评估证实获益远大于"
             "风险，并由国家卫生健康委公告开放（规范 第二十条第二款）。"
         )
-    else:
-        after = (
-            f"{PERIOD_TERM}已于 {until} 届满，但期间曾暂停应用（规范 第二十三条第一款），因此没有自动开放："
-            "须经再评估证实获益远大于风险，并由国家卫生健康委公告开放后，其他符合条件的医疗机构方可"
-            "参照限制类医疗技术备案开展（规范 第二十条第二款）。"
-        )
+    return None, (
+        f"{PERIOD_TERM}已于 {_d(r.exclusive_until)} 届满，但期间曾暂停应用（规范 第二十三条第一款），因此没有自动开放："
+        "须经再评估证实获益远大于风险，并由国家卫生健康委公告开放后，其他符合条件的医疗机构方可"
+        "参照限制类医疗技术备案开展（规范 第二十条第二款）。"
+    )
+
+
+def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
+    assert r.exclusive_until is not None
+    within = site.as_of <= r.exclusive_until
+    until = _d(r.exclusive_until)
+    next_change, after = _after_period(r, within)
     base = [_granted(r) + _period(r)]
     if after:
         base.append(after)
@@ -177,7 +181,8 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
     )
 
 
-def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
+def _opened_because(r: RecordView) -> str:
+    """Why an approved technology is open to other institutions: by time or by announcement."""
     assert r.risk_grade is not None
     opened = _last(r, "open")
     if opened is None:  # opened by the passing of time
@@ -198,6 +203,11 @@ def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]
             f"其后曾暂停应用并组织再评估（规范 第二十三条第一款），自 {_d(r.status.since)} 起恢复应用"
             f"（{_number(r, r.status.announcement)}）。"
         )
+    return why
+
+
+def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
+    why = _opened_because(r)
     filing = (
         "其他医疗机构须参照限制类医疗技术进行备案后方可开展（规范 第二十条第二款）。" + _CONDITIONS
     )

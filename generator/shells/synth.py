@@ -38,7 +38,9 @@ scalar) or a literal block whose content was checked to be safe for one.
 from __future__ import annotations
 
 import random
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator.shells.synth_files import (
     _announcement_yaml,
@@ -65,6 +67,21 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
     if count < 0:
         raise ValueError("count must not be negative")
     rng = random.Random(seed)
+    recs = _records(rng, count)
+    anns, dates = _schedule(rng, recs)
+    ordered = _assign_ids(recs, dates)
+    out.mkdir(parents=True, exist_ok=True)
+    for sub in ("guidance-list", "approved", "conditions", "banned", "announcements"):
+        (out / sub).mkdir(exist_ok=True)
+    files = _files(rng, ordered, anns, dates)
+    for rel, text in files.items():
+        with open(out / rel, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    return len(files)
+
+
+def _records(rng: random.Random, count: int) -> list[Rec]:
+    """`count` records split by kind, each with its plan of actions."""
     n_gl, n_bmt, n_ban = _split(count)
 
     recs: list[Rec] = []
@@ -75,10 +92,12 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
         recs.append(Rec("approved", len(recs), ["approve", *_pick(rng, BMT_PLANS)], grade=grade))
     for _ in range(n_ban):
         recs.append(Rec("banned", len(recs), ["ban"]))
+    return recs
 
-    anns, dates = _schedule(rng, recs)
 
-    # Ids in order of first action; BMT-<year>-<nnn>, never before the year of approval.
+def _assign_ids(recs: list[Rec], dates: list[date]) -> dict[str, list[Rec]]:
+    """Ids in order of first action; BMT-<year>-<nnn>, never before the year of approval."""
+
     counters = {"guidance": 0, "banned": 0}
     bmt_year, bmt_n = START.year, 0
     ordered: dict[str, list[Rec]] = {"guidance": [], "approved": [], "banned": []}
@@ -96,10 +115,13 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
             prefix = "GL" if rec.kind == "guidance" else "BAN"
             rec.rid = f"{prefix}-{counters[rec.kind]:04d}"
         ordered[rec.kind].append(rec)
+    return ordered
 
-    out.mkdir(parents=True, exist_ok=True)
-    for sub in ("guidance-list", "approved", "conditions", "banned", "announcements"):
-        (out / sub).mkdir(exist_ok=True)
+
+def _files(
+    rng: random.Random, ordered: dict[str, list[Rec]], anns: list[Any], dates: list[date]
+) -> dict[str, str]:
+    """Every file of the registry, by path under the data directory."""
     files: dict[str, str] = {"registry.yaml": _registry_yaml(), "risk-grades.yaml": _grades_yaml()}
 
     used = {"guidance": _Names(), "approved": _Names(), "banned": _Names()}
@@ -132,8 +154,4 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
         files[f"announcements/{aid}.yaml"] = _announcement_yaml(
             rng, aid, day, seq, actions, batches
         )
-
-    for rel, text in files.items():
-        with open(out / rel, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    return len(files)
+    return files

@@ -185,6 +185,14 @@ def _schedule(
     announcements is known; then the actions are replayed on those dates to fill in their fields
     and to turn the rare step that would be illegal on its date into an `amend`.
     """
+    steps = _place_steps(rng, recs)
+    dates = _calendar(len(steps))
+    anns = _fill_actions(rng, steps, dates)
+    return anns, dates
+
+
+def _place_steps(rng: random.Random, recs: list[Rec]) -> list[list[tuple[Rec, str]]]:
+    """Every plan step in announcement order, each announcement with one theme."""
     total = sum(len(r.plan) for r in recs)
     # 5-20 actions an announcement; more when that would need over 999 announcements in 2026
     # (then ~5 % embargoed would be impossible), up to 40, beyond which later years take the rest.
@@ -233,7 +241,14 @@ def _schedule(
                 heapq.heappush(due, (k + rng.randint(1, max_delay), seq, rec.index))
         steps.append(items)
 
-    dates = _calendar(len(steps))
+    return steps
+
+
+def _fill_actions(
+    rng: random.Random, steps: list[list[tuple[Rec, str]]], dates: list[date]
+) -> list[list[tuple[Rec, dict]]]:
+    """The steps replayed on their dates: fields filled in, an illegal step turned into `amend`,
+    and opens that must wait for the period in one last announcement (appended to `dates`)."""
     anns: list[list[tuple[Rec, dict]]] = []
     postponed: list[Rec] = []  # opens that can only come after the period (规范 第二十条第二款)
     for k, (items, day) in enumerate(zip(steps, dates, strict=True)):
@@ -263,7 +278,7 @@ def _schedule(
             actions.append((rec, act))
         anns.append(actions)
         dates.append(day)
-    return anns, dates
+    return anns
 
 
 def _announcement_ids(dates: list[date]) -> list[tuple[str, int]]:

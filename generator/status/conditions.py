@@ -10,6 +10,7 @@ embargoed is left out of everything published (`published_versions`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -103,60 +104,84 @@ def _resolve_file(
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for n, (loc, content, aid) in enumerate(raw_versions(entry.model), start=1):
-        if aid is None:  # shorthand: published by the approve announcement
-            if approval is None:
-                continue  # no approval at all: E308 / E405 say so
-            ann = approval
-        else:
-            ann = anns.get(aid)
-            if ann is None:
-                if not partial:
-                    problems.append(
-                        at(entry, (*loc, "announcement"), "E305", what="公告", value=aid)
-                    )
-                continue
-            if not _names(ann, rid):
-                detail = (
-                    f"公告 {aid} 没有以 approve 或 amend 提及 {rid}；发布条件版本的公告须在 actions 中"
-                    f"写明 approve 或 amend {rid}（规范 第十七条）"
-                )
-                problems.append(at(entry, (*loc, "announcement"), "E317", detail=detail))
-                continue
-            if n == 1 and approval is not None and aid != approval.id:
-                detail = (
-                    f"第一个条件版本应由批准公告 {approval.id} 发布（规范 第十七条：批准公告公布条件"
-                    f"和临床应用操作规范），这里是 {aid}；请把批准时公布的条件写成第一个版本"
-                )
-                problems.append(at(entry, (*loc, "announcement"), "E317", detail=detail))
-            if aid in seen:
-                problems.append(
-                    at(entry, (*loc, "announcement"), "E318", value=aid, first=seen[aid])
-                )
-                continue
-            seen[aid] = n
+        spot = functools.partial(at, entry)
+        ann = _publishing(rid, n, loc, aid, anns, approval, partial, seen, spot, problems)
+        if ann is None:
+            continue
         effective = content.effective or ann.date
-        if effective < ann.date:
-            detail = (
-                f"施行日期 effective（{effective}）早于发布它的公告 {ann.id} 的日期 {ann.date}；"
-                "条件自公告发布之日或其后施行，请改正 effective"
-            )
-            problems.append(at(entry, (*loc, "effective"), "E407", detail=detail))
-        if out:
-            prev = out[-1]
-            if (ann.date, ann.id) <= (prev.announced_on, prev.announcement):
-                detail = (
-                    f"条件版本应按发布公告的日期和编号排列：本版本的公告 {ann.id}（{ann.date}）"
-                    f"不在上一版本的公告 {prev.announcement}（{prev.announced_on}）之后；请调整顺序"
-                )
-                problems.append(at(entry, (*loc, "announcement"), "E407", detail=detail))
-            elif effective < prev.effective:
-                detail = (
-                    f"施行日期 effective（{effective}）早于上一版本的施行日期 {prev.effective}；"
-                    "后一版本自其施行日期起取代此前各版本，施行日期不能倒退"
-                )
-                problems.append(at(entry, (*loc, "effective"), "E407", detail=detail))
+        problems += _dates_problems(loc, ann, effective, out[-1] if out else None, spot)
         out.append(Version(n, ann.id, ann.number, ann.date, effective, content, loc))
     return out, problems
+
+
+def _publishing(
+    rid: str,
+    n: int,
+    loc: Path_,
+    aid: str | None,
+    anns: dict[str, Announcement],
+    approval: Announcement | None,
+    partial: bool,
+    seen: dict[str, int],
+    spot: Any,
+    problems: list[Problem],
+) -> Announcement | None:
+    """The announcement that publishes version `n` (None when it cannot be one; the problem is
+    appended): the approval for the shorthand, else one that approves or amends `rid`."""
+    if aid is None:  # shorthand: published by the approve announcement
+        return approval  # no approval at all: E308 / E405 say so
+    ann = anns.get(aid)
+    if ann is None:
+        if not partial:
+            problems.append(spot((*loc, "announcement"), "E305", what="公告", value=aid))
+        return None
+    if not _names(ann, rid):
+        detail = (
+            f"公告 {aid} 没有以 approve 或 amend 提及 {rid}；发布条件版本的公告须在 actions 中"
+            f"写明 approve 或 amend {rid}（规范 第十七条）"
+        )
+        problems.append(spot((*loc, "announcement"), "E317", detail=detail))
+        return None
+    if n == 1 and approval is not None and aid != approval.id:
+        detail = (
+            f"第一个条件版本应由批准公告 {approval.id} 发布（规范 第十七条：批准公告公布条件"
+            f"和临床应用操作规范），这里是 {aid}；请把批准时公布的条件写成第一个版本"
+        )
+        problems.append(spot((*loc, "announcement"), "E317", detail=detail))
+    if aid in seen:
+        problems.append(spot((*loc, "announcement"), "E318", value=aid, first=seen[aid]))
+        return None
+    seen[aid] = n
+    return ann
+
+
+def _dates_problems(
+    loc: Path_, ann: Announcement, effective: date, prev: Version | None, spot: Any
+) -> list[Problem]:
+    """E407: a version takes effect on or after its announcement, and versions follow each other
+    in announcement order with effective dates that do not go back."""
+    out: list[Problem] = []
+    if effective < ann.date:
+        detail = (
+            f"施行日期 effective（{effective}）早于发布它的公告 {ann.id} 的日期 {ann.date}；"
+            "条件自公告发布之日或其后施行，请改正 effective"
+        )
+        out.append(spot((*loc, "effective"), "E407", detail=detail))
+    if prev is None:
+        return out
+    if (ann.date, ann.id) <= (prev.announced_on, prev.announcement):
+        detail = (
+            f"条件版本应按发布公告的日期和编号排列：本版本的公告 {ann.id}（{ann.date}）"
+            f"不在上一版本的公告 {prev.announcement}（{prev.announced_on}）之后；请调整顺序"
+        )
+        out.append(spot((*loc, "announcement"), "E407", detail=detail))
+    elif effective < prev.effective:
+        detail = (
+            f"施行日期 effective（{effective}）早于上一版本的施行日期 {prev.effective}；"
+            "后一版本自其施行日期起取代此前各版本，施行日期不能倒退"
+        )
+        out.append(spot((*loc, "effective"), "E407", detail=detail))
+    return out
 
 
 def published_versions(versions: list[Version], as_of: date) -> list[VersionView]:

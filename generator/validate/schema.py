@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
@@ -112,87 +113,119 @@ def _walk(data: Any, loc: tuple[Any, ...]) -> Path_:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class _Spot:
+    """Where a schema error points: the file, the path of the value and its position."""
+
+    doc: Document
+    path: Path_
+    line: int
+    col: int
+
+    def problem(self, code: str, **kw: Any) -> Problem:
+        return problem(code, self.doc.file, self.line, self.col, dotted(self.path), **kw)
+
+
 def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
-    loc = tuple(err["loc"])
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
+    """One pydantic error as the catalogue's problem, at the position of what it is about."""
+    loc, kind = tuple(err["loc"]), err["type"]
+    if kind in ("extra_forbidden", "missing", "union_tag_not_found"):
+        return _key_problem(doc, model, loc, kind)
     path = _walk(doc.data, loc)
-    f = doc.file
+    spot = _Spot(doc, path, *doc.where(path))
+    value, ctx = err.get("input"), err.get("ctx") or {}
+    if kind in _EXPECTED:
+        return _type_problem(spot, kind, value)
+    handler = _VALUE_PROBLEMS.get(kind)
+    if handler is not None:
+        return handler(spot, value, ctx, kind)
+    return spot.problem("E207", value=value, allowed=err.get("msg", ""))
+
+
+def _key_problem(doc: Document, model: type[BaseModel], loc: tuple[Any, ...], kind: str) -> Problem:
+    """An unknown key (E201) or a missing one (E202)."""
     if kind == "extra_forbidden":
         key = loc[-1]
         path = _walk(doc.data, loc[:-1])  # the mapping that holds the unknown key
         owner = _model_at(model, loc[:-1])
         allowed = labelled(owner.model_fields, FIELD_LABELS) if owner else "见 registry schema"
         line, col = doc.where((*path, key), key=True)
-        return problem("E201", f, line, col, dotted((*path, key)), key=key, allowed=allowed)
-    if kind in ("missing", "union_tag_not_found"):
-        key = loc[-1] if kind == "missing" else "action"
-        line, col = doc.where(path)
-        label = FIELD_LABELS.get(str(key))
-        shown = f"“{key}”（{label}）" if label else f"“{key}”"
-        return problem("E202", f, line, col, dotted((*path, key)), key=shown)
+        return problem("E201", doc.file, line, col, dotted((*path, key)), key=key, allowed=allowed)
+    path = _walk(doc.data, loc)
+    key = loc[-1] if kind == "missing" else "action"
     line, col = doc.where(path)
-    where = dotted(path)
-    value = err.get("input")
-    if kind in _EXPECTED:
-        hint = ""
-        if kind == "string_type" and isinstance(value, bool):
-            hint = "；YAML 会把 yes/no/on/off/true/false 当作布尔值，文本请加引号"
-        elif kind == "string_type" and isinstance(value, int | float):
-            hint = "；数字形式的文本请加引号"
-        return problem(
-            "E203",
-            f,
-            line,
-            col,
-            where,
-            expected=_EXPECTED[kind],
-            actual=_describe(value),
-            hint=hint,
-        )
-    if kind == "date_range":
-        low, high = YEARS
-        return problem("E213", f, line, col, where, value=ctx["value"], low=low, high=high)
-    if kind == "invalid_date":
-        return problem("E205", f, line, col, where, value=ctx.get("value", value))
-    if kind == "url_scheme":
-        extra = "；如需站内链接请写在 Markdown 正文中" if str(value).startswith("/") else ""
-        return problem("E206", f, line, col, where, value=value, extra=extra)
-    if kind in ("literal_error", "union_tag_invalid"):
-        allowed = labelled(
-            re.findall(r"'([^']*)'", ctx.get("expected") or ctx.get("expected_tags") or "")
-        )
-        shown = ctx.get("tag", value)
-        return problem("E207", f, line, col, where, value=shown, allowed=allowed)
-    if kind == "string_pattern_mismatch":
-        pattern = ctx.get("pattern", "")
-        if pattern == NON_BLANK:
-            return problem("E208", f, line, col, where, what=f"字段 {where} " if where else "内容")
-        if pattern in ID_PATTERN_HELP:
-            shown, example = ID_PATTERN_HELP[pattern]
-            return problem("E204", f, line, col, where, value=value, pattern=shown, example=example)
-        slug = "小写字母、数字和连字符（例如 cell-therapy）"
-        return problem("E207", f, line, col, where, value=value, allowed=slug)
-    if kind == "too_short":
-        what = f"字段 {where} " if where else "内容"
-        return problem("E208", f, line, col, where, what=what)
-    if kind in ("markdown_link", "markdown_image"):
-        line, col = _link_position(doc, path, value, ctx)
-        link = str(ctx["value"])
-        link = link if len(link) <= 200 else link[:199] + "…"  # one readable line
-        code = "E209" if kind == "markdown_link" else "E211"
-        return problem(code, f, line, col, where, value=link)
-    if kind == "duplicate_item":
-        return problem("E210", f, line, col, where, value=ctx["value"])
-    if kind == "ground_route":
-        detail = (
-            f"调出途径 {labelled([ctx['route']])} 不能使用理由 {labelled([ctx['value']])}；"
-            f"可选：{labelled(ctx['allowed'].split(', '))}"
-            "（界定指导原则 二(二)2）"
-        )
-        return problem("E406", f, line, col, where, detail=detail)
-    allowed = err.get("msg", "")
-    return problem("E207", f, line, col, where, value=value, allowed=allowed)
+    label = FIELD_LABELS.get(str(key))
+    shown = f"“{key}”（{label}）" if label else f"“{key}”"
+    return problem("E202", doc.file, line, col, dotted((*path, key)), key=shown)
+
+
+def _type_problem(spot: _Spot, kind: str, value: Any) -> Problem:
+    hint = ""
+    if kind == "string_type" and isinstance(value, bool):
+        hint = "；YAML 会把 yes/no/on/off/true/false 当作布尔值，文本请加引号"
+    elif kind == "string_type" and isinstance(value, int | float):
+        hint = "；数字形式的文本请加引号"
+    return spot.problem("E203", expected=_EXPECTED[kind], actual=_describe(value), hint=hint)
+
+
+def _what(spot: _Spot) -> str:
+    where = dotted(spot.path)
+    return f"字段 {where} " if where else "内容"
+
+
+def _pattern_problem(spot: _Spot, value: Any, ctx: dict[str, Any], _kind: str) -> Problem:
+    pattern = ctx.get("pattern", "")
+    if pattern == NON_BLANK:
+        return spot.problem("E208", what=_what(spot))
+    if pattern in ID_PATTERN_HELP:
+        shown, example = ID_PATTERN_HELP[pattern]
+        return spot.problem("E204", value=value, pattern=shown, example=example)
+    return spot.problem("E207", value=value, allowed="小写字母、数字和连字符（例如 cell-therapy）")
+
+
+def _choice_problem(spot: _Spot, value: Any, ctx: dict[str, Any], _kind: str) -> Problem:
+    expected = ctx.get("expected") or ctx.get("expected_tags") or ""
+    allowed = labelled(re.findall(r"'([^']*)'", expected))
+    return spot.problem("E207", value=ctx.get("tag", value), allowed=allowed)
+
+
+def _link_problem(spot: _Spot, value: Any, ctx: dict[str, Any], kind: str) -> Problem:
+    line, col = _link_position(spot.doc, spot.path, value, ctx)
+    link = str(ctx["value"])
+    link = link if len(link) <= 200 else link[:199] + "…"  # one readable line
+    code = "E209" if kind == "markdown_link" else "E211"
+    return problem(code, spot.doc.file, line, col, dotted(spot.path), value=link)
+
+
+def _ground_route_problem(spot: _Spot, _value: Any, ctx: dict[str, Any], _kind: str) -> Problem:
+    detail = (
+        f"调出途径 {labelled([ctx['route']])} 不能使用理由 {labelled([ctx['value']])}；"
+        f"可选：{labelled(ctx['allowed'].split(', '))}"
+        "（界定指导原则 二(二)2）"
+    )
+    return spot.problem("E406", detail=detail)
+
+
+def _url_problem(spot: _Spot, value: Any, _ctx: dict[str, Any], _kind: str) -> Problem:
+    extra = "；如需站内链接请写在 Markdown 正文中" if str(value).startswith("/") else ""
+    return spot.problem("E206", value=value, extra=extra)
+
+
+_VALUE_PROBLEMS = {
+    "date_range": lambda s, v, c, k: s.problem(
+        "E213", value=c["value"], low=YEARS[0], high=YEARS[1]
+    ),
+    "invalid_date": lambda s, v, c, k: s.problem("E205", value=c.get("value", v)),
+    "url_scheme": _url_problem,
+    "literal_error": _choice_problem,
+    "union_tag_invalid": _choice_problem,
+    "string_pattern_mismatch": _pattern_problem,
+    "too_short": lambda s, v, c, k: s.problem("E208", what=_what(s)),
+    "markdown_link": _link_problem,
+    "markdown_image": _link_problem,
+    "duplicate_item": lambda s, v, c, k: s.problem("E210", value=c["value"]),
+    "ground_route": _ground_route_problem,
+}
 
 
 _MARK_BYTES = MARK.encode("utf-8")
