@@ -63,13 +63,13 @@ def make_site(tmp_path: Path, kit: Any):
     """make_site(as_of, *announcements) -> Site of the minimal registry plus those announcements."""
     counter = iter(range(1000))
 
-    def _make(as_of: str, *anns: tuple[str, str]) -> Site:
+    def make_verdict(as_of: str, *anns: tuple[str, str]) -> Site:
         root = kit.make_registry(tmp_path / f"data{next(counter)}", dict(anns))
         reg = check_registry(root, D(as_of))
         assert not reg.problems, [p.text() for p in reg.problems]
         return build_site(reg, f"{as_of}+test123")
 
-    return _make
+    return make_verdict
 
 
 def one(site: Site, rid: str, institution: str | None = None):  # type: ignore[no-untyped-def]

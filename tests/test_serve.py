@@ -75,12 +75,12 @@ def test_a_failed_build_turns_every_url_into_the_error_list(live: tuple[FakeServ
         assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)" in text
         assert text.endswith("<script>livereload(7)</script>")  # reloads when fixed
     assert (
-        'href="/_last-good/approved/BMT-2026-001/"'
+        'href="/last_event-good/approved/BMT-2026-001/"'
         in request(server, "/approved/BMT-2026-001/")[2].decode()
     )
     # the last good site, and live-reload polling, still pass through
     server.served.clear()
-    assert request(server, "/_last-good/approved/")[2] == b"site"
+    assert request(server, "/last_event-good/approved/")[2] == b"site"
     assert request(server, "/livereload/1/2")[2] == b"site"
     assert server.served == ["/approved/", "/livereload/1/2"]
 
@@ -95,7 +95,7 @@ def test_fixed_data_serves_the_site_again(live: tuple[FakeServer, list]) -> None
     server.fail = None
     server.builder()
     assert request(server, "/")[2] == b"site"
-    status, headers, _ = request(server, "/_last-good/approved/")
+    status, headers, _ = request(server, "/last_event-good/approved/")
     assert status.startswith("302") and headers["Location"] == "/approved/"
 
 

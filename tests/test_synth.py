@@ -12,7 +12,7 @@ import pytest
 from generator.domain.vocabulary import FIRST_ACTION
 from generator.publish.pipeline import check_registry
 from generator.shells.synth import write_synthetic
-from generator.shells.synth_plan import _calendar, _split
+from generator.shells.synth_plan import _calendar, split_counts
 from generator.validate.entries import Registry
 
 AS_OF = date(2026, 11, 23)
@@ -148,9 +148,9 @@ def test_small_counts(tmp_path: Path) -> None:
 
 
 def test_limits_for_large_counts() -> None:
-    gl, bmt, ban = _split(200_000)
+    gl, bmt, ban = split_counts(200_000)
     assert gl == 9999 and ban == 9999 and bmt == 200_000 - 2 * 9999
-    assert _split(10_000) == (6000, 3000, 1000)
+    assert split_counts(10_000) == (6000, 3000, 1000)
     dates = _calendar(5000)
     assert dates == sorted(dates)
     assert max(Counter(d.year for d in dates).values()) <= 999

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from generator.domain.vocabulary import (
     YEARS,
-    _id_pattern,
+    id_pattern,
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -39,7 +39,7 @@ _MD_LINKS = re.compile(
 
 def _id_of(*kinds: str) -> Any:
     """Id pattern as a constraint checked in pydantic-core (no Python call per value)."""
-    return StringConstraints(pattern=_id_pattern(*kinds))
+    return StringConstraints(pattern=id_pattern(*kinds))
 
 
 NON_BLANK = r"\S"  # at least one visible character: blank text is an error (E208)
@@ -158,7 +158,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _matching(rx: re.Pattern[str], allowed: str) -> Any:
+def matching(rx: re.Pattern[str], allowed: str) -> Any:
     def check(value: str) -> str:
         if not rx.fullmatch(value):
             raise PydanticCustomError("site_info_format", "{allowed}", {"allowed": allowed})

@@ -31,7 +31,7 @@ from generator.domain.fields import (
     Text,
     TextList,
     Url,
-    _matching,
+    matching,
 )
 from generator.domain.vocabulary import (
     DIRECT_GROUNDS,
@@ -66,20 +66,20 @@ class SiteInfo(Strict):
 
     organizer: Text | None = Field(None, description="主办单位（页脚，meta ContentSource）")
     site_code: (
-        Annotated[Text, _matching(_SITE_CODE, "网站标识码：10 位字母或数字（例如 bm01000001）")]
+        Annotated[Text, matching(_SITE_CODE, "网站标识码：10 位字母或数字（例如 bm01000001）")]
         | None
     ) = Field(
         None,
         description="网站标识码（meta SiteIDCode）",
         json_schema_extra={"pattern": "^[A-Za-z0-9]{10}$"},
     )
-    icp: Annotated[Text, _matching(_ICP, "ICP 备案号（例如 京ICP备12345678号-1）")] | None = Field(
+    icp: Annotated[Text, matching(_ICP, "ICP 备案号（例如 京ICP备12345678号-1）")] | None = Field(
         None,
         description="ICP备案号",
         json_schema_extra={"pattern": "ICP备[0-9]{6,12}号(-[0-9]{1,3})?$"},
     )
     police: (
-        Annotated[Text, _matching(_POLICE, "公网安备号（例如 京公网安备11010502000001号）")] | None
+        Annotated[Text, matching(_POLICE, "公网安备号（例如 京公网安备11010502000001号）")] | None
     ) = Field(
         None,
         description="公安机关备案号（公网安备）",

@@ -37,7 +37,7 @@ def id_kind(value: str) -> str | None:
     return None
 
 
-def _id_pattern(*kinds: str) -> str:
+def id_pattern(*kinds: str) -> str:
     # pydantic-core's Rust regex treats `\d` as any Unicode digit (GL-０００１ would pass): ASCII only.
     body = "|".join(ID_PATTERNS[k][0].strip("^$").replace("\\d", "[0-9]") for k in kinds)
     return "^(?:" + body + ")$"
@@ -45,7 +45,7 @@ def _id_pattern(*kinds: str) -> str:
 
 # pattern -> (pattern as shown in messages, example), for turning pattern errors into E204
 ID_PATTERN_HELP = {
-    _id_pattern(*kinds): (" 或 ".join(ID_PATTERNS[k][0] for k in kinds), ID_PATTERNS[kinds[0]][1])
+    id_pattern(*kinds): (" 或 ".join(ID_PATTERNS[k][0] for k in kinds), ID_PATTERNS[kinds[0]][1])
     for kinds in (
         ("guidance",),
         ("approved",),

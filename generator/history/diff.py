@@ -29,13 +29,13 @@ from generator.domain.vocabulary import (
     STATUS_LABELS,
 )
 from generator.history.diff_text import (
-    _conditions_diff,
-    _date_of,
-    _file_diff,
-    _md,
-    _parse,
-    _status_text,
     change_line,
+    conditions_diff,
+    date_of,
+    file_diff,
+    md_escape,
+    parse_yaml,
+    status_text,
 )
 from generator.history.guard import announcement_data, compare_files, tree_files
 from generator.load.field_changes import Change
@@ -89,12 +89,12 @@ class _Report:
     def name(self, rid: str) -> str:
         entry = self.head.records.get(rid) or self.base.records.get(rid)
         if entry is not None:
-            return _md(entry.model.name)
+            return md_escape(entry.model.name)
         for folder in KIND_OF_FOLDER:  # a file that did not validate: its name as written
             rel = f"{folder}/{rid}.yaml"
-            data = _parse(self.head_files.get(rel) or self.base_files.get(rel))
+            data = parse_yaml(self.head_files.get(rel) or self.base_files.get(rel))
             if isinstance(data, dict) and isinstance(data.get("name"), str):
-                return _md(data["name"])
+                return md_escape(data["name"])
         return ""
 
     def kind_label(self, rid: str) -> str:
@@ -108,7 +108,7 @@ class _Report:
 
     def number(self, aid: str) -> str:
         entry = self.head.announcements.get(aid) or self.base.announcements.get(aid)
-        return _md(entry.model.number) if entry is not None else aid
+        return md_escape(entry.model.number) if entry is not None else aid
 
     # --- records --------------------------------------------------------------------------------
 
@@ -133,9 +133,9 @@ class _Report:
             elif rid in added or rid in removed:
                 continue  # the conditions of a record that is new or gone as a whole
             elif folder == "conditions":
-                changed.setdefault(rid, []).extend(_conditions_diff(rid, old, new, *anns))
+                changed.setdefault(rid, []).extend(conditions_diff(rid, old, new, *anns))
             else:
-                changed.setdefault(rid, []).extend(_file_diff(old, new))
+                changed.setdefault(rid, []).extend(file_diff(old, new))
         return added, changed, removed
 
     def records_section(self) -> list[str]:
@@ -180,12 +180,12 @@ class _Report:
             aid = rel.split("/", 1)[1][: -len(".yaml")]
             old, new = self.base_files.get(rel), self.head_files.get(rel)
             if old is None:
-                data = _parse(new)
+                data = parse_yaml(new)
                 data = data if isinstance(data, dict) else {}
-                when = _date_of(new)
+                when = date_of(new)
                 line = (
-                    f"- 新增 {self.ref(aid)} {_md(str(data.get('number', '')))}"
-                    f"《{_md(str(data.get('title', '')))}》，{data.get('date', '')}"
+                    f"- 新增 {self.ref(aid)} {md_escape(str(data.get('number', '')))}"
+                    f"《{md_escape(str(data.get('title', '')))}》，{data.get('date', '')}"
                 )
                 if when is not None and when > as_of:
                     line += f"（尚未公示，{when.isoformat()} 起自动公示）"
@@ -194,7 +194,7 @@ class _Report:
                 out.append(f"- 删除 `{aid}` {self.number(aid)}")
             else:
                 out.append(f"- 修改 {self.ref(aid)} {self.number(aid)}")
-                changes = _file_diff(old, new)
+                changes = file_diff(old, new)
                 if not changes:
                     out.append("  - 只改动了注释或格式，内容不变")
                 out += [f"  - {change_line(c)}" for c in changes]
@@ -208,7 +208,7 @@ class _Report:
             old, new = _read(base_root / name), _read(head_root / name)
             if old == new:
                 continue
-            changes = _file_diff(old, new)
+            changes = file_diff(old, new)
             out.append(f"- `{name}`（{SETTINGS_LABELS.get(name, name)}）")
             if not changes:
                 out.append("  - 只改动了注释或格式，内容不变")
@@ -225,7 +225,7 @@ class _Report:
         days = {as_of}
         for rel in self.announcement_rels():
             for raw in (self.base_files.get(rel), self.head_files.get(rel)):
-                if (d := _date_of(raw)) is not None:
+                if (d := date_of(raw)) is not None:
                     days.add(d)
         final_b, final_h = _replay(self.base, date.max), _replay(self.head, date.max)
         for rid, st in final_h.states.items():
@@ -256,7 +256,7 @@ class _Report:
 
     def status_line(self, rid: str, old: str | None, new: Status | None, day: date) -> str:
         old_text = "未公示" if old is None else f"{STATUS_LABELS[old]}（{old}）"
-        line = f"- {self.ref(rid)} {self.name(rid)}：{old_text} → {_status_text(new)}"
+        line = f"- {self.ref(rid)} {self.name(rid)}：{old_text} → {status_text(new)}"
         if new is None:
             return line  # deleted, or no longer named by a published announcement
         line += f"，自 {day.isoformat()} 起"  # the first day on which the two differ
@@ -315,9 +315,9 @@ def diff_report(
     out = [f"## 变更摘要：`{base}` → `{head or '工作区'}`", ""]
     out.append(f"状态按 {as_of.isoformat()} 计算；公告日期晚于该日的尚未公示，到期自动生效。")
     if preview_url and problems:
-        out.append(f"数据未通过校验，没有预览（{_md(preview_url)}）。")
+        out.append(f"数据未通过校验，没有预览（{md_escape(preview_url)}）。")
     elif preview_url:
-        out.append(f"编号链接到预览站点 {_md(preview_url)} 上的页面。")
+        out.append(f"编号链接到预览站点 {md_escape(preview_url)} 上的页面。")
     out.append("")
     if problems:
         texts = [p.text() for p in problems]

@@ -21,7 +21,7 @@ MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHu
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     """Escape text for Markdown (GitHub job summaries render HTML and Markdown)."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
@@ -31,7 +31,7 @@ def _value(v: Any) -> str:
     text = " ".join(text.split())
     if len(text) > MAX_VALUE:
         text = text[: MAX_VALUE - 1] + "…"
-    return f"“{_md(text)}”"
+    return f"“{md_escape(text)}”"
 
 
 def field_label(loc: tuple[Any, ...]) -> str:
@@ -54,7 +54,7 @@ def _version_line(c: Change) -> str | None:
     item = c.new if c.old is None else c.old if c.new is None else None
     if not isinstance(item, dict):
         return None
-    ann = _md(str(item.get("announcement", "")))
+    ann = md_escape(str(item.get("announcement", "")))
     when = item.get("effective")
     start = f"自 {when} 起施行" if when else "自公告之日起施行"
     verb = "新增" if c.old is None else "删除"
@@ -76,12 +76,12 @@ def change_line(c: Change) -> str:
     return f"{label} `{path}`：{what}" if label else f"`{path}`：{what}"
 
 
-def _parse(raw: bytes | None) -> Any:
+def parse_yaml(raw: bytes | None) -> Any:
     return None if raw is None else load_bytes(raw, "").data
 
 
-def _file_diff(old: bytes | None, new: bytes | None, prefix: tuple[str, ...] = ()) -> list[Change]:
-    a, b = _parse(old), _parse(new)
+def file_diff(old: bytes | None, new: bytes | None, prefix: tuple[str, ...] = ()) -> list[Change]:
+    a, b = parse_yaml(old), parse_yaml(new)
     if (old is not None and not isinstance(a, dict)) or (
         new is not None and not isinstance(b, dict)
     ):
@@ -90,14 +90,14 @@ def _file_diff(old: bytes | None, new: bytes | None, prefix: tuple[str, ...] = (
     return field_changes(a, b, prefix)
 
 
-def _conditions_diff(
+def conditions_diff(
     rid: str, old: bytes | None, new: bytes | None, base_anns: dict, head_anns: dict
 ) -> list[Change]:
     """Conditions compared version by version (the shorthand expanded): a new version is shown
     against the one before it, so that a reviewer sees what the amendment changes."""
-    a, b = _parse(old), _parse(new)
+    a, b = parse_yaml(old), parse_yaml(new)
     if not isinstance(a, dict) or not isinstance(b, dict):
-        return _file_diff(old, new, ("conditions",))
+        return file_diff(old, new, ("conditions",))
     before = expanded_versions(rid, a, base_anns)
     after = expanded_versions(rid, b, {**base_anns, **head_anns})
     out: list[Change] = []
@@ -114,8 +114,8 @@ def _conditions_diff(
     return out
 
 
-def _date_of(raw: bytes | None) -> date | None:
-    data = _parse(raw)
+def date_of(raw: bytes | None) -> date | None:
+    data = parse_yaml(raw)
     if isinstance(data, dict):
         try:
             return date.fromisoformat(str(data.get("date")))
@@ -124,5 +124,5 @@ def _date_of(raw: bytes | None) -> date | None:
     return None
 
 
-def _status_text(st: Status | None) -> str:
+def status_text(st: Status | None) -> str:
     return "未公示" if st is None else f"{STATUS_LABELS[st.code]}（{st.code}）"

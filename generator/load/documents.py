@@ -212,12 +212,12 @@ class _Builder:
         )
 
     def build(self, text: str) -> Document:
-        limit = self._parse(text, _Loader)
+        limit = self.parse_yaml(text, _Loader)
         if limit is not None:
             self._nested_too_deep(text, limit)
         return self.doc
 
-    def _parse(self, text: str, loader_class: Any) -> yaml.MarkedYAMLError | None:
+    def parse_yaml(self, text: str, loader_class: Any) -> yaml.MarkedYAMLError | None:
         """Walk `text` into self.doc; returns the parser's own nesting-limit error, if it hit one."""
         loader = loader_class(text)
         try:
@@ -261,11 +261,11 @@ class _Builder:
         cut = getattr(mark, "index", 0) or 0
         if 0 < cut < len(text):
             self.doc = Document(self.doc.file)
-            if self._parse(text[:cut], _Loader) is None and _has(self.doc, "E108"):
+            if self.parse_yaml(text[:cut], _Loader) is None and _has(self.doc, "E108"):
                 return
         if _Loader is not yaml.SafeLoader:
             self.doc = Document(self.doc.file)
-            if self._parse(text, yaml.SafeLoader) is None:
+            if self.parse_yaml(text, yaml.SafeLoader) is None:
                 return
         self.doc = Document(self.doc.file)
         if mark is None:  # pragma: no cover - libyaml and PyYAML always give a mark
@@ -278,7 +278,7 @@ class _Builder:
         event = get()
         if not isinstance(event, DocumentStartEvent):
             return
-        self.doc.data = self._walk(get)
+        self.doc.data = self.walk_path(get)
         get()  # DocumentEndEvent
         extra = get()
         if not isinstance(extra, StreamEndEvent):
@@ -286,7 +286,7 @@ class _Builder:
                 "E107", extra.start_mark, detail="文件只能包含一个 YAML 文档；请删除多余的 ---"
             )
 
-    def _walk(self, get: Any) -> Any:
+    def walk_path(self, get: Any) -> Any:
         values = self.doc.values
         stack: list[_Frame] = []
         root: Any = None
@@ -300,7 +300,7 @@ class _Builder:
                 continue
             top = stack[-1] if stack else None
             if top is not None and top.expect_key:
-                self._key(top, event)
+                self.item_key(top, event)
                 continue
             path = self._child_path(top)
             mark = event.start_mark
@@ -343,7 +343,7 @@ class _Builder:
             return (*top.path, top.key if top.key is not None else _DISCARD)
         return (*top.path, len(top.value))
 
-    def _key(self, top: _Frame, event: Any) -> None:
+    def item_key(self, top: _Frame, event: Any) -> None:
         mark = event.start_mark
         if type(event) is not ScalarEvent:
             self.error("E109", mark, top.path, detail="映射或列表")

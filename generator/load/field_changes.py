@@ -33,11 +33,11 @@ class Change:
         return {"path": self.path, "old": self.old, "new": self.new}
 
 
-def _change(loc: Path_, old: Any, new: Any) -> Change:
+def make_change(loc: Path_, old: Any, new: Any) -> Change:
     return Change(dotted(loc), old, new, loc)
 
 
-def _key(item: Any) -> str:
+def item_key(item: Any) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
 
 
@@ -55,9 +55,9 @@ def field_changes(
     if old is None and new is None:
         return []
     if old is None:
-        return [_change((*prefix, k), None, v) for k, v in new.items()]  # type: ignore[union-attr]
+        return [make_change((*prefix, k), None, v) for k, v in new.items()]  # type: ignore[union-attr]
     if new is None:
-        return [_change((*prefix, k), v, None) for k, v in old.items()]
+        return [make_change((*prefix, k), v, None) for k, v in old.items()]
     out: list[Change] = []
     _diff(old, new, prefix, out)
     return out
@@ -67,7 +67,7 @@ def _same(a: Any, b: Any) -> bool:
     """Equal and of the same type all the way down (True == 1 in Python, not in YAML)."""
     if a != b or type(a) is not type(b):
         return False
-    return not isinstance(a, dict | list) or _key(a) == _key(b)
+    return not isinstance(a, dict | list) or item_key(a) == item_key(b)
 
 
 def _diff(old: Any, new: Any, loc: Path_, out: list[Change]) -> None:
@@ -78,18 +78,18 @@ def _diff(old: Any, new: Any, loc: Path_, out: list[Change]) -> None:
             if k in old:
                 _diff(old[k], v, (*loc, k), out)
             else:
-                out.append(_change((*loc, k), None, v))
-        out.extend(_change((*loc, k), v, None) for k, v in old.items() if k not in new)
+                out.append(make_change((*loc, k), None, v))
+        out.extend(make_change((*loc, k), v, None) for k, v in old.items() if k not in new)
     elif isinstance(old, list) and isinstance(new, list):
         _diff_list(old, new, loc, out)
     else:
-        out.append(_change(loc, old, new))
+        out.append(make_change(loc, old, new))
 
 
 def _diff_list(old: list[Any], new: list[Any], loc: Path_, out: list[Change]) -> None:
-    a, b = [_key(x) for x in old], [_key(x) for x in new]
+    a, b = [item_key(x) for x in old], [item_key(x) for x in new]
     if sorted(a) == sorted(b):  # same items, another order
-        out.append(_change(loc, old, new))
+        out.append(make_change(loc, old, new))
         return
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -99,8 +99,8 @@ def _diff_list(old: list[Any], new: list[Any], loc: Path_, out: list[Change]) ->
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                 _diff(old[i], new[j], (*loc, j), out)
             continue
-        out.extend(_change((*loc, i), old[i], None) for i in range(i1, i2))
-        out.extend(_change((*loc, j), None, new[j]) for j in range(j1, j2))
+        out.extend(make_change((*loc, i), old[i], None) for i in range(i1, i2))
+        out.extend(make_change((*loc, j), None, new[j]) for j in range(j1, j2))
 
 
 def field_label(loc: Path_) -> str:

@@ -32,9 +32,9 @@ from generator.load.field_changes import (
     NOT_A_MAPPING,
     ZERO,
     Change,
-    _change,
-    _key,
     field_changes,
+    item_key,
+    make_change,
     summarise,
 )
 from generator.load.git import HISTORY_DIRS, GitError, Repo, git, locate, popen
@@ -103,8 +103,8 @@ class History:
 
         def public(rev: Revision) -> bool:
             return not any(
-                rx.search(_key(c.old) if not isinstance(c.old, str) else c.old)
-                or rx.search(_key(c.new) if not isinstance(c.new, str) else c.new)
+                rx.search(item_key(c.old) if not isinstance(c.old, str) else c.old)
+                or rx.search(item_key(c.new) if not isinstance(c.new, str) else c.new)
                 for c in rev.changes
             )
 
@@ -309,7 +309,7 @@ def _file_changes(
         # An unreadable version: show the file text as a whole (`path` "" or "conditions").
         text_old = raw_old.decode("utf-8", "replace") if raw_old is not None else None
         text_new = raw_new.decode("utf-8", "replace") if raw_new is not None else None
-        return [_change(prefix, text_old, text_new)]
+        return [make_change(prefix, text_old, text_new)]
     return field_changes(old, new, prefix)
 
 

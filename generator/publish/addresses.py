@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 from generator.validate.entries import (
     RECORD_KINDS,
     Registry,
-    _all_entries,
+    all_entries,
 )
 
 # A redirect source path: ASCII segments that start with a letter or digit (so no `.`, `..`,
@@ -89,7 +89,7 @@ def redirect_problems(reg: Registry) -> Iterable[Problem]:
         return
     doc = reg.config_doc
     # a record whose file has problems is still a record (no E314 on top of them)
-    ids = {rid for rid, _e in _all_entries(reg, RECORD_KINDS)}
+    ids = {rid for rid, _e in all_entries(reg, RECORD_KINDS)}
     seen: dict[str, str] = {}
     for old, target in reg.config.redirects.items():
         line, col = doc.where(("redirects", old), key=True)

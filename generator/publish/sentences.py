@@ -35,12 +35,12 @@ DUTIES = (
     "进行。",
 )
 
-_NOT_CLINICAL = (
+NOT_CLINICAL = (
     "在清单内不等于批准临床应用：未经批准临床转化应用的生物医学新技术，"
     "任何机构和个人不得应用于临床（规范 第二十条第三款）。"
 )
 
-_NO_CLINICAL_USE = "任何机构和个人不得将其应用于临床（规范 第二十条第三款）。"
+NO_CLINICAL_USE = "任何机构和个人不得将其应用于临床（规范 第二十条第三款）。"
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Verdict:
         }
 
 
-def _d(day: date | None) -> str:
+def day_text(day: date | None) -> str:
     return cn_date(day)
 
 
@@ -133,30 +133,30 @@ def institution_listed(r: RecordView, institution: str | None) -> bool | None:
     return fold_name(institution) in {fold_name(i) for i in r.institutions}
 
 
-def _number(r: RecordView, aid: str | None) -> str:
+def ann_number(r: RecordView, aid: str | None) -> str:
     return next((e.number for e in r.timeline if e.announcement == aid), aid or "")
 
 
-def _ann_link(r: RecordView, aid: str | None) -> list[Link]:
+def ann_links(r: RecordView, aid: str | None) -> list[Link]:
     """Link to announcement `aid`, labelled with its number (from the record's own timeline)."""
     if not aid:
         return []
-    return [Link(f"公告：{_number(r, aid)}", announcement_url(aid))]
+    return [Link(f"公告：{ann_number(r, aid)}", announcement_url(aid))]
 
 
-def _last(r: RecordView, *actions: str) -> Event | None:
+def last_event(r: RecordView, *actions: str) -> Event | None:
     return next((e for e in reversed(r.timeline) if e.action in actions), None)
 
 
-def _ground(ev: Event | None) -> str:
+def ground_text(ev: Event | None) -> str:
     if ev is None or "ground" not in ev.fields:
         return ""
     g = ev.fields["ground"]
     return GROUND_LABELS.get(g, g)
 
 
-def _base_links(r: RecordView) -> list[Link]:
-    return [Link(f"公示记录（{r.id}）", r.url), *_ann_link(r, r.status.announcement)]
+def base_links(r: RecordView) -> list[Link]:
+    return [Link(f"公示记录（{r.id}）", r.url), *ann_links(r, r.status.announcement)]
 
 
 def grown_from(site: Site) -> dict[str, list[RecordView]]:
@@ -164,5 +164,5 @@ def grown_from(site: Site) -> dict[str, list[RecordView]]:
     return site.grown
 
 
-def _make(site: Site, r: RecordView | None, **kw: Any) -> Verdict:
+def make_verdict(site: Site, r: RecordView | None, **kw: Any) -> Verdict:
     return Verdict(valid_as_of=site.as_of, data_version=site.data_version, record=r, **kw)

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.publish.sentences import DELINEATION_URL, Link, Verdict, _make, institution_listed
+from generator.publish.sentences import (
+    DELINEATION_URL,
+    Link,
+    Verdict,
+    institution_listed,
+    make_verdict,
+)
 from generator.publish.verdict_approved import approved_verdict
-from generator.publish.verdict_listed import _banned, _guidance
+from generator.publish.verdict_listed import banned_verdict, guidance_verdict
 from generator.publish.views import RecordView, Site
 
 
@@ -24,15 +30,15 @@ def verdict(r: RecordView, site: Site, institution: str | None = None) -> Verdic
     if r.kind == "approved":
         v = approved_verdict(r, site, listed)
     elif r.kind == "banned":
-        v = _banned(r, site)
+        v = banned_verdict(r, site)
     else:
-        v = _guidance(r, site, site.grown.get(r.id, []))
+        v = guidance_verdict(r, site, site.grown.get(r.id, []))
     return replace(v, institution=(institution or None) if listed is not None else None)
 
 
 def not_found_verdict(site: Site) -> Verdict:
     """What "not found" means: not approved, not on the list — never "allowed"."""
-    return _make(
+    return make_verdict(
         site,
         None,
         code="not_found",

@@ -6,18 +6,18 @@ from typing import Any
 
 from generator.domain.vocabulary import PERIOD_TERM
 from generator.publish.sentences import (
-    _NO_CLINICAL_USE,
     CONDITION_PARTS,
     DUTIES,
+    NO_CLINICAL_USE,
     Link,
     Verdict,
-    _ann_link,
-    _base_links,
-    _d,
-    _ground,
-    _last,
-    _make,
-    _number,
+    ann_links,
+    ann_number,
+    base_links,
+    day_text,
+    ground_text,
+    last_event,
+    make_verdict,
 )
 from generator.publish.views import RecordView, Site
 
@@ -29,12 +29,12 @@ def _conditions_sentences(r: RecordView) -> list[str]:
     if now is not None:
         v = now.version
         out.append(
-            f"现行条件为第 {v.number} 版，由{v.announcement_number}公布，自 {_d(v.effective)} 起施行。"
+            f"现行条件为第 {v.number} 版，由{v.announcement_number}公布，自 {day_text(v.effective)} 起施行。"
         )
     for up in r.conditions_upcoming:
         v = up.version
         out.append(
-            f"{v.announcement_number}公布的第 {v.number} 版条件将于 {_d(v.effective)} 起施行，"
+            f"{v.announcement_number}公布的第 {v.number} 版条件将于 {day_text(v.effective)} 起施行，"
             + ("届时取代现行版本。" if now is not None else "此前没有施行中的条件。")
         )
     return out
@@ -43,10 +43,10 @@ def _conditions_sentences(r: RecordView) -> list[str]:
 def approved_verdict(r: RecordView, site: Site, member: bool | None) -> Verdict:
     """Verdict for an approved technology; `member`: is the asking institution a participant."""
     assert r.risk_grade is not None and r.approved_on is not None
-    links = _base_links(r)
-    approval = _last(r, "approve")
+    links = base_links(r)
+    approval = last_event(r, "approve")
     if approval is not None and approval.announcement != r.status.announcement:
-        links += _ann_link(r, approval.announcement)
+        links += ann_links(r, approval.announcement)
     if r.conditions_versions:
         links += [
             Link("医疗机构和人员条件（" + "、".join(CONDITION_PARTS) + "）", r.url + "#conditions"),
@@ -73,7 +73,7 @@ def approved_verdict(r: RecordView, site: Site, member: bool | None) -> Verdict:
 def _granted(r: RecordView) -> str:
     assert r.risk_grade is not None
     return (
-        f"该技术于 {_d(r.approved_on)} 批准临床转化应用（{_number(r, _last(r, 'approve').announcement)}），"  # type: ignore[union-attr]
+        f"该技术于 {day_text(r.approved_on)} 批准临床转化应用（{ann_number(r, last_event(r, 'approve').announcement)}），"  # type: ignore[union-attr]
         f"风险等级为{r.risk_grade.name}（规范 第十七条）。"
     )
 
@@ -91,7 +91,7 @@ def _period(r: RecordView) -> str:
     return (
         f"{PERIOD_TERM}：批准后 {r.risk_grade.exclusive_years} 年内，仅限在参与该技术临床研究且符合条件的"
         f"医疗机构内开展临床应用（规范 第二十条第二款）；按民法典 第二百零一条、第二百零二条计算，"
-        f"批准当日不计入，{PERIOD_TERM}至 {_d(r.exclusive_until)} 止。"
+        f"批准当日不计入，{PERIOD_TERM}至 {day_text(r.exclusive_until)} 止。"
     )
 
 
@@ -100,7 +100,7 @@ def _after_period(r: RecordView, within: bool) -> tuple[str | None, str]:
     the day after the period (规范 第二十条第二款) unless it was suspended meanwhile."""
     if r.opens_by_time_on is not None:
         next_change = (
-            f"期满未出现规范 第二十三条第一款情形的，自 {_d(r.opens_by_time_on)} 起其他符合条件的医疗机构"
+            f"期满未出现规范 第二十三条第一款情形的，自 {day_text(r.opens_by_time_on)} 起其他符合条件的医疗机构"
             "方可开展临床应用，参照限制类医疗技术进行备案（规范 第二十条第二款）。"
         )
         return next_change, ""
@@ -110,7 +110,7 @@ def _after_period(r: RecordView, within: bool) -> tuple[str | None, str]:
             "风险，并由国家卫生健康委公告开放（规范 第二十条第二款）。"
         )
     return None, (
-        f"{PERIOD_TERM}已于 {_d(r.exclusive_until)} 届满，但期间曾暂停应用（规范 第二十三条第一款），因此没有自动开放："
+        f"{PERIOD_TERM}已于 {day_text(r.exclusive_until)} 届满，但期间曾暂停应用（规范 第二十三条第一款），因此没有自动开放："
         "须经再评估证实获益远大于风险，并由国家卫生健康委公告开放后，其他符合条件的医疗机构方可"
         "参照限制类医疗技术备案开展（规范 第二十条第二款）。"
     )
@@ -119,7 +119,7 @@ def _after_period(r: RecordView, within: bool) -> tuple[str | None, str]:
 def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
     assert r.exclusive_until is not None
     within = site.as_of <= r.exclusive_until
-    until = _d(r.exclusive_until)
+    until = day_text(r.exclusive_until)
     next_change, after = _after_period(r, within)
     base = [_granted(r) + _period(r)]
     if after:
@@ -127,7 +127,7 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
     cond = _conditions_sentences(r)
     tail = f"（{PERIOD_TERM}至 {until}）" if within else "（尚未公告开放）"
     if member is None:
-        return _make(
+        return make_verdict(
             site,
             r,
             code="restricted",
@@ -144,7 +144,7 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
             **common,
         )
     if member:
-        return _make(
+        return make_verdict(
             site,
             r,
             code="restricted_participant",
@@ -165,7 +165,7 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
         if within
         else "贵机构不在参与研究机构名单内，目前不得开展（尚未公告开放）"
     )
-    return _make(
+    return make_verdict(
         site,
         r,
         code="restricted_other",
@@ -184,24 +184,24 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
 def _opened_because(r: RecordView) -> str:
     """Why an approved technology is open to other institutions: by time or by announcement."""
     assert r.risk_grade is not None
-    opened = _last(r, "open")
+    opened = last_event(r, "open")
     if opened is None:  # opened by the passing of time
         start = r.opens_by_time_on
         why = (
-            f"批准后 {r.risk_grade.exclusive_years} 年的{PERIOD_TERM}已于 {_d(r.exclusive_until)} 届满，"
-            f"期间未出现规范 第二十三条第一款情形，自 {_d(start)} 起其他符合条件的医疗机构可以开展"
+            f"批准后 {r.risk_grade.exclusive_years} 年的{PERIOD_TERM}已于 {day_text(r.exclusive_until)} 届满，"
+            f"期间未出现规范 第二十三条第一款情形，自 {day_text(start)} 起其他符合条件的医疗机构可以开展"
             "（规范 第二十条第二款）。"
         )
     else:
         start = opened.date
         why = (
-            f"{PERIOD_TERM}届满后，经再评估证实获益远大于风险，国家卫生健康委公告自 {_d(start)} 起"
+            f"{PERIOD_TERM}届满后，经再评估证实获益远大于风险，国家卫生健康委公告自 {day_text(start)} 起"
             f"其他符合条件的医疗机构可以开展（规范 第二十条第二款；{opened.number}）。"
         )
     if start is not None and r.status.since > start:  # suspended since, then resumed
         why += (
-            f"其后曾暂停应用并组织再评估（规范 第二十三条第一款），自 {_d(r.status.since)} 起恢复应用"
-            f"（{_number(r, r.status.announcement)}）。"
+            f"其后曾暂停应用并组织再评估（规范 第二十三条第一款），自 {day_text(r.status.since)} 起恢复应用"
+            f"（{ann_number(r, r.status.announcement)}）。"
         )
     return why
 
@@ -213,7 +213,7 @@ def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]
     )
     cond = _conditions_sentences(r)
     if member is None:
-        return _make(
+        return make_verdict(
             site,
             r,
             code="open",
@@ -230,7 +230,7 @@ def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]
             **common,
         )
     if member:
-        return _make(
+        return make_verdict(
             site,
             r,
             code="open_participant",
@@ -245,7 +245,7 @@ def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]
             duties=DUTIES,
             **common,
         )
-    return _make(
+    return make_verdict(
         site,
         r,
         code="open_other",
@@ -259,25 +259,25 @@ def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]
 
 
 def _suspended(r: RecordView, site: Site, common: dict[str, Any]) -> Verdict:
-    ground = _ground(_last(r, "suspend"))
+    ground = ground_text(last_event(r, "suspend"))
     text = [
-        f"自 {_d(r.status.since)} 起，国家卫生健康委对该技术的安全性、有效性组织再评估，"
+        f"自 {day_text(r.status.since)} 起，国家卫生健康委对该技术的安全性、有效性组织再评估，"
         "再评估期间暂停应用该技术（规范 第二十三条第一款）"
         + (f"。理由：{ground}。" if ground else "。"),
         "参与研究机构和已备案的机构同样不得开展，直至公告恢复应用；经评估不能保证安全、有效的，"
         "国家卫生健康委将禁止临床应用该技术并向社会公布（规范 第二十三条第四款）。",
     ]
-    if r.opens_by_time_on is None and _last(r, "open") is None:
+    if r.opens_by_time_on is None and last_event(r, "open") is None:
         text.append(
-            f"因{PERIOD_TERM}（至 {_d(r.exclusive_until)}）内暂停，恢复后期满也不会自动开放（规范 第二十条第二款）。"
+            f"因{PERIOD_TERM}（至 {day_text(r.exclusive_until)}）内暂停，恢复后期满也不会自动开放（规范 第二十条第二款）。"
         )
-    return _make(
+    return make_verdict(
         site,
         r,
         code="suspended",
         tone="no",
         answer="不得开展（暂停）",
-        headline=f"再评估期间暂停应用，任何机构不得开展（自 {_d(r.status.since)} 起）",
+        headline=f"再评估期间暂停应用，任何机构不得开展（自 {day_text(r.status.since)} 起）",
         explanation=tuple(text),
         **common,
     )
@@ -285,8 +285,8 @@ def _suspended(r: RecordView, site: Site, common: dict[str, Any]) -> Verdict:
 
 def _banned_approved(r: RecordView, site: Site, common: dict[str, Any]) -> Verdict:
     ban = r.ban()
-    since = _d(r.status.since)
-    number = _number(r, r.status.announcement)
+    since = day_text(r.status.since)
+    number = ann_number(r, r.status.announcement)
     if r.ban_kind == "reevaluation":
         text = [
             f"经再评估不能保证安全、有效，国家卫生健康委自 {since} 起禁止临床应用该技术并向社会公布"
@@ -303,8 +303,8 @@ def _banned_approved(r: RecordView, site: Site, common: dict[str, Any]) -> Verdi
         text = [f"国家卫生健康委公告自 {since} 起禁止临床应用该技术（{number}）。"]
     if ban is not None and ban.fields.get("ground") and r.ban_kind != "delisting":
         text.append(f"公告所述理由：{ban.fields['ground']}")
-    text.append(_NO_CLINICAL_USE)
-    return _make(
+    text.append(NO_CLINICAL_USE)
+    return make_verdict(
         site,
         r,
         code="banned",

@@ -6,25 +6,25 @@ from datetime import timedelta
 
 from generator.domain.vocabulary import ROUTE_LABELS
 from generator.publish.sentences import (
-    _NOT_CLINICAL,
     DELINEATION_URL,
+    NOT_CLINICAL,
     Link,
     Verdict,
-    _ann_link,
-    _base_links,
-    _d,
-    _ground,
-    _last,
-    _make,
-    _number,
+    ann_links,
+    ann_number,
+    base_links,
+    day_text,
+    ground_text,
+    last_event,
+    make_verdict,
 )
 from generator.publish.views import RecordView, Site
 
 
-def _banned(r: RecordView, site: Site) -> Verdict:
+def banned_verdict(r: RecordView, site: Site) -> Verdict:
     ban = r.ban()
     text = [
-        f"该技术自 {_d(r.status.since)} 起列为禁止临床应用的技术（{_number(r, r.status.announcement)}）。"
+        f"该技术自 {day_text(r.status.since)} 起列为禁止临床应用的技术（{ann_number(r, r.status.announcement)}）。"
     ]
     if ban is not None and ban.fields.get("ground"):
         text.append(f"公告所述理由：{ban.fields['ground']}")
@@ -34,21 +34,21 @@ def _banned(r: RecordView, site: Site) -> Verdict:
         "任何机构和个人不得将其应用于临床（规范 第二十条第三款）；法律、行政法规和国家有关规定明令禁止的"
         "技术不能纳入《备案指导清单》，也不能作为生物医学新技术备案开展临床研究（界定指导原则 二（一）1）。"
     )
-    return _make(
+    return make_verdict(
         site,
         r,
         code="banned",
         tone="no",
         answer="不得开展（已禁止）",
-        headline=f"禁止技术：任何机构和个人不得开展（自 {_d(r.status.since)} 起）",
+        headline=f"禁止技术：任何机构和个人不得开展（自 {day_text(r.status.since)} 起）",
         explanation=tuple(text),
         basis=r.status.basis,
-        links=tuple(_base_links(r)),
+        links=tuple(base_links(r)),
     )
 
 
-def _guidance(r: RecordView, site: Site, grown: list[RecordView]) -> Verdict:
-    links = _base_links(r)
+def guidance_verdict(r: RecordView, site: Site, grown: list[RecordView]) -> Verdict:
+    links = base_links(r)
     related = [
         f"由该条目转化的技术“{a.name}”（{a.id}）已获批临床转化应用，当前状态：{a.status_label}；"
         "临床应用以该技术的公示记录为准。"
@@ -58,21 +58,21 @@ def _guidance(r: RecordView, site: Site, grown: list[RecordView]) -> Verdict:
     if r.status.code == "delisted":
         return _delisted(r, site, links, grown)
     text = [
-        f"该技术自 {_d(r.status.since)} 起在《生物医学新技术临床研究备案指导清单》内"
-        f"（{r.status.basis}；{_number(r, r.status.announcement)}）。临床研究发起机构可按清单的规范技术"
+        f"该技术自 {day_text(r.status.since)} 起在《生物医学新技术临床研究备案指导清单》内"
+        f"（{r.status.basis}；{ann_number(r, r.status.announcement)}）。临床研究发起机构可按清单的规范技术"
         "名称和相应备案要求，完整提交资料备案后开展临床研究（界定指导原则 二）。",
-        _NOT_CLINICAL,
+        NOT_CLINICAL,
     ]
-    retain = _last(r, "retain")
+    retain = last_event(r, "retain")
     if retain is not None and retain.date >= r.status.since:
         text.append(
-            f"该条目于 {_d(retain.date)} 经论证后继续保留在清单内（{retain.number}）；临床研究发起机构在发起"
+            f"该条目于 {day_text(retain.date)} 经论证后继续保留在清单内（{retain.number}）；临床研究发起机构在发起"
             "相关临床研究时，应认真对照已批准上市药品、医疗器械或者已批准临床转化应用医疗技术的适应症和"
             "机制原理，避免重复研究（界定指导原则 二（二）2（2））。"
         )
     text += related
     if r.emergency is not None:
-        links += [x for x in _ann_link(r, r.emergency.announcement) if x not in links]
+        links += [x for x in ann_links(r, r.emergency.announcement) if x not in links]
     if r.model.filing_requirements:
         links.append(Link("备案要求", r.url + "#filing"))
     links.append(Link("界定自查：技术、药品还是医疗器械", DELINEATION_URL))
@@ -81,21 +81,21 @@ def _guidance(r: RecordView, site: Site, grown: list[RecordView]) -> Verdict:
         until = e.fields["until"]
         emergency = (
             f"国家卫生健康委同意在一定范围和期限内紧急应用该技术（规范 第十九条；{e.number}）。"
-            f"范围：{e.fields['scope']}；期限至 {_d(until)}。范围以外或期满后不得据此应用于临床。"
+            f"范围：{e.fields['scope']}；期限至 {day_text(until)}。范围以外或期满后不得据此应用于临床。"
         )
-        return _make(
+        return make_verdict(
             site,
             r,
             code="listed_emergency",
             tone="limited",
             answer="仅限紧急应用范围内",
-            headline=f"仅可在规定范围内紧急应用（至 {_d(until)}）；其他情形只能备案开展临床研究",
+            headline=f"仅可在规定范围内紧急应用（至 {day_text(until)}）；其他情形只能备案开展临床研究",
             explanation=(emergency, *text),
             basis=f"{r.status.basis}；规范 第十九条",
             links=tuple(links),
-            next_change=f"自 {_d(until + timedelta(days=1))} 起紧急应用期满，不得再据此应用于临床。",
+            next_change=f"自 {day_text(until + timedelta(days=1))} 起紧急应用期满，不得再据此应用于临床。",
         )
-    return _make(
+    return make_verdict(
         site,
         r,
         code="listed",
@@ -111,8 +111,8 @@ def _guidance(r: RecordView, site: Site, grown: list[RecordView]) -> Verdict:
 def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordView]) -> Verdict:
     d = r.delisting()
     assert d is not None
-    route, ground = d.fields["route"], _ground(d)
-    since = _d(r.status.since)
+    route, ground = d.fields["route"], ground_text(d)
+    since = day_text(r.status.since)
     if route == "direct":
         banned = [a for a in grown if a.status.code == "banned" and a.ban_kind == "delisting"]
         also = [
@@ -124,7 +124,7 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
             for a in grown
             if a not in banned
         ]
-        return _make(
+        return make_verdict(
             site,
             r,
             code="delisted_direct",
@@ -146,7 +146,7 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
         "论证后调出不影响已批准的技术，临床应用以该技术的公示记录为准。"
         for a in grown
     ]
-    return _make(
+    return make_verdict(
         site,
         r,
         code="delisted_after_review",

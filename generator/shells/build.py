@@ -192,7 +192,9 @@ def swap_in(new: Path, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-LAST_GOOD = "_last-good/"  # under the mount path: the last good build while the data is invalid
+LAST_GOOD = (
+    "last_event-good/"  # under the mount path: the last good build while the data is invalid
+)
 
 
 class LiveErrors:
@@ -202,7 +204,7 @@ class LiveErrors:
     appear stuck"). Here a failed build counts as a finished one: the browsers reload, every page
     shows the errors (file:line, links that open the editor) and reloads again once the files are
     fixed. The failed build never touched the site directory (validation runs before MkDocs
-    writes), so the last good site is still there, served under `/_last-good/`.
+    writes), so the last good site is still there, served under `/last_event-good/`.
     """
 
     def __init__(self, server: Any, problems: Callable[[], list[Problem]]) -> None:
@@ -232,7 +234,7 @@ class LiveErrors:
             # MkDocs has logged the problems; the browsers now show them until they are fixed
             logging.getLogger("mkdocs").error(
                 "构建未完成：浏览器中每个页面都显示错误列表，改正并保存后自动刷新"
-                + ("；上一次成功构建的网站在 /_last-good/" if self.has_site else "")
+                + ("；上一次成功构建的网站在 /last_event-good/" if self.has_site else "")
             )
             return
         self.failed, self.failure, self.has_site = None, "", True

@@ -18,17 +18,17 @@ from generator.domain.dates import today_shanghai
 from generator.domain.errors import CATALOGUE
 from generator.shells.cli_base import (
     ZhGroup,
-    _mkdocs_logging,
-    _need_config,
-    _speak_chinese,
     as_of_option,
     config_option,
     data_option,
     load_checked,
+    mkdocs_logging,
+    need_config,
     os_error_line,
+    speak_chinese,
 )
 
-_speak_chinese()
+speak_chinese()
 
 
 class _Main(ZhGroup):
@@ -221,10 +221,10 @@ def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path)
     from generator.shells.build import RegistryInvalid
     from generator.shells.build import build as build_site
 
-    _need_config(config_file)
+    need_config(config_file)
     if not data_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
-    _mkdocs_logging(logging.WARNING)
+    mkdocs_logging(logging.WARNING)
     try:
         build_site(config_file, site_dir, data_dir, as_of)
     except RegistryInvalid as exc:
@@ -247,8 +247,8 @@ def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> N
     """本地预览网站（修改 data/ 后自动重建并刷新）。"""
     from generator.shells.build import serve as serve_site
 
-    _need_config(config_file)
-    _mkdocs_logging(logging.INFO)
+    need_config(config_file)
+    mkdocs_logging(logging.INFO)
     serve_site(config_file, data_dir, as_of, addr)
 
 

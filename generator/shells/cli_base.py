@@ -71,7 +71,7 @@ def _zh_plural(singular: str, plural: str, n: int) -> str:
     return _zh(singular if n == 1 else plural)
 
 
-def _speak_chinese() -> None:
+def speak_chinese() -> None:
     import click.core
     import click.decorators
     import click.exceptions
@@ -190,7 +190,7 @@ def config_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
-def _mkdocs_logging(level: int) -> None:
+def mkdocs_logging(level: int) -> None:
     """MkDocs logs through `logging`; its own CLI sets up a handler, calling it as a library does not."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -200,6 +200,6 @@ def _mkdocs_logging(level: int) -> None:
     logger.propagate = False
 
 
-def _need_config(config_file: Path) -> None:
+def need_config(config_file: Path) -> None:
     if not config_file.is_file():
         raise click.UsageError(f"找不到 {config_file}；请在项目根目录运行，或用 --config 指定")

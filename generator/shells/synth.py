@@ -43,22 +43,22 @@ from pathlib import Path
 from typing import Any
 
 from generator.shells.synth_files import (
-    _announcement_yaml,
-    _approved_yaml,
-    _banned_yaml,
-    _conditions_yaml,
-    _guidance_yaml,
+    announcement_yaml,
+    approved_yaml,
+    banned_yaml,
+    conditions_yaml,
+    guidance_yaml,
 )
 from generator.shells.synth_plan import (
     Rec,
-    _announcement_ids,
-    _pick,
-    _pick_source,
-    _schedule,
-    _split,
-    _stable_first_order,
+    announcement_ids,
+    pick,
+    pick_source,
+    schedule,
+    split_counts,
+    stable_first_order,
 )
-from generator.shells.synth_text import _grades_yaml, _institutions, _Names, _registry_yaml
+from generator.shells.synth_text import UsedNames, grades_yaml, pick_institutions, registry_yaml
 from generator.shells.synth_words import BMT_PLANS, GL_PLANS, GRADE_WEIGHTS, MAX_PER_YEAR, START
 
 
@@ -68,7 +68,7 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
         raise ValueError("count must not be negative")
     rng = random.Random(seed)
     recs = _records(rng, count)
-    anns, dates = _schedule(rng, recs)
+    anns, dates = schedule(rng, recs)
     ordered = _assign_ids(recs, dates)
     out.mkdir(parents=True, exist_ok=True)
     for sub in ("guidance-list", "approved", "conditions", "banned", "announcements"):
@@ -82,14 +82,14 @@ def write_synthetic(out: Path, count: int, seed: int = 1) -> int:
 
 def _records(rng: random.Random, count: int) -> list[Rec]:
     """`count` records split by kind, each with its plan of actions."""
-    n_gl, n_bmt, n_ban = _split(count)
+    n_gl, n_bmt, n_ban = split_counts(count)
 
     recs: list[Rec] = []
     for _ in range(n_gl):
-        recs.append(Rec("guidance", len(recs), ["list", *_pick(rng, GL_PLANS)]))
+        recs.append(Rec("guidance", len(recs), ["list", *pick(rng, GL_PLANS)]))
     for _ in range(n_bmt):
-        grade = _pick(rng, GRADE_WEIGHTS)
-        recs.append(Rec("approved", len(recs), ["approve", *_pick(rng, BMT_PLANS)], grade=grade))
+        grade = pick(rng, GRADE_WEIGHTS)
+        recs.append(Rec("approved", len(recs), ["approve", *pick(rng, BMT_PLANS)], grade=grade))
     for _ in range(n_ban):
         recs.append(Rec("banned", len(recs), ["ban"]))
     return recs
@@ -101,7 +101,7 @@ def _assign_ids(recs: list[Rec], dates: list[date]) -> dict[str, list[Rec]]:
     counters = {"guidance": 0, "banned": 0}
     bmt_year, bmt_n = START.year, 0
     ordered: dict[str, list[Rec]] = {"guidance": [], "approved": [], "banned": []}
-    for rec in _stable_first_order(recs):
+    for rec in stable_first_order(recs):
         if rec.kind == "approved":
             year = dates[rec.events[0][0]].year
             if year > bmt_year:
@@ -122,13 +122,13 @@ def _files(
     rng: random.Random, ordered: dict[str, list[Rec]], anns: list[Any], dates: list[date]
 ) -> dict[str, str]:
     """Every file of the registry, by path under the data directory."""
-    files: dict[str, str] = {"registry.yaml": _registry_yaml(), "risk-grades.yaml": _grades_yaml()}
+    files: dict[str, str] = {"registry.yaml": registry_yaml(), "risk-grades.yaml": grades_yaml()}
 
-    used = {"guidance": _Names(), "approved": _Names(), "banned": _Names()}
+    used = {"guidance": UsedNames(), "approved": UsedNames(), "banned": UsedNames()}
     for rec in ordered["guidance"]:
-        files[f"guidance-list/{rec.rid}.yaml"] = _guidance_yaml(rng, rec, used["guidance"], dates)
+        files[f"guidance-list/{rec.rid}.yaml"] = guidance_yaml(rng, rec, used["guidance"], dates)
 
-    aids = _announcement_ids(dates)
+    aids = announcement_ids(dates)
     # Approved technologies, in approval order; each grew out of a guidance entry listed on its
     # approval date (规范 第三条) and not directly delisted before its last action (二(二)2(1));
     # a third of them keep the entry's name, which the contract allows.
@@ -139,19 +139,15 @@ def _files(
         while pointer < len(gl_listed) and gl_listed[pointer].events[0][0] < first:
             pool.append(gl_listed[pointer])
             pointer += 1
-        source = _pick_source(rng, rec, pool, dates)
-        rec.institutions = _institutions(rng, rng.randint(1, 4))
-        files[f"approved/{rec.rid}.yaml"] = _approved_yaml(
-            rng, rec, source, used["approved"], dates
-        )
-        files[f"conditions/{rec.rid}.yaml"] = _conditions_yaml(rng, rec, dates, aids)
+        source = pick_source(rng, rec, pool, dates)
+        rec.institutions = pick_institutions(rng, rng.randint(1, 4))
+        files[f"approved/{rec.rid}.yaml"] = approved_yaml(rng, rec, source, used["approved"], dates)
+        files[f"conditions/{rec.rid}.yaml"] = conditions_yaml(rng, rec, dates, aids)
 
     for rec in ordered["banned"]:
-        files[f"banned/{rec.rid}.yaml"] = _banned_yaml(rng, rec, used["banned"], dates)
+        files[f"banned/{rec.rid}.yaml"] = banned_yaml(rng, rec, used["banned"], dates)
 
     batches = {"list": 0}
     for actions, day, (aid, seq) in zip(anns, dates, aids, strict=True):
-        files[f"announcements/{aid}.yaml"] = _announcement_yaml(
-            rng, aid, day, seq, actions, batches
-        )
+        files[f"announcements/{aid}.yaml"] = announcement_yaml(rng, aid, day, seq, actions, batches)
     return files

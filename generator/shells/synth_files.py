@@ -7,16 +7,16 @@ from datetime import date, timedelta
 
 from generator.shells.synth_plan import Rec
 from generator.shells.synth_text import (
-    _aliases,
-    _block,
-    _filing_md,
-    _list,
-    _Names,
-    _operating_md,
-    _q,
-    _references,
-    _summary_md,
-    _tech_name,
+    UsedNames,
+    filing_md,
+    make_aliases,
+    make_references,
+    operating_md,
+    summary_md,
+    tech_name,
+    yaml_block,
+    yaml_list,
+    yaml_quote,
 )
 from generator.shells.synth_words import (
     ACTION_TEXT,
@@ -27,8 +27,8 @@ from generator.shells.synth_words import (
 )
 
 
-def _guidance_yaml(rng: random.Random, rec: Rec, used: _Names, dates: list[date]) -> str:
-    name, short = _tech_name(rng, rec, used)
+def guidance_yaml(rng: random.Random, rec: Rec, used: UsedNames, dates: list[date]) -> str:
+    name, short = tech_name(rng, rec, used)
     rec.name = name
     p = rec.platform
     assert p is not None
@@ -47,18 +47,18 @@ def _guidance_yaml(rng: random.Random, rec: Rec, used: _Names, dates: list[date]
         rng.randint(0, 3),
     )
     text = (
-        f"id: {rec.rid}\nsample: true\nname: {_q(name)}\n"
-        + _list("aliases", _aliases(rng, short, p.verb, rec.disease))
-        + f"category: {p.category}\npurpose: {_q(purpose)}\nmechanism: {_q(mechanism)}\n"
-        + _list("indications", indications)
+        f"id: {rec.rid}\nsample: true\nname: {yaml_quote(name)}\n"
+        + yaml_list("aliases", make_aliases(rng, short, p.verb, rec.disease))
+        + f"category: {p.category}\npurpose: {yaml_quote(purpose)}\nmechanism: {yaml_quote(mechanism)}\n"
+        + yaml_list("indications", indications)
     )
     if rng.random() < 0.8:
-        text += _block("filing_requirements", _filing_md(rng, p))
-    return text + _references(rng, year)
+        text += yaml_block("filing_requirements", filing_md(rng, p))
+    return text + make_references(rng, year)
 
 
-def _approved_yaml(
-    rng: random.Random, rec: Rec, source: Rec | None, used: _Names, dates: list[date]
+def approved_yaml(
+    rng: random.Random, rec: Rec, source: Rec | None, used: UsedNames, dates: list[date]
 ) -> str:
     if source is not None and rng.random() < 0.35 and source.name not in used:
         rec.platform, rec.disease = source.platform, source.disease
@@ -66,24 +66,24 @@ def _approved_yaml(
         used.add(name)
         short = ""
     else:
-        name, short = _tech_name(rng, rec, used)
+        name, short = tech_name(rng, rec, used)
     rec.name = name
     p = rec.platform
     assert p is not None
     year = dates[rec.events[0][0]].year
-    text = f"id: {rec.rid}\nsample: true\nname: {_q(name)}\n"
+    text = f"id: {rec.rid}\nsample: true\nname: {yaml_quote(name)}\n"
     if short:
-        text += _list("aliases", _aliases(rng, short, p.verb, rec.disease))
+        text += yaml_list("aliases", make_aliases(rng, short, p.verb, rec.disease))
     text += f"category: {p.category}\n"
     if source is not None:
         text += f"guidance_entry: {source.rid}\n"
-    text += f"applicant: {_q(rec.institutions[0])}\n"
-    text += _list("indications", [f"{rec.disease}"] if rng.random() < 0.7 else [])
-    text += _block("summary", _summary_md(rng, rec, source.rid if source else None))
-    return text + _references(rng, year)
+    text += f"applicant: {yaml_quote(rec.institutions[0])}\n"
+    text += yaml_list("indications", [f"{rec.disease}"] if rng.random() < 0.7 else [])
+    text += yaml_block("summary", summary_md(rng, rec, source.rid if source else None))
+    return text + make_references(rng, year)
 
 
-def _conditions_yaml(
+def conditions_yaml(
     rng: random.Random, rec: Rec, dates: list[date], aids: list[tuple[str, int]]
 ) -> str:
     approved = dates[rec.events[0][0]]
@@ -143,11 +143,11 @@ def _conditions_body(
         rng.randint(0, 3),
     )
     text = (
-        _list("institution", institution, indent)
-        + _list("personnel", personnel, indent)
-        + _list("management", management, indent)
-        + _list("training_qc", training, indent)
-        + _block("operating_spec", _operating_md(rng, rec), indent)
+        yaml_list("institution", institution, indent)
+        + yaml_list("personnel", personnel, indent)
+        + yaml_list("management", management, indent)
+        + yaml_list("training_qc", training, indent)
+        + yaml_block("operating_spec", operating_md(rng, rec), indent)
     )
     if force or rng.random() < 0.7:
         # version 1 of a versioned file takes effect on its approval day, so that the next
@@ -157,7 +157,7 @@ def _conditions_body(
     return text
 
 
-def _banned_yaml(rng: random.Random, rec: Rec, used: _Names, dates: list[date]) -> str:
+def banned_yaml(rng: random.Random, rec: Rec, used: UsedNames, dates: list[date]) -> str:
     purpose = rng.choice(BANNED_PURPOSES)
     agent, category = rng.choice(BANNED_AGENTS)
     name = used.unique(f"{purpose}的{agent}技术")
@@ -167,17 +167,17 @@ def _banned_yaml(rng: random.Random, rec: Rec, used: _Names, dates: list[date]) 
         f"{purpose}开展{agent}的技术。该技术的安全性、有效性无法评估，"
         "存在重大伦理问题或不可控制的风险，违反法律、行政法规和国家有关规定。"
     )
-    text = f"id: {rec.rid}\nsample: true\nname: {_q(name)}\n"
+    text = f"id: {rec.rid}\nsample: true\nname: {yaml_quote(name)}\n"
     if rng.random() < 0.3:
-        text += _list("aliases", [f"“{agent}”"])
-    text += f"category: {category}\ndescription: {_q(description)}\n"
+        text += yaml_list("aliases", [f"“{agent}”"])
+    text += f"category: {category}\ndescription: {yaml_quote(description)}\n"
     if rng.random() < 0.7:
         scope = f"禁止任何机构和个人{purpose}开展{agent}，不影响依法依规开展、不以临床应用为目的的基础研究。"
-        text += f"scope: {_q(scope)}\n"
-    return text + _references(rng, year)
+        text += f"scope: {yaml_quote(scope)}\n"
+    return text + make_references(rng, year)
 
 
-def _announcement_yaml(
+def announcement_yaml(
     rng: random.Random,
     aid: str,
     day: date,
@@ -209,21 +209,21 @@ def _announcement_yaml(
         body += [f"| {r.rid} | {r.name} | {GRADE_NAMES[r.grade]} |" for r, _ in approvals]
     body += ["", "特此公告。"]
     text = (
-        f"id: {aid}\nsample: true\nnumber: {_q(f'国家卫生健康委公告 {day.year}年第{seq}号')}\n"
-        f"title: {_q(title)}\ndate: {day.isoformat()}\n"
-        + _block("body", "\n".join(body))
+        f"id: {aid}\nsample: true\nnumber: {yaml_quote(f'国家卫生健康委公告 {day.year}年第{seq}号')}\n"
+        f"title: {yaml_quote(title)}\ndate: {day.isoformat()}\n"
+        + yaml_block("body", "\n".join(body))
         + "actions:\n"
     )
     for rec, act in actions:
         a = act["action"]
         text += f"  - action: {a}\n    record: {rec.rid}\n"
         if a == "approve":
-            text += f"    risk_grade: {rec.grade}\n" + _list(
+            text += f"    risk_grade: {rec.grade}\n" + yaml_list(
                 "institutions", rec.institutions, "    "
             )
         for key in ("route", "ground", "scope", "note"):
             if key in act:
-                text += f"    {key}: {_q(act[key])}\n"
+                text += f"    {key}: {yaml_quote(act[key])}\n"
         if "until" in act:
             text += f"    until: {act['until'].isoformat()}\n"
     return text

@@ -30,7 +30,7 @@ from generator.status.states import period_end
 T = TypeVar("T")
 
 
-def _pick(rng: random.Random, weighted: Sequence[tuple[float, T]]) -> T:
+def pick(rng: random.Random, weighted: Sequence[tuple[float, T]]) -> T:
     """One value of (weight, value) pairs, with probability proportional to its weight."""
     total = sum(w for w, _ in weighted)
     r = rng.random() * total
@@ -62,7 +62,7 @@ class Rec:
     institutions: list[str] = field(default_factory=list)
 
 
-def _split(count: int) -> tuple[int, int, int]:
+def split_counts(count: int) -> tuple[int, int, int]:
     n_gl = min(9999, round(count * 0.6))
     n_ban = min(9999, round(count * 0.1))
     if count >= 3:
@@ -133,7 +133,7 @@ def _until(rec: Rec) -> date:
     return period_end(rec.approved_on, GRADE_YEARS[rec.grade])
 
 
-def _apply(rec: Rec, act: str, day: date) -> None:
+def apply_event(rec: Rec, act: str, day: date) -> None:
     if act in ("list", "retain"):
         rec.phase = "listed"
     elif act == "delist":
@@ -174,7 +174,7 @@ def _action_fields(rng: random.Random, step: str, day: date) -> dict:
     return out
 
 
-def _schedule(
+def schedule(
     rng: random.Random, recs: list[Rec]
 ) -> tuple[list[list[tuple[Rec, dict]]], list[date]]:
     """Place every plan step into announcements; returns their actions and dates.
@@ -220,7 +220,7 @@ def _place_steps(rng: random.Random, recs: list[Rec]) -> list[list[tuple[Rec, st
             while due and len(ready) < 12:
                 ready.append(heapq.heappop(due)[2])
             continue
-        theme = _pick(rng, themes)
+        theme = pick(rng, themes)
         if k == 0 and fresh["guidance"]:
             theme = "guidance"  # the list is published first: approvals need a listed entry
         size = rng.randint(5, biggest)
@@ -262,7 +262,7 @@ def _fill_actions(
             if not _legal(rec, name, day):
                 step = "amend"  # e.g. an `open` of a technology that opens by itself
             act = _action_fields(rng, step, day)
-            _apply(rec, act["action"], day)
+            apply_event(rec, act["action"], day)
             rec.events.append((k, act, len(actions)))
             actions.append((rec, act))
         anns.append(actions)
@@ -273,7 +273,7 @@ def _fill_actions(
         actions = []
         for pos, rec in enumerate(late):
             act = _action_fields(rng, "open", day)
-            _apply(rec, "open", day)
+            apply_event(rec, "open", day)
             rec.events.append((k, act, pos))
             actions.append((rec, act))
         anns.append(actions)
@@ -281,7 +281,7 @@ def _fill_actions(
     return anns
 
 
-def _announcement_ids(dates: list[date]) -> list[tuple[str, int]]:
+def announcement_ids(dates: list[date]) -> list[tuple[str, int]]:
     """(id, number within its year) of each announcement: ANN-<year>-<nnn> in date order."""
     counter: dict[int, int] = {}
     out = []
@@ -310,7 +310,7 @@ def _fits(gl: Rec, rec: Rec, dates: list[date]) -> bool:
     return all(k > last and dates[k] > dates[last] for k in direct)
 
 
-def _pick_source(rng: random.Random, rec: Rec, pool: list[Rec], dates: list[date]) -> Rec | None:
+def pick_source(rng: random.Random, rec: Rec, pool: list[Rec], dates: list[date]) -> Rec | None:
     """A guidance entry the technology can have grown out of (random, then by scanning)."""
     for _ in range(min(20, len(pool))):
         gl = pool[rng.randrange(len(pool))]
@@ -319,7 +319,7 @@ def _pick_source(rng: random.Random, rec: Rec, pool: list[Rec], dates: list[date
     return next((gl for gl in pool if _fits(gl, rec, dates)), None)
 
 
-def _stable_first_order(recs: list[Rec]) -> list[Rec]:
+def stable_first_order(recs: list[Rec]) -> list[Rec]:
     """Records in the order their first action was placed (announcement, then position)."""
     keyed = sorted((rec.events[0][0], rec.events[0][2], i) for i, rec in enumerate(recs))
     return [recs[i] for _, _, i in keyed]

@@ -18,12 +18,12 @@ from generator.shells.synth_words import (
 )
 
 
-def _q(text: str) -> str:
+def yaml_quote(text: str) -> str:
     """A YAML double-quoted scalar: a JSON string (json.dumps(text, ensure_ascii=False)) is one."""
     return _json_string(text)
 
 
-def _block(key: str, text: str, indent: str = "") -> str:
+def yaml_block(key: str, text: str, indent: str = "") -> str:
     """`key: |` literal block for Markdown, falling back to a quoted scalar when not safe."""
     lines = text.split("\n")
     safe = (
@@ -34,19 +34,19 @@ def _block(key: str, text: str, indent: str = "") -> str:
         and all(line.isprintable() for line in lines)
     )
     if not safe:
-        return f"{indent}{key}: {_q(text)}\n"
+        return f"{indent}{key}: {yaml_quote(text)}\n"
     inner = indent + "  "
     body = "".join(f"{inner}{line}\n" if line else "\n" for line in lines)
     return f"{indent}{key}: |\n{body}"
 
 
-def _list(key: str, items: list[str], indent: str = "") -> str:
+def yaml_list(key: str, items: list[str], indent: str = "") -> str:
     if not items:
         return ""
-    return f"{indent}{key}:\n" + "".join(f"{indent}  - {_q(i)}\n" for i in items)
+    return f"{indent}{key}:\n" + "".join(f"{indent}  - {yaml_quote(i)}\n" for i in items)
 
 
-def _institutions(rng: random.Random, n: int) -> list[str]:
+def pick_institutions(rng: random.Random, n: int) -> list[str]:
     out: list[str] = []
     while len(out) < n:
         name = rng.choice(HOSPITALS).format(c=rng.choice(CITIES))
@@ -66,22 +66,22 @@ def _reference(rng: random.Random, year: int) -> str:
             "涉及人的生命科学和医学研究伦理审查办法",
         )
     )
-    out = f"  - title: {_q(title)}\n"
+    out = f"  - title: {yaml_quote(title)}\n"
     if rng.random() < 0.85:
-        out += f"    url: {_q(f'https://www.nhc.gov.cn/qjjys/s7946/{year}{rng.randint(1, 12):02d}/{path}.shtml')}\n"
+        out += f"    url: {yaml_quote(f'https://www.nhc.gov.cn/qjjys/s7946/{year}{rng.randint(1, 12):02d}/{path}.shtml')}\n"
     if rng.random() < 0.6:
-        out += f"    doc_no: {_q(f'国卫科教发〔{year}〕{n}号')}\n"
+        out += f"    doc_no: {yaml_quote(f'国卫科教发〔{year}〕{n}号')}\n"
     return out
 
 
-def _references(rng: random.Random, year: int) -> str:
+def make_references(rng: random.Random, year: int) -> str:
     k = rng.choice((0, 1, 1, 2, 2, 3))
     if not k:
         return ""
     return "references:\n" + "".join(_reference(rng, year) for _ in range(k))
 
 
-class _Names:
+class UsedNames:
     """Names taken within one kind; new ones get `（方案N）` with the smallest free N."""
 
     def __init__(self) -> None:
@@ -104,7 +104,7 @@ class _Names:
         return name
 
 
-def _tech_name(rng: random.Random, rec: Rec, used: _Names) -> tuple[str, str]:
+def tech_name(rng: random.Random, rec: Rec, used: UsedNames) -> tuple[str, str]:
     p = rng.choice(PLATFORMS)
     agent, short, diseases = rng.choice(p.agents)
     rec.platform = p
@@ -112,7 +112,7 @@ def _tech_name(rng: random.Random, rec: Rec, used: _Names) -> tuple[str, str]:
     return used.unique(f"{agent}{p.verb}{rec.disease}技术"), short
 
 
-def _aliases(rng: random.Random, short: str, verb: str, disease: str) -> list[str]:
+def make_aliases(rng: random.Random, short: str, verb: str, disease: str) -> list[str]:
     r = rng.random()
     if r < 0.55:
         return []
@@ -122,7 +122,7 @@ def _aliases(rng: random.Random, short: str, verb: str, disease: str) -> list[st
     return out
 
 
-def _filing_md(rng: random.Random, p: Platform) -> str:
+def filing_md(rng: random.Random, p: Platform) -> str:
     items = [
         "技术来源、制备工艺和质量标准资料，以及制备场所的质量管理体系文件；",
         "非临床研究资料，包括有效性、安全性和 *致瘤性*（如适用）研究；",
@@ -142,7 +142,7 @@ def _filing_md(rng: random.Random, p: Platform) -> str:
     return md
 
 
-def _summary_md(rng: random.Random, rec: Rec, guidance: str | None) -> str:
+def summary_md(rng: random.Random, rec: Rec, guidance: str | None) -> str:
     assert rec.platform is not None
     p = rec.platform
     n = rng.randint(30, 400)
@@ -171,7 +171,7 @@ def _summary_md(rng: random.Random, rec: Rec, guidance: str | None) -> str:
     return "\n".join(lines)
 
 
-def _operating_md(rng: random.Random, rec: Rec) -> str:
+def operating_md(rng: random.Random, rec: Rec) -> str:
     lines = [
         "### 一、适应证与禁忌证",
         "",
@@ -200,7 +200,7 @@ def _operating_md(rng: random.Random, rec: Rec) -> str:
     return "\n".join(lines)
 
 
-def _registry_yaml() -> str:
+def registry_yaml() -> str:
     cats = "".join(f"  - {{id: {cid}, name: {name}}}\n" for cid, name in CATEGORIES)
     return (
         "title: 生物医学新技术公示库（合成数据）\n"
@@ -211,10 +211,10 @@ def _registry_yaml() -> str:
     )
 
 
-def _grades_yaml() -> str:
+def grades_yaml() -> str:
     rows = "".join(
         f"  - id: {gid}\n    name: {name}\n    exclusive_years: {years}\n"
-        f"    description: {_q(f'批准后 {years} 年内仅限参与临床研究的医疗机构开展（规范 第二十条）。')}\n"
+        f"    description: {yaml_quote(f'批准后 {years} 年内仅限参与临床研究的医疗机构开展（规范 第二十条）。')}\n"
         for gid, name, years in GRADES
     )
     return f"sample: true\ngrades:\n{rows}"

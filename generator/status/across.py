@@ -9,17 +9,17 @@ from generator.domain.vocabulary import (
     KIND_LABELS,
     STATUS_LABELS,
 )
-from generator.status.states import Event, RecordState, _Context, _issue, _order
+from generator.status.states import Event, RecordState, ReplayContext, event_order, make_issue
 
 
-def _grown(sources: dict[str, str]) -> dict[str, list[str]]:
+def grown_by_entry(sources: dict[str, str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for bmt, gl in sorted(sources.items()):
         out.setdefault(gl, []).append(bmt)
     return out
 
 
-def _collision_pairs(
+def collision_pairs(
     kinds: dict[str, str], names: dict[str, frozenset[str]]
 ) -> list[tuple[str, str, str]]:
     """(BAN id, other id, shared name) for every BAN record and guidance entry or approved
@@ -43,11 +43,11 @@ def _collision_pairs(
 
 
 @dataclass
-class _DayEnd:
+class DayEnd:
     """Rules across records, checked on the state after all announcements of a date."""
 
     states: dict[str, RecordState]
-    ctx: _Context
+    ctx: ReplayContext
     pairs: list[tuple[str, str, str]]
     approvals: list[tuple[str, Event]] = field(default_factory=list)
     broken: set[tuple[str, str]] = field(default_factory=set)
@@ -66,7 +66,7 @@ class _DayEnd:
             if gst.phase != "listed":
                 state = STATUS_LABELS.get(gst.phase or "", "尚未纳入清单")
                 self.ctx.issues.append(
-                    _issue(
+                    make_issue(
                         "E409", ev, "record", record=record, date=ev.date, source=entry, state=state
                     )
                 )
@@ -85,9 +85,11 @@ class _DayEnd:
             now.add((ban_id, other))
             if (ban_id, other) in self.broken:
                 continue
-            cause = max((e for e in (b.phase_event, o.entered_event) if e is not None), key=_order)
+            cause = max(
+                (e for e in (b.phase_event, o.entered_event) if e is not None), key=event_order
+            )
             self.ctx.issues.append(
-                _issue(
+                make_issue(
                     "E408",
                     cause,
                     "record",

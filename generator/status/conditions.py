@@ -79,14 +79,14 @@ def _names(a: Announcement, rid: str) -> bool:
 
 def resolve(reg: Registry) -> list[Problem]:
     """Fill `reg.condition_versions` and return the problems of every conditions file."""
-    from generator.validate.entries import _at
+    from generator.validate.entries import problem_at
 
     anns = {aid: e.model for aid, e in reg.announcements.items()}
     partial = any(kind == "announcement" for kind, _ in reg.unreadable)
     approvals = _approve_of(anns.values())
     problems: list[Problem] = []
     for rid, entry in sorted(reg.conditions.items()):
-        versions, errs = _resolve_file(rid, entry, anns, approvals.get(rid), partial, _at)
+        versions, errs = _resolve_file(rid, entry, anns, approvals.get(rid), partial, problem_at)
         problems += errs
         reg.condition_versions[rid] = versions
     return problems

@@ -14,12 +14,12 @@ from generator.validate.entries import (
     RECORD_KINDS,
     Entry,
     Registry,
-    _all_entries,
-    _at,
+    all_entries,
     grade_choices,
     name_key,
+    problem_at,
 )
-from generator.validate.rules import _named_by
+from generator.validate.rules import named_by
 
 
 def replay_inputs(reg: Registry) -> tuple[list[Any], dict[str, str], dict[str, Entry], set[str]]:
@@ -30,14 +30,14 @@ def replay_inputs(reg: Registry) -> tuple[list[Any], dict[str, str], dict[str, E
     announcement without a valid date) are `blocked`: their replay issues follow from that problem.
     `registry diff` replays the same inputs on other dates.
     """
-    kinds = {rid: e.kind for rid, e in _all_entries(reg, RECORD_KINDS)}
+    kinds = {rid: e.kind for rid, e in all_entries(reg, RECORD_KINDS)}
     anns, entries, blocked = [], {}, set()
-    for aid, entry in _all_entries(reg, ("announcement",)):
+    for aid, entry in all_entries(reg, ("announcement",)):
         if not entry.bad:
             anns.append(entry.model)
             entries[aid] = entry
             continue
-        names = _named_by(entry) or set()
+        names = named_by(entry) or set()
         if not entry.ok("date"):
             blocked |= names
             continue
@@ -55,11 +55,11 @@ def replay_links(reg: Registry) -> tuple[dict[str, str], dict[str, frozenset[str
     entry, and each record's folded name and aliases; only fields that validated take part."""
     sources = {
         rid: e.model.guidance_entry
-        for rid, e in _all_entries(reg, ("approved",))
+        for rid, e in all_entries(reg, ("approved",))
         if e.ok("guidance_entry") and getattr(e.model, "guidance_entry", None)
     }
     names = {}
-    for rid, e in _all_entries(reg, RECORD_KINDS):
+    for rid, e in all_entries(reg, RECORD_KINDS):
         found = [e.model.name] if e.ok("name") and getattr(e.model, "name", None) else []
         found += getattr(e.model, "aliases", None) or [] if e.ok("aliases") else []
         names[rid] = frozenset(name_key(n) for n in found)
@@ -88,7 +88,7 @@ def _replay(reg: Registry) -> Iterable[Problem]:
         kw = dict(issue.kwargs)
         if issue.code == "E304":
             kw["allowed"] = grade_choices(reg, str(kw.get("value", "")))
-        yield _at(entry, ("actions", index, issue.field), issue.code, **kw)
+        yield problem_at(entry, ("actions", index, issue.field), issue.code, **kw)
 
 
 def _resolve_conditions(reg: Registry) -> Iterable[Problem]:

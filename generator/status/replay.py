@@ -16,9 +16,9 @@ from datetime import date
 from typing import Any
 
 from generator.domain.models import Announcement
-from generator.status.across import _collision_pairs, _DayEnd, _grown
-from generator.status.states import Event, RecordState, Replay, _Context, _copy
-from generator.status.transitions import _apply
+from generator.status.across import DayEnd, collision_pairs, grown_by_entry
+from generator.status.states import Event, RecordState, Replay, ReplayContext, copy_state
+from generator.status.transitions import apply_event
 
 
 def _events(announcements: list[Announcement]) -> list[tuple[Announcement, int, Any]]:
@@ -44,8 +44,8 @@ def replay(
     records are checked at the end of each date.
     """
     states: dict[str, RecordState] = {rid: RecordState(kind) for rid, kind in kinds.items()}
-    ctx = _Context(kinds, grades, sources or {}, _grown(sources or {}))
-    day_end = _DayEnd(states, ctx, _collision_pairs(kinds, names or {}))
+    ctx = ReplayContext(kinds, grades, sources or {}, grown_by_entry(sources or {}))
+    day_end = DayEnd(states, ctx, collision_pairs(kinds, names or {}))
     frozen: dict[str, RecordState] | None = None
     events = _events(announcements)
     first_list = next((a.id for a, _, act in events if act.action == "list"), None)
@@ -55,10 +55,10 @@ def replay(
             day_end.check(day)
         day = ann.date
         if frozen is None and ann.date > as_of:
-            frozen = {rid: _copy(s) for rid, s in states.items()}
+            frozen = {rid: copy_state(s) for rid, s in states.items()}
         fields = act.model_dump(exclude={"action", "record"}, exclude_none=True)
         event = Event(ann.date, act.action, ann.id, ann.number, ann.title, index, fields)
-        problem = _apply(states, ctx, act.record, event)
+        problem = apply_event(states, ctx, act.record, event)
         if problem is not None:
             ctx.issues.append(problem)
         elif act.action == "list":

@@ -174,7 +174,7 @@ class Replay:
 
 
 @dataclass
-class _Context:
+class ReplayContext:
     kinds: dict[str, str]
     grades: dict[str, int]
     sources: dict[str, str]  # approved id -> guidance entry id
@@ -182,20 +182,20 @@ class _Context:
     issues: list[Issue] = field(default_factory=list)
 
 
-def _order(ev: Event) -> tuple[date, str, int]:
+def event_order(ev: Event) -> tuple[date, str, int]:
     return (ev.date, ev.announcement, ev.index)
 
 
-def _copy(state: RecordState) -> RecordState:
+def copy_state(state: RecordState) -> RecordState:
     clone = RecordState(**{k: getattr(state, k) for k in state.__dataclass_fields__})
     clone.timeline = list(state.timeline)
     return clone
 
 
-def _issue(code: str, event: Event, fld: str = "action", **kw: Any) -> Issue:
+def make_issue(code: str, event: Event, fld: str = "action", **kw: Any) -> Issue:
     return Issue(code, event.announcement, event.index, fld, kw)
 
 
-Ctx = _Context
+Ctx = ReplayContext
 
 States = dict[str, RecordState]

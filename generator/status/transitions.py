@@ -12,23 +12,33 @@ from generator.domain.vocabulary import (
     PERIOD_TERM,
     STATUS_LABELS,
 )
-from generator.status.states import Ctx, Event, Issue, RecordState, States, _Context, _issue
+from generator.status.states import (
+    Ctx,
+    Event,
+    Issue,
+    RecordState,
+    ReplayContext,
+    States,
+    make_issue,
+)
 
 
-def _apply(states: dict[str, RecordState], ctx: _Context, record: str, ev: Event) -> Issue | None:
+def apply_event(
+    states: dict[str, RecordState], ctx: ReplayContext, record: str, ev: Event
+) -> Issue | None:
     kind = ctx.kinds.get(record)
     if kind is None:
-        return _issue("E305", ev, "record", what="记录", value=record)
+        return make_issue("E305", ev, "record", what="记录", value=record)
     if kind not in ACTION_KINDS[ev.action]:
         allowed = "、".join(KIND_LABELS[k] for k in sorted(ACTION_KINDS[ev.action]))
         hint = f"{ev.action} 只适用于{allowed}"
-        return _issue(
+        return make_issue(
             "E401", ev, "action", action=ev.action, kind=KIND_LABELS[kind], record=record, hint=hint
         )
     st = states[record]
     if st.phase == "banned" and not _allowed_after_ban(st, ev):
         assert st.phase_since is not None and st.phase_event is not None
-        return _issue(
+        return make_issue(
             "E403", ev, record=record, date=st.phase_since, announcement=st.phase_event.number
         )
     if st.phase == "banned":
@@ -57,7 +67,7 @@ def _not_yet(st: RecordState, record: str, ev: Event) -> Issue | None:
     if st.phase is None:
         first = FIRST_ACTION[st.kind]
         needed = {"list": "纳入清单", "approve": "获批准", "ban": "被禁止"}[first]
-        return _issue("E405", ev, record=record, needed=needed, action=ev.action, first=first)
+        return make_issue("E405", ev, record=record, needed=needed, action=ev.action, first=first)
     return None
 
 
@@ -65,7 +75,7 @@ def _illegal(st: RecordState, record: str, ev: Event, hint: str) -> Issue:
     state = STATUS_LABELS.get(st.phase or "", st.phase or "无")
     if st.phase == "active":
         state = "已批准（未暂停）"
-    return _issue("E402", ev, record=record, state=state, action=ev.action, hint=hint)
+    return make_issue("E402", ev, record=record, state=state, action=ev.action, hint=hint)
 
 
 def _t_list(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -> Issue | None:
@@ -133,7 +143,7 @@ def _t_emergency(st: RecordState, record: str, ev: Event, _c: Ctx, _s: States) -
         )
     if ev.fields["until"] < ev.date:
         detail = f"紧急应用期限 until（{ev.fields['until']}）早于公告日期 {ev.date}；请改正期限"
-        return _issue("E407", ev, "until", detail=detail)
+        return make_issue("E407", ev, "until", detail=detail)
     st.emergency = ev  # 规范 第十九条: within a scope and a period
     return None
 
@@ -142,11 +152,11 @@ def _t_approve(st: RecordState, record: str, ev: Event, ctx: Ctx, _s: States) ->
     if st.phase is not None:
         assert st.approved_on is not None and st.phase_event is not None
         first = next(e for e in st.timeline if e.action == "approve")
-        return _issue("E404", ev, record=record, date=st.approved_on, announcement=first.number)
+        return make_issue("E404", ev, record=record, date=st.approved_on, announcement=first.number)
     grade = ev.fields["risk_grade"]
     if grade not in ctx.grades:
         allowed = ", ".join(ctx.grades)
-        return _issue("E304", ev, "risk_grade", value=grade, allowed=allowed)
+        return make_issue("E304", ev, "risk_grade", value=grade, allowed=allowed)
     # 规范 第十七条 (decision and announcement), 第二十条第二款 (限定期 by grade)
     st.approved_on, st.risk_grade, st.years = ev.date, grade, ctx.grades[grade]
     st.institutions = tuple(ev.fields["institutions"])

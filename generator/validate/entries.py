@@ -110,12 +110,12 @@ def name_key(name: str) -> str:
     return fold_name(name)
 
 
-def _at(entry: Entry, path: Path_, code: str, **kw: Any) -> Problem:
+def problem_at(entry: Entry, path: Path_, code: str, **kw: Any) -> Problem:
     line, col = entry.doc.where(path)
     return problem(code, entry.doc.file, line, col, dotted(path), **kw)
 
 
-def _all_entries(reg: Registry, kinds: Iterable[str]) -> list[tuple[str, Entry]]:
+def all_entries(reg: Registry, kinds: Iterable[str]) -> list[tuple[str, Entry]]:
     """(id, entry) of complete and partial files of `kinds`, by id; a partial one by file stem.
 
     A partial file whose name is no valid id (GL-０００２.yaml) is left out: nothing can refer to
@@ -134,9 +134,9 @@ def _all_entries(reg: Registry, kinds: Iterable[str]) -> list[tuple[str, Entry]]
     return sorted(out, key=lambda item: item[0])
 
 
-def _ids(reg: Registry, kind: str) -> set[str]:
+def ids_of(reg: Registry, kind: str) -> set[str]:
     """Ids of `kind` that exist as files: complete records, and partial ones (stem and written id)."""
-    out = {rid for rid, e in _all_entries(reg, (kind,))}
+    out = {rid for rid, e in all_entries(reg, (kind,))}
     for (k, _stem), e in reg.partial.items():
         written = getattr(e.model, "id", None)
         if k == kind and isinstance(written, str):

@@ -33,21 +33,21 @@ from generator.validate.entries import (
     grade_choices,
 )
 from generator.validate.placeholders import (
-    _partial_entry,
-    _placeholder_paths,
-    _placeholder_problems,
-    _without_placeholder_fields,
+    partial_entry,
+    placeholder_paths,
+    placeholder_problems,
+    without_placeholder_fields,
 )
 from generator.validate.schema import (
-    _MARK_BYTES,
-    _adapter,
-    _inside,
-    _loader_paths,
-    _readable,
-    _schema_problem,
-    _unwrap,
-    _walk,
+    MARK_BYTES,
+    is_readable,
+    loader_paths,
     parse_model,
+    path_inside,
+    schema_adapter,
+    schema_problem,
+    unwrap_type,
+    walk_path,
 )
 from generator.validate.text import text_problems
 
@@ -162,7 +162,7 @@ def _partial_vocabulary(doc: Document, model: type[Strict]) -> Any:
     items = data.get(name) if data is not None else None
     if not isinstance(items, list):
         return None
-    item_model = _unwrap(model.model_fields[name].annotation)[0]
+    item_model = unwrap_type(model.model_fields[name].annotation)[0]
     good = []
     for item in items:
         try:
@@ -172,7 +172,9 @@ def _partial_vocabulary(doc: Document, model: type[Strict]) -> Any:
     values: dict[str, Any] = {name: good}
     if model is RegistryConfig and isinstance(data.get("redirects"), dict):
         with contextlib.suppress(ValidationError):  # bad redirects: reported, not checked
-            values["redirects"] = _adapter(model, "redirects").validate_python(data["redirects"])
+            values["redirects"] = schema_adapter(model, "redirects").validate_python(
+                data["redirects"]
+            )
     return model.model_construct(**values) if good else None
 
 
@@ -190,10 +192,10 @@ def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[S
             )
             return
     # every placeholder contains MARK: only files that do are walked (a few % of validate time)
-    held = _placeholder_paths(doc) if _MARK_BYTES in raw else {}
+    held = placeholder_paths(doc) if MARK_BYTES in raw else {}
     obj, errors = _validate(doc, model, reg)
-    reg.problems.extend(_without_placeholder_fields(errors, doc, held))
-    reg.problems.extend(_placeholder_problems(reg, doc, held))
+    reg.problems.extend(without_placeholder_fields(errors, doc, held))
+    reg.problems.extend(placeholder_problems(reg, doc, held))
     if obj is not None and not held and not doc.problems and obj.id == path.stem:
         table = {"conditions": reg.conditions, "announcement": reg.announcements}.get(
             kind, reg.records
@@ -202,7 +204,7 @@ def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[S
         return
     # Not a complete record: keep what did validate for the checks across files, so that one
     # run reports every problem (no second round once the schema problems are fixed).
-    entry = _partial_entry(kind, doc, model, obj, held)
+    entry = partial_entry(kind, doc, model, obj, held)
     written = getattr(entry.model, "id", None) if entry.ok("id") else None
     if written is not None and written != path.stem:
         line, col = doc.where(("id",))
@@ -216,18 +218,18 @@ def _load_record(reg: Registry, path: Path, shown: str, kind: str, model: type[S
 
 def _validate(doc: Document, model: type[Strict], reg: Registry) -> tuple[Any, list[Any]]:
     """(model or None, [(pydantic error, problem)]); file-level problems (E107, E110) as problems."""
-    if doc.problems and not _readable(doc):
+    if doc.problems and not is_readable(doc):
         return None, []
     if doc.data is None or not isinstance(doc.data, dict):
         return None, parse_model(doc, model)[1]
-    refused = _loader_paths(doc)
+    refused = loader_paths(doc)
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         return None, [
-            (e, _vocabulary_problem(reg, doc, e) or _schema_problem(doc, model, e))
+            (e, _vocabulary_problem(reg, doc, e) or schema_problem(doc, model, e))
             for e in exc.errors()
-            if not _inside(dotted(_walk(doc.data, tuple(e["loc"]))), refused)
+            if not path_inside(dotted(walk_path(doc.data, tuple(e["loc"]))), refused)
         ]
 
 
@@ -240,7 +242,7 @@ def _vocabulary_problem(reg: Registry, doc: Document, err: Any) -> Problem | Non
         or loc[-1] not in ("category", "risk_grade")
     ):
         return None
-    path = _walk(doc.data, loc)
+    path = walk_path(doc.data, loc)
     line, col = doc.where(path)
     value = str(err.get("input"))
     if loc[-1] == "category":

@@ -15,10 +15,16 @@ from generator.validate.scaffolds import MARK, placeholders
 if TYPE_CHECKING:
     pass
 from generator.validate.entries import Entry, Registry, category_choices, grade_choices
-from generator.validate.schema import _action_adapter, _adapter, _loader_paths, _readable, _walk
+from generator.validate.schema import (
+    action_adapter,
+    is_readable,
+    loader_paths,
+    schema_adapter,
+    walk_path,
+)
 
 
-def _placeholder_paths(doc: Document) -> dict[Path_, str]:
+def placeholder_paths(doc: Document) -> dict[Path_, str]:
     """Paths of the values that are still a `registry new` placeholder (请填写…)."""
     found: dict[Path_, str] = {}
     known = placeholders()
@@ -43,7 +49,7 @@ _PLACEHOLDER_HINTS = {
 }
 
 
-def _placeholder_problems(reg: Registry, doc: Document, held: dict[Path_, str]) -> list[Problem]:
+def placeholder_problems(reg: Registry, doc: Document, held: dict[Path_, str]) -> list[Problem]:
     if not held:
         return []
     out = []
@@ -56,7 +62,7 @@ def _placeholder_problems(reg: Registry, doc: Document, held: dict[Path_, str]) 
     return out
 
 
-def _without_placeholder_fields(
+def without_placeholder_fields(
     errors: list[Any], doc: Document, held: dict[Path_, str]
 ) -> list[Problem]:
     """Schema problems, except those of a value that is a scaffold placeholder (E214 says it)."""
@@ -66,21 +72,21 @@ def _without_placeholder_fields(
             out.append(item)
             continue
         err, prob = item
-        where = _walk(doc.data, tuple(err["loc"]))
+        where = walk_path(doc.data, tuple(err["loc"]))
         if not any(where[: len(p)] == p for p in held):
             out.append(prob)
     return out
 
 
-def _partial_entry(
+def partial_entry(
     kind: str, doc: Document, model: type[Strict], obj: Any, held: dict[Path_, str]
 ) -> Entry:
-    refused = {re.split(r"[.\[]", p, maxsplit=1)[0] or "*" for p in _loader_paths(doc)}
+    refused = {re.split(r"[.\[]", p, maxsplit=1)[0] or "*" for p in loader_paths(doc)}
     if obj is not None:  # complete but for its id (E301, checked by the caller), placeholders
         bad = {str(p[0]) for p in held} | refused  # or a value the loader refused
         index = tuple(range(len(obj.actions))) if kind == "announcement" else ()
         return Entry(kind, obj, doc, frozenset(bad), index)
-    data = doc.data if _readable(doc) else None
+    data = doc.data if is_readable(doc) else None
     if data is None:
         return Entry(kind, model.model_construct(), doc, frozenset({"*"}))
     try:
@@ -97,7 +103,7 @@ def _partial_entry(
             values[name], index = _good_actions(data[name], held)
         elif name in data and name not in bad:
             try:
-                values[name] = _adapter(model, name).validate_python(data[name])
+                values[name] = schema_adapter(model, name).validate_python(data[name])
             except Exception:  # noqa: BLE001 - e.g. a rule across fields: then not usable alone
                 bad.add(name)
     if any(not e["loc"] for e in errors):
@@ -107,7 +113,7 @@ def _partial_entry(
 
 def _good_actions(items: list[Any], held: dict[Path_, str]) -> tuple[list[Any], tuple[int, ...]]:
     """The actions of an announcement that validate on their own, and their indices."""
-    adapter = _action_adapter()
+    adapter = action_adapter()
     good, index = [], []
     for i, item in enumerate(items):
         if any(p[:2] == ("actions", i) for p in held):

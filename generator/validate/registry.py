@@ -13,13 +13,13 @@ from pathlib import Path
 from generator.validate.entries import Registry
 from generator.validate.files import load_registry
 from generator.validate.rules import (
-    _check_announcements,
-    _check_grades,
-    _check_names,
-    _check_references,
+    check_announcements,
+    check_grades,
+    check_names,
+    check_references,
 )
 
-CHECKS = (_check_references, _check_names, _check_announcements, _check_grades)
+CHECKS = (check_references, check_names, check_announcements, check_grades)
 
 
 def validate_registry(root: Path, as_of: date) -> Registry:

@@ -14,42 +14,44 @@ from generator.validate.entries import (
     RECORD_KINDS,
     Entry,
     Registry,
-    _all_entries,
-    _at,
-    _ids,
+    all_entries,
     category_choices,
+    ids_of,
     name_key,
+    problem_at,
 )
 
 
-def _check_references(reg: Registry) -> Iterable[Problem]:
+def check_references(reg: Registry) -> Iterable[Problem]:
     cats = [c.id for c in reg.config.categories] if reg.config else []
-    guidance = _ids(reg, "guidance")
-    for _rid, entry in _all_entries(reg, RECORD_KINDS):
+    guidance = ids_of(reg, "guidance")
+    for _rid, entry in all_entries(reg, RECORD_KINDS):
         m = entry.model
         if reg.config and entry.ok("category") and m.category not in cats:
             allowed = category_choices(reg, m.category)
-            yield _at(entry, ("category",), "E303", value=m.category, allowed=allowed)
+            yield problem_at(entry, ("category",), "E303", value=m.category, allowed=allowed)
         ref = getattr(m, "guidance_entry", None) if entry.ok("guidance_entry") else None
         if ref is not None and ref not in guidance:
-            yield _at(entry, ("guidance_entry",), "E305", what="备案指导清单条目", value=ref)
-    conditions, approved = _ids(reg, "conditions"), _ids(reg, "approved")
-    for rid, entry in _all_entries(reg, ("approved",)):
+            yield problem_at(entry, ("guidance_entry",), "E305", what="备案指导清单条目", value=ref)
+    conditions, approved = ids_of(reg, "conditions"), ids_of(reg, "approved")
+    for rid, entry in all_entries(reg, ("approved",)):
         if rid not in conditions:
-            yield _at(entry, ("id",), "E306", value=rid)
-    for rid, entry in _all_entries(reg, ("conditions",)):
+            yield problem_at(entry, ("id",), "E306", value=rid)
+    for rid, entry in all_entries(reg, ("conditions",)):
         if rid not in approved:
-            yield _at(entry, ("id",), "E307", value=rid)
+            yield problem_at(entry, ("id",), "E307", value=rid)
 
 
-def _check_names(reg: Registry) -> Iterable[Problem]:
+def check_names(reg: Registry) -> Iterable[Problem]:
     for kind in RECORD_KINDS:
         owners: dict[str, str] = {}
-        entries = [(rid, e) for rid, e in _all_entries(reg, (kind,)) if e.ok("name")]
+        entries = [(rid, e) for rid, e in all_entries(reg, (kind,)) if e.ok("name")]
         for rid, entry in entries:
             key = name_key(entry.model.name)
             if key in owners:
-                yield _at(entry, ("name",), "E309", value=entry.model.name, other=owners[key])
+                yield problem_at(
+                    entry, ("name",), "E309", value=entry.model.name, other=owners[key]
+                )
             else:
                 owners[key] = rid
         for rid, entry in entries:
@@ -58,7 +60,7 @@ def _check_names(reg: Registry) -> Iterable[Problem]:
             for i, alias in enumerate(entry.model.aliases):
                 other = owners.get(name_key(alias))
                 if other is not None and other != rid:
-                    yield _at(
+                    yield problem_at(
                         entry,
                         ("aliases", i),
                         "E310",
@@ -67,7 +69,7 @@ def _check_names(reg: Registry) -> Iterable[Problem]:
                     )
 
 
-def _named_by(entry: Entry) -> set[str] | None:
+def named_by(entry: Entry) -> set[str] | None:
     """Record ids an announcement names, read from the raw data when its schema failed."""
     if not entry.bad:
         return {a.record for a in entry.model.actions}
@@ -80,28 +82,30 @@ def _named_by(entry: Entry) -> set[str] | None:
     }
 
 
-def _check_announcements(reg: Registry) -> Iterable[Problem]:
+def check_announcements(reg: Registry) -> Iterable[Problem]:
     numbers: dict[str, str] = {}
     named: set[str] = set()
     unknown = False
-    for aid, entry in _all_entries(reg, ("announcement",)):
+    for aid, entry in all_entries(reg, ("announcement",)):
         if entry.ok("number"):
             key = name_key(entry.model.number)
             if key in numbers:
-                yield _at(entry, ("number",), "E313", value=entry.model.number, other=numbers[key])
+                yield problem_at(
+                    entry, ("number",), "E313", value=entry.model.number, other=numbers[key]
+                )
             numbers.setdefault(key, aid)
-        names = _named_by(entry)
+        names = named_by(entry)
         unknown = unknown or names is None
         named.update(names or ())
     if unknown:
         return  # an unreadable announcement may name any record
-    for rid, entry in _all_entries(reg, RECORD_KINDS):
+    for rid, entry in all_entries(reg, RECORD_KINDS):
         written = getattr(entry.model, "id", rid)
         if rid not in named and written not in named:
-            yield _at(entry, ("id",), "E308", value=rid)
+            yield problem_at(entry, ("id",), "E308", value=rid)
 
 
-def _check_grades(reg: Registry) -> Iterable[Problem]:
+def check_grades(reg: Registry) -> Iterable[Problem]:
     """规范 第二十条第二款 fixes the grades and their years: high 5, medium 3, low 1."""
     if reg.grades is None or reg.grades_doc is None or "risk-grades.yaml" in reg.incomplete_top:
         return  # a partial list: its own problems are reported; "missing" would repeat them

@@ -58,13 +58,13 @@ def _describe(value: Any) -> str:
     return f"文本 “{value}”"
 
 
-def _unwrap(tp: Any) -> list[Any]:
+def unwrap_type(tp: Any) -> list[Any]:
     """Model classes reachable from an annotation (through Annotated, Optional, list, unions)."""
     origin = get_origin(tp)
     if origin is Annotated:
-        return _unwrap(get_args(tp)[0])
+        return unwrap_type(get_args(tp)[0])
     if origin in (list, Union, UnionType):
-        return [m for arg in get_args(tp) for m in _unwrap(arg)]
+        return [m for arg in get_args(tp) for m in unwrap_type(arg)]
     return [tp] if isinstance(tp, type) and issubclass(tp, BaseModel) else []
 
 
@@ -82,7 +82,7 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
             m
             for c in candidates
             if part in c.model_fields
-            for m in _unwrap(c.model_fields[part].annotation)
+            for m in unwrap_type(c.model_fields[part].annotation)
         ]
         if not nxt:
             return None
@@ -96,7 +96,7 @@ def _tag(model: type[BaseModel]) -> str | None:
     return args[0] if len(args) == 1 else None
 
 
-def _walk(data: Any, loc: tuple[Any, ...]) -> Path_:
+def walk_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     """Map a pydantic `loc` onto the data path, skipping union tags and validator steps."""
     out: list[str | int] = []
     cur = data
@@ -126,12 +126,12 @@ class _Spot:
         return problem(code, self.doc.file, self.line, self.col, dotted(self.path), **kw)
 
 
-def _schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
+def schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     """One pydantic error as the catalogue's problem, at the position of what it is about."""
     loc, kind = tuple(err["loc"]), err["type"]
     if kind in ("extra_forbidden", "missing", "union_tag_not_found"):
         return _key_problem(doc, model, loc, kind)
-    path = _walk(doc.data, loc)
+    path = walk_path(doc.data, loc)
     spot = _Spot(doc, path, *doc.where(path))
     value, ctx = err.get("input"), err.get("ctx") or {}
     if kind in _EXPECTED:
@@ -146,12 +146,12 @@ def _key_problem(doc: Document, model: type[BaseModel], loc: tuple[Any, ...], ki
     """An unknown key (E201) or a missing one (E202)."""
     if kind == "extra_forbidden":
         key = loc[-1]
-        path = _walk(doc.data, loc[:-1])  # the mapping that holds the unknown key
+        path = walk_path(doc.data, loc[:-1])  # the mapping that holds the unknown key
         owner = _model_at(model, loc[:-1])
         allowed = labelled(owner.model_fields, FIELD_LABELS) if owner else "见 registry schema"
         line, col = doc.where((*path, key), key=True)
         return problem("E201", doc.file, line, col, dotted((*path, key)), key=key, allowed=allowed)
-    path = _walk(doc.data, loc)
+    path = walk_path(doc.data, loc)
     key = loc[-1] if kind == "missing" else "action"
     line, col = doc.where(path)
     label = FIELD_LABELS.get(str(key))
@@ -228,7 +228,7 @@ _VALUE_PROBLEMS = {
 }
 
 
-_MARK_BYTES = MARK.encode("utf-8")
+MARK_BYTES = MARK.encode("utf-8")
 
 _CODE_LABELS = {**ACTION_LABELS, **ROUTE_LABELS, **GROUND_LABELS}
 
@@ -281,7 +281,7 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [_schema_problem(doc, model, e) for e in exc.errors()]
+        return None, [schema_problem(doc, model, e) for e in exc.errors()]
 
 
 # Problems of the loader after which the rest of the file is still whole: a duplicate key (its
@@ -290,21 +290,21 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
 _LOCAL_LOAD_CODES = frozenset({"E104", "E105", "E106"})
 
 
-def _readable(doc: Document) -> bool:
+def is_readable(doc: Document) -> bool:
     return isinstance(doc.data, dict) and all(p.code in _LOCAL_LOAD_CODES for p in doc.problems)
 
 
-def _loader_paths(doc: Document) -> list[str]:
+def loader_paths(doc: Document) -> list[str]:
     """Dotted paths of the values the loader refused (a tag, an alias)."""
     return [p.path for p in doc.problems if p.code in ("E105", "E106")]
 
 
-def _inside(where: str, paths: list[str]) -> bool:
+def path_inside(where: str, paths: list[str]) -> bool:
     return any(where == p or where.startswith((p + ".", p + "[")) or not p for p in paths)
 
 
 @functools.cache
-def _adapter(model: type[Strict], name: str) -> TypeAdapter[Any]:
+def schema_adapter(model: type[Strict], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
     if not info.metadata:
         return TypeAdapter(info.annotation)
@@ -312,5 +312,5 @@ def _adapter(model: type[Strict], name: str) -> TypeAdapter[Any]:
 
 
 @functools.cache
-def _action_adapter() -> TypeAdapter[Any]:
+def action_adapter() -> TypeAdapter[Any]:
     return TypeAdapter(Action)
