@@ -8,7 +8,7 @@ errors` prints it, a test keeps the README table in step, and tests/bad_inputs/ 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # code -> (title, message template). Templates are Chinese and say how to fix the problem;
@@ -190,6 +190,9 @@ class Problem:
     column: int
     message: str
     path: str = ""
+    # the values the message was made from (value, allowed, expected …), for tools that want them
+    # apart from the sentence; not compared, so a problem found twice is still one problem
+    fields: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def text(self) -> str:
         where = f" [{self.path}]" if self.path else ""
@@ -226,7 +229,8 @@ def problem(
     # Contract: each error is one line. Values quoted from the data may hold line breaks.
     message = _visible("\\n".join(template.format(**kw).splitlines()))
     shown = _visible("\\n".join(path.splitlines()))
-    return Problem(code, _visible(file), max(line, 1), max(column, 1), message, shown)
+    fields = tuple((k, _visible(str(v))) for k, v in sorted(kw.items()))
+    return Problem(code, _visible(file), max(line, 1), max(column, 1), message, shown, fields)
 
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:

@@ -27,7 +27,7 @@ from generator.outputs.feeds import feed_files
 from generator.outputs.openapi import openapi_files
 from generator.outputs.pagefind import SearchIndex, body_of, run_pagefind, search_document
 from generator.outputs.redirects import redirect_files
-from generator.outputs.writer import SideWriter, confined, write_files
+from generator.outputs.writer import OutputError, SideWriter, confined, write_files
 from generator.publish.views import Site
 from generator.render.changes import change_entries, changes_pages, revisions_html
 from generator.render.page import GeneratedPage, relativize
@@ -118,7 +118,7 @@ class SiteFiles:
         html = relativize(page.render(), page.depth)
         if self.groups and self.search and INDEXED in html and page.src_uri not in self.shells:
             # the index was started on the shell pages' bodies; a page searched must be one
-            raise RuntimeError(f"{page.src_uri} 应被搜索索引，但不是按外壳生成的页面")
+            raise OutputError(f"{page.src_uri} 应被搜索索引，但不是按外壳生成的页面")
         return html
 
     def fill(self, key: ShellKey, shell_html: str) -> None:

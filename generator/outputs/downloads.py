@@ -24,6 +24,7 @@ import yaml
 from generator.domain.dates import SHANGHAI, build_time
 from generator.domain.vocabulary import FOLDERS, KIND_LABELS
 from generator.outputs.api import formula_risk, record_summary
+from generator.outputs.writer import OutputError
 from generator.publish.views import RecordView, Site
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage, relativize
@@ -230,5 +231,5 @@ def fill_downloads_page(site: Site, site_dir: Path) -> None:
     page = site_dir / "downloads" / "index.html"
     html = page.read_text(encoding="utf-8")
     if MARKER not in html:
-        raise RuntimeError("downloads/index.html 中缺少文件表的占位标记")
+        raise OutputError("downloads/index.html 中缺少文件表的占位标记")
     page.write_text(html.replace(MARKER, table, 1), encoding="utf-8")

@@ -20,6 +20,7 @@ from typing import Any
 
 import cbor2
 
+from generator.outputs.writer import OutputError
 from generator.render.page import relativize
 
 
@@ -36,8 +37,8 @@ def _command(site: Path, output: Path) -> list[str]:
     ]
 
 
-def _failed(stderr: str, stdout: str = "") -> RuntimeError:
-    return RuntimeError(f"Pagefind 建立索引失败：{stderr.strip() or stdout.strip()}")
+def _failed(stderr: str, stdout: str = "") -> OutputError:
+    return OutputError(f"Pagefind 建立索引失败：{stderr.strip() or stdout.strip()}")
 
 
 _HEAD = '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
@@ -54,7 +55,7 @@ def body_of(document: bytes, lang: str) -> str:
     """`search_document`'s content back: the scratch copy doubles as the store of page bodies."""
     head = _HEAD.format(lang=lang).encode("utf-8")
     if not (document.startswith(head) and document.endswith(_TAIL.encode("utf-8"))):
-        raise RuntimeError("搜索索引的临时页面已被改动")
+        raise OutputError("搜索索引的临时页面已被改动")
     return document[len(head) : -len(_TAIL)].decode("utf-8")
 
 
@@ -103,7 +104,7 @@ _SIGNATURE = b"pagefind_dcd"
 def _read_cbor(path: Path) -> Any:
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(_SIGNATURE):
-        raise RuntimeError(f"无法识别的 Pagefind 文件格式：{path.name}")
+        raise OutputError(f"无法识别的 Pagefind 文件格式：{path.name}")
     return cbor2.loads(raw[len(_SIGNATURE) :])
 
 

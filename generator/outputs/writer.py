@@ -19,9 +19,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import PluginError
-
 Files = Callable[[], Iterable[tuple[str, bytes]]]
+
+
+class OutputError(RuntimeError):
+    """Writing our files failed (disk full, read-only …): one Chinese line, no traceback; the
+    shells turn it into their engine's error (the MkDocs plugin: a PluginError)."""
 
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._~+\-]*", re.ASCII)
@@ -107,7 +110,7 @@ class SideWriter:
             detail = self.errors.get() if not self.errors.empty() else ""
             code = self.process.exitcode
             self.process = None
-            raise PluginError(
+            raise OutputError(
                 f"生成 API、订阅与重定向文件失败（{detail or f'子进程退出码 {code}'}）"
             )
         self.process = None

@@ -15,6 +15,8 @@ import json
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,11 +36,22 @@ from generator.domain.errors import Problem, problem
 from generator.domain.vocabulary import YEARS
 from generator.outputs.assemble import SiteFiles
 from generator.outputs.redirects import redirect_clashes
+from generator.outputs.writer import OutputError
 from generator.publish.pipeline import Settings, publish
 from generator.publish.views import Site
 from generator.render.page import GeneratedPage
 from generator.render.shell import ID as SHELL_ID
+from generator.render.shell import ShellError
 from generator.shells.build import LiveErrors, RegistryInvalid
+
+
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """Our output errors as MkDocs' own: one line, the build fails, no traceback."""
+    try:
+        yield
+    except (OutputError, ShellError) as exc:
+        raise PluginError(str(exc)) from None
 
 
 class RegistryConfig(Config):
@@ -119,7 +132,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self._refuse_clashing_redirects(files)
         for path, content in self.files.summary.items():
             _replace(files, File.generated(config, path, content=content))
-        self.files.start()
+        with _engine_errors():
+            self.files.start()
         self._add("generate", t)
         return files
 
@@ -159,7 +173,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         if generated is None or self.files is None:
             return html
         t = time.perf_counter()
-        html = self.files.body(generated)
+        with _engine_errors():
+            html = self.files.body(generated)
         self._add("generate", t)
         return html
 
@@ -168,7 +183,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         if key is None:
             return output
         t = time.perf_counter()
-        self.files.fill(key, output)  # type: ignore[union-attr]
+        with _engine_errors():
+            self.files.fill(key, output)  # type: ignore[union-attr]
         self._add("fill_shells", t)
         return ""  # the shell itself is not a page of the site
 
@@ -177,7 +193,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         t = time.perf_counter()
         if self.files.shells:
             expand_sitemap(Path(config.site_dir), self.files)
-        self.files.finish()
+        with _engine_errors():
+            self.files.finish()
         self._add("finish_side_files_and_search", t)
         self._write_timings()
         gc.unfreeze()
