@@ -22,7 +22,7 @@ from generator.publish.views import build_site
 from generator.shells.cli import main
 from generator.status.conditions import changes, published_versions
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 D = date.fromisoformat
 BMT = "BMT-2026-001"
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 from generator.publish.pipeline import check_registry
 from generator.publish.views import build_site
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def site(as_of: date = date(2026, 11, 23)):  # type: ignore[no-untyped-def]

@@ -37,7 +37,7 @@ from generator.publish.views import Site, build_site
 from generator.render.check import check_pages
 from generator.shells.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 D = date.fromisoformat
 GL, BMT, BAN = "GL-0001", "BMT-2026-001", "BAN-0001"
 _serial = iter(range(3, 100))

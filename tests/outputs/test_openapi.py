@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

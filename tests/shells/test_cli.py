@@ -25,8 +25,8 @@ from generator.load.documents import load_file
 from generator.shells.cli import main
 from generator.validate.schema import parse_model
 
-REPO = Path(__file__).resolve().parents[1]
-CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())
+REPO = Path(__file__).resolve().parents[2]
+CASE_DIRS = sorted(p for p in (Path(__file__).parents[1] / "bad_inputs").iterdir() if p.is_dir())
 LINE = re.compile(
     r"^data/(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>E\d{3}) (?P<msg>.+)$"
 )

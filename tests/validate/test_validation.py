@@ -14,7 +14,7 @@ from generator.publish.pipeline import check_registry
 from generator.validate.entries import name_key
 
 AS_OF = date(2026, 11, 23)
-CASE_DIRS = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())
+CASE_DIRS = sorted(p for p in (Path(__file__).parents[1] / "bad_inputs").iterdir() if p.is_dir())
 
 # E5xx need a git base revision (`--base`). (Unique ids need no code of their own: ids equal file names, one kind per
 # directory). Every other code must have a case in tests/bad_inputs/.

@@ -15,7 +15,7 @@ from gitkit import GitRepo
 from generator.history.diff import diff_report
 from generator.shells.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 23)
 GL2 = """\
 id: GL-0002

@@ -19,7 +19,7 @@ from generator.load.field_changes import Change, field_changes
 from generator.load.revisions import read_history
 from generator.shells.build import build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def c(path: str, old: object, new: object) -> dict:

@@ -20,7 +20,7 @@ from generator.publish.views import build_site
 from generator.render.changes import PAGE_SIZE, changes_pages, entry_url
 from generator.shells.build import build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://registry.example.org/"  # mkdocs.yml
 AS_OF = date(2026, 11, 23)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sitekit import build_sample
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from sitekit import build_sample
 
 from generator.outputs.api import CSV_HEADERS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 23)
 EMBARGOED = ("GL-0016", "ANN-2026-014")  # named only by / dated 2026-12-15
 
