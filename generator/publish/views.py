@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
 from generator.status.conditions import VersionView, changes, published_versions
+from generator.status.intervals import Interval, record_intervals
 from generator.status.replay import (
     ACTION_LABELS,
     GROUND_LABELS,
@@ -62,6 +63,8 @@ class RecordView:
     institutions: tuple[str, ...] = ()
     emergency: Event | None = None
     ban_kind: str | None = None  # see status.RecordState.ban_kind
+    # status on any date, oldest first (status/intervals.py); later ones are scheduled changes
+    intervals: list[Interval] = field(default_factory=list)
 
     @property
     def conditions_in_force(self) -> VersionView | None:
@@ -184,6 +187,7 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
     grades = {g.id: g for g in reg.grades.grades}
     categories = {c.id: c.name for c in reg.config.categories}
     records: dict[str, RecordView] = {}
+    dated = record_intervals(reg)  # one more replay: every record's status on every date
     for rid in sorted(reg.records):
         status = reg.replay.statuses.get(rid)
         if status is None:
@@ -206,6 +210,7 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
             institutions=state.institutions,
             emergency=reg.replay.emergencies.get(rid),
             ban_kind=state.ban_kind,
+            intervals=dated.get(rid, []),
         )
     return Site(
         as_of=reg.as_of,
