@@ -15,7 +15,14 @@ from typing import Any
 
 from generator.publish.views import RecordView, Site
 from generator.status.intervals import Interval, next_change
-from generator.status.replay import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS, STATUS_LABELS, Event
+from generator.status.replay import (
+    GROUND_LABELS,
+    PERIOD_TERM,
+    ROUTE_LABELS,
+    STATUS_LABELS,
+    Event,
+    Status,
+)
 
 # What each status means for clinical use, with its article (the same rules as verdict.py).
 MEANING = {
@@ -37,6 +44,7 @@ DELISTED = {
     "after_review": "已论证后调出《备案指导清单》：不能再按清单备案新的临床研究"
     "（界定指导原则 二（二）2（2））。",
 }
+NONE_LABEL = "本库没有该日的状态"
 NOT_BY_TIME = (
     "限定期内曾暂停应用，期满后不会自动开放：须经再评估证实获益远大于风险，并由国家卫生健康委公告开放"
     "（规范 第二十条第二款）。"
@@ -46,9 +54,9 @@ NO_CLINICAL_USE = (
 )
 
 
-def _cause(r: RecordView, iv: Interval) -> Event | None:
-    """The action behind a delisted, suspended or banned interval (its route and ground)."""
-    wanted = {"delisted": "delist", "suspended": "suspend", "banned": "ban"}.get(iv.status.code)
+def _cause(r: RecordView, status: Status) -> Event | None:
+    """The action behind a delisted, suspended or banned status (its route and ground)."""
+    wanted = {"delisted": "delist", "suspended": "suspend", "banned": "ban"}.get(status.code)
     if wanted is None:
         return None
     return next(
@@ -56,8 +64,8 @@ def _cause(r: RecordView, iv: Interval) -> Event | None:
             e
             for e in reversed(r.timeline)
             if e.action == wanted
-            and e.announcement == iv.status.announcement
-            and e.date == iv.status.since
+            and e.announcement == status.announcement
+            and e.date == status.since
         ),
         None,
     )
@@ -85,6 +93,11 @@ def _span(iv: Interval) -> str:
     return f"{start} 至 {iv.end.isoformat()}" if iv.end is not None else f"{start} 起"
 
 
+def current_reason(r: RecordView) -> dict[str, str] | None:
+    """Route and ground of the record's status (delisted, suspended, banned), with labels."""
+    return reason(_cause(r, r.status))
+
+
 def status_label(iv: Interval) -> str:
     label = STATUS_LABELS[iv.status.code]
     return f"{label}（紧急应用）" if iv.emergency is not None else label
@@ -93,7 +106,7 @@ def status_label(iv: Interval) -> str:
 def interval_sentence(r: RecordView, iv: Interval) -> str:
     """The status of `r` throughout `iv`, what it means, why, and on which basis."""
     code = iv.status.code
-    cause = _cause(r, iv)
+    cause = _cause(r, iv.status)
     why = reason(cause)
     if code == "delisted":
         route = (cause.fields.get("route") if cause else None) or "after_review"
@@ -114,10 +127,11 @@ def interval_sentence(r: RecordView, iv: Interval) -> str:
     return text + f"依据：{iv.status.basis}" + (f"；{number}。" if number else "。")
 
 
-def next_change_sentence(r: RecordView, before: Interval | None, nxt: Interval, as_of: date) -> str:
+def next_change_sentence(r: RecordView, before: Interval | None, nxt: Interval) -> str:
     """The next scheduled change, e.g. 将于 2031-06-16 起开放 (from the published announcements)."""
     day = nxt.start.isoformat()
-    tail = f"按截至 {as_of.isoformat()} 已公示的公告推算；此后的公告（如暂停、禁止）可能改变。"
+    # no as-of date in it: the API file must not change with every daily build (outputs/sync.py)
+    tail = "按现已公示的公告推算；此后发布的公告（如暂停、禁止）可能改变。"
     if nxt.status.code == "open":  # only time opens in the future: later acts are embargoed
         return (
             f"将于 {day} 起开放：{PERIOD_TERM}届满，其他符合条件的医疗机构参照限制类医疗技术备案后可以开展"
@@ -159,7 +173,7 @@ def interval_entry(r: RecordView, iv: Interval) -> dict[str, Any]:
         "basis": iv.status.basis,
         "announcement": iv.status.announcement,
         "announcement_number": _number(r, iv.status.announcement),
-        "reason": reason(_cause(r, iv)),
+        "reason": reason(_cause(r, iv.status)),
         "emergency_use": None,
         "sentence": interval_sentence(r, iv),
     }
@@ -183,7 +197,15 @@ def next_change_entry(r: RecordView, as_of: date) -> dict[str, Any] | None:
         "date": nxt.start.isoformat(),
         "status": nxt.status.code,
         "status_label": status_label(nxt),
-        "sentence": next_change_sentence(r, before, nxt, as_of),
+        "sentence": next_change_sentence(r, before, nxt),
+    }
+
+
+def dated_fields(r: RecordView, site: Site) -> dict[str, Any]:
+    """`status_intervals` and `next_change` of `api/records/<id>.json`."""
+    return {
+        "status_intervals": [interval_entry(r, iv) for iv in r.intervals],
+        "next_change": next_change_entry(r, site.as_of),
     }
 
 
@@ -195,4 +217,32 @@ def dated(r: RecordView, site: Site) -> dict[str, Any]:
         "next_change": next_change_entry(r, site.as_of),
         "before": before_sentence(r),
         "after_as_of": after_as_of_sentence(site),
+        "none_label": NONE_LABEL,
+        "invalid_date": "请输入有效日期（年-月-日）。",
     }
+
+
+def _intern(value: Any, table: dict[str, int]) -> Any:
+    """Strings by their position in the index's `texts` (as `lookup.check_index` stores them)."""
+    if isinstance(value, str):
+        return table.setdefault(value, len(table))
+    if isinstance(value, list):
+        return [_intern(x, table) for x in value]
+    if isinstance(value, dict):
+        return {k: _intern(v, table) for k, v in value.items()}
+    return value
+
+
+def with_dated(index: dict[str, Any], site: Site) -> dict[str, Any]:
+    """The /check/ index with each record's `dated` (intervals and their sentences) added, its
+    strings stored once in `texts` like the verdicts', and the sentence for a date after as-of."""
+    table = {text: i for i, text in enumerate(index["texts"])}
+    for entry in index["records"]:
+        r = site.records[entry["id"]]
+        data = dated(r, site)
+        del data["as_of"], data["after_as_of"]  # once for the whole index, below
+        entry["dated"] = _intern(data, table)
+    index["after_as_of"] = after_as_of_sentence(site)
+    index["dated_current"] = f"以下为按数据截至日 {site.as_of.isoformat()} 作出的当前结论。"
+    index["texts"] = list(table)
+    return index

@@ -31,9 +31,11 @@ from generator.history.changes import change_entries, changes_pages, revisions_h
 from generator.history.revisions import History, read_history
 from generator.load.documents import Document
 from generator.outputs.api import detail_files, summary_files
+from generator.outputs.calendar import calendar_files
 from generator.outputs.downloads import download_files, downloads_page, fill_downloads_page
 from generator.outputs.feeds import feed_files
 from generator.outputs.openapi import openapi_files
+from generator.outputs.originals import attachment_files
 from generator.outputs.redirects import redirect_clashes, redirect_files
 from generator.outputs.writer import SideWriter
 from generator.publish.version import data_version
@@ -152,6 +154,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             yield from feed_files(site, history, site_url, changes)
             yield from redirect_files(site, site_url)
             yield from download_files(site, data_dir, summary)
+            yield from calendar_files(site)  # issue 17: iCalendar, 公告原件
+            yield from attachment_files(site, data_dir)
 
         self.side = SideWriter(Path(config.site_dir), side_files, background=not self.serving)
         page = downloads_page(site)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.domain.errors import Problem, problem, sort_key
 from generator.domain.models import (
+    ATTACHMENTS_DIR,
     CONTENT_FIELDS,
     FIELD_LABELS,
     ID_PATTERN_HELP,
@@ -388,9 +389,9 @@ def _top_entries(root: Path, problems: list[Problem]) -> dict[str, os.DirEntry[s
         if entry.name in TOP_FILES or entry.name.endswith(".md"):
             if entry.is_file(follow_symlinks=False):
                 continue
-        elif entry.name in RECORD_DIRS and entry.is_dir(follow_symlinks=False):
-            continue
-        detail = f"data/ 下不认识的 {entry.name}；允许的目录：{', '.join(RECORD_DIRS)}"
+        elif entry.name in (*RECORD_DIRS, ATTACHMENTS_DIR) and entry.is_dir(follow_symlinks=False):
+            continue  # attachments/: 公告原件, checked by validate/attachments.py
+        detail = f"data/ 下不认识的 {entry.name}；允许的目录：{', '.join([*RECORD_DIRS, ATTACHMENTS_DIR])}"
         problems.append(problem("E311", display_path(p), detail=detail))
         del out[entry.name]
     return out
@@ -1030,6 +1031,8 @@ def check_registry(root: Path, as_of: date) -> Registry:
     gc.disable()
     try:
         reg = load_registry(root, as_of)
+        from generator.validate.attachments import check_attachments  # imports this module
+
         for check in (
             _check_references,
             _check_names,
@@ -1038,6 +1041,7 @@ def check_registry(root: Path, as_of: date) -> Registry:
             _check_grades,
             _replay,
             _resolve_conditions,
+            check_attachments,
         ):
             reg.problems.extend(check(reg))
         reg.problems = sorted(set(reg.problems), key=sort_key)
