@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlparse
 
-from icalendar import Calendar, Event, Timezone, TimezoneStandard
+from icalendar import Calendar, Event, Timezone, TimezoneStandard, vText
 
 from generator.domain.dates import SHANGHAI
 from generator.publish.views import RecordView, Site
@@ -153,8 +153,9 @@ def calendar(site: Site, name: str, events: list[Transition]) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)  # RFC 7986
-    cal.add("x-wr-calname", name)
+    # vText: calendar-level properties are not escaped by type (a name may hold a line break)
+    cal.add("name", vText(name))  # RFC 7986
+    cal.add("x-wr-calname", vText(name))
     cal.add("x-wr-timezone", "Asia/Shanghai")
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add_component(_timezone())
