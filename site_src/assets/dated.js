@@ -55,7 +55,7 @@
     var data = JSON.parse(source.textContent);
     function show() {
       var day = input.value;
-      if (!ISO.test(day)) {
+      if (!ISO.test(day) || (input.validity && !input.validity.valid)) {
         out.textContent = data.invalid_date;
         return;
       }
