@@ -228,7 +228,7 @@ def detail_files(
         changes.add(r, detail, days, dumps)
         yield f"api/records/{r.id}.json", dumps(envelope(site, detail))
     yield INDEX_PATH, dumps(envelope(site, with_dated(check_index(site), site)))
-    yield from changes.files(envelope, dumps)
+    yield from changes.files(envelope, dumps, SCHEMA_VERSION)
 
 
 def api_files(

@@ -85,7 +85,7 @@ def _emergency_end(r: RecordView) -> Transition | None:
     until = e.fields["until"]
     text = (
         f"紧急应用期限至 {until.isoformat()}（规范 第十九条；{e.number}），"
-        f"自 {(until + DAY).isoformat()} 起不得再据此应用于临床。范围：{e.fields['scope']}"
+        f"自 {(until + DAY).isoformat()} 起不得再据此应用于临床。范围：{e.fields['scope']}。"
     )
     summary = f"紧急应用期满：{r.name}（{r.id}）"
     uid = f"emergency-end-{r.id}-{e.announcement}"
@@ -129,6 +129,7 @@ def _timezone() -> Timezone:
 
 
 def _event(t: Transition, site: Site, host: str) -> Event:
+    """One all-day VEVENT."""
     ev = Event()
     sample = "（示例数据）" if t.record.sample else ""
     ev.add("uid", f"{t.uid}@{host}")
@@ -147,29 +148,58 @@ def _event(t: Transition, site: Site, host: str) -> Event:
     return ev
 
 
-def calendar(site: Site, name: str, events: list[Transition]) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", "-//bmt-registry//生物医学新技术公示库//ZH")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    # vText: calendar-level properties are not escaped by type (a name may hold a line break)
-    cal.add("name", vText(name))  # RFC 7986
-    cal.add("x-wr-calname", vText(name))
-    cal.add("x-wr-timezone", "Asia/Shanghai")
-    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
-    cal.add_component(_timezone())
-    host = urlparse(site.site_url or "").hostname or "registry.invalid"
-    for t in events:
-        cal.add_component(_event(t, site, host))
-    return cal.to_ical()
+def _lines(component: Calendar | Event | Timezone) -> bytes:
+    """The content lines inside a component, without its BEGIN and END lines."""
+    text = component.to_ical()
+    return text[text.index(b"\r\n") + 2 : text.rindex(b"END:")]
+
+
+class _Writer:
+    """Calendar files from components serialised once each: an event appears in the registry's
+    calendar and in its record's, and the header and VTIMEZONE are the same in every file
+    (icalendar folds line by line in Python: 10,000 calendars took 4 s, serialised whole)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.host = urlparse(site.site_url or "").hostname or "registry.invalid"
+        head = Calendar()
+        head.add("prodid", "-//bmt-registry//生物医学新技术公示库//ZH")
+        head.add("version", "2.0")
+        head.add("calscale", "GREGORIAN")
+        head.add("method", "PUBLISH")
+        head.add("x-wr-timezone", "Asia/Shanghai")
+        head.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+        self.head = _lines(head)
+        self.zone = _timezone().to_ical()
+        self.events: dict[str, bytes] = {}
+
+    def event(self, t: Transition) -> bytes:
+        if t.uid not in self.events:
+            self.events[t.uid] = _event(t, self.site, self.host).to_ical()
+        return self.events[t.uid]
+
+    def calendar(self, name: str, events: list[Transition]) -> bytes:
+        names = Calendar()
+        # vText: calendar-level properties are not escaped by type (a name may hold a line break)
+        names.add("name", vText(name))  # RFC 7986
+        names.add("x-wr-calname", vText(name))
+        body = b"".join(self.event(t) for t in events)
+        return (
+            b"BEGIN:VCALENDAR\r\n"
+            + self.head
+            + _lines(names)
+            + self.zone
+            + body
+            + b"END:VCALENDAR\r\n"
+        )
 
 
 def calendar_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """(path under site/, bytes) of the registry's calendar and one per record."""
     per_record = {rid: transitions(r, site.as_of) for rid, r in site.records.items()}
     everything = sorted((t for ts in per_record.values() for t in ts), key=lambda t: (t.day, t.uid))
-    yield CALENDAR, calendar(site, f"{site.config.title}：状态变化日程", everything)
+    out = _Writer(site)
+    yield CALENDAR, out.calendar(f"{site.config.title}：状态变化日程", everything)
     for rid, events in per_record.items():
         r = site.records[rid]
-        yield record_calendar(rid), calendar(site, f"{r.name}（{rid}）：日程", events)
+        yield record_calendar(rid), out.calendar(f"{r.name}（{rid}）：日程", events)

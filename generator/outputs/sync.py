@@ -97,7 +97,7 @@ class ChangeIndex:
         for day in days:
             self.by_day[day].append({"id": r.id, "kind": r.kind, "url": record_api(r.id)})
 
-    def files(self, envelope: Any, dumps: Any) -> Iterator[tuple[str, bytes]]:
+    def files(self, envelope: Any, dumps: Any, schema_version: str) -> Iterator[tuple[str, bytes]]:
         """The index (with the usual envelope) and one stable file per date."""
         days = sorted(self.by_day)
         listing = [
@@ -105,8 +105,7 @@ class ChangeIndex:
             for d in days
         ]
         yield INDEX, dumps(envelope(self.site, {"records": self.rows, "dates": listing}))
-        stable = {"schema_version": envelope(self.site, {})["schema_version"]}
-        stable |= terms_fields(self.site)
+        stable = {"schema_version": schema_version, **terms_fields(self.site)}
         for d in days:
             body = {**stable, "date": d.isoformat(), "records": self.by_day[d]}
             yield day_file(d), dumps(body)
