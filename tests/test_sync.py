@@ -104,3 +104,18 @@ def test_daily_files_are_byte_stable_across_builds(sample_site: Path, new_site: 
     day = _json(sample_site / "api/changes/2026-08-20.json")
     assert set(day) == {"schema_version", "license", "terms", "date", "records"}
     assert {r["id"] for r in day["records"]} >= {"BMT-2026-004", "BMT-2026-005", "BMT-2026-006"}
+
+
+def test_change_files_match_their_schemas(sample_site: Path) -> None:
+    import jsonschema
+
+    def validator(name: str) -> jsonschema.Draft202012Validator:
+        schema = _json(sample_site / "api/schemas" / name)
+        return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+    validator("changes-index.schema.json").validate(_json(sample_site / "api/changes/index.json"))
+    day = validator("changes-day.schema.json")
+    files = sorted((sample_site / "api/changes").glob("2*.json"))
+    assert files
+    for path in files:
+        day.validate(_json(path))

@@ -83,6 +83,35 @@ def record_properties() -> dict[str, Any]:
     }
 
 
+def _day_schema() -> dict[str, Any]:
+    """api/changes/<date>.json: a stable envelope (no as-of, data version or build time)."""
+    ref = {"type": "string", "pattern": "^/api/records/"}
+    kind = {"type": "string", "enum": ["guidance", "approved", "banned"]}
+    day = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "当日变化的记录 api/changes/{date}.json（不含 as_of 等随构建变化的字段）",
+        "type": "object",
+        "required": ["schema_version", "license", "terms", "date", "records"],
+        "properties": {
+            "schema_version": ENVELOPE["schema_version"],
+            "license": ENVELOPE["license"],
+            "terms": ENVELOPE["terms"],
+            "date": DATE,
+            "records": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "kind", "url"],
+                    "properties": {"id": TEXT, "kind": kind, "url": ref},
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "additionalProperties": False,
+    }
+    return day
+
+
 def changes_schemas() -> dict[str, dict[str, Any]]:
     """api/changes/index.json and api/changes/<date>.json (outputs/sync.py)."""
     ref = {"type": "string", "pattern": "^/api/records/"}
@@ -121,29 +150,7 @@ def changes_schemas() -> dict[str, dict[str, Any]]:
         },
         ["records", "dates"],
     )
-    day = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "当日变化的记录 api/changes/{date}.json（不含 as_of 等随构建变化的字段）",
-        "type": "object",
-        "required": ["schema_version", "license", "terms", "date", "records"],
-        "properties": {
-            "schema_version": ENVELOPE["schema_version"],
-            "license": ENVELOPE["license"],
-            "terms": ENVELOPE["terms"],
-            "date": DATE,
-            "records": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "kind", "url"],
-                    "properties": {"id": TEXT, "kind": kind, "url": ref},
-                    "additionalProperties": False,
-                },
-            },
-        },
-        "additionalProperties": False,
-    }
-    return {"changes-index.schema.json": index, "changes-day.schema.json": day}
+    return {"changes-index.schema.json": index, "changes-day.schema.json": _day_schema()}
 
 
 def _calendar(summary: str, param: dict[str, Any] | None = None) -> dict[str, Any]:
