@@ -154,3 +154,28 @@ def test_the_zip_holds_the_original_and_still_validates(sample_site: Path, tmp_p
         archive.extractall(tmp_path)
     reg = check_registry(tmp_path / prefix / "data", AS_OF)
     assert reg.problems == []
+
+
+def test_an_embargoed_announcement_publishes_no_original(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    from sitekit import build_sample
+
+    later = kit.BASE["announcements/ANN-2026-002.yaml"].replace("ANN-2026-002", "ANN-2026-003")
+    later = later.replace("2026年第2号", "2026年第3号").replace(
+        "date: 2026-03-01", "date: 2026-12-30"
+    )
+    later = later.replace(
+        "action: approve\n    record: BMT-2026-001\n    risk_grade: high\n    institutions: [某某医院]",
+        "action: amend\n    record: GL-0001",
+    )
+    later += f"attachments:\n  - file: secret.pdf\n    size: {len(PDF)}\n    sha256: {SHA}\n"
+    root = kit.make_registry(
+        tmp_path / "data", {"announcements/ANN-2026-003.yaml": later, "attachments/secret.pdf": PDF}
+    )
+    assert check_registry(root, AS_OF).problems == []
+    site = build_sample(tmp_path / "site", data=root, as_of=AS_OF)
+    assert not list(site.rglob("secret.pdf"))
+    (path,) = (site / "downloads").glob("registry-*.zip")
+    with zipfile.ZipFile(path) as archive:
+        assert not [n for n in archive.namelist() if "secret" in n or "ANN-2026-003" in n]
