@@ -244,14 +244,25 @@
       return art;
     }
 
-    // The status on the chosen day (assets/dated.js picks the interval; the texts are Python's),
-    // right under the title, then the verdict as of the data's date.
+    // The status on the chosen day, right under the title, then the verdict as of the data's
+    // date. The intervals and their sentences are Python's, in the record's own API file
+    // (`status_intervals`); assets/dated.js only picks the one that holds the day.
     function addDated(art, rec, day) {
-      if (!window.RegDated || !rec.dated) return;
-      var box = el("div", "reg-dated-result reg-check-dated");
-      window.RegDated.render(box, expand(rec.dated), day, index.after_as_of, index.as_of);
-      box.appendChild(el("p", "reg-help", index.dated_current));
+      if (!window.RegDated || !index.dated) return;
+      var texts = index.dated;
+      var box = el("div", "reg-dated-result reg-check-dated", texts.loading);
       art.insertBefore(box, art.children[2] || null);
+      fetch(root + texts.records + encodeURIComponent(rec.id) + ".json", { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (record) {
+          var data = { intervals: record.status_intervals, before: texts.before, none_label: texts.none_label };
+          window.RegDated.render(box, data, day, texts.after_as_of, index.as_of);
+          box.appendChild(el("p", "reg-help", texts.current));
+        })
+        .catch(function () { box.textContent = texts.failed; });
     }
 
     // bring the answer into view (on a phone it is below the form) without moving the focus

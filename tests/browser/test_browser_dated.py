@@ -128,3 +128,13 @@ def test_check_page_future_date_and_several_hits(tab: Tab, sample: Site) -> None
     expect(card.locator(".reg-dated-note")).to_contain_text("晚于数据截至日")
     assert "紧急应用" not in head  # ended on 2027-03-31
     assert errors(tab) == []
+
+
+def test_check_page_date_before_the_first_announcement(tab: Tab) -> None:
+    from generator.publish.dated import BEFORE_ANY, NONE_LABEL
+
+    page = tab.goto("/check/?q=GL-0002&day=2026-05-01")
+    card = page.locator("#reg-check-results article.reg-verdict").first
+    expect(card.locator(".reg-dated-head")).to_have_text(f"2026-05-01：{NONE_LABEL}")
+    expect(card.locator(".reg-dated-sentence")).to_have_text(BEFORE_ANY)
+    assert errors(tab) == []
