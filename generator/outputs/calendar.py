@@ -28,16 +28,12 @@ from urllib.parse import urlparse
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, vText
 
 from generator.domain.dates import SHANGHAI
-from generator.publish.views import RecordView, Site
+from generator.publish.views import RecordView, Site, record_calendar
 from generator.status.replay import PERIOD_TERM
 
 CALENDAR = "feeds/calendar.ics"
 DAY = timedelta(days=1)
 UNDER = "按现已公示的公告推算；此后发布的公告（如暂停、禁止）可能改变，以公告原文为准。"
-
-
-def record_calendar(rid: str) -> str:
-    return f"feeds/records/{rid}.ics"
 
 
 @dataclass(frozen=True)

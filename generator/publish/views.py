@@ -42,6 +42,11 @@ def record_feed(rid: str) -> str:
     return f"feeds/records/{rid}.xml"
 
 
+def record_calendar(rid: str) -> str:
+    """iCalendar file of one record's upcoming transitions (path under site/, outputs/calendar.py)."""
+    return f"feeds/records/{rid}.ics"
+
+
 def category_feed(category: str) -> str:
     return f"feeds/categories/{category}.xml"
 

@@ -12,10 +12,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.outputs.calendar import record_calendar
 from generator.publish.dated import dated
 from generator.publish.terms import citation
-from generator.publish.views import RecordView, Site
+from generator.publish.views import RecordView, Site, record_calendar
 
 
 def json_island(data: Any) -> Markup:
