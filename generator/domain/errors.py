@@ -134,6 +134,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "同一公告发布了两个条件版本",
         "公告 {value} 已发布了第 {first} 个版本；一份公告只能发布一个条件版本，请合并这两个版本",
     ),
+    # 公告原件 in data/attachments/ (validate/attachments.py)
+    "E319": (
+        "附件文件不存在",
+        "公告登记的附件 {value} 在 data/attachments/ 中找不到；请把公告原件（PDF 或 OFD）放到 "
+        "data/attachments/{value}，或删除这一项附件登记",
+    ),
+    "E320": (
+        "附件与登记不符",
+        "附件 data/attachments/{value} 的{what}与登记不符：登记为 {declared}，实际文件为 {actual}；"
+        "附件必须是公告原件本身。请核对文件，确认无误后按实际文件改正 {key}"
+        "（SHA-256 用 sha256sum 计算，大小为字节数）",
+    ),
+    "E321": ("附件登记不正确", "附件的{what} “{value}” 不允许：{allowed}"),
     # Legal transitions (E4xx), replayed in announcement date order
     "E401": ("行为与记录类型不符", "行为 {action} 不能用于{kind}记录 {record}；{hint}"),
     "E402": ("不允许的状态变更", "{record} 当前为“{state}”，不能执行 {action}；{hint}"),

@@ -88,6 +88,26 @@ class SiteInfo(Strict):
     contact: Text | None = Field(None, description="联系方式（页脚）")
 
 
+class License(Strict):
+    """The licence under which the data may be reused (carried in every API file and the zip)."""
+
+    name: Text = Field(description="许可名称，例如 知识共享 署名 4.0 国际许可协议（CC BY 4.0）")
+    id: Text | None = Field(None, description="SPDX 许可标识，例如 CC-BY-4.0")
+    url: Url | None = Field(None, description="许可全文的 http(s) 网址")
+
+
+# Defaults for a deployment that has not chosen yet: what a government notice already allows
+# (公开发布，可以转载、引用，须注明出处), and nothing that would grant more than that.
+DEFAULT_LICENSE = License(
+    name="政府公开信息：可免费复制、转载、引用和再利用，须注明来源和数据版本，不得歪曲原意"
+)
+DEFAULT_TERMS = (
+    "本库数据可以免费下载和再利用，无需登记。使用时请注明来源（发布机关、本库名称、记录编号和数据版本），"
+    "不得歪曲原意，不得暗示发布机关认可使用者或其产品。数据仅供信息参考，不构成行政决定或法律意见；"
+    "各项技术的权威信息以国家卫生健康委公告原文为准。标注“示例数据”的记录是虚构的示例，不是真实决定。"
+)
+
+
 class RegistryConfig(Strict):
     """`data/registry.yaml`: site identity and the categories vocabulary."""
 
@@ -99,6 +119,10 @@ class RegistryConfig(Strict):
     site_info: SiteInfo = Field(
         default_factory=SiteInfo, description="主办单位、网站标识码、备案号、联系方式"
     )
+    license: License = Field(
+        default=DEFAULT_LICENSE, description="数据许可：随每个 API 文件、数据集压缩包和下载页发布"
+    )
+    terms: Text = Field(default=DEFAULT_TERMS, description="使用条款：随每个 API 文件和数据集发布")
     sample: bool = False
 
 
@@ -279,6 +303,31 @@ Action = Annotated[
 ]
 
 
+# The official file of an announcement lives in data/attachments/ under a plain file name; the
+# name, the hash and the size are checked by validate/attachments.py (E319–E321), which gives the
+# Chinese messages; the patterns here only guide editors (JSON Schema).
+ATTACHMENTS_DIR = "attachments"
+ATTACHMENT_NAME = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.(?:pdf|ofd)", re.ASCII
+)
+SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+
+
+class Attachment(Strict):
+    """公告原件 (PDF or OFD) in data/attachments/, with its size and SHA-256 (checked)."""
+
+    file: Text = Field(
+        description="data/attachments/ 中的文件名，例如 ANN-2026-004.pdf（只写文件名）",
+        json_schema_extra={"pattern": f"^{ATTACHMENT_NAME.pattern}$"},
+    )
+    title: Text | None = Field(None, description="附件标题，例如 公告原文")
+    size: int = Field(description="文件大小（字节）", json_schema_extra={"minimum": 1}, strict=True)
+    sha256: Text = Field(
+        description="文件的 SHA-256（64 位十六进制小写，sha256sum 的输出）",
+        json_schema_extra={"pattern": f"^{SHA256.pattern}$"},
+    )
+
+
 class Announcement(Strict):
     """公告: carries every legal act; statuses are derived by replaying them (status.py)."""
 
@@ -289,6 +338,9 @@ class Announcement(Strict):
     date: Date
     body: Markdown
     actions: Annotated[list[Action], Field(min_length=1)]
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="公告原件（PDF 或 OFD），放在 data/attachments/"
+    )
 
 
 # directory name under data/ -> (kind, model)

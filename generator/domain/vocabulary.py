@@ -119,6 +119,12 @@ FIELD_LABELS: dict[str, str] = {
     "disclaimer": "免责声明",
     "redirects": "重定向",
     "conditions": "技术条件",
+    "attachments": "公告原件",
+    "file": "文件名",
+    "size": "文件大小",
+    "sha256": "SHA-256",
+    "license": "数据许可",
+    "terms": "使用条款",
 }
 
 

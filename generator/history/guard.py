@@ -198,6 +198,8 @@ def _changed_announcement(aid: str, raw: bytes, doc: Document, base: str) -> lis
         return [problem("E503", doc.file, value=aid, base=base)]
     out = []
     for change in field_changes(old, doc.data):
+        if change.loc[:1] == ("attachments",) and change.old is None:
+            continue  # attaching the original later adds to the record (validate/attachments.py)
         line, col = doc.where(change.loc)
         out.append(problem("E503", doc.file, line, col, dotted(change.loc), value=aid, base=base))
     return out

@@ -13,8 +13,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.domain.dates import build_time
-from generator.domain.vocabulary import GROUND_LABELS
+from generator.domain.vocabulary import GROUND_LABELS, ROUTE_LABELS
+from generator.outputs.sync import ChangeIndex, change_dates, sync_fields
+from generator.publish.dated import current_reason, dated_fields, with_dated
 from generator.publish.lookup import INDEX_PATH, check_index
+from generator.publish.terms import citation, terms_fields
 from generator.publish.views import RecordView, Site, announcement_url
 from generator.status.states import Event
 
@@ -37,13 +40,16 @@ CSV_HEADERS = {
     "exclusive_until": "限定期至",
     "institutions": "参与研究机构",
     "emergency_use_until": "紧急应用期限",
+    "reason_route": "调出途径",
+    "reason": "理由",
+    "reason_code": "理由代码",
     "sample": "示例数据",
     "url": "网址",
 }
 CSV_COLUMNS = list(CSV_HEADERS)
 
 
-SCHEMA_VERSION = "1.1"  # bump on any change to the shape of an API file; see the API changelog
+SCHEMA_VERSION = "1.2"  # bump on any change to the shape of an API file; see the API changelog
 
 
 def envelope(site: Site, payload: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +59,7 @@ def envelope(site: Site, payload: dict[str, Any]) -> dict[str, Any]:
         "data_version": site.data_version,
         "generated_at": build_time().isoformat(),
         "as_of": site.as_of.isoformat(),
+        **terms_fields(site),  # licence and terms in every file (publish/terms.py)
         **payload,
     }
 
@@ -93,7 +100,14 @@ def record_summary(r: RecordView) -> dict[str, Any]:
             "until": r.emergency.fields["until"].isoformat(),
         }
     if (d := r.delisting()) is not None:
-        out["delisting"] = {"route": d.fields["route"], "ground": d.fields["ground"]}
+        out["delisting"] = {
+            "route": d.fields["route"],
+            "route_label": ROUTE_LABELS[d.fields["route"]],
+            "ground": d.fields["ground"],
+            "ground_label": GROUND_LABELS[d.fields["ground"]],
+        }
+    if (why := current_reason(r)) is not None:
+        out["status_reason"] = why  # delist, suspend, ban: codes and Chinese labels
     return out
 
 
@@ -103,6 +117,8 @@ def timeline_entry(ev: Event) -> dict[str, Any]:
         entry[key] = value.isoformat() if hasattr(value, "isoformat") else value
     if isinstance(entry.get("ground"), str) and entry["ground"] in GROUND_LABELS:
         entry["ground_label"] = GROUND_LABELS[entry["ground"]]
+    if entry.get("route") in ROUTE_LABELS:
+        entry["route_label"] = ROUTE_LABELS[entry["route"]]
     return entry
 
 
@@ -137,6 +153,8 @@ def record_detail(r: RecordView, revisions: dict[str, Any] | None = None) -> dic
 def announcement_entry(a: Any) -> dict[str, Any]:
     data = a.model_dump(mode="json", exclude_none=True)
     data["url"] = announcement_url(a.id)
+    for att in data.get("attachments", []):  # 公告原件, copied next to the announcement page
+        att["url"] = announcement_url(a.id) + att["file"]
     return data
 
 
@@ -158,6 +176,17 @@ def neutralise_cell(value: Any) -> Any:
     return value
 
 
+def reason_columns(row: dict[str, Any]) -> dict[str, str]:
+    """调出途径, 理由 (Chinese) and 理由代码 of a summary row, for the CSV and the workbook."""
+    why = row.get("status_reason") or {}
+    code = why.get("ground", "")
+    return {
+        "reason_route": why.get("route_label", ""),
+        "reason": why.get("ground_label", ""),
+        "reason_code": code if code in GROUND_LABELS else "",  # a ban's ground is free text
+    }
+
+
 def records_csv(site: Site) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(
@@ -171,6 +200,7 @@ def records_csv(site: Site) -> bytes:
         row["aliases"] = "；".join(row["aliases"])
         row["institutions"] = "；".join(row.get("institutions", []))
         row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
+        row |= reason_columns(row)
         row["sample"] = "是" if r.sample else "否"
         writer.writerow({k: neutralise_cell(v) for k, v in row.items()})
     return "\ufeff".encode() + buf.getvalue().encode()  # BOM so that Excel reads UTF-8
@@ -188,11 +218,18 @@ def summary_files(site: Site) -> Iterator[tuple[str, bytes]]:
 def detail_files(
     site: Site, revisions: Callable[[str], dict[str, Any]] | None = None
 ) -> Iterator[tuple[str, bytes]]:
-    """One API file per record, and the index of the /check/ page."""
+    """One API file per record, the index of the /check/ page and the change index (sync.py)."""
+    changes = ChangeIndex(site)
     for r in site.records.values():
-        detail = record_detail(r, revisions(r.id) if revisions else None)
+        revs = revisions(r.id) if revisions else None
+        detail = record_detail(r, revs) | dated_fields(r, site)  # status on any date
+        days = change_dates(r, site.as_of, revs)
+        detail |= sync_fields(r, days)
+        detail["citation"] = citation(site, r)
+        changes.add(r, detail, days, dumps)
         yield f"api/records/{r.id}.json", dumps(envelope(site, detail))
-    yield INDEX_PATH, dumps(envelope(site, check_index(site)))
+    yield INDEX_PATH, dumps(envelope(site, with_dated(check_index(site), site)))
+    yield from changes.files(envelope, dumps, SCHEMA_VERSION)
 
 
 def api_files(

@@ -21,15 +21,18 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.history.changes import change_entries
 from generator.outputs.api import detail_files, summary_files
+from generator.outputs.calendar import calendar_files
 from generator.outputs.downloads import download_files, downloads_page, fill_downloads_page
 from generator.outputs.feeds import feed_files
 from generator.outputs.openapi import openapi_files
+from generator.outputs.originals import attachment_files
 from generator.outputs.pagefind import SearchIndex, body_of, run_pagefind, search_document
 from generator.outputs.redirects import redirect_files
 from generator.outputs.writer import OutputError, SideWriter, confined, write_files
 from generator.publish.views import Site
-from generator.render.changes import change_entries, changes_pages, revisions_html
+from generator.render.changes import changes_pages, revisions_html
 from generator.render.page import GeneratedPage, relativize
 from generator.render.pages import site_pages
 from generator.render.shell import ShellKey, fill_pages, shell_key, shell_page
@@ -112,6 +115,8 @@ class SiteFiles:
         yield from feed_files(site, site.history, site.site_url, self.changes)
         yield from redirect_files(site, site.site_url)
         yield from download_files(site, site.data_dir or Path("data"), self.summary)
+        yield from calendar_files(site)  # iCalendar feeds of upcoming transitions
+        yield from attachment_files(site, site.data_dir or Path("data"))  # 公告原件
 
     def body(self, page: GeneratedPage) -> str:
         """The content of a page the engine renders (a shell's is its sentinel)."""

@@ -23,8 +23,10 @@ import yaml
 
 from generator.domain.dates import SHANGHAI, build_time
 from generator.domain.vocabulary import FOLDERS, KIND_LABELS
-from generator.outputs.api import formula_risk, record_summary
+from generator.outputs.api import formula_risk, reason_columns, record_summary
+from generator.outputs.originals import zip_members
 from generator.outputs.writer import OutputError
+from generator.publish.terms import license_text
 from generator.publish.views import RecordView, Site
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage, relativize
@@ -43,6 +45,9 @@ XLSX_COLUMNS: list[tuple[str, str]] = [
     ("exclusive_until", "限定期至"),
     ("institutions", "参与研究机构"),
     ("emergency_use_until", "紧急应用期限"),
+    ("reason_route", "调出途径"),
+    ("reason", "理由"),
+    ("reason_code", "理由代码"),
     ("sample", "示例数据"),
     ("url", "网址"),
 ]
@@ -72,6 +77,7 @@ def _row(site: Site, rid: str) -> dict[str, str]:
     row["aliases"] = "；".join(row["aliases"])
     row["institutions"] = "；".join(row.get("institutions", []))
     row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
+    row |= reason_columns(row)  # delist, suspend, ban grounds in Chinese (issue 17)
     row["sample"] = "是" if r.sample else "否"
     row["risk_grade_name"] = r.risk_grade.name if r.risk_grade else ""  # 高风险, not the code high
     return {key: str(row.get(key, "")) for key, _ in XLSX_COLUMNS}
@@ -159,7 +165,8 @@ def public_conditions_yaml(r: RecordView) -> bytes:
 
 def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:
     """registry-<data version>.zip: source YAML, exports, and SHA256SUMS over all of them."""
-    members = dict(sorted([*_source_files(site), *exports.items()]))
+    members = dict(sorted([*_source_files(site), *exports.items(), *zip_members(site, data_dir)]))
+    members["LICENSE.txt"] = license_text(site)  # licence and terms of registry.yaml
     sums = "".join(
         f"{hashlib.sha256(content).hexdigest()}  {name}\n" for name, content in members.items()
     )
@@ -189,12 +196,14 @@ def _specs(site: Site) -> list[tuple[str, str]]:
     return [
         (
             f"downloads/registry-{site.data_version}.zip",
-            "完整数据集（YAML 源文件、JSON、CSV、Excel 和 SHA256SUMS）",
+            "完整数据集（YAML 源文件、公告原件、JSON、CSV、Excel、LICENSE.txt 和 SHA256SUMS）",
         ),
         ("downloads/records.xlsx", "记录表（Excel，每类一个工作表，中文表头）"),
         ("downloads/records.csv", "记录表（CSV，UTF-8 带 BOM）"),
         ("api/records.json", "记录摘要（JSON）"),
         ("api/announcements.json", "公告（JSON）"),
+        ("api/changes/index.json", "变更索引（JSON，供镜像只取变化的记录）"),
+        ("feeds/calendar.ics", "状态变化日程（iCalendar，可订阅）"),
     ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime, time
+from typing import Any
 from urllib.parse import urlparse
 
 from feedgen.feed import FeedGenerator
@@ -70,11 +71,12 @@ def _content(entry: ChangeEntry, links: _Links) -> str:
         for act in a.actions:
             rec = next((r for r in entry.records if r.id == act.record), None)
             what = escape(ACTION_LABELS[act.action])
+            why = _reasons(act)  # delist, suspend, ban grounds in Chinese, not codes only
             if rec is None:
-                items.append(f"<li>{what}：{escape(act.record)}</li>")
+                items.append(f"<li>{what}：{escape(act.record)}{why}</li>")
             else:
                 items.append(
-                    f'<li>{what}：<a href="{rec.url}">{escape(rec.name)}</a>（{rec.id}）</li>'
+                    f'<li>{what}：<a href="{rec.url}">{escape(rec.name)}</a>（{rec.id}）{why}</li>'
                 )
         parts.append("<p>本公告涉及的记录：</p><ul>" + "".join(items) + "</ul>")
     else:
@@ -95,6 +97,13 @@ def _content(entry: ChangeEntry, links: _Links) -> str:
             parts.append(f"<li>等 {len(entry.revisions)} 条记录</li>")
         parts.append("</ul>")
     return links.html("".join(parts))
+
+
+def _reasons(act: Any) -> str:
+    """（调出途径：…；理由：…） of an action, with the Chinese labels of views.event_details."""
+    fields = act.model_dump(include={"route", "ground"}, exclude_none=True)
+    pairs = event_details(fields)
+    return "（" + "；".join(f"{escape(k)}：{escape(v)}" for k, v in pairs) + "）" if pairs else ""
 
 
 def _record_content(

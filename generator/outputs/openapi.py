@@ -29,6 +29,26 @@ ENVELOPE: dict[str, Any] = {
     },
     "generated_at": {"type": "string", "format": "date-time", "description": "生成时间（带时区）"},
     "as_of": {**DATE, "description": "状态计算日期；晚于该日的公告未公示"},
+    "license": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": TEXT, "id": TEXT, "url": {"type": "string", "format": "uri"}},
+        "additionalProperties": False,
+        "description": "数据许可（data/registry.yaml 的 license）",
+    },
+    "terms": {**TEXT, "description": "使用条款（data/registry.yaml 的 terms）"},
+}
+REASON: dict[str, Any] = {
+    "type": "object",
+    "required": ["ground", "ground_label"],
+    "properties": {
+        "ground": {**TEXT, "description": "理由：调出、暂停为代码，禁止为公告原文"},
+        "ground_label": {**TEXT, "description": "理由的中文说明"},
+        "route": {"enum": ["direct", "after_review"]},
+        "route_label": {**TEXT, "description": "调出途径的中文名称"},
+        "note": TEXT,
+    },
+    "additionalProperties": False,
 }
 
 RECORD_SUMMARY: dict[str, Any] = {
@@ -63,8 +83,17 @@ RECORD_SUMMARY: dict[str, Any] = {
         "delisting": {
             "type": "object",
             "required": ["route", "ground"],
-            "properties": {"route": {"enum": ["direct", "after_review"]}, "ground": TEXT},
+            "properties": {
+                "route": {"enum": ["direct", "after_review"]},
+                "route_label": TEXT,
+                "ground": TEXT,
+                "ground_label": TEXT,
+            },
             "additionalProperties": False,
+        },
+        "status_reason": {
+            **REASON,
+            "description": "当前状态（调出、暂停、禁止）的途径和理由，代码和中文说明",
         },
     },
     "additionalProperties": False,
@@ -162,6 +191,14 @@ ANNOUNCEMENT: dict[str, Any] = {
 }
 
 
+def _announcement(attachment: dict[str, Any]) -> dict[str, Any]:
+    attachments = {"type": "array", "items": attachment, "description": "公告原件"}
+    return {
+        **ANNOUNCEMENT,
+        "properties": {**ANNOUNCEMENT["properties"], "attachments": attachments},
+    }
+
+
 def _response(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -174,6 +211,8 @@ def _response(title: str, properties: dict[str, Any], required: list[str]) -> di
 
 def response_schemas() -> dict[str, dict[str, Any]]:
     """File name under api/schemas/ → JSON Schema of one kind of API file."""
+    from generator.outputs import openapi_extra as extra  # it builds on the schemas above
+
     record = dict(RECORD_SUMMARY)
     record_props = {
         **RECORD_SUMMARY["properties"],
@@ -191,14 +230,23 @@ def response_schemas() -> dict[str, dict[str, Any]]:
         "revisions": {"type": "array", "items": REVISION},
         "history_available": {"type": "boolean"},
         "history_partial": {"type": "boolean"},
+        **extra.record_properties(),  # issue 17: status on any date, sync, citation
     }
     record = _response(
         "单条记录 api/records/{id}.json",
         record_props,
-        [*RECORD_SUMMARY["required"], "record", "timeline", "revisions", "history_available"],
+        [
+            *RECORD_SUMMARY["required"],
+            "record",
+            "timeline",
+            "revisions",
+            "history_available",
+            *extra.record_properties(),
+        ],
     )
     record["additionalProperties"] = False
     return {
+        **extra.changes_schemas(),
         "records.schema.json": _response(
             "记录摘要 api/records.json",
             {"records": {"type": "array", "items": RECORD_SUMMARY}},
@@ -207,7 +255,7 @@ def response_schemas() -> dict[str, dict[str, Any]]:
         "record.schema.json": record,
         "announcements.schema.json": _response(
             "公告 api/announcements.json",
-            {"announcements": {"type": "array", "items": ANNOUNCEMENT}},
+            {"announcements": {"type": "array", "items": _announcement(extra.ATTACHMENT)}},
             ["announcements"],
         ),
         # The /check/ page's own index: precomputed verdicts (see generator/check.py). Internal to
@@ -227,6 +275,8 @@ def response_schemas() -> dict[str, dict[str, Any]]:
 
 def openapi(site_url: str | None) -> dict[str, Any]:
     """OpenAPI 3.1 for the static files; components reuse the response schemas."""
+    from generator.outputs import openapi_extra as extra
+
     schemas = {name.split(".")[0]: schema for name, schema in response_schemas().items()}
     for schema in schemas.values():
         schema.pop("$schema", None)
@@ -259,7 +309,7 @@ def openapi(site_url: str | None) -> dict[str, Any]:
         "info": {
             "title": "生物医学新技术公示库 API",
             "version": SCHEMA_VERSION,
-            "description": "静态 JSON 文件，随网站生成。每个文件都带 schema_version、data_version、generated_at 和 as_of。",
+            "description": "静态 JSON 文件，随网站生成。每个文件都带 schema_version、data_version、generated_at、as_of 以及数据许可 license 和使用条款 terms。",
         },
         "servers": [{"url": (site_url or "/").rstrip("/") + "/"}],
         "paths": {
@@ -269,6 +319,7 @@ def openapi(site_url: str | None) -> dict[str, Any]:
             ),
             "/api/announcements.json": get("全部已发布公告", "announcements"),
             "/api/check-index.json": get("机构自查页面使用的索引（预先算好的结论）", "check-index"),
+            **extra.paths(get, id_param),
         },
         "components": {"schemas": schemas},
     }

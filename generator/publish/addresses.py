@@ -11,11 +11,8 @@ from generator.domain.vocabulary import FOLDERS, id_kind
 
 if TYPE_CHECKING:
     pass
-from generator.validate.entries import (
-    RECORD_KINDS,
-    Registry,
-    all_entries,
-)
+from generator.domain.vocabulary import RECORD_KINDS
+from generator.validate.entries import Registry, all_entries
 
 # A redirect source path: ASCII segments that start with a letter or digit (so no `.`, `..`,
 # hidden names, backslashes, percent-escapes, NUL or look-alike Unicode), each ending in `/`.

@@ -25,6 +25,7 @@ from generator.domain.vocabulary import (
 from generator.load.documents import Document
 from generator.load.revisions import History
 from generator.status.conditions import VersionView, changes, published_versions
+from generator.status.intervals import Interval, record_intervals
 from generator.status.states import Event, Status
 from generator.validate.entries import Registry
 
@@ -40,6 +41,11 @@ def announcement_url(aid: str) -> str:
 def record_feed(rid: str) -> str:
     """Atom feed of one record: its announcements and revisions (path under site/)."""
     return f"feeds/records/{rid}.xml"
+
+
+def record_calendar(rid: str) -> str:
+    """iCalendar file of one record's upcoming transitions (path under site/, outputs/calendar.py)."""
+    return f"feeds/records/{rid}.ics"
 
 
 def category_feed(category: str) -> str:
@@ -63,6 +69,8 @@ class RecordView:
     institutions: tuple[str, ...] = ()
     emergency: Event | None = None
     ban_kind: str | None = None  # see status.RecordState.ban_kind
+    # status on any date, oldest first (status/intervals.py); later ones are scheduled changes
+    intervals: list[Interval] = field(default_factory=list)
 
     @property
     def conditions_in_force(self) -> VersionView | None:
@@ -189,6 +197,7 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
     grades = {g.id: g for g in reg.grades.grades}
     categories = {c.id: c.name for c in reg.config.categories}
     records: dict[str, RecordView] = {}
+    dated = record_intervals(reg)  # one more replay: every record's status on every date
     for rid in sorted(reg.records):
         status = reg.replay.statuses.get(rid)
         if status is None:
@@ -211,6 +220,7 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
             institutions=state.institutions,
             emergency=reg.replay.emergencies.get(rid),
             ban_kind=state.ban_kind,
+            intervals=dated.get(rid, []),
         )
     return Site(
         as_of=reg.as_of,

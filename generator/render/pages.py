@@ -21,6 +21,7 @@ from generator.publish.views import (
     record_feed,
 )
 from generator.render.check import check_pages
+from generator.render.extras import record_extras
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage
 from generator.render.search import encoded_keywords, summary
@@ -61,6 +62,7 @@ def _context(site: Site) -> dict[str, Any]:
         "details": lambda ev: event_details(ev.fields, site.grades),
         "route_label": ROUTE_LABELS.__getitem__,
         "ground_label": lambda g: GROUND_LABELS.get(g, g),
+        "extras": lambda r: record_extras(site, r),  # issue 17: date field, citation, calendar
     }
 
 

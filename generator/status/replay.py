@@ -12,6 +12,7 @@ One pass serves both uses: actions dated on or before `as_of` make the published
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,7 @@ def replay(
     as_of: date,
     sources: dict[str, str] | None = None,
     names: dict[str, frozenset[str]] | None = None,
+    watch: Callable[[date, dict[str, RecordState]], None] | None = None,
 ) -> Replay:
     """Replay every announcement; statuses are frozen at `as_of`, legality is checked for all.
 
@@ -41,7 +43,8 @@ def replay(
     on the approval date (规范 第三条). `names` holds each record's folded name and aliases, for the
     rule that a technology banned outright is never allowed at the same time (二(一)1).
     The status on a date is the one after all of that date's announcements, so the rules across
-    records are checked at the end of each date.
+    records are checked at the end of each date. `watch(day, states)`, when given, is called at the
+    end of each date with the live states (status/intervals.py copies what it needs).
     """
     states: dict[str, RecordState] = {rid: RecordState(kind) for rid, kind in kinds.items()}
     ctx = ReplayContext(kinds, grades, sources or {}, grown_by_entry(sources or {}))
@@ -53,6 +56,8 @@ def replay(
     for ann, index, act in events:
         if day is not None and ann.date != day:
             day_end.check(day)
+            if watch is not None:
+                watch(day, states)
         day = ann.date
         if frozen is None and ann.date > as_of:
             frozen = {rid: copy_state(s) for rid, s in states.items()}
@@ -67,6 +72,8 @@ def replay(
             day_end.approvals.append((act.record, event))
     if day is not None:
         day_end.check(day)
+        if watch is not None:
+            watch(day, states)
     final = frozen if frozen is not None else states
     return Replay(
         as_of=as_of,

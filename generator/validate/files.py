@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from generator.domain.errors import Problem, problem
 from generator.domain.fields import Strict
 from generator.domain.models import (
+    ATTACHMENTS_DIR,
     CONTENT_FIELDS,
     RECORD_DIRS,
     TOP_FILES,
@@ -98,9 +99,10 @@ def _top_entries(root: Path, problems: list[Problem]) -> dict[str, os.DirEntry[s
         if entry.name in TOP_FILES or entry.name.endswith(".md"):
             if entry.is_file(follow_symlinks=False):
                 continue
-        elif entry.name in RECORD_DIRS and entry.is_dir(follow_symlinks=False):
-            continue
-        detail = f"data/ 下不认识的 {entry.name}；允许的目录：{', '.join(RECORD_DIRS)}"
+        elif entry.name in (*RECORD_DIRS, ATTACHMENTS_DIR) and entry.is_dir(follow_symlinks=False):
+            continue  # attachments/: 公告原件, checked by validate/attachments.py
+        allowed = ", ".join([*RECORD_DIRS, ATTACHMENTS_DIR])
+        detail = f"data/ 下不认识的 {entry.name}；允许的目录：{allowed}"
         problems.append(problem("E311", display_path(p), detail=detail))
         del out[entry.name]
     return out

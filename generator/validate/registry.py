@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from generator.validate.attachments import check_attachments
 from generator.validate.entries import Registry
 from generator.validate.files import load_registry
 from generator.validate.rules import (
@@ -19,7 +20,7 @@ from generator.validate.rules import (
     check_references,
 )
 
-CHECKS = (check_references, check_names, check_announcements, check_grades)
+CHECKS = (check_references, check_names, check_announcements, check_grades, check_attachments)
 
 
 def validate_registry(root: Path, as_of: date) -> Registry:

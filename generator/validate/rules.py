@@ -10,8 +10,8 @@ from generator.domain.vocabulary import KIND_LABELS, LEGAL_YEARS
 
 if TYPE_CHECKING:
     pass
+from generator.domain.vocabulary import RECORD_KINDS
 from generator.validate.entries import (
-    RECORD_KINDS,
     Entry,
     Registry,
     all_entries,

@@ -21,6 +21,7 @@
     var form = document.getElementById("reg-check-form");
     var qInput = document.getElementById("reg-check-q");
     var instInput = document.getElementById("reg-check-inst");
+    var dayInput = document.getElementById("reg-check-day");
     var status = document.getElementById("reg-check-status");
     var results = document.getElementById("reg-check-results");
     var root = box.getAttribute("data-root") || "./";
@@ -243,6 +244,27 @@
       return art;
     }
 
+    // The status on the chosen day, right under the title, then the verdict as of the data's
+    // date. The intervals and their sentences are Python's, in the record's own API file
+    // (`status_intervals`); assets/dated.js only picks the one that holds the day.
+    function addDated(art, rec, day) {
+      if (!window.RegDated || !index.dated) return;
+      var texts = index.dated;
+      var box = el("div", "reg-dated-result reg-check-dated", texts.loading);
+      art.insertBefore(box, art.children[2] || null);
+      fetch(root + texts.records + encodeURIComponent(rec.id) + ".json", { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (record) {
+          var data = { intervals: record.status_intervals, before: texts.before, none_label: texts.none_label };
+          window.RegDated.render(box, data, day, texts.after_as_of, index.as_of);
+          box.appendChild(el("p", "reg-help", texts.current));
+        })
+        .catch(function () { box.textContent = texts.failed; });
+    }
+
     // bring the answer into view (on a phone it is below the form) without moving the focus
     function reveal(scroll) {
       if (scroll) status.scrollIntoView({ block: "start" });
@@ -251,6 +273,7 @@
     function run(scroll) {
       var query = qInput.value.trim();
       var instName = instInput.value.trim();
+      var day = dayInput && window.RegDated && window.RegDated.ISO.test(dayInput.value) ? dayInput.value : "";
       if (!index) {
         pending = true;
         status.textContent = "正在加载查询索引……";
@@ -265,6 +288,7 @@
       var params = new URLSearchParams();
       params.set("q", query);
       if (instName) params.set("institution", instName);
+      if (day) params.set("day", day);
       if (window.history && history.replaceState) {
         history.replaceState(null, "", "?" + params.toString());
       }
@@ -304,7 +328,9 @@
         (hits.length > MAX_CARDS ? "，显示前 " + MAX_CARDS + " 项" : "") + "。";
       hits.slice(0, MAX_CARDS).forEach(function (h) {
         var picked = verdictFor(h.rec, instKey);
-        results.appendChild(card(picked.v, picked.listed, instName, query));
+        var art = card(picked.v, picked.listed, instName, query);
+        if (day) addDated(art, h.rec, day);
+        results.appendChild(art);
       });
       if (hits.length > MAX_CARDS) {
         var more = el("div", "reg-check-more");
@@ -329,6 +355,7 @@
     var params = new URLSearchParams(window.location.search);
     if (params.get("q")) qInput.value = params.get("q");
     if (params.get("institution")) instInput.value = params.get("institution");
+    if (params.get("day") && dayInput) dayInput.value = params.get("day");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       run(true);

@@ -15,8 +15,8 @@ from browser_helpers import AS_OF, DATA, Tab, cn_date, open_tab
 from playwright.sync_api import Browser, Page, expect
 
 from generator.domain.delineation import OUTCOMES, STEPS
-from generator.publish.lookup import not_found_verdict, verdict
 from generator.publish.pipeline import check_registry
+from generator.publish.verdict import not_found_verdict, verdict
 from generator.publish.views import Site, build_site
 
 pytestmark = pytest.mark.browser

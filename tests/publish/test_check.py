@@ -21,18 +21,10 @@ import yaml
 from click.testing import CliRunner
 
 from generator.domain.delineation import OUTCOMES, STEPS
-from generator.publish.lookup import (
-    FOLD_PATTERN,
-    NOTE,
-    check,
-    check_index,
-    expand,
-    find,
-    fold,
-    not_found_verdict,
-    verdict,
-)
+from generator.publish.lookup import FOLD_PATTERN, check, check_index, expand, find, fold
 from generator.publish.pipeline import check_registry
+from generator.publish.sentences import NOTE
+from generator.publish.verdict import not_found_verdict, verdict
 from generator.publish.views import Site, build_site
 from generator.render.check import check_pages
 from generator.shells.cli import main

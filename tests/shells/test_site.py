@@ -105,7 +105,7 @@ def test_announcements_json_and_csv(site: Path) -> None:
 
 def test_embargoed_data_appears_nowhere(site: Path) -> None:
     for path in site.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".xml"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".xml", ".ics"):
             text = path.read_text(encoding="utf-8", errors="replace")
             for marker in EMBARGOED:
                 assert marker not in text, f"{marker} leaked into {path.relative_to(site)}"

@@ -1,0 +1,165 @@
+"""Status on any date: each record's status as dated intervals, computed once from the replay.
+
+"Was BMT-x open on 2027-03-01?" An audit or a court asks about a past day, an institution about a
+future one. The answer is the status `replay.py` derives on that day; rather than replaying once per
+question, one more replay of the published announcements records each record's state at the end of
+every date that touches it (`replay(..., watch=…)`), and `RecordState.status_at` tells how that
+state reads on the days until the next such date. Between two announcements the status changes only
+with the passing of time, at two moments the replay's own state names:
+
+- the day after the 限定期 (`opens_by_time_on`): restricted → open (规范 第二十条第二款);
+- the day after an emergency use ends (`until` + 1): the overlay of 规范 第十九条 ends.
+
+Cutting each stretch at those days gives intervals on which the status is constant; adjacent equal
+ones are merged. The last interval has no end (`end` None) when nothing in the published
+announcements ends it; an interval that starts after the as-of date is a scheduled change that
+later announcements may still overtake (the pages say so). Announcements after the as-of date are
+embargoed and take no part (contract: they change no status).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from generator.status.replay import replay
+from generator.status.states import Event, RecordState, Status
+
+if TYPE_CHECKING:
+    from generator.validate.entries import Registry
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """[start, end] (both days included; `end` None: open-ended) with one status throughout."""
+
+    start: date
+    end: date | None
+    status: Status
+    emergency: Event | None = None  # 规范 第十九条: emergency use of a listed entry
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def same_state(self, other: Interval) -> bool:
+        return self.status == other.status and self.emergency == other.emergency
+
+
+Snapshots = dict[str, list[tuple[date, RecordState]]]
+
+
+def _touched(announcements: Iterable, sources: dict[str, str]) -> dict[date, set[str]]:
+    """Records whose state may change on each date: those an action names, and the approved
+    technologies grown from a delisted entry (a direct delisting bans them, 界定指导原则 二(二)2(1)).
+    More than needed is harmless: an unchanged state merges into the interval before it."""
+    grown: dict[str, list[str]] = {}
+    for bmt, entry in sources.items():
+        grown.setdefault(entry, []).append(bmt)
+    out: dict[date, set[str]] = {}
+    for ann in announcements:
+        day = out.setdefault(ann.date, set())
+        for act in ann.actions:
+            day.add(act.record)
+            if act.action == "delist":
+                day.update(grown.get(act.record, ()))
+    return out
+
+
+def snapshots(
+    announcements: list,
+    kinds: dict[str, str],
+    grades: dict[str, int],
+    as_of: date,
+    sources: dict[str, str] | None = None,
+    names: dict[str, frozenset[str]] | None = None,
+) -> Snapshots:
+    """Each record's state at the end of every published date that touches it, oldest first."""
+    published = [a for a in announcements if a.date <= as_of]
+    touched = _touched(published, sources or {})
+    out: Snapshots = {}
+
+    def watch(day: date, states: dict[str, RecordState]) -> None:
+        for rid in sorted(touched.get(day, ())):
+            st = states.get(rid)
+            if st is not None and st.phase is not None:
+                out.setdefault(rid, []).append((day, _snapshot(st)))
+
+    replay(published, kinds, grades, as_of, sources, names, watch=watch)
+    return out
+
+
+def _snapshot(st: RecordState) -> RecordState:
+    """A shallow copy (copy.copy is several times slower): the replay replaces the values it
+    changes and only appends to `timeline`, which `status_at` does not read."""
+    clone = object.__new__(RecordState)
+    clone.__dict__.update(st.__dict__)
+    return clone
+
+
+def _pieces(st: RecordState, start: date, stop: date | None) -> list[tuple[date, date | None]]:
+    """Sub-ranges of [start, stop] on which the state reads the same: cut where time alone
+    changes the status (the opening day after the 限定期, the day after an emergency use)."""
+    moments = [st.opens_by_time_on()]
+    if st.emergency is not None:
+        moments.append(st.emergency.fields["until"] + DAY)
+    cuts = sorted({d for d in moments if d and start < d and (stop is None or d <= stop)})
+    points = [start, *cuts]
+    return [(p, points[i + 1] - DAY if i + 1 < len(points) else stop) for i, p in enumerate(points)]
+
+
+def intervals_of(snaps: list[tuple[date, RecordState]]) -> list[Interval]:
+    """The intervals of one record from its snapshots (see `snapshots`)."""
+    out: list[Interval] = []
+    for k, (start, st) in enumerate(snaps):
+        stop = snaps[k + 1][0] - DAY if k + 1 < len(snaps) else None
+        for first, last in _pieces(st, start, stop):
+            status = st.status_at(first)
+            if status is None:
+                continue
+            _append(out, Interval(first, last, status, st.emergency_at(first)))
+    return out
+
+
+def _append(out: list[Interval], iv: Interval) -> None:
+    prev = out[-1] if out else None
+    adjacent = prev is not None and prev.end is not None and prev.end + DAY == iv.start
+    if prev is not None and adjacent and prev.same_state(iv):
+        out[-1] = Interval(prev.start, iv.end, prev.status, prev.emergency)
+    else:
+        out.append(iv)
+
+
+def record_intervals(reg: Registry) -> dict[str, list[Interval]]:
+    """Intervals of every published record of a valid registry, by id.
+
+    The same inputs as validation's replay (`validate.registry.replay_inputs`) for a registry
+    without problems; names are left out: they only serve the E408 check, which changes no state.
+    """
+    anns = [e.model for e in reg.announcements.values()]
+    kinds = {rid: e.kind for rid, e in reg.records.items()}
+    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
+    sources = {
+        rid: e.model.guidance_entry for rid, e in reg.records.items() if e.kind == "approved"
+    }
+    snaps = snapshots(anns, kinds, grades, reg.as_of, sources)
+    return {rid: intervals_of(s) for rid, s in snaps.items()}
+
+
+def interval_at(intervals: list[Interval], day: date) -> Interval | None:
+    """The interval that holds `day` (None before the first announcement naming the record)."""
+    return next((iv for iv in intervals if iv.contains(day)), None)
+
+
+def next_change(intervals: list[Interval], as_of: date) -> Interval | None:
+    """The first interval that starts after `as_of`: the next scheduled change of status."""
+    return next((iv for iv in intervals if iv.start > as_of), None)
+
+
+def boundaries(intervals: list[Interval]) -> list[date]:
+    """Every day on which an interval starts or ends (for tests and the change index)."""
+    days = {iv.start for iv in intervals} | {iv.end for iv in intervals if iv.end is not None}
+    return sorted(days)
