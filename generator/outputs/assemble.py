@@ -17,6 +17,7 @@ shell (`groups`: the record and announcement pages). A build goes:
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from generator.outputs.downloads import download_files, downloads_page, fill_dow
 from generator.outputs.feeds import feed_files
 from generator.outputs.openapi import openapi_files
 from generator.outputs.originals import attachment_files
-from generator.outputs.pagefind import SearchIndex, body_of, run_pagefind, search_document
+from generator.outputs.pagefind import SearchIndex, run_pagefind, search_document
 from generator.outputs.redirects import redirect_files
 from generator.outputs.writer import OutputError, SideWriter, confined, write_files
 from generator.publish.views import Site
@@ -39,6 +40,7 @@ from generator.render.pages import site_pages
 from generator.render.shell import ShellKey, fill_pages, shell_key, shell_page
 
 INDEXED = "data-pagefind-body"
+BODIES = "bodies.pickle"  # the second renderer's half; its own output, never data from outside
 
 
 def dest_uri(src_uri: str) -> str:
@@ -96,7 +98,8 @@ class SiteFiles:
         self.engine_pages += [page for page, _ in shell_pages]
         self.summary = dict(summary_files(site))
         self.summary.update(openapi_files(site.site_url))  # linked from api.md: engines check those
-        self.scratch: Path | None = None  # index-only pages: Pagefind's input and the bodies
+        self.scratch: Path | None = None  # index-only pages: Pagefind's input
+        self.bodies: dict[str, str] = {}  # dest_uri → rendered body of each shell page
         self.side: SideWriter | None = None
         self.index: SearchIndex | None = None
 
@@ -113,21 +116,38 @@ class SiteFiles:
         return {dest_uri(p.src_uri) for p in pages if p.src_uri not in self.shells}
 
     def start(self) -> None:
-        """Render every shell page's body into the scratch directory (half of them in a second
-        process), start Pagefind on it, then write the side files in a second process meanwhile."""
+        """Render every shell page's body (half of them in a second process), write the index-only
+        pages, start Pagefind on them, then write the side files in a second process meanwhile."""
         self.scratch = scratch_dir(self.site_dir)
         pages = [p for group in self.groups.values() for p in group]
-        other = SideWriter(self.scratch, lambda: self._documents(pages[1::2]), self.background)
-        write_files(self.scratch, self._documents(pages[0::2]))
+        handoff = self.scratch / BODIES
+        other = SideWriter(self.scratch, lambda: self._rendered(pages[1::2]), self.background)
+        mine = dict(self._bodies(pages[0::2]))
         other.wait()
+        if handoff.exists():
+            mine.update(pickle.loads(handoff.read_bytes()))
+            handoff.unlink()
+        else:  # not forked: everything was rendered here
+            mine.update(self._bodies(pages[1::2]))
+        self.bodies = mine
+        # written in one process, in address order: Pagefind numbers pages in the order it lists
+        # the directory, and on tmpfs or btrfs that is the order the entries were made
+        write_files(
+            self.scratch,
+            ((uri, search_document(body, self.lang)) for uri, body in sorted(mine.items())),
+        )
         if self.search and pages:
             self.index = SearchIndex(self.scratch, self.site_dir / "pagefind")
             self.index.start()
         self.side = SideWriter(self.site_dir, self._side_files, background=self.background)
 
-    def _documents(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, bytes]]:
+    def _bodies(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, str]]:
         for page in pages:
-            yield dest_uri(page.src_uri), search_document(page.render(), self.lang, page.depth)
+            yield dest_uri(page.src_uri), relativize(page.render(), page.depth)
+
+    def _rendered(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, bytes]]:
+        """The second process's half, handed back as one file (unpickled by the parent only)."""
+        yield BODIES, pickle.dumps(dict(self._bodies(pages)), protocol=pickle.HIGHEST_PROTOCOL)
 
     def _side_files(self) -> Iterator[tuple[str, bytes]]:
         site = self.site
@@ -156,7 +176,7 @@ class SiteFiles:
             target.write_text(html, encoding="utf-8")
 
     def _body(self, page: GeneratedPage) -> str:
-        return body_of(confined(self.scratch, dest_uri(page.src_uri)).read_bytes(), self.lang)
+        return self.bodies.pop(dest_uri(page.src_uri))
 
     def finish(self) -> None:
         if self.side is not None:

@@ -21,7 +21,6 @@ from typing import Any
 import cbor2
 
 from generator.outputs.writer import OutputError
-from generator.render.page import relativize
 
 
 def _command(site: Path, output: Path) -> list[str]:
@@ -45,18 +44,9 @@ _HEAD = '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><
 _TAIL = "</body></html>"
 
 
-def search_document(content: str, lang: str, depth: int) -> bytes:
-    """The bare page Pagefind indexes for `content` (a page's rendered body, its site-absolute
-    links made relative for a page at `depth`, as on the site)."""
-    return (_HEAD.format(lang=lang) + relativize(content, depth) + _TAIL).encode("utf-8")
-
-
-def body_of(document: bytes, lang: str) -> str:
-    """`search_document`'s content back: the scratch copy doubles as the store of page bodies."""
-    head = _HEAD.format(lang=lang).encode("utf-8")
-    if not (document.startswith(head) and document.endswith(_TAIL.encode("utf-8"))):
-        raise OutputError("搜索索引的临时页面已被改动")
-    return document[len(head) : -len(_TAIL)].decode("utf-8")
+def search_document(content: str, lang: str) -> bytes:
+    """The bare page Pagefind indexes for `content` (a page's body as on the site)."""
+    return (_HEAD.format(lang=lang) + content + _TAIL).encode("utf-8")
 
 
 class SearchIndex:
