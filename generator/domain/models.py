@@ -34,6 +34,7 @@ from generator.domain.fields import (
     matching,
 )
 from generator.domain.vocabulary import (
+    DATA_FOLDERS,
     DIRECT_GROUNDS,
     REVIEW_GROUNDS,
     SUSPEND_GROUNDS,
@@ -344,12 +345,16 @@ class Announcement(Strict):
 
 
 # directory name under data/ -> (kind, model)
+_FILE_MODELS: dict[str, type[Strict]] = {
+    "guidance": GuidanceEntry,
+    "approved": ApprovedTechnology,
+    "conditions": Conditions,
+    "banned": BannedTechnology,
+    "announcement": Announcement,
+}
+# data/ folder → (kind of file, its model)
 RECORD_DIRS: dict[str, tuple[str, type[Strict]]] = {
-    "guidance-list": ("guidance", GuidanceEntry),
-    "approved": ("approved", ApprovedTechnology),
-    "conditions": ("conditions", Conditions),
-    "banned": ("banned", BannedTechnology),
-    "announcements": ("announcement", Announcement),
+    DATA_FOLDERS[kind]: (kind, model) for kind, model in _FILE_MODELS.items()
 }
 
 TOP_FILES: dict[str, type[Strict]] = {

@@ -15,6 +15,8 @@ RECORD_KINDS = ("guidance", "approved", "banned")
 # data/<folder>/ and the site section /<folder>/ of each record kind (DESIGN.md, layout)
 FOLDERS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+# every kind of data file → its folder under data/ (records, their conditions, announcements)
+DATA_FOLDERS = {**FOLDERS, "conditions": "conditions", "announcement": "announcements"}
 
 ID_PATTERNS: dict[str, tuple[str, str]] = {
     # kind: (regex, example)

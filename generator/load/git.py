@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.domain.vocabulary import DATA_FOLDERS, FOLDERS
+
 # Record directories whose files make up a record's history (conditions belong to their record).
-HISTORY_DIRS = ("guidance-list", "approved", "banned", "conditions")
+HISTORY_DIRS = (*FOLDERS.values(), DATA_FOLDERS["conditions"])  # the files with revisions
 # Directories the guard protects: records, and announcements (append-only once published).
 GUARDED_DIRS = (*HISTORY_DIRS, "announcements")
 

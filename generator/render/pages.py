@@ -10,7 +10,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from generator.domain.vocabulary import FOLDERS, GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
+from generator.domain.vocabulary import (
+    FOLDERS,
+    GROUND_LABELS,
+    KIND_LABELS,
+    ROUTE_LABELS,
+    STATUS_LABELS,
+)
 from generator.publish.verdict import verdict
 from generator.publish.views import (
     RecordView,
@@ -33,18 +39,18 @@ STATUS_ORDER = {
 }
 LIST_PAGES = {
     "guidance": (
-        "备案指导清单",
+        KIND_LABELS["guidance"],
         "《生物医学新技术临床研究备案指导清单》列出可以按规范技术名称和备案要求**备案开展临床研究**的技术"
         "（界定指导原则 二）。在清单内不等于批准临床应用。调出清单的条目保留在此，注明调出途径和理由。",
     ),
     "approved": (
-        "已批准技术",
+        KIND_LABELS["approved"],
         "经批准临床转化应用的生物医学新技术（规范 第十七条），附风险等级、限定期、参与研究机构、"
         "医疗机构和人员条件以及临床应用操作规范。限定期（高风险批准后5年、中风险3年、低风险1年）内"
         "仅限在参与该技术临床研究且符合条件的医疗机构内开展（规范 第二十条第二款）。",
     ),
     "banned": (
-        "禁止技术",
+        KIND_LABELS["banned"],
         "禁止临床应用的技术：法律法规明令禁止的技术，以及经再评估不能保证安全、有效而被禁止的已批准技术"
         "（规范 第二十三条）。",
     ),

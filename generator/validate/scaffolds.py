@@ -7,15 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from generator.domain.vocabulary import DATA_FOLDERS
 from generator.load.documents import load_bytes
 
-DIRS = {
-    "guidance": "guidance-list",
-    "approved": "approved",
-    "conditions": "conditions",
-    "banned": "banned",
-    "announcement": "announcements",
-}
+DIRS = DATA_FOLDERS
 
 MARK = "请填写"  # every placeholder contains it; nothing else in a template does
 
