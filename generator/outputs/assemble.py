@@ -40,6 +40,7 @@ from generator.render.pages import site_pages
 from generator.render.shell import ShellKey, fill_pages, shell_key, shell_page
 
 INDEXED = "data-pagefind-body"
+SIDE_NICE = 10
 BODIES = "bodies.pickle"  # the second renderer's half; its own output, never data from outside
 
 
@@ -139,7 +140,8 @@ class SiteFiles:
         if self.search and pages:
             self.index = SearchIndex(self.scratch, self.site_dir / "pagefind")
             self.index.start()
-        self.side = SideWriter(self.site_dir, self._side_files, background=self.background)
+        # the side files are needed only at the end: Pagefind, the longest job, goes first
+        self.side = SideWriter(self.site_dir, self._side_files, self.background, nice=SIDE_NICE)
 
     def _bodies(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, str]]:
         for page in pages:

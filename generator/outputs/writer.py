@@ -9,6 +9,7 @@ function runs in-process. Either way `wait()` is called before Pagefind and rais
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -47,8 +48,11 @@ def write_files(site_dir: Path, files: Iterable[tuple[str, bytes]]) -> None:
         target.write_bytes(content)
 
 
-def _child(site_dir: Path, make: Files, errors: Any) -> None:
+def _child(site_dir: Path, make: Files, errors: Any, nice: int) -> None:
     _die_with_parent()
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     try:
         write_files(site_dir, make())
     except BaseException as exc:  # hand one line to the parent, which fails the build with it
@@ -88,7 +92,9 @@ class SideWriter:
     build fails anywhere) ends it, so no build leaves a process behind.
     """
 
-    def __init__(self, site_dir: Path, make: Files, background: bool) -> None:
+    def __init__(self, site_dir: Path, make: Files, background: bool, nice: int = 0) -> None:
+        """`nice`: lower the child's priority by this much (work that is not on the critical path
+        yields the cores to the work that is)."""
         global PARENT_PID
         self.process = None
         if background and "fork" in multiprocessing.get_all_start_methods():
@@ -96,7 +102,7 @@ class SideWriter:
             self.errors = ctx.SimpleQueue()
             PARENT_PID = os.getpid()
             self.process = ctx.Process(
-                target=_child, args=(site_dir, make, self.errors), daemon=True
+                target=_child, args=(site_dir, make, self.errors, nice), daemon=True
             )
             self.process.start()
         else:
