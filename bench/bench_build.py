@@ -338,6 +338,7 @@ def section(results: list[dict]) -> str:
 
 def replace_section(path: Path, text: str, heading: str = HEADING) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    text = text.rstrip("\n") + "\n\n"  # a blank line before the next section's heading
     start = old.find(heading)
     if start == -1:
         new = old.rstrip("\n") + "\n\n" + text
