@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from generator.outputs.openapi import openapi_files
 from generator.outputs.originals import attachment_files
 from generator.outputs.pagefind import SearchIndex, run_pagefind, search_document
 from generator.outputs.redirects import redirect_files
-from generator.outputs.writer import OutputError, SideWriter, confined, write_files
+from generator.outputs.writer import OutputError, SideWriter, alive, confined, write_files
 from generator.publish.views import Site
 from generator.render.changes import changes_pages, revisions_html
 from generator.render.page import GeneratedPage, relativize
@@ -51,9 +52,9 @@ def dest_uri(src_uri: str) -> str:
 
 
 SHM = Path("/dev/shm")
-SHM_SPARE = (
-    4 << 30
-)  # the index-only pages take ~170 MB at 10,000 records: use memory only with room
+# the index-only pages take ~170 MB at 10,000 records: use memory only when there is plenty
+SHM_SPARE = 4 << 30
+_SHM_SCRATCH = re.compile(r"^registry-search-(\d+)-")
 
 
 def scratch_dir(site_dir: Path) -> Path:
@@ -62,13 +63,22 @@ def scratch_dir(site_dir: Path) -> Path:
     (`.site.search-<pid>`, removed by the next build if this one is killed)."""
     try:
         if SHM.is_dir() and shutil.disk_usage(SHM).free > SHM_SPARE:
-            return Path(tempfile.mkdtemp(prefix="registry-search-", dir=SHM))
+            _remove_stale_scratch()
+            return Path(tempfile.mkdtemp(prefix=f"registry-search-{os.getpid()}-", dir=SHM))
     except OSError:
         pass
     path = site_dir.with_name(f".{site_dir.name}.search-{os.getpid()}")
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
+
+
+def _remove_stale_scratch() -> None:
+    """Memory held by builds that were killed before they could remove their scratch."""
+    for entry in os.scandir(SHM):
+        m = _SHM_SCRATCH.match(entry.name)
+        if m and entry.is_dir(follow_symlinks=False) and not alive(int(m.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 class SiteFiles:

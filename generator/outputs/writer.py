@@ -129,3 +129,16 @@ class SideWriter:
             self.process.kill()
         self.process.join()
         self.process = None
+
+
+def alive(pid: int) -> bool:
+    """Is process `pid` still running? (This process counts as running.)"""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: running
+    return True

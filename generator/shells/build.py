@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 from mkdocs.exceptions import Abort, PluginError
 
 from generator.domain.errors import Problem
+from generator.outputs.writer import alive
 
 INVALID_PREFIX = "数据校验未通过"
 
@@ -125,18 +126,6 @@ def build(
 _STALE = re.compile(r"^\.(?P<name>.+)\.(?:building|old|search)-(?P<pid>\d+)$")
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process: running
-    return True
-
-
 def remove_stale_trees(site_dir: Path) -> list[Path]:
     """Remove `.site.building-<pid>` / `.site.old-<pid>` left by builds that no longer run."""
     removed = []
@@ -145,7 +134,7 @@ def remove_stale_trees(site_dir: Path) -> list[Path]:
         return removed
     for entry in os.scandir(parent):
         m = _STALE.match(entry.name)
-        if not m or m["name"] != site_dir.name or _alive(int(m["pid"])):
+        if not m or m["name"] != site_dir.name or alive(int(m["pid"])):
             continue
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
