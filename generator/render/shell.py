@@ -23,7 +23,8 @@ from generator.render.page import GeneratedPage
 ID = "REGSHELLID"  # the page's file name: in its address, canonical URL and sitemap entry
 TITLE = "REGSHELL&TITLE"  # with an ampersand, so that its escaped form shows how titles are escaped
 TITLE_ESCAPED = str(escape(TITLE))
-DATE = "1999-09-09"  # a publication date no real page has (YEARS in domain/models.py start 1900)
+DATE = "1999-09-09"  # a date the theme never prints by itself (a real page may carry it: values
+# are put in after the shell is cut, never searched for sentinels)
 # Material adds an <h1> of the page title when the content has none; ours always has one, and so
 # must the shell's content, or every filled page would get a second title
 CONTENT = "<h1>REGSHELLCONTENT</h1>"
