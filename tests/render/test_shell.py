@@ -141,3 +141,20 @@ def test_a_page_without_its_own_title_is_not_filled() -> None:
     key = ShellKey("approved", 0, True)
     with pytest.raises(ShellError):
         list(fill_pages(_chrome(key), [(_page("approved/X.md", "t"), "<p>无标题</p>")]))
+
+
+def test_values_that_look_like_sentinels_are_put_in_as_they_are() -> None:
+    """A record may be named like a sentinel or dated on the sentinel date: the shell is cut once,
+    before any value goes in, so a value is never taken for a place to fill."""
+    key = ShellKey("approved", 0, True)
+    page = GeneratedPage(
+        "approved/BMT-1.md",
+        "REGSHELLID0 REGSHELLCONTENT",
+        lambda: "",
+        pub_date="1999-09-09",
+        shell=True,
+    )
+    (html,) = fill_pages(_chrome(key), [(page, "<h1>x</h1>REGSHELLTITLE 1999-09-09")])
+    assert "<title>REGSHELLID0 REGSHELLCONTENT - 站</title>" in html
+    assert "https://x/approved/BMT-1/" in html and 'content="1999-09-09"' in html
+    assert "<main><h1>x</h1>REGSHELLTITLE 1999-09-09</main>" in html
