@@ -33,7 +33,7 @@ from generator.outputs.openapi import openapi_files
 from generator.outputs.originals import attachment_files
 from generator.outputs.pagefind import SearchIndex, run_pagefind, search_document
 from generator.outputs.redirects import redirect_files
-from generator.outputs.writer import OutputError, SideWriter, alive, confined, write_files
+from generator.outputs.writer import OutputError, SideWriter, alive, write_files
 from generator.publish.views import Site
 from generator.render.changes import changes_pages, revisions_html
 from generator.render.page import GeneratedPage, relativize
@@ -182,10 +182,8 @@ class SiteFiles:
         """Write every page of `key`'s group into the shell the engine rendered."""
         group = self.groups[key]
         bodies = ((p, self._body(p)) for p in group)
-        for page, html in zip(group, fill_pages(shell_html, bodies), strict=True):
-            target = confined(self.site_dir, dest_uri(page.src_uri))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+        pages = zip(group, fill_pages(shell_html, bodies), strict=True)
+        write_files(self.site_dir, ((dest_uri(p.src_uri), html.encode()) for p, html in pages))
 
     def _body(self, page: GeneratedPage) -> str:
         return self.bodies.pop(dest_uri(page.src_uri))

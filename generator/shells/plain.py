@@ -16,7 +16,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from generator.outputs.assemble import SiteFiles, dest_uri
-from generator.outputs.writer import confined, write_files
+from generator.outputs.writer import write_files
 from generator.publish.pipeline import Report, Settings, publish
 from generator.render.page import GeneratedPage, root_prefix
 
@@ -85,8 +85,6 @@ def build_plain(data_dir: Path, as_of: date, site_dir: Path, site_url: str = "")
         if key is not None:
             files.fill(key, html)
             continue
-        target = confined(site_dir, dest_uri(page.src_uri))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        write_files(site_dir, [(dest_uri(page.src_uri), html.encode())])
     files.finish()
     return report
