@@ -74,7 +74,7 @@ format: setup
 	$(VENV)/bin/ruff format generator tests bench
 	$(VENV)/bin/ruff check --fix generator tests bench
 
-bench: setup
+bench: setup chromium
 	$(PY) bench/run.py --out docs/benchmarks.md
 
 clean:

@@ -356,6 +356,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
+    if not args.no_search:  # found missing after ten minutes of builds, the run would be lost
+        sys.path.insert(0, str(ROOT / "tests" / "browser"))
+        from browser_helpers import chromium_binary
+
+        if chromium_binary() is None:
+            raise SystemExit("需要 Chromium 来测量首次搜索：运行 make chromium，或加 --no-search")
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         results = [
             measure(

@@ -127,39 +127,41 @@ class SiteFiles:
         return {dest_uri(p.src_uri) for p in pages if p.src_uri not in self.shells}
 
     def start(self) -> None:
-        """Render every shell page's body (half of them in a second process), write the index-only
-        pages, start Pagefind on them, then write the side files in a second process meanwhile."""
+        """Render every shell page's body and its index-only page (half of them in a second
+        process), start Pagefind on those, then write the side files in a second process."""
         self.scratch = scratch_dir(self.site_dir)
         pages = [p for group in self.groups.values() for p in group]
         handoff = self.scratch / BODIES
         other = SideWriter(self.scratch, lambda: self._rendered(pages[1::2]), self.background)
-        mine = dict(self._bodies(pages[0::2]))
+        bodies, docs = self._render(pages[0::2])
         other.wait()
         if handoff.exists():
-            mine.update(pickle.loads(handoff.read_bytes()))
+            theirs = pickle.loads(handoff.read_bytes())
             handoff.unlink()
         else:  # not forked: everything was rendered here
-            mine.update(self._bodies(pages[1::2]))
-        self.bodies = mine
-        # written in one process, in address order: Pagefind numbers pages in the order it lists
-        # the directory, and on tmpfs or btrfs that is the order the entries were made
-        write_files(
-            self.scratch,
-            ((uri, search_document(body, self.lang)) for uri, body in sorted(mine.items())),
-        )
+            theirs = self._render(pages[1::2])
+        bodies.update(theirs[0])
+        docs.update(theirs[1])
+        self.bodies = bodies
         if self.search and pages:
+            # written in one process, in address order: Pagefind numbers pages in the order it
+            # lists the directory, and on tmpfs or btrfs that is the order the entries were made
+            write_files(self.scratch, sorted(docs.items()))
             self.index = SearchIndex(self.scratch, self.site_dir / "pagefind")
             self.index.start()
         # the side files are needed only at the end: Pagefind, the longest job, goes first
         self.side = SideWriter(self.site_dir, self._side_files, self.background, nice=SIDE_NICE)
 
-    def _bodies(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, str]]:
-        for page in pages:
-            yield dest_uri(page.src_uri), relativize(page.render(), page.depth)
+    def _render(self, pages: list[GeneratedPage]) -> tuple[dict[str, str], dict[str, bytes]]:
+        """Each page's body (by address) and, when searched, the index-only page made of it."""
+        bodies = {dest_uri(p.src_uri): relativize(p.render(), p.depth) for p in pages}
+        if not self.search:
+            return bodies, {}
+        return bodies, {uri: search_document(body, self.lang) for uri, body in bodies.items()}
 
     def _rendered(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, bytes]]:
         """The second process's half, handed back as one file (unpickled by the parent only)."""
-        yield BODIES, pickle.dumps(dict(self._bodies(pages)), protocol=pickle.HIGHEST_PROTOCOL)
+        yield BODIES, pickle.dumps(self._render(pages), protocol=pickle.HIGHEST_PROTOCOL)
 
     def _side_files(self) -> Iterator[tuple[str, bytes]]:
         site = self.site
