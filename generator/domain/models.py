@@ -2,7 +2,7 @@
 
 Models check what one file can tell on its own: field names, types, id patterns, real dates,
 http(s) links. What needs several files (references, names, legal transitions) is in
-`validation.py` and `status.py`. Custom checks raise `PydanticCustomError` whose type names are
+`validate/` and `status/`. Custom checks raise `PydanticCustomError` whose type names are
 mapped to catalogue codes by `validation.schema_problems`.
 """
 
@@ -330,7 +330,7 @@ class Attachment(Strict):
 
 
 class Announcement(Strict):
-    """公告: carries every legal act; statuses are derived by replaying them (status.py)."""
+    """公告: carries every legal act; statuses are derived by replaying them (status/)."""
 
     id: ANNId
     sample: bool = False

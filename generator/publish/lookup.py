@@ -1,7 +1,7 @@
 """Institution check: "may we use technology X, here, today, and under what conditions?"
 
 Pure functions over the published view (`views.Site`): `find` matches a query against ids, names
-and aliases; `verdict` turns a record's status, as derived once by `status.py`, into a plain answer
+and aliases; `verdict` turns a record's status, as derived once by `status/`, into a plain answer
 with its basis, links and the date it is valid for; `check_index` precomputes every verdict for
 the `/check/` page so that its JavaScript only matches text and never applies a legal rule.
 The verdicts themselves come from `verdict.py`, shared with the record pages. The pages are

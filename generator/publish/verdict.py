@@ -1,8 +1,8 @@
 """Every legal sentence the registry says about a record, from one function: `verdict`.
 
-The record page (templates/record.html), the `/check/` index (check.py) and `registry check` all
+The record page (templates/record.html), the `/check/` index (publish/lookup.py) and `registry check` all
 render a `Verdict` and write no legal prose of their own, so that a hospital reads the same answer
-wherever it looks. A verdict is derived from the status that `status.py` replayed from the
+wherever it looks. A verdict is derived from the status that `status/` replayed from the
 announcements; each sentence cites its article of
 《生物医学新技术临床转化应用审批工作规范（试行）》 (规范) or
 《生物医学新技术与药品、医疗器械界定指导原则（暂行）》 (界定指导原则).
@@ -25,7 +25,7 @@ from generator.publish.views import RecordView, Site
 
 
 def verdict(r: RecordView, site: Site, institution: str | None = None) -> Verdict:
-    """The answer for record `r` as of `site.as_of`, derived from its status (status.py)."""
+    """The answer for record `r` as of `site.as_of`, derived from its status (status/derive.py)."""
     listed = institution_listed(r, institution)
     if r.kind == "approved":
         v = approved_verdict(r, site, listed)

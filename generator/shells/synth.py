@@ -1,7 +1,7 @@
 """Write a valid synthetic registry (`registry synth`) for benchmarks and tests.
 
 The output has the layout of `data/` and passes `check_registry`: every record is named by an
-announcement, every action is legal under `status.py` when the announcements are replayed, names are
+announcement, every action is legal under `status/` when the announcements are replayed, names are
 unique after NFKC, and every file carries `sample: true`.
 
 How it is built:
@@ -17,7 +17,7 @@ How it is built:
    announcements fall after 2026-11-23, the as-of of the tests, and are therefore embargoed. When
    that would need more than 999 announcements in 2026 (ANN-2026-NNN has three digits),
    announcements grow up to 40 actions, and beyond that later years take the rest. A small state
-   machine mirroring `status.py` checks each action on its date and turns an illegal one (an
+   machine mirroring `status/transitions.py` checks each action on its date and turns an illegal one (an
    `open` inside the 限定期 or of a technology that opens by itself, 规范 第二十条第二款) into an
    `amend`. The `open`s of technologies suspended inside their period and resumed go into one
    last announcement dated the day after the latest of their periods, so that opening by

@@ -48,7 +48,7 @@ class Rec:
     plan: list[str]
     grade: str = ""
     rid: str = ""
-    # state mirrored from status.py while scheduling
+    # state mirrored from status/transitions.py while scheduling
     phase: str | None = None
     approved_on: date | None = None
     suspended_in_period: bool = False
@@ -101,7 +101,8 @@ def _calendar(n: int) -> list[date]:
 
 
 def _legal(rec: Rec, act: str, day: date) -> bool:
-    """Would `act` on `rec` be legal on `day`? Mirrors status.py's transitions."""
+    """Would `act` on `rec` be legal on `day`? Mirrors status/transitions.py (tests/shells/test_synth.py
+    validates what it plans with the real rules, so the two cannot drift unseen)."""
     p = rec.phase
     if p == "banned":
         return False

@@ -1,6 +1,6 @@
 /* 生物医学新技术公示库: /check/ (lookup) and /check/delineation/ (questionnaire). No dependencies.
  *
- * The lookup loads the same-origin index written by generator/check.py (`check_index`). Every
+ * The lookup loads the same-origin index written by generator/publish/lookup.py (`check_index`). Every
  * verdict text in it was computed in Python from the legal status; this script only matches the
  * query against the index keys and the institution against the participating institutions, then
  * shows the precomputed verdict. It builds the DOM with textContent: nothing is parsed as HTML.
@@ -38,7 +38,8 @@
       return url.charAt(0) === "/" ? root + url.slice(1) : url;
     }
 
-    // Same four rules as generator/check.py `match_score`.
+    // Same four rules as generator/publish/lookup.py `match_score` (tests/browser/test_browser_check.py
+    // compares the two on every sample lookup).
     function score(keys, q) {
       if (!q) return -1;
       if (keys.length && q === keys[0]) return 0;
@@ -137,7 +138,7 @@
       return box;
     }
 
-    // Strings in verdicts are stored once in `texts` and given by position (check.py `check_index`).
+    // Strings in verdicts are stored once in `texts` and given by position (publish/lookup.py `check_index`).
     function expand(value) {
       if (typeof value === "number") return index.texts[value];
       if (Array.isArray(value)) return value.map(expand);
@@ -297,7 +298,7 @@
         var s = score(rec.keys, q);
         if (s >= 0) hits.push({ s: s, i: i, rec: rec, kind: index.kind_order[expand(rec.verdict.record.kind)] });
       });
-      // as generator/check.py `find`: by kind (approved, banned, guidance), then score, then id
+      // as generator/publish/lookup.py `find`: by kind (approved, banned, guidance), then score, then id
       hits.sort(function (a, b) {
         return a.kind - b.kind ||
           a.s - b.s || a.i - b.i;
