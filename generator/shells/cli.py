@@ -216,6 +216,7 @@ def synth(count: int, out: Path, seed: int) -> None:
 )
 def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path) -> None:
     """校验数据并生成网站；校验失败时保留原有网站并列出全部错误。"""
+    from jinja2 import TemplateError
     from mkdocs.exceptions import MkDocsException
 
     from generator.shells.build import RegistryInvalid
@@ -235,7 +236,23 @@ def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path)
     except MkDocsException as exc:
         click.echo(f"构建失败：{exc}；{site_dir} 保持不变。", err=True)
         sys.exit(1)
+    except TemplateError as exc:  # a theme override or one of our templates, not the data
+        click.echo(f"构建失败：{template_error_line(exc)}；{site_dir} 保持不变。", err=True)
+        sys.exit(1)
     click.echo(f"网站已生成：{site_dir}")
+
+
+def template_error_line(exc: Exception) -> str:
+    """Where a Jinja template failed, in one line: file:line when Jinja knows them."""
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__ if not line else None
+    while tb is not None:  # a runtime error: Jinja's frames carry the template line; innermost wins
+        if tb.tb_frame.f_code.co_filename.endswith(".html"):
+            where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    place = f"{where}:{line}" if where and line else (where or "")
+    return f"模板出错（{place}）：{exc}" if place else f"模板出错：{exc}"
 
 
 @main.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,9 @@ from types import SimpleNamespace
 
 import jsonschema
 import pytest
+import yaml
 from click.testing import CliRunner
+from sitekit import config_with
 
 from generator.domain.errors import CATALOGUE
 from generator.domain.models import RECORD_DIRS
@@ -465,3 +468,34 @@ def test_file_count_depends_on_the_tree_only(kit: SimpleNamespace, tmp_path: Pat
         (root / rel).write_text(text, encoding="utf-8")
         counts.append(invoke("validate", "--data", "data", cwd=tmp_path).stderr)
     assert [c.split("：")[0] for c in counts] == ["共检查 8 个文件"] * 4, counts
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        ("{{ reg.no_such.field }}", "main.html:5"),  # fails while rendering
+        ("{% if %}", "main.html:5"),  # does not parse
+    ],
+)
+def test_a_broken_template_is_one_line_and_the_site_stays(
+    tmp_path: Path, broken: str, expected: str
+) -> None:
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_src" / "overrides", overrides)
+    main_html = overrides / "main.html"
+    lines = main_html.read_text(encoding="utf-8").splitlines(keepends=True)
+    # inside {% block extrahead %}: a child template renders nothing outside its blocks
+    main_html.write_text("".join([*lines[:4], broken + "\n", *lines[4:]]), encoding="utf-8")
+    config = config_with(tmp_path / "cfg")
+    values = yaml.safe_load(config.read_text(encoding="utf-8"))
+    values["theme"]["custom_dir"] = str(overrides)
+    config.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous", encoding="utf-8")
+    res = cli("build", "--config", str(config), "--site-dir", str(site), cwd=REPO)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert "模板出错" in res.stderr and expected in res.stderr, res.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cfg", "overrides", "site"]
