@@ -29,11 +29,22 @@ INVISIBLE = re.compile(
 # it ~20× slower, so astral text, rare, is looked at only when it is there at all)
 _ALL = "".join(p.pattern[1:-1] for p in (FORBIDDEN, BIDI, INVISIBLE))
 
-_BMP = "".join(
-    ch
-    for i, ch in enumerate(_ALL)
-    if ord(ch) < 0x10000 and not (ch == "-" and ord(_ALL[i - 1]) >= 0x10000)
-)
+
+def bmp_class(body: str) -> str:
+    """The BMP part of a character-class body: astral code points and their ranges left out."""
+    return "".join(
+        ch
+        for i, ch in enumerate(body)
+        if ord(ch) < 0x10000 and not (ch == "-" and i and ord(body[i - 1]) >= 0x10000)
+    )
+
+
+_BMP = bmp_class(_ALL)
+
+# Bidi and invisible characters of the BMP, as a class body: what a query pasted from a PDF or a
+# chat message may carry unseen (publish/lookup.py folds them away; the browser gets the same
+# pattern, and a JavaScript RegExp without the `u` flag reads BMP characters only).
+INVISIBLE_BMP = bmp_class(BIDI.pattern[1:-1] + INVISIBLE.pattern[1:-1])
 
 SUSPECT_BMP = re.compile("[" + _BMP + "\\\\]")
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from typing import Any
 
+from generator.domain.characters import INVISIBLE_BMP
 from generator.domain.dates import cn_date
 from generator.publish.sentences import (
     DELINEATION_URL,
@@ -46,7 +47,13 @@ INDEX_PATH = "api/check-index.json"
 # Whitespace and punctuation ignored when matching (after NFKC and lower-casing), so that
 # “CAR-T”, “CAR T”, “ＣＡＲ－Ｔ” and “cart” are the same query. The page's JavaScript receives this
 # very pattern in the index, so the browser folds queries exactly like `fold` below.
-FOLD_PATTERN = r"[\s\-‐‑‒–—―−·・•()\[\]{}【】《》〈〉<>「」『』\"'“”‘’,，、.。:：;；/\\_~!?]+"
+# Invisible characters go too: a name pasted with a zero-width space must still match, and an
+# institution's name with one must not be taken as another institution (规范 第二十条第二款).
+FOLD_PATTERN = (
+    r"[\s\-‐‑‒–—―−·・•()\[\]{}【】《》〈〉<>「」『』\"'“”‘’,，、.。:：;；/\\_~!?"
+    + INVISIBLE_BMP
+    + "]+"
+)
 
 _FOLD = re.compile(FOLD_PATTERN)
 

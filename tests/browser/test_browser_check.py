@@ -83,6 +83,8 @@ LOOKUPS = [
         "示例市骨科医院",
         "BMT-2026-006",
     ),  # partial, spaces: restricted, resumed
+    ("噬\u200b菌体", "", "GL-0015"),  # pasted with a zero-width space
+    ("FMT", "示例省人民\u200b医院", "BMT-2026-002"),  # an institution pasted the same way: listed
     ("Treg细胞治疗", "", None),  # listed only on 2026-12-15: embargoed, so not found
     ("量子纠缠疗法", "", None),  # unknown
 ]

@@ -286,6 +286,12 @@ def test_fold() -> None:
     assert fold("β-地中海贫血") == fold("β地中海贫血")
 
 
+def test_fold_drops_what_a_pasted_name_carries_unseen() -> None:
+    # zero-width space, soft hyphen, byte-order mark, word joiner, a bidi override
+    assert fold("CAR\u200b-T\u00ad细\ufeff胞\u2060治\u202e疗") == "cart细胞治疗"
+    assert fold("示例省人民\u200b医院") == fold("示例省人民医院")
+
+
 @pytest.mark.parametrize(
     ("query", "ids"),
     [
