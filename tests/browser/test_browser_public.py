@@ -13,7 +13,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser_helpers import DATA, Tab, load_yaml, record_yaml
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from generator.render.search import keywords
 
@@ -217,6 +217,17 @@ def test_lists_stay_cards_on_a_phone(phone_tab: Tab) -> None:
     row = page.locator("table.reg-table tbody tr").first
     assert row.evaluate("r => getComputedStyle(r).display") == "block"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_sites_name_fits_the_header_on_a_phone(phone_tab: Tab) -> None:
+    page = phone_tab.goto("/approved/BMT-2026-001/")
+    name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
+    assert name.inner_text().strip() == "生物医学新技术公示库"
+    assert name.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut off"
+    trigger = page.locator("pagefind-modal-trigger button")
+    assert trigger.is_visible() and not page.locator(".pf-trigger-shortcut").is_visible()
+    trigger.click()  # the search still opens from the icon alone
+    expect(page.locator("pagefind-modal pagefind-input input")).to_be_visible()
 
 
 # --------------------------------------------------------------------------- 3. Chinese everywhere
