@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -240,3 +241,43 @@ def test_site_info_fills_the_footer_and_meta(tmp_path: Path) -> None:
     assert '<meta name="ContentSource" content="示例单位&lt;b&gt;">' in html
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert "页面不存在" in not_found and "bm01000001" in not_found
+
+
+def _tree(path: Path, label: str, files: int = 50) -> Path:
+    for i in range(files):
+        (path / f"d{i % 5}").mkdir(parents=True, exist_ok=True)
+        (path / f"d{i % 5}" / f"{i}.html").write_text(label, encoding="utf-8")
+    return path
+
+
+def _settled(parent: Path, timeout: float = 30.0) -> list[str]:
+    """The names in `parent` once no detached remover is left working there."""
+    deadline = time.monotonic() + timeout
+    while any(p.name.startswith(".site.old-") for p in parent.iterdir()):
+        assert time.monotonic() < deadline, "the previous site was never removed"
+        time.sleep(0.05)
+    return sorted(p.name for p in parent.iterdir())
+
+
+def test_a_rebuild_leaves_removing_the_previous_site_to_a_process_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.shells import build as build_mod
+
+    handed: list[bool] = []
+    real = build_mod.remove_later
+    monkeypatch.setattr(build_mod, "remove_later", lambda *a: handed.append(real(*a)) or handed[-1])
+    site = _tree(tmp_path / "site", "old")
+    new = _tree(tmp_path / ".site.building-1", "new")
+    build_mod.swap_in(new, site, later=True)
+    assert handed == [True]  # handed over, not deleted here
+    assert (site / "d0" / "0.html").read_text(encoding="utf-8") == "new"  # in place at once
+    assert _settled(tmp_path) == ["site"]
+
+
+def test_when_the_tree_cannot_be_handed_over_it_is_removed_at_once(tmp_path: Path) -> None:
+    from generator.shells.build import remove_later
+
+    gone = tmp_path / ".site.building-2"  # nothing there to rename: the caller deletes instead
+    assert remove_later(gone, tmp_path / "site") is False
+    assert list(tmp_path.iterdir()) == []
