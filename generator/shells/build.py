@@ -4,7 +4,8 @@ The temporary tree is a sibling, `.site.building-<pid>`; a build that was killed
 so every build first removes the trees of builds whose process no longer runs. The swap leaves no
 moment without a `site/`: on Linux `renameat2(RENAME_EXCHANGE)` exchanges the two directories in
 one step; elsewhere (or on a file system without it) the old tree is renamed away and the new one
-renamed in, two renames in a row.
+renamed in, two renames in a row. The previous site is then deleted by a detached process
+(`remove_later`), so that `registry build` returns as soon as the new site is in place.
 """
 
 from __future__ import annotations
