@@ -22,13 +22,13 @@ import subprocess
 import sys
 import tempfile
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.outputs.pagefind import drop_ignored  # noqa: E402
 from generator.shells.synth import write_synthetic  # noqa: E402
 
 HEADING = "## Site build"
@@ -52,51 +52,6 @@ validation:
 
 _ARTICLE = re.compile(r"<article[^>]*data-pagefind-body[^>]*>(.*?)</article>", re.S)
 _SEARCH_ONLY = re.compile(r'<div class="reg-search-only".*?</div>', re.S)
-_VOID = {"br", "img", "hr", "meta", "input", "link", "wbr", "col", "source"}
-
-
-class _DropIgnored(HTMLParser):
-    """The HTML without its data-pagefind-ignore elements (nesting followed, as Pagefind does)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.out: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            if not self.skip:
-                self.out.append(self.get_starttag_text() or "")
-        elif self.skip or any(k == "data-pagefind-ignore" for k, _ in attrs):
-            self.skip += 1
-        else:
-            self.out.append(self.get_starttag_text() or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        if self.skip:
-            self.skip -= 1
-        else:
-            self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.handle_data(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.handle_data(f"&#{name};")
-
-
-def _drop_ignored(html: str) -> str:
-    parser = _DropIgnored()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.out)
-
 
 _BLOCKS = [
     (re.compile(r"<h1[^>]*>(.*?)</h1>", re.S), "\n# \\1\n"),
@@ -117,7 +72,7 @@ def floor_markdown(html: str, indexed_only: bool = False) -> str:
     match = _ARTICLE.search(html)
     body = _SEARCH_ONLY.sub("", match.group(1) if match else "")
     if indexed_only:  # the second floor: only the text our pages give Pagefind
-        body = _drop_ignored(body)
+        body = drop_ignored(body)  # the same cut as the index-only pages (tests compare it)
     for pattern, repl in _BLOCKS:
         body = pattern.sub(repl, body)
     text = htmlmod.unescape(_TAG.sub("", body))
