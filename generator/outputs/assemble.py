@@ -107,8 +107,9 @@ class SiteFiles:
         shell_pages = [(shell_page(key, n), key) for n, key in enumerate(self.groups)]
         self.shells = {page.src_uri: key for page, key in shell_pages}
         self.engine_pages += [page for page, _ in shell_pages]
-        self.summary = dict(summary_files(site))
-        self.summary.update(openapi_files(site.site_url))  # linked from api.md: engines check those
+        # api/records.json and the other files the engine must know (api.md links them): made in
+        # start(), once Pagefind runs, which is the longest job
+        self.summary: dict[str, str | bytes] = {}
         self.scratch: Path | None = None  # index-only pages: Pagefind's input
         self.bodies: dict[str, str] = {}  # dest_uri → rendered body of each shell page
         self.side: SideWriter | None = None
@@ -149,6 +150,8 @@ class SiteFiles:
             write_files(self.scratch, sorted(docs.items()))
             self.index = SearchIndex(self.scratch, self.site_dir / "pagefind")
             self.index.start()
+        self.summary = dict(summary_files(self.site))
+        self.summary.update(openapi_files(self.site.site_url))
         # the side files are needed only at the end: Pagefind, the longest job, goes first
         self.side = SideWriter(self.site_dir, self._side_files, self.background, nice=SIDE_NICE)
 

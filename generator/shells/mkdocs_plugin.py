@@ -130,10 +130,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
         self._refuse_clashing_redirects(files)
-        for path, content in self.files.summary.items():
-            _replace(files, File.generated(config, path, content=content))
         with _engine_errors():
             self.files.start()
+        for path, content in self.files.summary.items():  # made by start()
+            _replace(files, File.generated(config, path, content=content))
         self._add("generate", t)
         return files
 
