@@ -258,8 +258,8 @@ def response_schemas() -> dict[str, dict[str, Any]]:
             {"announcements": {"type": "array", "items": _announcement(extra.ATTACHMENT)}},
             ["announcements"],
         ),
-        # The /check/ page's own index: precomputed verdicts (see generator/publish/lookup.py). Internal to
-        # the page, so only its envelope and top-level shape are promised here.
+        # The /check/ page's own index: precomputed verdicts (see generator/publish/lookup.py).
+        # Internal to the page, so only its envelope and top-level shape are promised here.
         "check-index.schema.json": _response(
             "机构自查索引 api/check-index.json",
             {

@@ -61,7 +61,8 @@ def drop_ignored(html: str) -> str:
 
     Sound for our bodies only: Jinja and the Markdown sanitiser escape `<`, `>` and `"` in text
     and attribute values, so `<` always opens a tag and a quote count tells a value from a name.
-    tests/outputs/test_pagefind.py checks the bundle is the same as Pagefind over the whole page."""
+    tests/outputs/test_pagefind.py compares it with an HTML parser, tests/render/test_shell.py the
+    bundle with Pagefind's over the finished pages."""
     out: list[str] = []
     done = pos = 0
     while (at := html.find(_IGNORE, pos)) != -1:

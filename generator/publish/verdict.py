@@ -1,8 +1,8 @@
 """Every legal sentence the registry says about a record, from one function: `verdict`.
 
-The record page (templates/record.html), the `/check/` index (publish/lookup.py) and `registry check` all
-render a `Verdict` and write no legal prose of their own, so that a hospital reads the same answer
-wherever it looks. A verdict is derived from the status that `status/` replayed from the
+The record page (templates/record.html), the `/check/` index (publish/lookup.py) and
+`registry check` all render a `Verdict` and write no legal prose of their own, so that a hospital
+reads the same answer wherever it looks. A verdict is derived from the status that `status/` replayed from the
 announcements; each sentence cites its article of
 《生物医学新技术临床转化应用审批工作规范（试行）》 (规范) or
 《生物医学新技术与药品、医疗器械界定指导原则（暂行）》 (界定指导原则).

@@ -212,8 +212,11 @@ def remove_later(tree: Path, site_dir: Path) -> bool:
     except OSError:
         child.stdin.close()  # an empty line: it exits without deleting anything
         return False
-    child.stdin.write(os.fsencode(target) + b"\n")
-    child.stdin.close()
+    try:
+        child.stdin.write(os.fsencode(target) + b"\n")
+        child.stdin.close()
+    except OSError:  # it is gone already: the new site is in place, delete the old one here
+        shutil.rmtree(target, ignore_errors=True)
     return True
 
 

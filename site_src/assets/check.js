@@ -39,7 +39,7 @@
     }
 
     // Same four rules as generator/publish/lookup.py `match_score` (tests/browser/test_browser_check.py
-    // compares the two on every sample lookup).
+    // compares the first answer of each sample lookup with Python's).
     function score(keys, q) {
       if (!q) return -1;
       if (keys.length && q === keys[0]) return 0;

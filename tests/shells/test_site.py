@@ -281,3 +281,24 @@ def test_when_the_tree_cannot_be_handed_over_it_is_removed_at_once(tmp_path: Pat
     gone = tmp_path / ".site.building-2"  # nothing there to rename: the caller deletes instead
     assert remove_later(gone, tmp_path / "site") is False
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_remover_that_died_at_once_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.shells import build as build_mod
+
+    class _Gone:
+        def write(self, _data: bytes) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def close(self) -> None:
+            pass
+
+    class _Dead:
+        pid, stdin = 4_000_000, _Gone()
+
+    monkeypatch.setattr(build_mod.subprocess, "Popen", lambda *a, **k: _Dead())
+    old = _tree(tmp_path / ".site.building-3", "old")
+    assert build_mod.remove_later(old, tmp_path / "site") is True  # handled: deleted here
+    assert list(tmp_path.iterdir()) == []
