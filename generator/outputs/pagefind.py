@@ -81,7 +81,7 @@ def _ignored_element(html: str, at: int) -> tuple[int, int] | None:
     """(start, end) of the element whose opening tag carries the attribute at `at`, if it may go."""
     lt = html.rfind("<", 0, at)
     gt = html.find(">", at)
-    after = html[at + len(_IGNORE)] if at + len(_IGNORE) < len(html) else ""
+    after = html[at + len(_IGNORE) : at + len(_IGNORE) + 1]
     if lt == -1 or gt == -1 or html.find(">", lt, at) != -1 or after not in (">", " "):
         return None  # text, or part of a longer name
     if html.count('"', lt, at) % 2:
@@ -95,8 +95,7 @@ def _ignored_element(html: str, at: int) -> tuple[int, int] | None:
     end = _closing(html, tag, gt + 1)
     if end is None:
         return None
-    inner = html[lt:end]
-    if inner.count("data-pagefind-") != inner.count("data-pagefind-ignore"):
+    if html.count("data-pagefind-", lt, end) != html.count("data-pagefind-ignore", lt, end):
         return None  # a filter, metadata or sort inside: Pagefind still reads those
     return lt, end
 
