@@ -224,13 +224,20 @@
     };
   }
 
-  var load = instance.__doLoad__;
-  instance.__doLoad__ = function () {
-    return load.call(instance).then(function () {
-      if (instance.__pagefind__) wrap(instance.__pagefind__);
-    });
-  };
-  if (instance.__pagefind__) wrap(instance.__pagefind__);
+  // Wrap Pagefind the moment the component UI stores it. Its loader stores the instance and then
+  // awaits the filter files; a search typed in that window used to run unwrapped (Pagefind's own
+  // ranking and any-word matches), so a first query could put an announcement above the record.
+  var current = instance.__pagefind__;
+  if (current) wrap(current);
+  Object.defineProperty(instance, "__pagefind__", {
+    configurable: true,
+    enumerable: true,
+    get: function () { return current; },
+    set: function (pf) {
+      if (pf) wrap(pf);
+      current = pf;
+    },
+  });
 
   // ------------------------------------------------------------------ result cards
 

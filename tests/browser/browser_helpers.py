@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Request
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -60,11 +61,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # socketserver's listen backlog is 5, and HTTP/1.0 opens a connection per request: a search
+    # fetches a dozen chunks and fragments at once, and on a busy machine a connection beyond the
+    # backlog waits for the kernel's SYN retry (1 s, 3 s, 7 s…) instead of being served.
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 (port 0) from a thread; yields the origin."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -104,6 +112,17 @@ _ALL_RESULTS_LOADED = """
 }
 """
 
+_SEARCH_STATE = """
+() => {
+  const summary = document.querySelector('pagefind-modal pagefind-summary');
+  const list = document.querySelector('pagefind-modal pagefind-results ul.pf-results');
+  const items = list ? [...list.querySelectorAll(':scope > li')] : [];
+  const pending = items.filter(li => !li.querySelector('a.pf-result-link')).length;
+  return `summary ${JSON.stringify(summary && summary.textContent)}, aria-busy ` +
+    `${list && list.getAttribute('aria-busy')}, ${items.length} results of which ${pending} not loaded`;
+}
+"""
+
 
 @dataclass
 class Tab:
@@ -113,12 +132,15 @@ class Tab:
     page: Page
     origin: str
     requests: list[str] = field(default_factory=list)
+    in_flight: dict[Request, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.context.on("request", self._started)
+        self.context.on("requestfinished", lambda r: self.in_flight.pop(r, None))
+        self.context.on("requestfailed", lambda r: self.in_flight.pop(r, None))
         # ERR_ABORTED is what navigating away does to requests still in flight (e.g. the favicon).
         self.context.on(
             "requestfailed",
@@ -141,6 +163,10 @@ class Tab:
             ),
         )
         self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+
+    def _started(self, request: Request) -> None:
+        self.requests.append(request.url)
+        self.in_flight[request] = request.url
 
     # navigation --------------------------------------------------------------------------------
     def goto(self, path: str) -> Page:
@@ -169,8 +195,16 @@ class Tab:
         return self.result_urls()
 
     def wait_for_results(self, query: str, previous: int | None = None) -> None:
-        self.page.wait_for_function(_RESULTS_SETTLED, arg=[query, previous], timeout=10_000)
-        self.page.wait_for_function(_ALL_RESULTS_LOADED, timeout=10_000, polling=50)
+        try:
+            self.page.wait_for_function(_RESULTS_SETTLED, arg=[query, previous], timeout=10_000)
+            self.page.wait_for_function(_ALL_RESULTS_LOADED, timeout=10_000, polling=50)
+        except PlaywrightTimeoutError as e:
+            raise AssertionError(f"search {query!r} did not settle: {self.search_state()}") from e
+
+    def search_state(self) -> str:
+        """What the modal shows and what is still loading: the message of a search that timed out."""
+        shown = self.page.evaluate(_SEARCH_STATE)
+        return f"{shown}; requests still in flight: {sorted(self.in_flight.values()) or 'none'}"
 
     def result_count(self) -> int:
         text = self.page.locator("pagefind-modal pagefind-summary").inner_text()

@@ -7,11 +7,13 @@ which re-checks each one so that a change to the sample data shows up as a clear
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 
 import pytest
 from browser_helpers import AS_OF, DATA, Tab, announcements_naming, categories, record_yaml
+from playwright.sync_api import Route
 
 pytestmark = pytest.mark.browser
 
@@ -191,6 +193,24 @@ def test_search_finds_an_announcement_by_the_technology_it_concerns(tab: Tab) ->
     assert "GL-0004" in {a["record"] for a in record_yaml("ANN-2026-007")["actions"]}
     tab.goto("/")
     assert url("ANN-2026-007") in tab.search("地中海贫血")
+
+
+def test_a_query_typed_while_search_loads_is_ranked_like_any_other(tab: Tab) -> None:
+    """Pagefind's loader stores its instance and then awaits the filter files; a query typed in that
+    window must still go through our search (records above the announcements naming them), not
+    Pagefind's own ranking. Slow filter files keep the window open long enough to type into."""
+
+    def slow(route: Route) -> None:
+        time.sleep(1.5)
+        route.continue_()
+
+    tab.context.route("**/pagefind/filter/*", slow)
+    tab.goto("/")
+    first = tab.search("GL-0003")
+    assert first[:1] == [url("GL-0003")], first
+    tab.context.unroute("**/pagefind/filter/*")
+    assert tab.search("CAR-T")  # another query, then the first again: the same list
+    assert tab.search("GL-0003") == first
 
 
 # --------------------------------------------------------------------------- filters
