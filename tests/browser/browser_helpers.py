@@ -132,24 +132,15 @@ class Tab:
     page: Page
     origin: str
     requests: list[str] = field(default_factory=list)
-    in_flight: dict[Request, str] = field(default_factory=dict)
+    in_flight: set[Request] = field(default_factory=set)
     failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.context.on("request", self._started)
-        self.context.on("requestfinished", lambda r: self.in_flight.pop(r, None))
-        self.context.on("requestfailed", lambda r: self.in_flight.pop(r, None))
-        # ERR_ABORTED is what navigating away does to requests still in flight (e.g. the favicon).
-        self.context.on(
-            "requestfailed",
-            lambda r: (
-                self.failed.append(f"{r.url} {r.failure}")
-                if "ERR_ABORTED" not in (r.failure or "")
-                else None
-            ),
-        )
+        self.context.on("requestfinished", lambda r: self.in_flight.discard(r))
+        self.context.on("requestfailed", self._failed)
         self.context.on(
             "response",
             lambda r: self.failed.append(f"{r.url} HTTP {r.status}") if r.status >= 400 else None,
@@ -166,7 +157,13 @@ class Tab:
 
     def _started(self, request: Request) -> None:
         self.requests.append(request.url)
-        self.in_flight[request] = request.url
+        self.in_flight.add(request)
+
+    def _failed(self, request: Request) -> None:
+        self.in_flight.discard(request)
+        # ERR_ABORTED is what navigating away does to requests still in flight (e.g. the favicon).
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} {request.failure}")
 
     # navigation --------------------------------------------------------------------------------
     def goto(self, path: str) -> Page:
@@ -204,7 +201,9 @@ class Tab:
     def search_state(self) -> str:
         """What the modal shows and what is still loading: the message of a search that timed out."""
         shown = self.page.evaluate(_SEARCH_STATE)
-        return f"{shown}; requests still in flight: {sorted(self.in_flight.values()) or 'none'}"
+        return (
+            f"{shown}; requests still in flight: {sorted(r.url for r in self.in_flight) or 'none'}"
+        )
 
     def result_count(self) -> int:
         text = self.page.locator("pagefind-modal pagefind-summary").inner_text()
