@@ -39,7 +39,7 @@ from typing import Any
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem, sort_key
 from generator.load.documents import Document, dotted, load_bytes, load_file
-from generator.load.field_changes import field_changes
+from generator.load.field_changes import Change, field_changes, make_change
 from generator.load.files import MAX_BYTES, read_regular
 from generator.load.git import GUARDED_DIRS, REGULAR_MODES, read_blobs, require_repo, revision_files
 from generator.validate.entries import display_path
@@ -196,13 +196,60 @@ def _changed_announcement(aid: str, raw: bytes, doc: Document, base: str) -> lis
     old: Any = load_bytes(raw, "").data
     if not isinstance(doc.data, dict):
         return [problem("E503", doc.file, value=aid, base=base)]
-    out = []
-    for change in field_changes(old, doc.data):
-        if change.loc[:1] == ("attachments",) and change.old is None:
-            continue  # attaching the original later adds to the record (validate/attachments.py)
-        line, col = doc.where(change.loc)
-        out.append(problem("E503", doc.file, line, col, dotted(change.loc), value=aid, base=base))
-    return out
+    changes = field_changes(old, doc.data)
+    if isinstance(old, dict):
+        changes = _attachment_changes(old, doc.data, changes)
+    return [
+        problem("E503", doc.file, *doc.where(c.loc), dotted(c.loc), value=aid, base=base)
+        for c in changes
+    ]
+
+
+def _attachment_changes(
+    old: dict[str, Any], new: dict[str, Any], changes: list[Change]
+) -> list[Change]:
+    """`changes` with those inside `attachments` replaced by what the rule forbids.
+
+    The one change allowed to a published announcement is whole new items appended to
+    `attachments` (attaching the original later, validate/attachments.py). Every item registered at
+    REF must stay exactly the same mapping in its place: a key added to it (a `title`), removed or
+    changed, another item put in its place, or the item removed, is a change to what was published.
+    Items are compared by position, not aligned by a diff, so that nothing can pass as an addition.
+    """
+    rest = [c for c in changes if c.loc[:1] != ("attachments",)]
+    before, after = (_items(d.get("attachments")) for d in (old, new))
+    if not isinstance(before, list) or not isinstance(after, list):
+        inside = [c for c in changes if c.loc[:1] == ("attachments",)]
+        return rest + (inside or [make_change(("attachments",), before, after)])
+    out: list[Change] = []
+    for i, item in enumerate(before):
+        now = after[i] if i < len(after) else None
+        if now is None or not _identical(item, now):
+            out += _item_changes(("attachments", i), item, now)
+    return rest + out
+
+
+def _items(value: Any) -> Any:
+    return [] if value is None else value  # absent or empty: no item registered
+
+
+def _item_changes(loc: tuple[Any, ...], item: Any, now: Any) -> list[Change]:
+    """Field by field when it is still the same file, else the item as a whole."""
+    same_file = isinstance(item, dict) and isinstance(now, dict)
+    if same_file and _identical(item.get("file"), now.get("file")):
+        return field_changes(item, now, loc) or [make_change(loc, item, now)]
+    return [make_change(loc, item, now)]
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Same value and same YAML type all the way down (`1` is not `true`, `"1"` not `1`)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_identical(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 # --- conditions versions (E504) -------------------------------------------------------------
