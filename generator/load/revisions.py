@@ -24,20 +24,22 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import IO, Any
 
-from generator.load.documents import Path_, load_bytes
+from generator.domain.dates import SHANGHAI
+from generator.load.documents import load_bytes
 from generator.load.field_changes import (
     NOT_A_MAPPING,
     ZERO,
     Change,
-    field_changes,
     item_key,
-    make_change,
     summarise,
 )
 from generator.load.git import HISTORY_DIRS, GitError, Repo, git, locate, popen
+from generator.load.published import Published, Walk
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Revision:
     """One commit as seen from one record: what it changed in the record and its conditions."""
 
     commit: str
-    date: str  # committer date, ISO 8601 with offset
+    date: str  # when it entered the branch, ISO 8601 with offset (`branch_dates`)
     message: str  # generated from the changes (`summarise`), never the commit's own message
     changes: tuple[Change, ...]
     created: bool = False  # the commit added the record file itself
@@ -191,7 +193,7 @@ def _parse_log(
         if (
             regular
             and path.startswith(prefix)
-            and folder in HISTORY_DIRS
+            and (folder in HISTORY_DIRS or folder == "announcements")
             and name.endswith(".yaml")
             and "/" not in name
         ):
@@ -207,6 +209,9 @@ def _log_args(repo: Repo) -> list[str]:
     # more than filtering the few non-record files out here.
     fmt = "--format=%x1e%H%x00%cI%x00%s"
     flags = ["--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff"]
+    # The checked-out branch only, each commit against its first parent: a merged pull request is
+    # one revision (the merge, dated by the platform), its own commits never enter the history.
+    flags += ["--first-parent", "--diff-merges=first-parent"]
     return ["log", *flags, fmt, "--", repo.prefix or "."]
 
 
@@ -302,66 +307,39 @@ def _parse_blob(raw: bytes | None) -> Any:
     return data if isinstance(data, dict) else NOT_A_MAPPING
 
 
-def _file_changes(
-    old: Any, new: Any, raw_old: bytes | None, raw_new: bytes | None, prefix: Path_
-) -> list[Change]:
-    if old is NOT_A_MAPPING or new is NOT_A_MAPPING:
-        # An unreadable version: show the file text as a whole (`path` "" or "conditions").
-        text_old = raw_old.decode("utf-8", "replace") if raw_old is not None else None
-        text_new = raw_new.decode("utf-8", "replace") if raw_new is not None else None
-        return [make_change(prefix, text_old, text_new)]
-    return field_changes(old, new, prefix)
-
-
-def _redact(data: Any, visible: frozenset[str] | None) -> Any:
-    """A conditions file without the versions whose announcement is not published (embargoed)."""
-    if visible is None or not isinstance(data, dict) or not isinstance(data.get("versions"), list):
-        return data
-    kept = [
-        v
-        for v in data["versions"]
-        if not (isinstance(v, dict) and isinstance(v.get("announcement"), str))
-        or v["announcement"] in visible
+def branch_dates(dates: list[str], as_of: date | None) -> list[str]:
+    """The date each revision carries, oldest first: its committer date, but never earlier than
+    the revision before it on the branch (one second later when it would be: the order of
+    `/changes/` is the branch's) and never after the end of the as-of day in Beijing (nor after
+    the revision after it). A merged pull request's own commits are not on the branch's
+    first-parent line: its changes carry the merge commit's date, which the platform sets."""
+    out: list[datetime] = []
+    for d in dates:
+        t = datetime.fromisoformat(d)
+        out.append(max(t, out[-1] + _SECOND) if out else t)
+    if as_of is not None:
+        cap = datetime.combine(as_of, dtime(23, 59, 59), SHANGHAI)
+        for i in reversed(range(len(out))):
+            out[i] = min(out[i], cap)
+            cap = out[i] - _SECOND
+    return [
+        d if datetime.fromisoformat(d) == t else t.astimezone(SHANGHAI).isoformat()
+        for d, t in zip(dates, out, strict=True)
     ]
-    return {**data, "versions": kept}
 
 
-_HIDDEN = "（无法解析的技术条件文件，内容不公开显示）".encode()
+_SECOND = timedelta(seconds=1)
 
 
-def _commit_changes(
-    c: _RawCommit, blobs: dict[str, bytes], parsed: dict[str, Any], visible: frozenset[str] | None
-) -> tuple[dict[str, list[Change]], set[str]]:
-    """One commit's changes by record id, and the records it created."""
-    per_record: dict[str, list[Change]] = {}
-    created: set[str] = set()
-    for f in sorted(c.files, key=lambda f: (f.path.startswith("conditions/"), f.path)):
-        folder, _, name = f.path.partition("/")
-        rid = name[: -len(".yaml")]
-        prefix: Path_ = ("conditions",) if folder == "conditions" else ()
-        raw_old = blobs.get(f.old_blob) if f.old_blob != ZERO else None
-        raw_new = blobs.get(f.new_blob) if f.new_blob != ZERO else None
-        old = parsed.get(f.old_blob) if f.old_blob != ZERO else None
-        new = parsed.get(f.new_blob) if f.new_blob != ZERO else None
-        if prefix and visible is not None:
-            old, new = _redact(old, visible), _redact(new, visible)
-            raw_old = _HIDDEN if raw_old is not None else None
-            raw_new = _HIDDEN if raw_new is not None else None
-        found = _file_changes(old, new, raw_old, raw_new, prefix)
-        if prefix and visible is not None and not found:
-            continue  # only embargoed versions changed: nothing public to show
-        per_record.setdefault(rid, []).extend(found)
-        if f.status == "A" and not prefix:
-            created.add(rid)
-    return per_record, created
+def read_history(
+    data_dir: Path, published: Published | None = None, as_of: date | None = None
+) -> History:
+    """Every record's revisions along the checked-out branch, from one `git log` and one
+    `git cat-file --batch`.
 
-
-def read_history(data_dir: Path, visible: frozenset[str] | None = None) -> History:
-    """Every record's revisions, from one `git log` and one `git cat-file --batch`.
-
-    `visible`, when given, holds the published announcements: conditions versions of any other
-    announcement are removed from every version of a conditions file before comparing, and an
-    unreadable conditions file is not shown as text, so that nothing embargoed leaks."""
+    `published`, when given, is the published view: a revision shows only text it allows
+    (`published.py`: a record only while tied to an announcement published today, conditions
+    versions only as published). `as_of` bounds every date (`branch_dates`)."""
     t0 = time.perf_counter()
     repo = locate(data_dir)
     if repo is None:
@@ -377,15 +355,18 @@ def read_history(data_dir: Path, visible: frozenset[str] | None = None) -> Histo
 
     history = History(available=True, partial=repo.shallow, reason=SHALLOW if repo.shallow else "")
     by_record: dict[str, list[Revision]] = {}
-    for c in reversed(raw_commits):  # oldest first
-        per_record, created = _commit_changes(c, blobs, parsed, visible)
+    walk = Walk(blobs, parsed, published)
+    oldest_first = raw_commits[::-1]
+    dates = branch_dates([c.date for c in oldest_first], as_of)
+    for c, when in zip(oldest_first, dates, strict=True):
+        per_record, created = walk.step(c.files)
         for rid, changes in per_record.items():
             message = summarise(changes, rid in created)
-            rev = Revision(c.commit, c.date, message, tuple(changes), rid in created)
+            rev = Revision(c.commit, when, message, tuple(changes), rid in created)
             by_record.setdefault(rid, []).append(rev)
         if per_record:
             message = f"修订 {len(per_record)} 条记录"
-            history.commits.append(Commit(c.commit, c.date, message, tuple(sorted(per_record))))
+            history.commits.append(Commit(c.commit, when, message, tuple(sorted(per_record))))
     history.commits.reverse()
     history.by_record = by_record
     t_end = time.perf_counter()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.domain.errors import Problem, sort_key
+from generator.load.published import Published
 from generator.load.revisions import History, read_history
 from generator.publish.addresses import redirect_problems
 from generator.publish.version import data_version
@@ -82,6 +83,16 @@ def report_of(reg: Registry) -> Report:
     return Report(list(reg.problems), stats)
 
 
+def published_view(reg: Registry, site: Site) -> Published:
+    """The published view as the history compares it: the parsed files of the published
+    announcements, the published records and the conditions files of the published technologies."""
+    anns = {a.id: reg.announcements[a.id].doc.data for a in site.announcements}
+    conditions = {
+        rid: entry.doc.data for rid, entry in reg.conditions.items() if rid in site.records
+    }
+    return Published.of(anns, site.records, conditions)
+
+
 def publish(
     data_dir: Path, as_of: date, settings: Settings = Settings()
 ) -> tuple[Report, Site | None]:
@@ -100,11 +111,14 @@ def publish(
     )
     site.config_doc, site.data_dir = reg.config_doc, data_dir
     if settings.history:
-        # one git log, one cat-file. Conditions versions of announcements that are not published
-        # are left out of every revision (they appear nowhere, DESIGN.md), and a revision that
-        # names anything still under embargo is withheld
-        visible = frozenset(a.id for a in site.announcements)
-        site.history = read_history(data_dir, visible).without(embargo_secrets(reg, site))
+        # one git log, one cat-file. A revision shows only published text (load/published.py:
+        # records while tied to an announcement published today, conditions versions as
+        # published), dated no later than the as-of day; one that names anything still under
+        # embargo is withheld
+        published = published_view(reg, site)
+        site.history = read_history(data_dir, published, reg.as_of).without(
+            embargo_secrets(reg, site)
+        )
     return report, site
 
 
