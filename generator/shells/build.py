@@ -52,8 +52,8 @@ def point_plugin(config: Any, data_dir: Path | None, as_of: date | None) -> Any:
     plugin = config.plugins.get("registry")
     if plugin is None:
         raise PluginError("mkdocs.yml 未启用 registry 插件（plugins: - registry）")
-    if data_dir is not None:
-        plugin.config.data_dir = str(data_dir.resolve())
+    if data_dir is not None:  # absolute, never resolved: the plugin checks it for links itself
+        plugin.config.data_dir = str(Path.cwd() / data_dir)
     if as_of is not None:
         plugin.config.as_of = as_of.isoformat()
     return config
@@ -95,18 +95,22 @@ def _quiet_validation_log() -> Iterator[None]:
 def build(
     config_file: Path, site_dir: Path, data_dir: Path | None = None, as_of: date | None = None
 ) -> None:
-    """Build into a sibling temporary directory, then swap it in; on any failure `site_dir` is untouched."""
+    """Build into a sibling temporary directory, then swap it in; on any failure `site_dir` is
+    untouched. `SiteDirRefused` before anything is written for a site dir that must not be."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    site_dir = site_dir.resolve()
+    from generator.shells.mkdocs_plugin import check_site_dir
+
+    given, site_dir = site_dir, Path(os.path.abspath(site_dir))  # never resolved: a link is refused
     tmp = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
-    remove_stale_trees(site_dir)
-    shutil.rmtree(tmp, ignore_errors=True)
     config = None
     try:
         with _no_mkdocs_2_warning(), _quiet_validation_log():
             config = point_plugin(load_config(str(config_file), site_dir=str(tmp)), data_dir, as_of)
+            check_site_dir(given, config)  # before anything is written or removed
+            remove_stale_trees(site_dir)
+            shutil.rmtree(tmp, ignore_errors=True)
             mkdocs_build(config)
     except Abort:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -220,9 +224,35 @@ def remove_later(tree: Path, site_dir: Path) -> bool:
     return True
 
 
-LAST_GOOD = (
-    "last_event-good/"  # under the mount path: the last good build while the data is invalid
-)
+LAST_GOOD = "_last-good/"  # under the mount path: the last good build while the data is invalid
+
+
+def same_origin(path: str) -> str:
+    """`path` as a Location that stays on this server: one leading slash, never `//host` or
+    `/\\host` (browsers read both as another origin), percent-encoded."""
+    return quote("/" + path.lstrip("/\\"))
+
+
+def allowed_hosts(server: Any) -> set[str]:
+    """The Host headers the preview answers: its bound address and the loopback names, with its
+    port. Any other name may be an attacker's domain rebound to 127.0.0.1 (DNS rebinding): a page
+    the editor visits could otherwise read the unpublished local data."""
+    host, port = server.server_address[:2]
+    names = {str(host), "localhost", "127.0.0.1", "::1"}
+    shown = {f"[{n}]" if ":" in n else n for n in names}
+    return {f"{n}:{port}".lower() for n in shown} | (
+        {n.lower() for n in shown} if port == 80 else set()
+    )
+
+
+def _refuse_host(start_response: Any, allowed: set[str]) -> list[bytes]:
+    text = (
+        f"此预览服务器只回答发往 {'、'.join(sorted(allowed))} 的请求：其他域名可能被解析到本机"
+        "（DNS 重绑定），让别的网站读取未发布的本地数据。请用终端里显示的地址打开预览。\n"
+    ).encode()
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(text)))]
+    start_response("421 Misdirected Request", headers)
+    return [text]
 
 
 class LiveErrors:
@@ -232,7 +262,10 @@ class LiveErrors:
     appear stuck"). Here a failed build counts as a finished one: the browsers reload, every page
     shows the errors (file:line, links that open the editor) and reloads again once the files are
     fixed. The failed build never touched the site directory (validation runs before MkDocs
-    writes), so the last good site is still there, served under `/last_event-good/`.
+    writes), so the last good site is still there, served under `/_last-good/`.
+
+    Every request first passes `allowed_hosts` (DNS rebinding), and no answer redirects to
+    another origin (`same_origin`: MkDocs' own redirect quotes `//host` as it came).
     """
 
     def __init__(self, server: Any, problems: Callable[[], list[Problem]]) -> None:
@@ -262,20 +295,25 @@ class LiveErrors:
             # MkDocs has logged the problems; the browsers now show them until they are fixed
             logging.getLogger("mkdocs").error(
                 "构建未完成：浏览器中每个页面都显示错误列表，改正并保存后自动刷新"
-                + ("；上一次成功构建的网站在 /last_event-good/" if self.has_site else "")
+                + (f"；上一次成功构建的网站在 /{LAST_GOOD}" if self.has_site else "")
             )
             return
         self.failed, self.failure, self.has_site = None, "", True
 
     def serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
-        raw = environ.get("PATH_INFO", "")
+        allowed = allowed_hosts(self.server)
+        if environ.get("HTTP_HOST", "").lower() not in allowed:
+            return _refuse_host(start_response, allowed)
+        raw = "/" + environ.get("PATH_INFO", "").lstrip("/")  # `//host/x` is `/host/x` here
+        environ = {**environ, "PATH_INFO": raw}
+        start_response = _same_origin_redirects(start_response)
         prefix = self.mount + LAST_GOOD
         if raw.startswith(self.mount + "livereload/") or raw.startswith("/livereload/"):
             return self._serve(environ, start_response)
         if raw.startswith(prefix):
-            rest = self.mount + raw[len(prefix) :]
+            rest = self.mount + raw[len(prefix) :].lstrip("/")
             if self.failed is None:  # fixed meanwhile: back to the live page
-                start_response("302 Found", [("Location", quote(rest))])
+                start_response("302 Found", [("Location", same_origin(rest))])
                 return []
             return self._serve({**environ, "PATH_INFO": rest}, start_response)
         if self.failed is None:
@@ -313,6 +351,17 @@ class LiveErrors:
             has_site=self.has_site,
             last_good=quote(last_good),
         )
+
+
+def _same_origin_redirects(start_response: Any) -> Any:
+    """start_response with every Location made a path on this server (MkDocs' own redirect of a
+    folder to `folder/` would send `//other.host` to another origin)."""
+
+    def wrapped(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+        fixed = [(k, same_origin(v) if k.lower() == "location" else v) for k, v in headers]
+        return start_response(status, fixed, *rest)
+
+    return wrapped
 
 
 def serve(config_file: Path, data_dir: Path | None, as_of: date | None, addr: str) -> None:

@@ -19,6 +19,7 @@ from generator.domain.errors import CATALOGUE
 from generator.shells.cli_base import (
     ZhGroup,
     as_of_option,
+    checked_data,
     config_option,
     data_option,
     load_checked,
@@ -26,6 +27,7 @@ from generator.shells.cli_base import (
     need_config,
     os_error_line,
     speak_chinese,
+    stopped_by_signals,
 )
 
 speak_chinese()
@@ -76,7 +78,8 @@ def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> 
     """校验全部记录，一次列出所有错误（每行：文件:行:列: 代码 说明）。"""
     reg = load_checked(data_dir, as_of)
     problems = list(reg.problems)
-    if base is not None:
+    # E114: the root is a link (or no directory); guarding it would compare another folder
+    if base is not None and not any(p.code == "E114" for p in problems):
         from generator.history.guard import guard_problems
         from generator.load.git import GitError
 
@@ -125,8 +128,7 @@ def diff(
     from generator.history.diff import diff_report
     from generator.load.git import GitError
 
-    if not data_dir.is_dir():
-        raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+    checked_data(data_dir)
     try:
         if preview_url is not None and not preview_url.startswith(("http://", "https://")):
             raise click.UsageError("--preview-url 须以 http:// 或 https:// 开头")
@@ -153,6 +155,7 @@ def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
     """
     from generator.shells.scaffold import scaffold
 
+    checked_data(data_dir, missing_ok=True)  # `new` may start the data/ folder
     try:
         paths = scaffold(kind, data_dir, record_id, today_shanghai(), force)
     except ValueError as exc:
@@ -183,7 +186,8 @@ def schema(out: Path, data_dir: Path) -> None:
     """
     from generator.outputs.schemas import write_schemas
 
-    for path in write_schemas(out, data_dir if data_dir.is_dir() else None):
+    data = checked_data(data_dir, missing_ok=True)
+    for path in write_schemas(out, data):
         click.echo(str(path))
 
 
@@ -221,13 +225,15 @@ def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path)
 
     from generator.shells.build import RegistryInvalid
     from generator.shells.build import build as build_site
+    from generator.shells.mkdocs_plugin import SiteDirRefused
 
     need_config(config_file)
-    if not data_dir.is_dir():
-        raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+    checked_data(data_dir)
     mkdocs_logging(logging.WARNING)
     try:
         build_site(config_file, site_dir, data_dir, as_of)
+    except SiteDirRefused as exc:
+        raise click.UsageError(str(exc)) from None
     except RegistryInvalid as exc:
         for p in exc.problems:
             click.echo(p.text())
@@ -265,8 +271,10 @@ def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> N
     from generator.shells.build import serve as serve_site
 
     need_config(config_file)
+    checked_data(data_dir)
     mkdocs_logging(logging.INFO)
-    serve_site(config_file, data_dir, as_of, addr)
+    with stopped_by_signals():  # the temporary site is removed on SIGTERM/SIGHUP too
+        serve_site(config_file, data_dir, as_of, addr)
 
 
 @main.command()

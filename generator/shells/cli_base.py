@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,8 +16,10 @@ from typing import Any
 import click
 
 from generator.domain.dates import today_shanghai
+from generator.domain.errors import problem
+from generator.load.files import MISSING, data_root_fault
 from generator.publish.pipeline import check_registry
-from generator.validate.entries import Registry
+from generator.validate.entries import Registry, display_path
 
 # click's own messages (usage errors, help headings) are gettext message ids; the registry answers
 # in Chinese, so its modules get this catalogue in place of `gettext` (no .mo file, no global domain).
@@ -135,7 +142,8 @@ def data_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--data",
         "data_dir",
-        type=click.Path(path_type=Path, file_okay=False),
+        # any kind of path: one that is not a real directory is E114 (checked_data), not click's
+        type=click.Path(path_type=Path),
         default=Path("data"),
         show_default=True,
         help="记录目录（data/）",
@@ -152,9 +160,33 @@ def as_of_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
-def load_checked(data_dir: Path, as_of: date | None) -> Registry:
-    if not data_dir.is_dir():
+def _need_data(data_dir: Path) -> None:
+    if not os.path.lexists(data_dir):
         raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+
+
+def checked_data(data_dir: Path, missing_ok: bool = False) -> Path | None:
+    """The data root every command reads or writes, checked before anything else is done.
+
+    Missing: a usage error (exit 2), or None when `missing_ok`. A symlink, a path through a
+    symlink inside the working directory, a file: E114 and exit 1, like any other problem of the
+    tree under review (a pull request can commit `data` as a link to another folder)."""
+    fault = data_root_fault(data_dir)
+    if fault == MISSING:
+        if missing_ok:
+            return None
+        _need_data(data_dir)
+    if fault is not None:
+        shown = display_path(data_dir)
+        click.echo(problem("E114", shown, name=shown, what=fault).text())
+        click.echo("记录目录不是真实目录，未读取也未写入任何文件。", err=True)
+        sys.exit(1)
+    return data_dir
+
+
+def load_checked(data_dir: Path, as_of: date | None) -> Registry:
+    """The checked registry; a data root that is not a real directory is its one problem (E114)."""
+    _need_data(data_dir)
     return check_registry(data_dir, as_of or today_shanghai())
 
 
@@ -203,3 +235,24 @@ def mkdocs_logging(level: int) -> None:
 def need_config(config_file: Path) -> None:
     if not config_file.is_file():
         raise click.UsageError(f"找不到 {config_file}；请在项目根目录运行，或用 --config 指定")
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end a command as Ctrl-C does, through every `finally`: `serve` then
+    removes its temporary site (built from unpublished data) instead of leaving it in /tmp."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    saved = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            with contextlib.suppress(ValueError):  # not the main thread: its caller handles them
+                saved[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, old in saved.items():
+            signal.signal(sig, old)

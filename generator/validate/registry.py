@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from generator.domain.errors import problem
+from generator.load.files import data_root_fault
 from generator.validate.attachments import check_attachments
-from generator.validate.entries import Registry
+from generator.validate.entries import Registry, display_path
 from generator.validate.files import load_registry
 from generator.validate.rules import (
     check_announcements,
@@ -24,7 +26,16 @@ CHECKS = (check_references, check_names, check_announcements, check_grades, chec
 
 
 def validate_registry(root: Path, as_of: date) -> Registry:
-    """Load `root` and run every check across files; the problems are in the returned registry."""
+    """Load `root` and run every check across files; the problems are in the returned registry.
+
+    A root that is a symlink, runs through one inside the working directory, or is no directory
+    is one E114 and nothing is read: a link would validate (and guard) another directory."""
+    fault = data_root_fault(root)
+    if fault is not None:
+        reg = Registry(root=root, as_of=as_of)
+        shown = display_path(root)
+        reg.problems.append(problem("E114", shown, name=shown, what=fault))
+        return reg
     reg = load_registry(root, as_of)
     for check in CHECKS:
         reg.problems.extend(check(reg))

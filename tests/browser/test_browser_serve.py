@@ -125,7 +125,7 @@ def test_invalid_edit_shows_the_errors_in_the_browser_and_the_site_once_fixed(
         expect(other.locator("h1")).to_contain_text("数据校验未通过")
         # the last good site is one click away
         page.locator("#reg-last-good").click()
-        page.wait_for_url("**/last_event-good/approved/BMT-2026-001/")
+        page.wait_for_url("**/_last-good/approved/BMT-2026-001/")
         expect(page.locator("h1")).to_contain_text("CD19")
 
         record.write_text(good, "utf-8")
