@@ -30,16 +30,19 @@ from generator.domain.vocabulary import (
 )
 from generator.history.diff_text import (
     change_line,
+    code,
     conditions_diff,
     date_of,
     file_diff,
     md_escape,
+    one_line,
     parse_yaml,
     status_text,
+    visible,
 )
 from generator.history.guard import announcement_data, compare_files, tree_files
 from generator.load.field_changes import Change
-from generator.load.git import HISTORY_DIRS, materialise
+from generator.load.git import HISTORY_DIRS, GitError, materialise
 from generator.publish.pipeline import check_registry
 from generator.status.derive import replay_inputs, replay_links
 from generator.status.replay import replay
@@ -76,15 +79,15 @@ class _Report:
     def ref(self, rid: str) -> str:
         """`` `id` ``, linked to its page in the preview build when there is one."""
         if self.preview is None or self.head.problems:
-            return f"`{rid}`"
+            return code(rid)
         entry = self.head.records.get(rid)
         statuses = self.head.replay.statuses if self.head.replay else {}
         if entry is not None and statuses.get(rid) is not None:
-            return f"[`{rid}`]({self.preview}{FOLDERS[entry.kind]}/{rid}/)"
+            return f"[{code(rid)}]({self.preview}{FOLDERS[entry.kind]}/{rid}/)"
         ann = self.head.announcements.get(rid)
         if ann is not None and ann.model.date <= self.head.as_of:
-            return f"[`{rid}`]({self.preview}announcements/{rid}/)"
-        return f"`{rid}`"
+            return f"[{code(rid)}]({self.preview}announcements/{rid}/)"
+        return code(rid)
 
     def name(self, rid: str) -> str:
         entry = self.head.records.get(rid) or self.base.records.get(rid)
@@ -108,7 +111,7 @@ class _Report:
 
     def number(self, aid: str) -> str:
         entry = self.head.announcements.get(aid) or self.base.announcements.get(aid)
-        return md_escape(entry.model.number) if entry is not None else aid
+        return md_escape(entry.model.number if entry is not None else aid)
 
     # --- records --------------------------------------------------------------------------------
 
@@ -158,7 +161,8 @@ class _Report:
         if removed:
             out += ["", f"### 删除的记录（{len(removed)}）", ""]
             out += [
-                f"- `{rid}` {self.name(rid)}（{self.kind_label(rid)}）" for rid in sorted(removed)
+                f"- {code(rid)} {self.name(rid)}（{self.kind_label(rid)}）"
+                for rid in sorted(removed)
             ]
         return out
 
@@ -185,13 +189,13 @@ class _Report:
                 when = date_of(new)
                 line = (
                     f"- 新增 {self.ref(aid)} {md_escape(str(data.get('number', '')))}"
-                    f"《{md_escape(str(data.get('title', '')))}》，{data.get('date', '')}"
+                    f"《{md_escape(str(data.get('title', '')))}》，{md_escape(str(data.get('date', '')))}"
                 )
                 if when is not None and when > as_of:
                     line += f"（尚未公示，{when.isoformat()} 起自动公示）"
                 out.append(line)
             elif new is None:
-                out.append(f"- 删除 `{aid}` {self.number(aid)}")
+                out.append(f"- 删除 {code(aid)} {self.number(aid)}")
             else:
                 out.append(f"- 修改 {self.ref(aid)} {self.number(aid)}")
                 changes = file_diff(old, new)
@@ -292,7 +296,27 @@ def diff_report(
     today: date | None = None,
     preview_url: str | None = None,
 ) -> tuple[str, bool]:
-    """(Markdown summary, whether HEAD is valid) of the change from `base` to `head`."""
+    """(Markdown summary, whether HEAD is valid) of the change from `base` to `head`.
+
+    The one exit of everything `registry diff` prints, the GitError's message included: every
+    control, bidi or invisible character in it, from the data, a file name, a ref or git, is
+    written as `\\uXXXX` here (the data may be invalid, so E111 has not kept them out).
+    """
+    try:
+        text, ok = _report(data_dir, base, head, as_of, today, preview_url)
+    except GitError as exc:
+        raise GitError(visible(one_line(str(exc)))) from None
+    return visible(text), ok
+
+
+def _report(
+    data_dir: Path,
+    base: str,
+    head: str | None,
+    as_of: date,
+    today: date | None,
+    preview_url: str | None,
+) -> tuple[str, bool]:
     shown = display_path(data_dir)
     with ExitStack() as stack:
         base_root = stack.enter_context(materialise(data_dir, base))
@@ -312,7 +336,7 @@ def diff_report(
             + report.records_section()
         )
 
-    out = [f"## 变更摘要：`{base}` → `{head or '工作区'}`", ""]
+    out = [f"## 变更摘要：{code(base)} → {code(head) if head else '`工作区`'}", ""]
     out.append(f"状态按 {as_of.isoformat()} 计算；公告日期晚于该日的尚未公示，到期自动生效。")
     if preview_url and problems:
         out.append(f"数据未通过校验，没有预览（{md_escape(preview_url)}）。")
@@ -320,7 +344,7 @@ def diff_report(
         out.append(f"编号链接到预览站点 {md_escape(preview_url)} 上的页面。")
     out.append("")
     if problems:
-        texts = [p.text() for p in problems]
+        texts = [one_line(p.text()) for p in problems]
         opening, closing = _fence(texts)
         out += [f"### 校验：未通过（{len(problems)} 个错误）", "", opening, *texts, closing]
     else:

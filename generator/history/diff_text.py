@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+from generator.domain.characters import BIDI, FORBIDDEN, INVISIBLE
 from generator.domain.vocabulary import (
     FIELD_LABELS,
     STATUS_LABELS,
@@ -19,11 +20,53 @@ from generator.status.states import Status
 MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
+_LINE_BREAK = re.compile("\r\n|[\n\r]")  # the others are escaped by `visible`
+
+# What a terminal or a CI log would act on instead of showing it: C0 controls but the line feed
+# (ESC starts every control sequence: clear the screen, move the cursor, OSC 52 sets the
+# clipboard), DEL, C1 controls (U+009B is a one-character CSI, U+009D an OSC), the line and
+# paragraph separators, bidi controls and invisible format characters (they reorder or hide what a
+# reviewer reads), surrogates (the undecodable bytes of a file name) and non-characters.
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029"
+    + BIDI.pattern[1:-1]
+    + INVISIBLE.pattern[1:-1]
+    + FORBIDDEN.pattern[1:-1]
+    + "]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` with every character of `_UNSAFE` written as `\\uXXXX` (`\\UXXXXXXXX` above the BMP).
+
+    `registry diff` passes its whole output through this, once, at the end: whatever the data,
+    a file name, a ref or git put into it, no control reaches the reviewer's terminal.
+    """
+    return _UNSAFE.sub(_code_point, text)
+
+
+def _code_point(m: re.Match[str]) -> str:
+    n = ord(m.group())
+    return f"\\u{n:04X}" if n <= 0xFFFF else f"\\U{n:08X}"
+
+
+def one_line(text: str) -> str:
+    """A line break in a value shown as `\\n`: data cannot start a line of the summary of its own."""
+    return _LINE_BREAK.sub(r"\\n", text)
 
 
 def md_escape(text: str) -> str:
-    """Escape text for Markdown (GitHub job summaries render HTML and Markdown)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Escape text for Markdown (GitHub job summaries render HTML and Markdown), on one line."""
+    return one_line(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def code(text: str) -> str:
+    """`text` as a Markdown code span, whatever backticks or line breaks it holds (CommonMark:
+    a fence longer than any run of backticks inside, padded when the text starts or ends with one)."""
+    text = one_line(text)
+    fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _value(v: Any) -> str:
@@ -56,16 +99,15 @@ def _version_line(c: Change) -> str | None:
         return None
     ann = md_escape(str(item.get("announcement", "")))
     when = item.get("effective")
-    start = f"自 {when} 起施行" if when else "自公告之日起施行"
+    start = f"自 {md_escape(str(when))} 起施行" if when else "自公告之日起施行"
     verb = "新增" if c.old is None else "删除"
-    return f"{verb}技术条件第 {loc[2] + 1} 版：由公告 {ann} 发布，{start} `{c.path}`"
+    return f"{verb}技术条件第 {loc[2] + 1} 版：由公告 {ann} 发布，{start} {code(c.path)}"
 
 
 def change_line(c: Change) -> str:
     version = _version_line(c)
     if version is not None:
         return version
-    path = c.path.replace("`", "") or "（整个文件）"
     label = field_label(c.loc) if c.loc else ""
     if c.old is None:
         what = f"新增 {_value(c.new)}"
@@ -73,7 +115,8 @@ def change_line(c: Change) -> str:
         what = f"删除 {_value(c.old)}"
     else:
         what = f"{_value(c.old)} → {_value(c.new)}"
-    return f"{label} `{path}`：{what}" if label else f"`{path}`：{what}"
+    path = code(c.path) if c.path else "（整个文件）"
+    return f"{label} {path}：{what}" if label else f"{path}：{what}"
 
 
 def parse_yaml(raw: bytes | None) -> Any:
