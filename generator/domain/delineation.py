@@ -6,7 +6,8 @@ step cites its clause. The page renders it as plain sections linked by anchors (
 JavaScript); `check.js` turns it into a one-question-at-a-time form.
 
 The four routes: medical device registration, drug clinical trial, filing clinical research under
-the guidance list, applying for clinical translation. Three more endings say when none applies.
+the guidance list, applying for clinical translation. Four more endings say when none applies
+(where the seeds prescribe no route, the ending says so and no more).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ STEPS: tuple[Step, ...] = (
         clause="规范 第三条第一款第二项；界定指导原则 三（第一段）",
         answers=(
             Answer("是", "out-translation"),
-            Answer("否", "out-drug"),
+            Answer("否", "out-outside"),
         ),
     ),
 )
@@ -148,12 +149,10 @@ OUTCOMES: tuple[Outcome, ...] = (
         title="按药品研发：经批准后开展药物临床试验",
         body=(
             "按照“药品”研发的，应当依法依规经批准后开展药物临床试验，然后申报上市注册。",
-            "个性化程度不高且不是用于治疗罕见病的，或者国内已有同类机制原理（罕见病：且针对相同适应症）的药品"
-            "获得上市许可或已启动确证性临床试验的，不纳入生物医学新技术临床转化应用审批范围。",
             "已在备案指导清单内的技术，若有适应症、机制原理基本相同的药品在我国境内批准上市，"
             "国家卫生健康委将组织论证并可能调出清单。",
         ),
-        clause="界定指导原则 二（第二段）、二(二)2(2)；规范 第三条第一款",
+        clause="界定指导原则 二（第二段）、二(二)2(2)",
     ),
     Outcome(
         id="out-research",
@@ -190,11 +189,26 @@ OUTCOMES: tuple[Outcome, ...] = (
             "由发起该技术临床研究的机构向国家卫生健康委提出申请，提交《生物医学新技术临床转化应用申请书》"
             "及相关资料，并对材料的真实性、准确性、完整性负责。",
             "批准后，国家卫生健康委以公告公布技术名称、风险等级、医疗机构和人员条件以及临床应用操作规范；"
-            "按风险等级，批准后 1～5 年内仅限参与临床研究的医疗机构开展。",
+            "按风险等级，高风险技术批准后5年内、中风险技术批准后3年内、低风险技术批准后1年内仅限在参与该技术"
+            "临床研究且符合条件的医疗机构内开展临床应用（规范 第二十条第二款）。",
             "用于治疗严重危及生命且尚无有效治疗手段的疾病，或公共卫生方面急需的，可以申请优先审查审批。",
         ),
         clause="规范 第三条第一款、第七条、第十七条、第十八条、第二十条；界定指导原则 三",
         links=(("已批准技术", "/approved/"), ("风险分级", "/risk-grades/")),
+    ),
+    Outcome(
+        id="out-outside",
+        route="none",
+        title="不纳入临床转化应用审批范围",
+        body=(
+            "已列入《备案指导清单》的技术，只有符合规范第三条第一款两项要求之一（个性化程度高，或用于治疗"
+            "罕见病，且国内尚没有使用同类机制原理的药品获得上市许可或者已启动确证性临床试验）的，才纳入"
+            "生物医学新技术临床转化应用审批范围。两项都不符合的，不能申请临床转化应用。",
+            "规范和界定指导原则没有为这种情形另行规定路径；对技术属性或适用路径有疑问的，可以向国家卫生健康委"
+            "委托的专业机构咨询。",
+            "未经批准临床转化应用的生物医学新技术，任何机构和个人不得应用于临床（规范 第二十条第三款）。",
+        ),
+        clause="规范 第三条第一款、第二十条第三款；界定指导原则 二（第二段）",
     ),
     Outcome(
         id="out-stop",

@@ -136,10 +136,22 @@ STATUS_LABELS = {
     "listed": "在清单内",
     "delisted": "已调出",
     "restricted": "限参与研究机构",
-    "open": "符合条件的机构可参照限制类技术备案",
+    "open": "其他符合条件的机构可参照限制类技术备案",
     "suspended": "再评估暂停",
     "banned": "已禁止",
     "emergency_use": "紧急应用",
+}
+
+# A `banned` status that no ban made: the direct delisting of the guidance entry an approved
+# technology grew out of (界定指导原则 二(二)2(1)). The API code stays `banned`; the label says
+# what the article says, never a re-evaluation.
+DERIVED_BAN_LABEL = "不再按《条例》开展（来源条目直接调出）"
+
+# What an event that no action names is, on timelines, feeds and /changes/ (status/stream.py).
+CONSEQUENCE_LABELS = {
+    "derived": "不再按《条例》开展（来源清单条目直接调出的后果）",
+    "opened": "限定期届满，其他符合条件的医疗机构可参照限制类医疗技术备案开展",
+    "emergency_ended": "紧急应用期满",
 }
 
 KIND_LABELS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}

@@ -65,8 +65,8 @@ def _period_end(r: RecordView) -> Transition | None:
         )
     else:
         text += (
-            f"{PERIOD_TERM}内曾暂停应用，期满后不会自动开放：须经再评估证实获益远大于风险，并由"
-            "国家卫生健康委公告开放（规范 第二十条第二款）。"
+            f"{PERIOD_TERM}内曾暂停应用（规范 第二十三条第一款）：期满后，其他医疗机构只有在再评估证实获益远大于"
+            "风险时方可开展（规范 第二十条第二款）。"
         )
     summary = f"{PERIOD_TERM}届满：{r.name}（{r.id}）"
     return Transition(

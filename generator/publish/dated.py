@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS, STATUS_LABELS
+from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS
 from generator.publish.views import RecordView, Site
 from generator.status.intervals import Interval, next_change
 from generator.status.states import Event, Status
@@ -23,10 +23,16 @@ MEANING = {
     "listed": "可以按清单的规范技术名称和备案要求备案开展临床研究，但不得用于临床应用"
     "（界定指导原则 二；规范 第二十条第三款）。",
     "restricted": "仅限参与该技术临床研究且符合条件的医疗机构开展临床应用（规范 第二十条第二款）。",
-    "open": "符合条件的医疗机构参照限制类医疗技术备案后可以开展临床应用（规范 第二十条第二款）。",
+    "open": "参与该技术临床研究且符合条件的医疗机构可以开展；其他符合条件的医疗机构方可开展临床应用，"
+    "参照限制类医疗技术进行备案（规范 第二十条第二款）。",
     "suspended": "再评估期间暂停应用，任何机构不得开展（规范 第二十三条第一款）。",
     "banned": "禁止临床应用，任何机构和个人不得开展。",
 }
+DERIVED_BAN = (
+    "来源清单条目已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"
+    "（界定指导原则 二（二）2（1））；公告没有对本技术作出单独的禁止决定。"
+)
+NO_SPEC = "此时尚无施行中的临床应用操作规范：操作规范施行前，任何医疗机构不得据此开展（规范 第二十条第一款）。"
 EMERGENCY = (
     "可以按清单备案开展临床研究；另经国家卫生健康委同意，在一定范围和期限内紧急应用"
     "（规范 第十九条；{number}）：范围：{scope}；期限至 {until}。范围以外或期满后不得据此应用于临床"
@@ -38,6 +44,10 @@ DELISTED = {
     "after_review": "已论证后调出《备案指导清单》：不能再按清单备案新的临床研究"
     "（界定指导原则 二（二）2（2））。",
 }
+EMERGENCY_ONLY = (
+    "调出前经国家卫生健康委同意的紧急应用不因论证后调出而终止（规范 第十九条；{number}）：范围：{scope}；"
+    "期限至 {until}。"
+)
 NONE_LABEL = "本库没有该日的状态"
 BEFORE_ANY = (
     "所选日期早于本库第一份涉及该记录的公告（见记录页的法律时间线）：本库没有它在该日的状态，"
@@ -45,12 +55,17 @@ BEFORE_ANY = (
     "（规范 第二十条第三款）。"
 )
 NOT_BY_TIME = (
-    "限定期内曾暂停应用，期满后不会自动开放：须经再评估证实获益远大于风险，并由国家卫生健康委公告开放"
-    "（规范 第二十条第二款）。"
+    "限定期内曾暂停应用（规范 第二十三条第一款）：期满后，其他医疗机构只有在再评估证实获益远大于风险时"
+    "方可开展（规范 第二十条第二款）；本库以公布再评估结论的公告为准。"
 )
 NO_CLINICAL_USE = (
     "未经批准临床转化应用的生物医学新技术，任何机构和个人不得应用于临床（规范 第二十条第三款）。"
 )
+
+
+def _spec_in_force(r: RecordView, day: date) -> bool:
+    """Whether a published conditions version (with its 临床应用操作规范) is in force on `day`."""
+    return any(v.version.effective <= day for v in r.conditions_versions)
 
 
 def _cause(r: RecordView, status: Status) -> Event | None:
@@ -98,7 +113,7 @@ def current_reason(r: RecordView) -> dict[str, str] | None:
 
 
 def status_label(iv: Interval) -> str:
-    label = STATUS_LABELS[iv.status.code]
+    label = iv.status.label
     return f"{label}（紧急应用）" if iv.emergency is not None else label
 
 
@@ -110,12 +125,20 @@ def interval_sentence(r: RecordView, iv: Interval) -> str:
     if code == "delisted":
         route = (cause.fields.get("route") if cause else None) or "after_review"
         meaning = DELISTED[route]
+        if iv.emergency is not None:  # a delisting after review ends no running emergency use
+            e = iv.emergency
+            until = e.fields["until"].isoformat()
+            meaning += EMERGENCY_ONLY.format(number=e.number, scope=e.fields["scope"], until=until)
     elif iv.emergency is not None:
         e = iv.emergency
         until = e.fields["until"].isoformat()
         meaning = EMERGENCY.format(number=e.number, scope=e.fields["scope"], until=until)
+    elif iv.status.derived:
+        meaning = DERIVED_BAN
     else:
         meaning = MEANING[code]
+    if code in ("restricted", "open") and not _spec_in_force(r, iv.start):
+        meaning += NO_SPEC
     if code == "restricted" and iv.end is None:  # no opening by time: suspended in the period
         meaning += NOT_BY_TIME
     text = f"{_span(iv)}：{status_label(iv)}。{meaning}"

@@ -12,12 +12,11 @@ The verdicts themselves come from `verdict.py`, shared with the record pages. Th
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
+from dataclasses import replace
 from typing import Any
 
-from generator.domain.characters import INVISIBLE_BMP
 from generator.domain.dates import cn_date
+from generator.domain.names import FOLD_PATTERN, fold
 from generator.publish.sentences import (
     DELINEATION_URL,
     NOTE,
@@ -25,8 +24,9 @@ from generator.publish.sentences import (
     Verdict,
     grown_from,
     institution_listed,
+    research_line,
 )
-from generator.publish.verdict import not_found_verdict, verdict
+from generator.publish.verdict import not_found_verdict, research_facet, verdict
 from generator.publish.verdict_approved import approved_verdict
 from generator.publish.views import RecordView, Site
 
@@ -44,27 +44,9 @@ CHECK_URL = "/check/"
 
 INDEX_PATH = "api/check-index.json"
 
-# Whitespace and punctuation ignored when matching (after NFKC and lower-casing), so that
-# “CAR-T”, “CAR T”, “ＣＡＲ－Ｔ” and “cart” are the same query. The page's JavaScript receives this
-# very pattern in the index, so the browser folds queries exactly like `fold` below.
-# Invisible characters go too: a name pasted with a zero-width space must still match, and an
-# institution's name with one must not be taken as another institution (规范 第二十条第二款).
-FOLD_PATTERN = (
-    r"[\s\-‐‑‒–—―−·・•()\[\]{}【】《》〈〉<>「」『』\"'“”‘’,，、.。:：;；/\\_~!?"
-    + INVISIBLE_BMP
-    + "]+"
-)
-
-_FOLD = re.compile(FOLD_PATTERN)
-
 MIN_PARTIAL = 2  # a query shorter than this (after folding) only matches exactly
 
 KIND_ORDER = {"approved": 0, "banned": 1, "guidance": 2}
-
-
-def fold(text: str) -> str:
-    """Matching form: NFKC (full-width → half-width), lower case, no whitespace or punctuation."""
-    return _FOLD.sub("", unicodedata.normalize("NFKC", text or "").lower())
 
 
 def record_keys(r: RecordView) -> list[str]:
@@ -94,13 +76,31 @@ def match_score(keys: list[str], q: str) -> int | None:
     return None
 
 
+def leads(site: Site) -> list[RecordView]:
+    """One record per technology, the one whose status answers "may we use it?": every approved
+    technology (its guidance entry is its research stage, shown inside its answer), every banned
+    technology, and the guidance entries from which no published approval grew."""
+    return [r for r in site.records.values() if r.kind != "guidance" or not site.grown.get(r.id)]
+
+
+def technology_keys(site: Site, r: RecordView) -> list[str]:
+    """Match keys of the technology `r` leads: its own, then its guidance entry's (so that the
+    entry's id, name and aliases find the one answer of the technology)."""
+    keys = record_keys(r)
+    g = site.records.get(r.model.guidance_entry) if r.kind == "approved" else None
+    if g is not None:
+        keys += [k for k in record_keys(g) if k not in keys]
+    return keys
+
+
 def find(site: Site, query: str) -> list[RecordView]:
-    """Published records matching `query`: approved technologies first (they answer "may we use
-    it clinically?"), then banned ones, then guidance entries; within a kind, best match first."""
+    """The technologies matching `query`, one record each (`leads`): approved technologies first
+    (they answer "may we use it clinically?"), then banned ones, then guidance entries; within a
+    kind, best match first."""
     q = fold(query)
     hits = []
-    for r in site.records.values():
-        score = match_score(record_keys(r), q)
+    for r in leads(site):
+        score = match_score(technology_keys(site, r), q)
         if score is not None:
             hits.append((KIND_ORDER[r.kind], score, r.id, r))
     return [h[3] for h in sorted(hits, key=lambda h: h[:3])]
@@ -150,13 +150,14 @@ def check_index(site: Site) -> dict[str, Any]:
     stored once in `texts` and given by its position there."""
     table: dict[str, int] = {}
     records = []
-    for r in sorted(site.records.values(), key=lambda r: (KIND_ORDER[r.kind], r.id)):
+    for r in sorted(leads(site), key=lambda r: (KIND_ORDER[r.kind], r.id)):
         base = _slim(verdict(r, site))
-        entry: dict[str, Any] = {"id": r.id, "keys": record_keys(r)}
+        entry: dict[str, Any] = {"id": r.id, "keys": technology_keys(site, r)}
         if r.kind == "approved" and r.institutions:
             entry["institution_keys"] = sorted({fold(i) for i in r.institutions})
-            member = _slim(approved_verdict(r, site, True))
-            other = _slim(approved_verdict(r, site, False))
+            facet = research_facet(r, site)
+            member = _slim(replace(approved_verdict(r, site, True), research=facet))
+            other = _slim(replace(approved_verdict(r, site, False), research=facet))
             entry["participant"] = _intern(_diff(base, member), table)
             entry["other"] = _intern(_diff(base, other), table)
         entry["verdict"] = _intern(base, table)
@@ -217,6 +218,8 @@ def _text(v: Verdict) -> str:
         sample = "，示例数据" if r.sample else ""
         lines.append(f"■ {r.name}（{r.id}，{r.kind_label}：{r.status_label}{sample}）")
     lines.append(f"结论：{v.answer} —— {v.headline}")
+    if v.research is not None:
+        lines.append(research_line(v.research))
     lines += [f"  {p}" for p in v.explanation]
     if v.next_change:
         lines.append(f"下一变化：{v.next_change}")

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from generator.domain.dates import cn_date
+from generator.domain.names import fold
 from generator.domain.vocabulary import GROUND_LABELS
 from generator.publish.views import RecordView, Site, announcement_url
 from generator.status.states import Event
@@ -50,6 +51,29 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Facet:
+    """The research stage of a technology inside the verdict on its approval: the status of the
+    guidance entry it grew out of (界定指导原则 二), so that one technology gives one answer."""
+
+    record: RecordView
+    answer: str
+    headline: str
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.record
+        return {
+            "id": r.id,
+            "name": r.name,
+            "url": r.url,
+            "status": r.status.code,
+            "status_label": r.status_label,
+            "answer": self.answer,
+            "headline": self.headline,
+            "sentence": research_line(self),
+        }
+
+
+@dataclass(frozen=True)
 class Verdict:
     """A plain answer for one record (or for no record), with its basis and validity date."""
 
@@ -68,15 +92,22 @@ class Verdict:
     institution_listed: bool | None = None
     duties: tuple[str, ...] = ()  # 规范 第二十一条、第二十二条, where use is allowed
     next_change: str | None = None  # the next date on which the answer changes by itself
+    research: Facet | None = None  # an approved technology's guidance entry (its research stage)
     note: str = field(default=NOTE)
 
     @property
     def found(self) -> bool:
         return self.record is not None
 
+    @property
+    def research_sentence(self) -> str | None:
+        return research_line(self.research) if self.research is not None else None
+
     def sentences(self) -> list[str]:
         """Every legal sentence of the verdict, in the order all three renderers show them."""
         out = [self.headline, *self.explanation]
+        if self.research is not None:
+            out.append(research_line(self.research))
         if self.next_change:
             out.append(self.next_change)
         return [*out, *self.duties, f"依据：{self.basis}"]
@@ -110,10 +141,17 @@ class Verdict:
                 "sample": r.sample,
                 "emergency_use": r.emergency is not None,
             },
+            "research": None if self.research is None else self.research.as_dict(),
             "institutions": list(self.institutions),
             "institution": self.institution,
             "institution_listed": self.institution_listed,
         }
+
+
+def research_line(f: Facet) -> str:
+    """The research facet as one sentence (record page, `registry check`)."""
+    r = f.record
+    return f"临床研究阶段（{r.kind_label} {r.id}：{r.status_label}）：{f.headline}"
 
 
 def day_text(day: date | None) -> str:
@@ -121,8 +159,6 @@ def day_text(day: date | None) -> str:
 
 
 def fold_name(text: str) -> str:
-    from generator.publish.lookup import fold  # matching rules live with the lookup
-
     return fold(text)
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from generator.publish.sentences import (
     DELINEATION_URL,
+    Facet,
     Link,
     Verdict,
     institution_listed,
@@ -28,12 +29,21 @@ def verdict(r: RecordView, site: Site, institution: str | None = None) -> Verdic
     """The answer for record `r` as of `site.as_of`, derived from its status (status/derive.py)."""
     listed = institution_listed(r, institution)
     if r.kind == "approved":
-        v = approved_verdict(r, site, listed)
+        v = replace(approved_verdict(r, site, listed), research=research_facet(r, site))
     elif r.kind == "banned":
         v = banned_verdict(r, site)
     else:
         v = guidance_verdict(r, site, site.grown.get(r.id, []))
     return replace(v, institution=(institution or None) if listed is not None else None)
+
+
+def research_facet(r: RecordView, site: Site) -> Facet | None:
+    """The research stage of approved technology `r`: the answer of its guidance entry."""
+    g = site.records.get(r.model.guidance_entry)
+    if g is None:
+        return None
+    v = guidance_verdict(g, site, site.grown.get(g.id, []))
+    return Facet(g, v.answer, v.headline)
 
 
 def not_found_verdict(site: Site) -> Verdict:

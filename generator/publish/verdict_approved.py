@@ -8,7 +8,6 @@ from generator.domain.vocabulary import PERIOD_TERM
 from generator.publish.sentences import (
     CONDITION_PARTS,
     DUTIES,
-    NO_CLINICAL_USE,
     Link,
     Verdict,
     ann_links,
@@ -61,6 +60,8 @@ def approved_verdict(r: RecordView, site: Site, member: bool | None) -> Verdict:
         "links": tuple(links),
     }
     code = r.status.code
+    if code in ("restricted", "open") and r.conditions_in_force is None:
+        return _awaiting(r, site, member, common)
     if code == "restricted":
         return _restricted(r, site, member, common)
     if code == "open":
@@ -68,6 +69,39 @@ def approved_verdict(r: RecordView, site: Site, member: bool | None) -> Verdict:
     if code == "suspended":
         return _suspended(r, site, common)
     return _banned_approved(r, site, common)
+
+
+def _awaiting(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
+    """Approved, but no 临床应用操作规范 in force yet: no institution may start (规范 第二十条第一款
+    requires the whole process to follow it), whatever the period says."""
+    first = r.conditions_upcoming[0].version if r.conditions_upcoming else None
+    when = f"自 {day_text(first.effective)} 起施行" if first is not None else "尚未公布"
+    next_change = (
+        f"第 {first.number} 版医疗机构和人员条件及临床应用操作规范自 {day_text(first.effective)} 起施行，"
+        "此后符合条件的医疗机构方可按其开展（规范 第二十条第一款）。"
+        if first is not None
+        else None
+    )
+    text = [
+        f"该技术的临床应用操作规范{when}。临床应用涉及的全过程应当在符合条件的医疗机构，由符合条件的卫生专业"
+        "技术人员，遵守临床应用操作规范开展（规范 第二十条第一款）：操作规范施行前，任何医疗机构不得据此开展。",
+        _granted(r) + _period(r),
+        *_conditions_sentences(r),
+    ]
+    if member is not None:
+        state = "在" if member else "不在"
+        text.insert(0, f"所填机构{state}公告所列的参与研究机构名单中。")
+    return make_verdict(
+        site,
+        r,
+        code="awaiting_conditions",
+        tone="no",
+        answer="暂不得开展",
+        headline=f"已批准，但临床应用操作规范{when}：施行前不得开展",
+        explanation=tuple(text),
+        next_change=next_change,
+        **common,
+    )
 
 
 def _granted(r: RecordView) -> str:
@@ -97,22 +131,25 @@ def _period(r: RecordView) -> str:
 
 def _after_period(r: RecordView, within: bool) -> tuple[str | None, str]:
     """(the next change, what follows the period) of a restricted technology: it opens by itself
-    the day after the period (规范 第二十条第二款) unless it was suspended meanwhile."""
+    the day after the period (规范 第二十条第二款) unless it was suspended meanwhile. The registry
+    knows only what the announcements show: "no 第二十三条第一款 situation" is inferred from the
+    absence of a suspension, and said so."""
     if r.opens_by_time_on is not None:
         next_change = (
-            f"期满未出现规范 第二十三条第一款情形的，自 {day_text(r.opens_by_time_on)} 起其他符合条件的医疗机构"
-            "方可开展临床应用，参照限制类医疗技术进行备案（规范 第二十条第二款）。"
+            f"期满未出现规范 第二十三条第一款情形的，其他符合条件的医疗机构方可开展临床应用，参照限制类医疗技术"
+            f"进行备案（规范 第二十条第二款）。本库公示的公告中，{PERIOD_TERM}内没有暂停应用的记录，"
+            f"因此推算自 {day_text(r.opens_by_time_on)} 起开放；此后公布的公告可能改变这一结论。"
         )
         return next_change, ""
     if within:
         return None, (
-            f"{PERIOD_TERM}内曾暂停应用（规范 第二十三条第一款），期满后不会自动开放：须经再评估证实获益远大于"
-            "风险，并由国家卫生健康委公告开放（规范 第二十条第二款）。"
+            f"{PERIOD_TERM}内曾暂停应用（规范 第二十三条第一款），期满后其他医疗机构只有在再评估证实获益远大于"
+            "风险时方可开展（规范 第二十条第二款）；本库以国家卫生健康委公布的再评估结论为准。"
         )
     return None, (
-        f"{PERIOD_TERM}已于 {day_text(r.exclusive_until)} 届满，但期间曾暂停应用（规范 第二十三条第一款），因此没有自动开放："
-        "须经再评估证实获益远大于风险，并由国家卫生健康委公告开放后，其他符合条件的医疗机构方可"
-        "参照限制类医疗技术备案开展（规范 第二十条第二款）。"
+        f"{PERIOD_TERM}已于 {day_text(r.exclusive_until)} 届满，但期间曾暂停应用（规范 第二十三条第一款）："
+        "再评估证实获益远大于风险的，其他符合条件的医疗机构方可开展临床应用，参照限制类医疗技术进行备案"
+        "（规范 第二十条第二款）；本库尚无公布该结论的公告。"
     )
 
 
@@ -125,7 +162,7 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
     if after:
         base.append(after)
     cond = _conditions_sentences(r)
-    tail = f"（{PERIOD_TERM}至 {until}）" if within else "（尚未公告开放）"
+    tail = f"（{PERIOD_TERM}至 {until}）" if within else "（期满后尚未开放）"
     if member is None:
         return make_verdict(
             site,
@@ -163,7 +200,7 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
     headline = (
         f"贵机构不在参与研究机构名单内，{PERIOD_TERM}内不得开展（{PERIOD_TERM}至 {until}）"
         if within
-        else "贵机构不在参与研究机构名单内，目前不得开展（尚未公告开放）"
+        else "贵机构不在参与研究机构名单内，目前不得开展（期满后尚未开放）"
     )
     return make_verdict(
         site,
@@ -188,15 +225,15 @@ def _opened_because(r: RecordView) -> str:
     if opened is None:  # opened by the passing of time
         start = r.opens_by_time_on
         why = (
-            f"批准后 {r.risk_grade.exclusive_years} 年的{PERIOD_TERM}已于 {day_text(r.exclusive_until)} 届满，"
-            f"期间未出现规范 第二十三条第一款情形，自 {day_text(start)} 起其他符合条件的医疗机构可以开展"
-            "（规范 第二十条第二款）。"
+            f"批准后 {r.risk_grade.exclusive_years} 年的{PERIOD_TERM}已于 {day_text(r.exclusive_until)} 届满。"
+            "期满未出现规范 第二十三条第一款情形的，其他符合条件的医疗机构方可开展临床应用（规范 第二十条第二款）；"
+            f"本库公示的公告中{PERIOD_TERM}内没有暂停应用的记录，因此自 {day_text(start)} 起按开放处理。"
         )
     else:
         start = opened.date
         why = (
-            f"{PERIOD_TERM}届满后，经再评估证实获益远大于风险，国家卫生健康委公告自 {day_text(start)} 起"
-            f"其他符合条件的医疗机构可以开展（规范 第二十条第二款；{opened.number}）。"
+            f"{PERIOD_TERM}届满后，再评估证实获益远大于风险（规范 第二十条第二款；{opened.number}），"
+            f"自 {day_text(start)} 起其他符合条件的医疗机构方可开展。"
         )
     if start is not None and r.status.since > start:  # suspended since, then resumed
         why += (
@@ -209,7 +246,8 @@ def _opened_because(r: RecordView) -> str:
 def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]) -> Verdict:
     why = _opened_because(r)
     filing = (
-        "其他医疗机构须参照限制类医疗技术进行备案后方可开展（规范 第二十条第二款）。" + _CONDITIONS
+        "其他符合条件的医疗机构开展临床应用，参照限制类医疗技术进行备案（规范 第二十条第二款）。"
+        + _CONDITIONS
     )
     cond = _conditions_sentences(r)
     if member is None:
@@ -219,7 +257,7 @@ def _open(r: RecordView, site: Site, member: bool | None, common: dict[str, Any]
             code="open",
             tone="yes",
             answer="符合条件并备案后可以开展",
-            headline="符合条件的医疗机构参照限制类医疗技术备案后可以开展",
+            headline="其他符合条件的医疗机构参照限制类医疗技术备案后可以开展；参与研究机构符合条件的可继续开展",
             explanation=(
                 _granted(r) + why,
                 filing,
@@ -284,33 +322,42 @@ def _suspended(r: RecordView, site: Site, common: dict[str, Any]) -> Verdict:
 
 
 def _banned_approved(r: RecordView, site: Site, common: dict[str, Any]) -> Verdict:
+    """A banned approved technology: after re-evaluation (规范 第二十三条第四款), by an announcement
+    that shows none, or as the consequence of a direct delisting of its entry (界定指导原则
+    二(二)2(1)). 规范 第二十条第三款 concerns technologies never approved: not cited here."""
     ban = r.ban()
     since = day_text(r.status.since)
     number = ann_number(r, r.status.announcement)
+    answer, headline = "不得开展（已禁止）", f"已禁止临床应用，任何机构不得开展（自 {since} 起）"
     if r.ban_kind == "reevaluation":
         text = [
             f"经再评估不能保证安全、有效，国家卫生健康委自 {since} 起禁止临床应用该技术并向社会公布"
-            f"（规范 第二十三条第四款；{number}）。"
+            f"（规范 第二十三条第四款；{number}）。任何医疗机构不得再开展该技术的临床应用。"
         ]
     elif r.ban_kind == "delisting":
-        entry = r.model.guidance_entry
         text = [
-            f"该技术的来源清单条目 {entry} 于 {since} 被直接调出《备案指导清单》（{number}）。调出《备案指导清单》"
-            "的生物医学新技术，不再按照《条例》有关规定开展临床研究和临床转化应用（界定指导原则 二（二）2（1））："
-            "该技术自同日起不得开展。",
+            f"该技术的来源清单条目 {r.model.guidance_entry} 于 {since} 被直接调出《备案指导清单》（{number}）。"
+            "调出《备案指导清单》的生物医学新技术，不再按照《条例》有关规定开展临床研究和临床转化应用"
+            "（界定指导原则 二（二）2（1））。该公告没有对本技术作出单独的禁止决定；这是来源条目直接调出的后果。",
         ]
+        answer = "不再按《条例》开展"
+        headline = (
+            f"来源清单条目已直接调出：不再按照《条例》有关规定开展临床转化应用（自 {since} 起）"
+        )
     else:
-        text = [f"国家卫生健康委公告自 {since} 起禁止临床应用该技术（{number}）。"]
+        text = [
+            f"国家卫生健康委公告自 {since} 起禁止临床应用该技术（{number}）；任何医疗机构不得再开展该技术的"
+            "临床应用。"
+        ]
     if ban is not None and ban.fields.get("ground") and r.ban_kind != "delisting":
         text.append(f"公告所述理由：{ban.fields['ground']}")
-    text.append(NO_CLINICAL_USE)
     return make_verdict(
         site,
         r,
         code="banned",
         tone="no",
-        answer="不得开展（已禁止）",
-        headline=f"已禁止临床应用，任何机构不得开展（自 {since} 起）",
+        answer=answer,
+        headline=headline,
         explanation=tuple(text),
         **common,
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from generator.domain.vocabulary import ROUTE_LABELS
 from generator.publish.sentences import (
     DELINEATION_URL,
+    DUTIES,
     NOT_CLINICAL,
     Link,
     Verdict,
@@ -47,6 +48,14 @@ def banned_verdict(r: RecordView, site: Site) -> Verdict:
     )
 
 
+USABLE = ("restricted", "open")  # statuses of an approved technology under which use may be lawful
+
+
+def _clinical_by_approval(grown: list[RecordView]) -> list[RecordView]:
+    """Approvals grown from the entry that allow clinical use under their own conditions."""
+    return [a for a in grown if a.status.code in USABLE]
+
+
 def guidance_verdict(r: RecordView, site: Site, grown: list[RecordView]) -> Verdict:
     links = base_links(r)
     related = [
@@ -57,12 +66,16 @@ def guidance_verdict(r: RecordView, site: Site, grown: list[RecordView]) -> Verd
     links += [Link(f"已批准技术（{a.id}）", a.url) for a in grown]
     if r.status.code == "delisted":
         return _delisted(r, site, links, grown)
+    usable = _clinical_by_approval(grown)
+    # 规范 第二十条第三款 forbids only technologies not approved: while an approval grown from the
+    # entry allows use, the entry's page must not say 不得用于临床应用 (one technology, one answer)
     text = [
         f"该技术自 {day_text(r.status.since)} 起在《生物医学新技术临床研究备案指导清单》内"
         f"（{r.status.basis}；{ann_number(r, r.status.announcement)}）。临床研究发起机构可按清单的规范技术"
         "名称和相应备案要求，完整提交资料备案后开展临床研究（界定指导原则 二）。",
-        NOT_CLINICAL,
     ]
+    if not usable:
+        text.append(NOT_CLINICAL)
     retain = last_event(r, "retain")
     if retain is not None and retain.date >= r.status.since:
         text.append(
@@ -79,10 +92,6 @@ def guidance_verdict(r: RecordView, site: Site, grown: list[RecordView]) -> Verd
     if r.emergency is not None:
         e = r.emergency
         until = e.fields["until"]
-        emergency = (
-            f"国家卫生健康委同意在一定范围和期限内紧急应用该技术（规范 第十九条；{e.number}）。"
-            f"范围：{e.fields['scope']}；期限至 {day_text(until)}。范围以外或期满后不得据此应用于临床。"
-        )
         return make_verdict(
             site,
             r,
@@ -90,22 +99,47 @@ def guidance_verdict(r: RecordView, site: Site, grown: list[RecordView]) -> Verd
             tone="limited",
             answer="仅限紧急应用范围内",
             headline=f"仅可在规定范围内紧急应用（至 {day_text(until)}）；其他情形只能备案开展临床研究",
-            explanation=(emergency, *text),
+            explanation=(emergency_sentence(r), *text),
             basis=f"{r.status.basis}；规范 第十九条",
             links=tuple(links),
-            next_change=f"自 {day_text(until + timedelta(days=1))} 起紧急应用期满，不得再据此应用于临床。",
+            duties=DUTIES,
+            next_change=emergency_end_sentence(r),
         )
+    if usable:
+        names = "、".join(f"“{a.name}”（{a.id}）" for a in usable)
+        headline = f"可以备案开展临床研究；临床应用以已批准技术{names}的公示为准"
+    else:
+        headline = "可以备案开展临床研究，但不得用于临床应用"
     return make_verdict(
         site,
         r,
         code="listed",
         tone="limited",
-        answer="仅可开展临床研究",
-        headline="可以备案开展临床研究，但不得用于临床应用",
+        answer="可以备案开展临床研究",
+        headline=headline,
         explanation=tuple(text),
         basis=r.status.basis,
         links=tuple(links),
     )
+
+
+def emergency_sentence(r: RecordView) -> str:
+    """规范 第十九条, no more and no less: consent to emergency use within a scope and a period."""
+    e = r.emergency
+    assert e is not None
+    return (
+        "为应对特别重大突发公共卫生事件或者其他严重威胁公众健康的紧急事件，国家卫生健康委同意在一定范围和期限内"
+        f"紧急应用该技术（规范 第十九条；{e.number}）。范围：{e.fields['scope']}；期限至 "
+        f"{day_text(e.fields['until'])}。范围以外或期满后不得据此应用于临床。紧急应用的具体规定另行制定"
+        "（规范 第十九条），以国家卫生健康委的同意文件为准。"
+    )
+
+
+def emergency_end_sentence(r: RecordView) -> str:
+    e = r.emergency
+    assert e is not None
+    after = day_text(e.fields["until"] + timedelta(days=1))
+    return f"自 {after} 起紧急应用期满，不得再据此应用于临床（规范 第十九条）。"
 
 
 def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordView]) -> Verdict:
@@ -116,7 +150,8 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
     if route == "direct":
         banned = [a for a in grown if a.status.code == "banned" and a.ban_kind == "delisting"]
         also = [
-            f"由该条目转化的已批准技术“{a.name}”（{a.id}）自同日起同样不得开展（界定指导原则 二（二）2（1））。"
+            f"由该条目转化的已批准技术“{a.name}”（{a.id}）自同日起同样不再按照《条例》有关规定开展"
+            "临床转化应用（界定指导原则 二（二）2（1））。"
             for a in banned
         ]
         others = [
@@ -129,8 +164,10 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
             r,
             code="delisted_direct",
             tone="no",
-            answer="不得开展",
-            headline=f"已直接调出备案指导清单，不得开展临床研究和临床转化应用（自 {since} 起）",
+            answer="不再按《条例》开展",
+            headline=(
+                f"已直接调出备案指导清单：不再按照《条例》有关规定开展临床研究和临床转化应用（自 {since} 起）"
+            ),
             explanation=(
                 f"调出途径：{ROUTE_LABELS[route]}；理由：{ground}（界定指导原则 二（二）2（1）；{d.number}）。",
                 "调出《备案指导清单》的生物医学新技术，不再按照《条例》有关规定开展临床研究和临床转化应用。",
@@ -146,11 +183,17 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
         "论证后调出不影响已批准的技术，临床应用以该技术的公示记录为准。"
         for a in grown
     ]
+    emergency: tuple[str, ...] = ()
+    if r.emergency is not None:  # a delisting after review ends no running emergency use
+        emergency = (
+            emergency_sentence(r),
+            "论证后调出不终止已同意的紧急应用：在同意的范围和期限内仍可紧急应用。",
+        )
     return make_verdict(
         site,
         r,
         code="delisted_after_review",
-        tone="no",
+        tone="limited" if emergency else "no",
         answer="不得按清单备案新研究",
         headline=f"已论证后调出备案指导清单，不能再按清单备案新的临床研究（自 {since} 起）",
         explanation=(
@@ -159,8 +202,11 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
             "（国卫科教发〔2024〕32号）的相关规定实施。",
             "调出前已备案开展的临床研究，应重新进行伦理审查评估，根据伦理审查意见，可继续实施至研究结束，"
             "或根据实际情况终止研究。",
+            *emergency,
             *related,
         ),
-        basis=r.status.basis,
+        basis=r.status.basis + ("；规范 第十九条" if emergency else ""),
         links=tuple(links),
+        duties=DUTIES if emergency else (),
+        next_change=emergency_end_sentence(r) if emergency else None,
     )

@@ -20,13 +20,13 @@ from generator.domain.vocabulary import (
     GROUND_LABELS,
     KIND_LABELS,
     ROUTE_LABELS,
-    STATUS_LABELS,
 )
 from generator.load.documents import Document
 from generator.load.revisions import History
 from generator.status.conditions import VersionView, changes, published_versions
 from generator.status.intervals import Interval, record_intervals
 from generator.status.states import Event, Status
+from generator.status.stream import StatusChange, status_changes
 from generator.validate.entries import Registry
 
 
@@ -71,6 +71,12 @@ class RecordView:
     ban_kind: str | None = None  # see status.RecordState.ban_kind
     # status on any date, oldest first (status/intervals.py); later ones are scheduled changes
     intervals: list[Interval] = field(default_factory=list)
+    # every change of status, typed, derived or by time, oldest first (status/stream.py)
+    changes: list[StatusChange] = field(default_factory=list)
+
+    def changes_until(self, day: date) -> list[StatusChange]:
+        """The changes that have happened by `day` (the published ones, as of that day)."""
+        return [c for c in self.changes if c.day <= day]
 
     @property
     def conditions_in_force(self) -> VersionView | None:
@@ -107,7 +113,7 @@ class RecordView:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status.code]
+        return self.status.label
 
     @property
     def sample(self) -> bool:
@@ -171,6 +177,31 @@ class Site:
         return f"{self.repo_url.rstrip('/')}/issues/new?title={title}&body={body}"
 
     @cached_property
+    def consequences(self) -> dict[str, list[StatusChange]]:
+        """Derived status changes by the announcement that caused them without naming the record
+        (a direct delisting ending the approved technologies grown from the entry)."""
+        out: dict[str, list[StatusChange]] = {}
+        for r in self.records.values():
+            for c in r.changes_until(self.as_of):
+                if c.cause == "derived" and c.announcement is not None:
+                    out.setdefault(c.announcement, []).append(c)
+        return out
+
+    def time_changes(self) -> list[StatusChange]:
+        """Changes that no announcement made, by the as-of date (period ends, emergency ends)."""
+        found = [
+            c
+            for r in self.records.values()
+            for c in r.changes_until(self.as_of)
+            if c.cause == "time"
+        ]
+        return sorted(found, key=lambda c: (c.day, c.record))
+
+    def banned(self) -> list[RecordView]:
+        """Every record whose status is `banned`: BAN records and approved technologies alike."""
+        return [r for r in self.records.values() if r.status.code == "banned"]
+
+    @cached_property
     def grown(self) -> dict[str, list[RecordView]]:
         """Approved technologies by the guidance entry they grew out of (`guidance_entry`)."""
         out: dict[str, list[RecordView]] = {}
@@ -221,6 +252,7 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
             emergency=reg.replay.emergencies.get(rid),
             ban_kind=state.ban_kind,
             intervals=dated.get(rid, []),
+            changes=status_changes(rid, dated.get(rid, []), state.timeline),
         )
     return Site(
         as_of=reg.as_of,

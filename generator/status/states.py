@@ -7,9 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from generator.domain.models import Announcement
-from generator.domain.vocabulary import (
-    STATUS_LABELS,
-)
+from generator.domain.vocabulary import DERIVED_BAN_LABEL, STATUS_LABELS
 
 
 def period_end(start: date, years: int) -> date:
@@ -29,7 +27,7 @@ def period_end(start: date, years: int) -> date:
 BAN_BASIS = {
     "reevaluation": "规范 第二十三条第四款",
     "announcement": "国家卫生健康委禁止临床应用公告",
-    "delisting": "界定指导原则 二（二）2（1）（来源清单条目直接调出）",
+    "delisting": "界定指导原则 二（二）2（1）（来源清单条目直接调出：不再按照《条例》有关规定开展临床研究和临床转化应用）",
     "outright": "规范 第二十条第三款；界定指导原则 二(一)1",
 }
 
@@ -53,10 +51,11 @@ class Status:
     since: date
     basis: str
     announcement: str | None = None  # None when the status came from the passing of time
+    derived: bool = False  # a `banned` that no ban made: a direct delisting of the source entry
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.code]
+        return DERIVED_BAN_LABEL if self.derived else STATUS_LABELS[self.code]
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ class RecordState:
             return Status("delisted", self.phase_since, basis, ann)
         if self.phase == "banned":
             basis = BAN_BASIS[self.ban_kind or "announcement"]
-            return Status("banned", self.phase_since, basis, ann)
+            return Status("banned", self.phase_since, basis, ann, self.ban_kind == "delisting")
         if self.phase == "suspended":
             return Status("suspended", self.phase_since, "规范 第二十三条第一款", ann)
         # Open since the later of the opening and the last resume: a suspension in between ends it.
@@ -147,16 +146,17 @@ class RecordState:
             return Status("open", oa.date, basis, oa.announcement)
         opens = self.opens_by_time_on()
         if opens is not None and day >= opens:
-            basis = "规范 第二十条第二款（期满未出现第二十三条第一款情形）"
+            basis = "规范 第二十条第二款（限定期届满；公示的公告中期内无暂停应用）"
             if self.phase_since > opens:
                 return Status("open", self.phase_since, basis, ann)
             return Status("open", opens, basis)
         return Status("restricted", self.phase_since, "规范 第二十条第二款", ann)
 
     def emergency_at(self, day: date) -> Event | None:
-        """Emergency use (规范 第十九条) is an overlay on a listed entry while day ≤ until."""
+        """Emergency use (规范 第十九条) is an overlay on a guidance entry while day ≤ until: granted
+        while listed, it survives a delisting after review (a direct delisting clears it)."""
         e = self.emergency
-        if e is None or self.phase != "listed" or day > e.fields["until"]:
+        if e is None or self.phase not in ("listed", "delisted") or day > e.fields["until"]:
             return None
         return e
 

@@ -92,8 +92,11 @@ def _t_delist(st: RecordState, record: str, ev: Event, ctx: Ctx, states: States)
     if st.phase != "listed":
         return _illegal(st, record, ev, "只有在清单内的条目才能调出")
     _enter(st, "delisted", ev)  # 界定指导原则 二(二)2
-    st.emergency = None
     if ev.fields.get("route") == "direct":
+        # 二(二)2(1): 不再按照《条例》有关规定开展临床研究和临床转化应用, an emergency use included.
+        # A delisting after review (二(二)2(2)) ends only new filings: a running emergency use
+        # (规范 第十九条) runs on to its `until`.
+        st.emergency = None
         _ban_grown(record, ev, ctx, states)
     return None
 

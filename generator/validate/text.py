@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.domain.characters import BIDI, FORBIDDEN, INVISIBLE
 from generator.domain.errors import Problem, problem
+from generator.domain.names import fold
 from generator.load.documents import Document, Path_, dotted
 
 _SPACE = re.compile(r"\s+")
@@ -32,8 +33,8 @@ NAME_KEYS = frozenset(
 
 
 def fold_name(name: str) -> str:
-    """Names compare after NFKC, with whitespace and invisible characters removed."""
-    return _SPACE.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", name)))
+    """Names compare in their folded form, the one way of domain/names.py."""
+    return fold(name)
 
 
 def describe(ch: str) -> str:

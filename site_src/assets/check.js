@@ -197,6 +197,14 @@
       answer.appendChild(document.createTextNode(" "));
       answer.appendChild(el("strong", "reg-verdict-headline", v.headline));
       art.appendChild(answer);
+      if (v.research) {
+        // the research stage of the same technology (its guidance entry): one card, two facets
+        var research = el("p", "reg-research", v.research.sentence + " ");
+        var more = el("a", null, "查看清单条目");
+        more.href = href(v.research.url);
+        research.appendChild(more);
+        art.appendChild(research);
+      }
       if (listed !== null) {
         var mine = el("p", "reg-verdict-inst");
         mine.appendChild(document.createTextNode("所填机构："));

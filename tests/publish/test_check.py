@@ -83,8 +83,10 @@ def test_listed_may_be_filed_for_research_not_applied(make_site) -> None:
     site = make_site("2026-11-23")
     v = one(site, GL)
     assert (v.code, v.tone, v.record.status.code) == ("listed", "limited", "listed")
-    assert "临床研究" in v.headline and "不得用于临床应用" in v.headline
-    assert "规范 第二十条第三款" in text(v)  # listed is not approved
+    # BMT-2026-001, grown from GL-0001, is approved and restricted: the entry's answer must not
+    # say 不得用于临床应用 while the approval allows use (one technology, one answer)
+    assert "临床研究" in v.headline and "不得用于临床应用" not in text(v)
+    assert BMT in v.headline
     # GL-0001 is listed by the announcement that first publishes the list: 二（一） (制定)
     assert v.basis == site.records[GL].status.basis == "界定指导原则 二（一）（制定清单）"
     assert "/guidance-list/GL-0001/" in urls(v) and "/announcements/ANN-2026-001/" in urls(v)
@@ -119,6 +121,7 @@ def test_delisted_directly(make_site) -> None:
     )
     v = one(make_site("2026-11-23", delist), GL)
     assert (v.code, v.tone) == ("delisted_direct", "no")
+    assert "不再按照《条例》有关规定开展" in v.headline  # 界定指导原则 二(二)2(1), whole
     assert "存在重大伦理问题" in text(v) and "及时终止" in text(v)
     assert v.basis == "界定指导原则 二(二)2(1) 直接调出"
     assert f"/announcements/{Path(delist[0]).stem}/" in urls(v)
@@ -216,7 +219,8 @@ def test_resumed_after_a_suspension_in_the_period_stays_restricted(make_site) ->
     resume = ann("2026-09-01", {"action": "resume", "record": BMT, "note": "通过"})
     v = one(make_site("2031-03-02", suspend, resume), BMT)
     assert v.code == "restricted"  # the period has ended, but only an `open` can open it
-    assert "没有自动开放" in text(v)
+    assert "期满后尚未开放" in v.headline and "再评估证实获益远大于风险" in text(v)
+    assert "公告开放" not in text(v)  # 第二十条第二款 asks for the re-evaluation, not a 公告
     # after the period the headline must not say "…内不得开展（至 <past date>）"
     other = one(make_site("2031-03-02", suspend, resume), BMT, "别家医院")
     assert "限定期内" not in other.headline and "2031年3月1日" not in other.headline
@@ -258,7 +262,8 @@ def test_embargoed_records_are_not_found(make_site) -> None:
     )
     site = make_site("2026-11-23", later)
     assert one(site, GL).code == "listed"  # the delisting is not published yet
-    assert [r.id for r in find(make_site("2026-12-15", later), GL)] == [GL]
+    # the entry is found as its technology: the approval grown from it leads the one answer
+    assert [r.id for r in find(make_site("2026-12-15", later), GL)] == [BMT]
 
 
 @pytest.mark.parametrize(
@@ -300,11 +305,11 @@ def test_fold_drops_what_a_pasted_name_carries_unseen() -> None:
         ("ＢＭＴ－２０２６－００１", [BMT]),  # id, full-width
         ("CD19 CAR-T", [BMT]),  # alias
         ("ｃｄ１９ｃａｒ－ｔ", [BMT]),  # alias, full-width and no space
-        ("CAR-T", [BMT, GL]),  # exact alias of GL-0001, part of BMT's names; approved first
+        ("CAR-T", [BMT]),  # exact alias of GL-0001, part of BMT's names: one technology
         ("生殖系基因编辑技术", [BAN]),  # name
         ("生殖系", [BAN]),  # start of a name
         ("基因编辑", [BAN]),  # inside a name
-        ("GL-0001", [GL]),
+        ("GL-0001", [BMT]),  # the entry's id finds its technology
         ("T", []),  # one character only matches exactly
         ("不存在", []),
     ],
@@ -316,7 +321,9 @@ def test_find(make_site, query: str, ids: list[str]) -> None:
 def test_check_returns_one_verdict_per_match(make_site) -> None:
     site = make_site("2026-11-23")
     vs = check(site, "CAR-T", "某某医院")
-    assert [(v.record.id, v.code) for v in vs] == [(BMT, "restricted_participant"), (GL, "listed")]
+    assert [(v.record.id, v.code) for v in vs] == [(BMT, "restricted_participant")]
+    # one answer with both facets: clinical use, and the research stage of its guidance entry
+    assert vs[0].research is not None and vs[0].research.record.id == GL
 
 
 # --- sample data ----------------------------------------------------------------------------------
@@ -361,7 +368,10 @@ def test_index_holds_the_python_verdicts(sample_site: Site) -> None:
     index = json.loads(json.dumps(check_index(sample_site), ensure_ascii=False))
     assert index["as_of"] == "2026-11-23" and index["data_version"] == "2026-11-23+sample"
     assert index["fold"] == FOLD_PATTERN and index["note"] == NOTE
-    assert len(index["records"]) == len(sample_site.records)
+    # one entry per technology: a guidance entry with a published approval is inside it
+    grown = {r.model.guidance_entry for r in sample_site.by_kind("approved")}
+    assert len(index["records"]) == len(sample_site.records) - len(grown)
+    assert not grown & {e["id"] for e in index["records"]}
     for entry in index["records"]:
         r = sample_site.records[entry["id"]]
         assert expand(index, entry["verdict"]) == _slim(verdict(r, sample_site).as_dict())
@@ -492,8 +502,10 @@ def test_cli_json_shape() -> None:
         "institutions",
         "institution",
         "institution_listed",
+        "research",
     }
     assert first["record"]["id"] == "BMT-2026-001"
+    assert first["research"]["id"] == "GL-0003" and first["research"]["status"] == "listed"
     assert first["code"] == "restricted_participant" and first["institution_listed"] is True
     assert all(set(link) == {"label", "url"} for link in first["links"])
     missing = run_cli("不存在", "--as-of", "2026-11-23", "--json")

@@ -254,14 +254,24 @@ def test_emergency_use_until_its_own_date_is_legal() -> None:
     assert run(anns, "2026-02-01").emergencies[GL] is not None
 
 
-def test_delist_ends_emergency_use() -> None:
+def test_delisting_after_review_keeps_emergency_use_a_direct_one_ends_it() -> None:
+    """The seeds end nothing but new filings on a delisting after review (界定指导原则 二(二)2(2));
+    the contract ends emergency use (规范 第十九条) only on a direct delisting or at its `until`."""
     anns = [
         ann("2026-01-10", act("list", GL)),
         ann("2026-02-01", act("emergency_use", GL, until="2026-12-31")),
         ann("2026-03-01", act("delist", GL, route="after_review", ground="drug_approved")),
     ]
     r = run(anns, "2026-06-01")
-    assert r.emergencies[GL] is None
+    assert r.emergencies[GL] is not None
+    assert run(anns, "2026-12-31").emergencies[GL] is not None  # the last day of the period
+    assert run(anns, "2027-01-01").emergencies[GL] is None  # the day after
+    direct = [
+        *anns[:2],
+        ann("2026-03-01", act("delist", GL, route="direct", ground="uncontrollable_risk")),
+    ]
+    assert run(direct, "2026-03-01").emergencies[GL] is None
+    assert run(direct, "2026-02-28").emergencies[GL] is not None
     st = r.statuses[GL]
     assert (st.code, st.since, st.announcement) == ("delisted", D("2026-03-01"), anns[2].id)
     assert r.states[GL].phase_event.fields == {"route": "after_review", "ground": "drug_approved"}
