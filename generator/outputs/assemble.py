@@ -38,7 +38,7 @@ from generator.publish.views import Site
 from generator.render.changes import changes_pages, revisions_html
 from generator.render.page import GeneratedPage, relativize
 from generator.render.pages import site_pages
-from generator.render.shell import ShellKey, fill_pages, shell_key, shell_page
+from generator.render.shell import Marks, ShellKey, fill_pages, shell_key, shell_page
 
 INDEXED = "data-pagefind-body"
 SIDE_NICE = 10
@@ -104,8 +104,11 @@ class SiteFiles:
                 self.engine_pages.append(page)
             else:
                 self.groups.setdefault(key, []).append(page)
-        shell_pages = [(shell_page(key, n), key) for n, key in enumerate(self.groups)]
+        # drawn now, after the data was read: no data can spell a shell's markers
+        self.marks = Marks.new()
+        shell_pages = [(shell_page(key, n, self.marks), key) for n, key in enumerate(self.groups)]
         self.shells = {page.src_uri: key for page, key in shell_pages}
+        self._shell_numbers = {key: n for n, key in enumerate(self.groups)}
         self.engine_pages += [page for page, _ in shell_pages]
         # api/records.json and the other files the engine must know (api.md links them): made in
         # start(), once Pagefind runs, which is the longest job
@@ -187,7 +190,8 @@ class SiteFiles:
         """Write every page of `key`'s group into the shell the engine rendered."""
         group = self.groups[key]
         bodies = ((p, self._body(p)) for p in group)
-        pages = zip(group, fill_pages(shell_html, bodies), strict=True)
+        filled = fill_pages(shell_html, bodies, self.marks, key, self._shell_numbers[key])
+        pages = zip(group, filled, strict=True)
         write_files(self.site_dir, ((dest_uri(p.src_uri), html.encode()) for p, html in pages))
 
     def _body(self, page: GeneratedPage) -> str:
