@@ -263,7 +263,9 @@ def test_record_page_separates_the_legal_timeline_from_the_revisions(
     assert "不改变法律状态" in section
     assert built.hashes["name"][:7] in section
     assert "<del>自体CD19 CAR-T细胞治疗技术</del> → <ins>自体CD19 CAR-T细胞疗法</ins>" in section
-    assert "新增 <ins>设有重症医学科。</ins>" in section
+    # the flat conditions were edited in place (refused as E504 now): the history shows the text
+    # published today, from the commit that made it, never the version it replaced (issue 23)
+    assert "设有重症医学科。" in section
     assert "新建记录" in section
     assert "2026年2月1日" in section
     # the legal timeline above it holds announcements only, no commits
