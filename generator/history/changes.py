@@ -14,7 +14,9 @@ from datetime import datetime, time
 from generator.domain.dates import SHANGHAI
 from generator.domain.models import Announcement
 from generator.load.revisions import History, Revision
+from generator.publish.timeline import change_title
 from generator.publish.views import RecordView, Site
+from generator.status.stream import StatusChange
 
 MAX_RECORDS = 20  # records listed per change-log entry before "等 N 条"
 
@@ -28,17 +30,22 @@ def local_time(iso: str) -> datetime:
 class ChangeEntry:
     """One entry of `/changes/` and of the feeds: an announcement or a commit."""
 
-    kind: str  # "announcement" | "revision"
-    key: str  # announcement id or full commit hash
+    kind: str  # "announcement" | "revision" | "status" (a change no announcement made)
+    key: str  # announcement id, full commit hash, or `<date>:<record>` of a status change
     when: datetime  # aware; an announcement counts from 00:00 Beijing time on its date
     title: str
     records: tuple[RecordView, ...]
     announcement: Announcement | None = None
     revisions: tuple[tuple[RecordView, Revision], ...] = ()
     sample: bool = False
+    # status changes the announcement caused without naming the record (status/stream.py), or
+    # the one change by time of a "status" entry
+    consequences: tuple[StatusChange, ...] = ()
 
     @property
     def anchor(self) -> str:
+        if self.kind == "status":  # the whole key: a date and a record id
+            return "status-" + self.key.replace(":", "-")
         return f"{self.kind}-{self.key[:12]}"
 
     @property
@@ -47,7 +54,7 @@ class ChangeEntry:
 
     @property
     def label(self) -> str:
-        return "公告" if self.kind == "announcement" else "修订"
+        return {"announcement": "公告", "revision": "修订", "status": "状态变化"}[self.kind]
 
 
 def change_entries(site: Site, history: History) -> list[ChangeEntry]:
@@ -55,6 +62,8 @@ def change_entries(site: Site, history: History) -> list[ChangeEntry]:
     entries: list[ChangeEntry] = []
     for a in site.announcements:
         named = dict.fromkeys(act.record for act in a.actions)  # in order, once each
+        derived = tuple(site.consequences.get(a.id, ()))
+        named.update(dict.fromkeys(c.record for c in derived))  # what it ended without naming
         records = tuple(site.records[rid] for rid in named if rid in site.records)
         entries.append(
             ChangeEntry(
@@ -65,8 +74,10 @@ def change_entries(site: Site, history: History) -> list[ChangeEntry]:
                 records=records,
                 announcement=a,
                 sample=bool(a.sample),
+                consequences=derived,
             )
         )
+    entries += [_status_entry(site, c) for c in site.time_changes()]
     for c in history.commits:
         records = tuple(site.records[rid] for rid in c.records if rid in site.records)
         if not records:
@@ -87,5 +98,21 @@ def change_entries(site: Site, history: History) -> list[ChangeEntry]:
                 sample=all(r.sample for r in records),
             )
         )
-    entries.sort(key=lambda e: (e.when, e.kind == "revision", e.key), reverse=True)
+    order = {"announcement": 0, "status": 1, "revision": 2}
+    entries.sort(key=lambda e: (e.when, -order[e.kind], e.key), reverse=True)
     return entries
+
+
+def _status_entry(site: Site, c: StatusChange) -> ChangeEntry:
+    """A change by the passing of time: the 限定期 ends (规范 第二十条第二款) or an emergency use
+    reaches its `until` (规范 第十九条). No announcement made it; every output still shows it."""
+    r = site.records[c.record]
+    return ChangeEntry(
+        kind="status",
+        key=f"{c.day.isoformat()}:{c.record}",
+        when=datetime.combine(c.day, time(0, 0), SHANGHAI),
+        title=f"{change_title(c)}：{r.name}",
+        records=(r,),
+        sample=r.sample,
+        consequences=(c,),
+    )

@@ -25,8 +25,10 @@ from generator.domain.models import RiskGrade
 from generator.domain.vocabulary import ACTION_LABELS
 from generator.history.changes import ChangeEntry, change_entries
 from generator.load.revisions import History
+from generator.publish.timeline import consequence_text
 from generator.publish.views import RecordView, Site, category_feed, event_details, record_feed
 from generator.render.changes import entry_url
+from generator.status.stream import StatusChange
 
 FEED_SIZE = 50  # newest entries per feed; the site has the rest
 TAG_YEAR = "2026"
@@ -34,7 +36,8 @@ SAMPLE = "（示例数据）"
 
 
 class _Links:
-    def __init__(self, site_url: str | None) -> None:
+    def __init__(self, site_url: str | None, site: Site) -> None:
+        self.site = site
         base = site_url or "/"
         self.base = base if base.endswith("/") else base + "/"
         self.host = urlparse(self.base).hostname or "registry.invalid"
@@ -47,6 +50,9 @@ class _Links:
 
     def html(self, html: str) -> str:
         return html.replace('href="/', f'href="{self.base}')
+
+    def say(self, c: StatusChange) -> str:
+        return consequence_text(self.site, c)
 
     def tag(self, specific: str) -> str:
         return f"tag:{self.host},{TAG_YEAR}:{specific}"
@@ -79,6 +85,11 @@ def _content(entry: ChangeEntry, links: _Links) -> str:
                     f'<li>{what}：<a href="{rec.url}">{escape(rec.name)}</a>（{rec.id}）{why}</li>'
                 )
         parts.append("<p>本公告涉及的记录：</p><ul>" + "".join(items) + "</ul>")
+        if entry.consequences:
+            after = "".join(f"<li>{escape(links.say(c))}</li>" for c in entry.consequences)
+            parts.append(f"<p>公告未点名、依法随之发生的状态变化：</p><ul>{after}</ul>")
+    elif entry.kind == "status":
+        parts.append("".join(f"<p>{escape(links.say(c))}</p>" for c in entry.consequences))
     else:
         parts.append(
             f"<p>数据修订（编辑历史，来自 git，不改变法律状态）· 提交 {entry.key[:7]}</p><ul>"
@@ -112,6 +123,15 @@ def _record_content(
     """What an entry did to one record: a few lines instead of the whole announcement (a record's
     feed is read by someone watching that record; the announcement link has the rest)."""
     sample = "<p><strong>示例数据</strong>：不是真实的决定。</p>" if entry.sample else ""
+    mine = [c for c in entry.consequences if c.record == r.id]
+    if mine:  # a change the entry caused without naming the record, or one by time
+        said = "".join(f"<p>{escape(links.say(c))}</p>" for c in mine)
+        head = (
+            f"<p>{escape(entry.announcement.number)}：</p>"
+            if entry.announcement is not None
+            else ""
+        )
+        return links.html(sample + head + said)
     if entry.announcement is not None:
         items = ""
         for act in entry.announcement.actions:
@@ -161,6 +181,9 @@ def atom(
         if e.kind == "announcement":
             fe.id(links.tag(e.key))
             fe.title(f"{e.announcement.number}：{e.title}{SAMPLE if e.sample else ''}")  # type: ignore[union-attr]
+        elif e.kind == "status":
+            fe.id(links.tag(f"status:{e.key}"))
+            fe.title(f"状态变化：{e.title}{SAMPLE if e.sample else ''}")
         else:
             fe.id(links.tag(f"revision:{e.key}"))
             fe.title(f"数据修订：{e.title}{SAMPLE if e.sample else ''}")
@@ -179,7 +202,7 @@ def feed_files(
     changes: list[ChangeEntry] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """(path under site/, bytes) of every feed (`changes`: `change_entries`, when already made)."""
-    links = _Links(site_url)
+    links = _Links(site_url, site)
     entries = list(enumerate(change_entries(site, history) if changes is None else changes))
     anns = [(i, e) for i, e in entries if e.kind == "announcement"][:FEED_SIZE]
     yield (
@@ -194,6 +217,14 @@ def feed_files(
 
 
 WATCHED = ("ban", "suspend")  # what a hospital's compliance office must not miss (规范 第二十三条)
+
+
+def _watched(e: ChangeEntry) -> bool:
+    """A ban or suspension, typed or derived (a direct delisting ends the approved technologies
+    grown from the entry: 界定指导原则 二(二)2(1)), or an emergency use that ran out."""
+    if any(c.code == "banned" or c.emergency_ended for c in e.consequences):
+        return True
+    return e.announcement is not None and any(a.action in WATCHED for a in e.announcement.actions)
 
 
 def _watch_feeds(
@@ -223,11 +254,7 @@ def _watch_feeds(
             category_feed(category),
             atom(chosen, site, links, f"categories/{category}", f"分类：{name}", "/changes/"),
         )
-    watched = [
-        (i, e)
-        for i, e in entries
-        if e.announcement is not None and any(a.action in WATCHED for a in e.announcement.actions)
-    ]
+    watched = [(i, e) for i, e in entries if _watched(e)]
     yield (
         "feeds/bans-suspensions.xml",
         atom(watched[:FEED_SIZE], site, links, "bans-suspensions", "禁止与暂停应用", "/banned/"),

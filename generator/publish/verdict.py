@@ -47,24 +47,30 @@ def research_facet(r: RecordView, site: Site) -> Facet | None:
 
 
 def not_found_verdict(site: Site) -> Verdict:
-    """What "not found" means: not approved, not on the list — never "allowed"."""
+    """What "not found" means: a name search that matched nothing, not a fact about a technology.
+
+    Anything may be typed, even a technique that is no 生物医学新技术 (规范 第二条第二款): the answer
+    says what the registry holds and, conditionally, what the seeds say; never "allowed", never
+    "not approved" as a finding."""
     return make_verdict(
         site,
         None,
         code="not_found",
-        tone="no",
+        tone="limited",
         answer="未找到",
-        headline="公示库中没有这项技术：不能视为可以开展",
+        headline="公示库中没有与输入匹配的记录：不能据此认定可以开展",
         explanation=(
             "已按名称、别名和编号查找（不区分全角半角、空格、大小写和常见标点），没有匹配的记录。"
             "请检查是否有错别字，或换用规范技术名称、别名或编号再试。",
-            "不在公示库中，意味着该技术没有获批临床转化应用：任何机构和个人不得将未经批准临床转化应用的"
-            "生物医学新技术应用于临床（规范 第二十条第三款）。",
-            "它也不在《备案指导清单》内，不能按清单备案开展生物医学新技术临床研究；临床研究发起机构可以向"
-            "国家卫生健康委建议调入清单（界定指导原则 二（二）1）。",
-            "如果它可能属于药品或医疗器械，或不确定应走哪条路径，请做“界定自查”。",
+            "没有找到只说明本库中没有与所输入文字匹配的记录，不说明该技术的法律状态：本库收录公告涉及的"
+            "备案指导清单条目、已批准技术和禁止技术。",
+            "生物医学新技术是指以对健康状态作出判断或者预防治疗疾病、促进健康为目的，运用生物学原理，作用于人体"
+            "细胞、分子水平，在我国境内尚未应用于临床的医学专业手段和措施（规范 第二条第二款）。属于生物医学新技术"
+            "而未经批准临床转化应用的，任何机构和个人不得将其应用于临床（规范 第二十条第三款）；不在清单内的，"
+            "临床研究发起机构可以向国家卫生健康委建议调入（界定指导原则 二（二）1）。",
+            "是否属于生物医学新技术、药品或医疗器械，可以做“界定自查”。",
         ),
-        basis="规范 第二十条第三款；界定指导原则 二（二）1",
+        basis="规范 第二条第二款、第二十条第三款；界定指导原则 二（二）1",
         links=(
             Link("界定自查：技术、药品还是医疗器械", DELINEATION_URL),
             Link("备案指导清单", "/guidance-list/"),

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from generator.history.changes import MAX_RECORDS, ChangeEntry, change_entries, local_time
 from generator.load.revisions import History, Revision
+from generator.publish.timeline import consequence_text
 from generator.publish.views import Site, announcement_url
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage
@@ -49,6 +50,8 @@ def entry_url(entry: ChangeEntry, index: int) -> str:
     """Site-absolute link of an entry (`index` is its position in `change_entries`)."""
     if entry.kind == "announcement":
         return announcement_url(entry.key)
+    if entry.kind == "status":
+        return f"{entry.records[0].url}#timeline"
     if len(entry.records) == 1:
         return f"{entry.records[0].url}#revisions"
     return f"{page_url(index // PAGE_SIZE + 1)}#{entry.anchor}"
@@ -77,6 +80,7 @@ def changes_pages(
                 history=history,
                 local=local_time,
                 max_records=MAX_RECORDS,
+                consequence=consequence_text,
             )
 
         title = "变更记录" if number == 1 else f"变更记录（第 {number} 页）"

@@ -17,6 +17,7 @@ from generator.domain.vocabulary import (
     ROUTE_LABELS,
     STATUS_LABELS,
 )
+from generator.publish.timeline import consequence_text, timeline_items
 from generator.publish.verdict import verdict
 from generator.publish.views import (
     RecordView,
@@ -51,8 +52,10 @@ LIST_PAGES = {
     ),
     "banned": (
         KIND_LABELS["banned"],
-        "禁止临床应用的技术：法律法规明令禁止的技术，以及经再评估不能保证安全、有效而被禁止的已批准技术"
-        "（规范 第二十三条）。",
+        "禁止或不再按《条例》开展的技术：法律、行政法规和国家有关规定明令禁止的技术（界定指导原则 二（一）1）；"
+        "国家卫生健康委公告禁止临床应用的已批准技术，包括经再评估不能保证安全、有效的（规范 第二十三条第四款）；"
+        "以及来源清单条目被直接调出、不再按照《条例》有关规定开展临床研究和临床转化应用的已批准技术"
+        "（界定指导原则 二（二）2（1））。",
     ),
 }
 
@@ -69,17 +72,25 @@ def _context(site: Site) -> dict[str, Any]:
         "route_label": ROUTE_LABELS.__getitem__,
         "ground_label": lambda g: GROUND_LABELS.get(g, g),
         "extras": lambda r: record_extras(site, r),  # issue 17: date field, citation, calendar
+        "timeline": lambda r: timeline_items(site, r),  # acts and consequences (status/stream.py)
+        "consequence": lambda c: consequence_text(site, c),
     }
 
 
-def record_search(r: RecordView) -> dict[str, str]:
+def record_search(site: Site, r: RecordView) -> dict[str, Any]:
     """Search metadata of a record page: encoded tokens of its id, name and aliases (`kn`, weighted
     high: a record whose name matches ranks first) and of its category, indications and kind (`kw`),
     and the sentence a result shows. Longer texts are left to Pagefind's own index: every token
     costs index time (measured: purpose texts and announcement bodies as tokens added 12 s to
     Pagefind at 10,000 records)."""
     m = r.model
-    kn = encoded_keywords(r.id, m.name, *m.aliases)
+    names = [r.id, m.name, *m.aliases]
+    research = ""
+    g = site.records.get(m.guidance_entry) if r.kind == "approved" else None
+    if g is not None:  # one technology, one result: its guidance entry's names find it too
+        names += [g.id, g.model.name, *g.model.aliases]
+        research = f"临床研究阶段：{g.kind_label} {g.id} {g.status_label}"
+    kn = encoded_keywords(*names)
     indications = getattr(m, "indications", [])
     kw = encoded_keywords(r.category_name, *indications, r.kind_label, exclude=kn)
     if r.kind == "guidance":
@@ -88,7 +99,15 @@ def record_search(r: RecordView) -> dict[str, str]:
         text = summary(m.summary or "", "；".join(indications))
     else:
         text = summary(m.description)
-    return {"kn": kn, "kw": kw, "summary": text, "aliases": "、".join(m.aliases)}
+    return {
+        "kn": kn,
+        "kw": kw,
+        "summary": text,
+        "aliases": "、".join(m.aliases),
+        "research": research,
+        # a guidance entry with a published approval is searched as that technology (above)
+        "indexed": not (r.kind == "guidance" and site.grown.get(r.id)),
+    }
 
 
 def record_page(
@@ -99,7 +118,7 @@ def record_page(
             "record.html",
             r=r,
             v=verdict(r, site),  # the one source of every legal sentence on the page
-            search=record_search(r),
+            search=record_search(site, r),
             revisions_html=revisions_html,
             **ctx,
         )
@@ -139,6 +158,7 @@ def announcement_pages(site: Site, ctx: dict[str, Any]) -> list[GeneratedPage]:
                 "announcement.html",
                 a=a,
                 pairs=pairs,
+                consequences=site.consequences.get(a.id, []),
                 search=search,
                 details_of=lambda act: _action_details(act, site),
                 **ctx,
@@ -162,9 +182,15 @@ def _action_details(act: Any, site: Site) -> list[tuple[str, str]]:
     )
 
 
+def list_rows(site: Site, kind: str) -> list[RecordView]:
+    """The records a list page and its home-page count show: `/banned/` holds every banned
+    record, the approved technologies banned or ended by a direct delisting included."""
+    return site.banned() if kind == "banned" else site.by_kind(kind)
+
+
 def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:
     title, intro = LIST_PAGES[kind]
-    rows = site.by_kind(kind)
+    rows = list_rows(site, kind)
     statuses = [(c, STATUS_LABELS[c]) for c in STATUS_ORDER[kind]]
     if kind == "guidance":
         statuses.append(("emergency_use", "紧急应用"))
@@ -181,7 +207,7 @@ def home_page(site: Site, ctx: dict[str, Any]) -> GeneratedPage:
     def _render() -> str:
         cards = []
         for kind, (title, _) in LIST_PAGES.items():
-            rows = site.by_kind(kind)
+            rows = list_rows(site, kind)
             counts = Counter(r.status.code for r in rows)
             per = [(c, STATUS_LABELS[c], counts[c]) for c in STATUS_ORDER[kind] if counts[c]]
             cards.append(

@@ -311,6 +311,8 @@
     if (m.emergency) badges.appendChild(el("span", "reg-badge reg-status-emergency_use", m.emergency));
     if (m.date) badges.appendChild(el("span", "reg-result-date", m.date));
     if (m.sample) badges.appendChild(el("span", "reg-sample", m.sample));
+    // one technology, one card: the research stage (its guidance entry) inside the approval's card
+    if (m.research) body.appendChild(el("p", "reg-research", m.research));
     var text = excerpt(data, ws);
     if (text) marked(body.appendChild(el("p", "pf-result-excerpt")), text, ws);
     return li;

@@ -248,9 +248,13 @@ def test_banned_outright(make_site) -> None:
 def test_not_found_is_never_allowed(make_site) -> None:
     site = make_site("2026-11-23")
     (v,) = check(site, "完全不存在的技术")
-    assert (v.code, v.tone, v.found, v.record) == ("not_found", "no", False, None)
-    assert "不能视为可以开展" in v.headline
-    assert "规范 第二十条第三款" in text(v)
+    assert (v.code, v.tone, v.found, v.record) == ("not_found", "limited", False, None)
+    assert "不能据此认定可以开展" in v.headline
+    # a failed name search is no fact about a technology (anything may be typed, even a technique
+    # that is no 生物医学新技术, 规范 第二条第二款): the article is cited as a condition only
+    assert "规范 第二十条第三款" in text(v) and "第二条第二款" in text(v)
+    for claim in ("没有获批", "不在清单内，意味着", "不能视为可以开展", "它也不在"):
+        assert claim not in text(v)
     assert "/check/delineation/" in urls(v)
     assert v.valid_as_of == D("2026-11-23")
 
@@ -454,7 +458,7 @@ def test_cli_institution() -> None:
 def test_cli_not_found_exits_1() -> None:
     res = run_cli("某种未公示的技术", "--as-of", "2026-11-23")
     assert res.exit_code == 1
-    assert "不能视为可以开展" in res.output
+    assert "不能据此认定可以开展" in res.output
 
 
 @pytest.mark.parametrize(
