@@ -104,10 +104,30 @@ def _conditions(r: RecordView) -> list[Transition]:
     return out
 
 
+def _derived(r: RecordView) -> list[Transition]:
+    """Status changes an announcement caused without naming the record (status/stream.py): a
+    direct delisting of the entry ends the approved technology (界定指导原则 二(二)2(1))."""
+    out = []
+    for c in r.changes:
+        if c.cause != "derived" or c.event is None:
+            continue
+        text = (
+            f"来源清单条目 {c.event.fields.get('derived_from', '')} 被直接调出《备案指导清单》（{c.event.number}），"
+            "该技术自当日起不再按照《条例》有关规定开展临床研究和临床转化应用（界定指导原则 二（二）2（1））。"
+        )
+        summary = f"不再按《条例》开展：{r.name}（{r.id}）"
+        out.append(
+            Transition(
+                f"derived-{r.id}-{c.event.announcement}", c.day, "状态变化", summary, text, c.day, r
+            )
+        )
+    return out
+
+
 def transitions(r: RecordView, as_of: date) -> list[Transition]:
     """The record's events on or after `as_of`, by date."""
     found = [t for t in (_period_end(r), _emergency_end(r)) if t is not None]
-    found += _conditions(r)
+    found += _conditions(r) + _derived(r)
     return sorted((t for t in found if t.day >= as_of), key=lambda t: (t.day, t.uid))
 
 
