@@ -10,6 +10,10 @@ Old versions may be invalid: they are parsed with the registry's own loader (`lo
 which never raises and refuses anchors, so an old file cannot expand into a billion laughs); a
 version that does not parse into a mapping is compared as a whole (`path` ""), not field by field.
 
+The history follows the checked-out branch's first-parent line, each commit against its first
+parent (a merged pull request is one revision, the merge); `branch_dates` says which date a
+revision carries, and `published.py` what text it may show.
+
 Without git (a tarball) the history is unavailable; in a shallow clone it is partial, and the
 commits at the shallow boundary are left out, because git shows them as creating every file.
 """
