@@ -338,7 +338,7 @@ def _report(
 
     out = [f"## 变更摘要：{code(base)} → {code(head) if head else '`工作区`'}", ""]
     out.append(f"状态按 {as_of.isoformat()} 计算；公告日期晚于该日的尚未公示，到期自动生效。")
-    if preview_url and problems:
+    if preview_url and report.head.problems:  # the guard's problems do not stop the build
         out.append(f"数据未通过校验，没有预览（{md_escape(preview_url)}）。")
     elif preview_url:
         out.append(f"编号链接到预览站点 {md_escape(preview_url)} 上的页面。")
