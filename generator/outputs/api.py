@@ -49,7 +49,7 @@ CSV_HEADERS = {
 CSV_COLUMNS = list(CSV_HEADERS)
 
 
-SCHEMA_VERSION = "1.2"  # bump on any change to the shape of an API file; see the API changelog
+SCHEMA_VERSION = "1.3"  # bump on any change to the shape of an API file; see the API changelog
 
 
 def envelope(site: Site, payload: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,24 @@ INTERVAL: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
+STATUS_CHANGE: dict[str, Any] = {
+    "type": "object",
+    "required": ["date", "status", "status_label", "cause", "announcement", "basis"],
+    "properties": {
+        "date": DATE,
+        "status": STATUS,
+        "status_label": TEXT,
+        "cause": {
+            "type": "string",
+            "enum": ["act", "derived", "time"],
+            "description": "act：公告行为点名本记录；derived：公告未点名、依法随之发生（直接调出来源条目）；"
+            "time：没有公告，随期限届满发生（限定期、紧急应用期限）",
+        },
+        "announcement": {"oneOf": [TEXT, {"type": "null"}]},
+        "basis": TEXT,
+    },
+    "additionalProperties": False,
+}
 NEXT_CHANGE: dict[str, Any] = {
     "oneOf": [
         {
@@ -76,6 +94,11 @@ def record_properties() -> dict[str, Any]:
     """What `api/records/<id>.json` adds (all of them required)."""
     return {
         "status_intervals": {"type": "array", "items": INTERVAL, "description": "任一日期的状态"},
+        "status_changes": {
+            "type": "array",
+            "items": STATUS_CHANGE,
+            "description": "每一次状态变化（公告行为、公告未点名的后果、期限届满），含预定的变化",
+        },
         "next_change": NEXT_CHANGE,
         "published": {**DATE, "description": "首次公示（第一份涉及本记录的公告）的日期"},
         "modified": {**DATE, "description": "本文件内容（信封和引用除外）最后变化的日期"},

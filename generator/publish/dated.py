@@ -17,6 +17,7 @@ from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS
 from generator.publish.views import RecordView, Site
 from generator.status.intervals import Interval, next_change
 from generator.status.states import Event, Status
+from generator.status.stream import StatusChange
 
 # What each status means for clinical use, with its article (the same rules as verdict.py).
 MEANING = {
@@ -223,10 +224,24 @@ def next_change_entry(r: RecordView, as_of: date) -> dict[str, Any] | None:
     }
 
 
+def change_entry(c: StatusChange) -> dict[str, Any]:
+    """One status change as JSON: `cause` act (an action names the record), derived (an
+    announcement caused it without naming it) or time (no announcement: a period ran out)."""
+    return {
+        "date": c.day.isoformat(),
+        "status": c.code,
+        "status_label": status_label(c.after),
+        "cause": c.cause,
+        "announcement": c.announcement,
+        "basis": c.after.status.basis,
+    }
+
+
 def dated_fields(r: RecordView, site: Site) -> dict[str, Any]:
-    """`status_intervals` and `next_change` of `api/records/<id>.json`."""
+    """`status_intervals`, `status_changes` and `next_change` of `api/records/<id>.json`."""
     return {
         "status_intervals": [interval_entry(r, iv) for iv in r.intervals],
+        "status_changes": [change_entry(c) for c in r.changes],
         "next_change": next_change_entry(r, site.as_of),
     }
 

@@ -148,36 +148,7 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
     route, ground = d.fields["route"], ground_text(d)
     since = day_text(r.status.since)
     if route == "direct":
-        banned = [a for a in grown if a.status.code == "banned" and a.ban_kind == "delisting"]
-        also = [
-            f"由该条目转化的已批准技术“{a.name}”（{a.id}）自同日起同样不再按照《条例》有关规定开展"
-            "临床转化应用（界定指导原则 二（二）2（1））。"
-            for a in banned
-        ]
-        others = [
-            f"由该条目转化的技术“{a.name}”（{a.id}）当前状态：{a.status_label}。"
-            for a in grown
-            if a not in banned
-        ]
-        return make_verdict(
-            site,
-            r,
-            code="delisted_direct",
-            tone="no",
-            answer="不再按《条例》开展",
-            headline=(
-                f"已直接调出备案指导清单：不再按照《条例》有关规定开展临床研究和临床转化应用（自 {since} 起）"
-            ),
-            explanation=(
-                f"调出途径：{ROUTE_LABELS[route]}；理由：{ground}（界定指导原则 二（二）2（1）；{d.number}）。",
-                "调出《备案指导清单》的生物医学新技术，不再按照《条例》有关规定开展临床研究和临床转化应用。",
-                "对于调出前已备案开展的临床研究项目，应当及时终止研究，并妥善保障已开展研究受试者的权益。",
-                *also,
-                *others,
-            ),
-            basis=r.status.basis,
-            links=tuple(links),
-        )
+        return _delisted_direct(r, site, links, grown)
     related = [
         f"由该条目转化的技术“{a.name}”（{a.id}）已获批临床转化应用，当前状态：{a.status_label}；"
         "论证后调出不影响已批准的技术，临床应用以该技术的公示记录为准。"
@@ -209,4 +180,44 @@ def _delisted(r: RecordView, site: Site, links: list[Link], grown: list[RecordVi
         links=tuple(links),
         duties=DUTIES if emergency else (),
         next_change=emergency_end_sentence(r) if emergency else None,
+    )
+
+
+def _delisted_direct(
+    r: RecordView, site: Site, links: list[Link], grown: list[RecordView]
+) -> Verdict:
+    """界定指导原则 二(二)2(1): 不再按照《条例》有关规定开展临床研究和临床转化应用."""
+    d = r.delisting()
+    assert d is not None
+    route, ground = d.fields["route"], ground_text(d)
+    since = day_text(r.status.since)
+    banned = [a for a in grown if a.status.code == "banned" and a.ban_kind == "delisting"]
+    also = [
+        f"由该条目转化的已批准技术“{a.name}”（{a.id}）自同日起同样不再按照《条例》有关规定开展"
+        "临床转化应用（界定指导原则 二（二）2（1））。"
+        for a in banned
+    ]
+    others = [
+        f"由该条目转化的技术“{a.name}”（{a.id}）当前状态：{a.status_label}。"
+        for a in grown
+        if a not in banned
+    ]
+    return make_verdict(
+        site,
+        r,
+        code="delisted_direct",
+        tone="no",
+        answer="不再按《条例》开展",
+        headline=(
+            f"已直接调出备案指导清单：不再按照《条例》有关规定开展临床研究和临床转化应用（自 {since} 起）"
+        ),
+        explanation=(
+            f"调出途径：{ROUTE_LABELS[route]}；理由：{ground}（界定指导原则 二（二）2（1）；{d.number}）。",
+            "调出《备案指导清单》的生物医学新技术，不再按照《条例》有关规定开展临床研究和临床转化应用。",
+            "对于调出前已备案开展的临床研究项目，应当及时终止研究，并妥善保障已开展研究受试者的权益。",
+            *also,
+            *others,
+        ),
+        basis=r.status.basis,
+        links=tuple(links),
     )

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from generator.domain.names import fold
 from generator.domain.vocabulary import (
     FOLDERS,
     GROUND_LABELS,
@@ -90,7 +91,9 @@ def record_search(site: Site, r: RecordView) -> dict[str, Any]:
     if g is not None:  # one technology, one result: its guidance entry's names find it too
         names += [g.id, g.model.name, *g.model.aliases]
         research = f"临床研究阶段：{g.kind_label} {g.id} {g.status_label}"
-    kn = encoded_keywords(*names)
+    # and their folded forms (domain/names.py, the one fold of /check/ and validation): CART
+    # finds CAR-T as /check/ does
+    kn = encoded_keywords(*names, *(fold(n) for n in names))
     indications = getattr(m, "indications", [])
     kw = encoded_keywords(r.category_name, *indications, r.kind_label, exclude=kn)
     if r.kind == "guidance":
