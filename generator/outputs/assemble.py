@@ -36,7 +36,7 @@ from generator.outputs.redirects import redirect_files
 from generator.outputs.writer import OutputError, SideWriter, alive, write_files
 from generator.publish.views import Site
 from generator.render.changes import changes_pages, revisions_html
-from generator.render.page import GeneratedPage, relativize
+from generator.render.page import GeneratedPage, has_attribute, relativize
 from generator.render.pages import site_pages
 from generator.render.shell import Marks, ShellKey, fill_pages, shell_key, shell_page
 
@@ -181,7 +181,8 @@ class SiteFiles:
     def body(self, page: GeneratedPage) -> str:
         """The content of a page the engine renders (a shell's is its sentinel)."""
         html = relativize(page.render(), page.depth)
-        if self.groups and self.search and INDEXED in html and page.src_uri not in self.shells:
+        searched = self.groups and self.search and page.src_uri not in self.shells
+        if searched and has_attribute(html, INDEXED):
             # the index was started on the shell pages' bodies; a page searched must be one
             raise OutputError(f"{page.src_uri} 应被搜索索引，但不是按外壳生成的页面")
         return html

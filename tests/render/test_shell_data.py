@@ -45,6 +45,10 @@ SPELLED = [
     "REGSHELL",
     "regshellid0",
     "ＲＥＧＳＨＥＬＬＩＤ0",
+    # the other markers our output is searched for: the search attribute, the downloads table
+    "data-pagefind-body",
+    " data-pagefind-body>",
+    "<!-- registry:downloads-table -->",
 ]
 CORPUS = "甲 " + " ".join(SPELLED) + " 乙"
 FOOTER = re.compile(r'<div class="md-copyright reg-footer">.*?</div>', re.S)
@@ -77,8 +81,10 @@ def _rename(path: Path, key: str, value: str) -> None:
     path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), "utf-8")
 
 
+SUMMARY = '见（href="/approved/x）与`href="/y`，标记 data-pagefind-body\n'
 RENAMED = {
     "approved/BMT-2026-001.yaml": ("name", f"技术 {CORPUS}"),
+    "approved/BMT-2026-002.yaml": ("summary", SUMMARY),
     "guidance-list/GL-0003.yaml": ("name", f"条目 {CORPUS}"),
     "announcements/ANN-2026-002.yaml": ("title", f"公告 {CORPUS}"),
 }
@@ -148,6 +154,16 @@ def test_names_spelling_markers_appear_escaped_where_they_belong(hostile: dict[s
     assert 'href="https://example.org/approved/BMT-2026-001/"' in page or "BMT-2026-001/" in page
     announcement = filled["announcements/ANN-2026-002/index.html"].decode()
     assert f"<title>{escape(f'公告 {CORPUS}')} - 生物医学新技术公示库</title>" in announcement
+    # Markdown text that spells a link is not made relative like one
+    summary = filled["approved/BMT-2026-002/index.html"].decode()
+    assert '见（href="/approved/x）与<code>href="/y</code>，标记 data-pagefind-body' in summary
+
+
+def test_the_downloads_table_goes_where_the_page_put_it(hostile: dict[str, Any]) -> None:
+    page = hostile["filled"]["downloads/index.html"].decode()
+    assert "<!-- registry:downloads-table -->" not in page
+    assert page.count('<table class="reg-table">') == 1
+    assert str(escape(hostile["config"]["license"]["name"])) in page
 
 
 def test_the_shells_give_the_same_pages_as_mkdocs_and_leak_no_marker(
