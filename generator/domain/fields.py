@@ -28,11 +28,14 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPACE = re.compile(r"\s")
 
 # Markdown link destinations: inline `](dest)`, reference definitions `[x]: dest` (also inside
-# block quotes and list items: `> [x]: dest`, `- [x]: dest`), autolinks `<a:b>`.
+# block quotes and list items: `> [x]: dest`, `- [x]: dest`), autolinks `<a:b>`. Linear: a
+# definition's label stays on its line and an autolink holds no `<` (each attempt stops at the end
+# of its line or at the next `<`; a label that crossed lines made this quadratic: 9 s on 1 MiB).
+# The parse (`inspect`) is the root check and sees whatever this quick look misses.
 _MD_LINKS = re.compile(
     r"\]\(\s*<?([^)\s>]*)"
-    r"|^(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)]))*[ \t]*\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)"
-    r"|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>",
+    r"|^(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)]))*[ \t]*\[[^\]\n]+\]:[ \t]*\n?[ \t]*<?(\S*?)>?(?:\s|$)"
+    r"|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>",
     re.M,
 )
 
@@ -77,26 +80,30 @@ def safe_link(dest: str) -> bool:
 
 
 def _markdown(value: str) -> str:
-    # The root check: what the renderer itself makes of the text (entities, escapes, reference
-    # definitions, autolinks resolved), so validation and the built page cannot disagree.
-    if "](" not in value and "]:" not in value and "<" not in value:
-        return value  # no link, image, reference definition or autolink without one of these
-    from generator.domain.markdown import unsafe_urls
+    from generator.domain.markdown import MAX_NESTING, inspect, nesting_possible
 
-    # First a source-level look: it quotes the whole link as written, where it stands (and sees
-    # `<javascript:…>`, which the renderer shows as text).
-    for match in _MD_LINKS.finditer(value):
-        dest = next((g for g in match.groups() if g is not None), "")
-        if dest and not safe_link(dest):
-            start, end = _link_span(value, match)
-            # the whole link, and where it starts in the text (validation turns that into a line)
-            ctx = {"value": value[start:end], "offset": start}
-            raise PydanticCustomError("markdown_link", "bad link", ctx)
-    # Then the root check: what the renderer itself makes of the text.
-    for line, kind, url in unsafe_urls(value):
+    links = "](" in value or "]:" in value or "<" in value
+    if links:  # no link, image, reference definition or autolink without one of these
+        # First a source-level look: it quotes the whole link as written, where it stands (and
+        # sees `<javascript:…>`, which the renderer shows as text).
+        for match in _MD_LINKS.finditer(value):
+            dest = next((g for g in match.groups() if g is not None), "")
+            if dest and not safe_link(dest):
+                start, end = _link_span(value, match)
+                # the whole link, and where it starts in the text (validation turns that into a line)
+                ctx = {"value": value[start:end], "offset": start}
+                raise PydanticCustomError("markdown_link", "bad link", ctx)
+    if not links and not nesting_possible(value):
+        return value
+    # The root check: the syntax tree of the very parse the build renders (one parse, linear).
+    found = inspect(value)
+    for line, kind, url in found.bad[:1]:
         if kind == "image" and safe_link(url):
             raise PydanticCustomError("markdown_image", "image", {"value": url, "line": line})
         raise PydanticCustomError("markdown_link", "bad link", {"value": url, "line": line})
+    if found.too_deep is not None:
+        ctx = {"line": found.too_deep, "limit": MAX_NESTING}
+        raise PydanticCustomError("markdown_nesting", "too deep", ctx)
     return value
 
 
@@ -127,7 +134,22 @@ def _unique(items: list[Any]) -> list[Any]:
     return items
 
 
-Text = Annotated[str, StringConstraints(pattern=NON_BLANK)]
+# Excel's limit for one cell (xlsxwriter cuts a longer string without a word). Every plain-text
+# value can become a workbook cell, a list joined with "；" (aliases, institutions) one cell too:
+# refused here, so the workbook never holds a shortened text (the 1 MiB file limit allows 30×).
+CELL_LIMIT = 32_767
+
+CELL_JOIN = "；"
+
+
+def _fits_cell(items: list[Any]) -> list[Any]:
+    length = sum(len(str(item)) for item in items) + len(CELL_JOIN) * max(len(items) - 1, 0)
+    if length > CELL_LIMIT:
+        raise PydanticCustomError("cell_too_long", "too long", {"length": length})
+    return items
+
+
+Text = Annotated[str, StringConstraints(pattern=NON_BLANK, max_length=CELL_LIMIT)]
 
 Markdown = Annotated[str, StringConstraints(pattern=NON_BLANK), AfterValidator(_markdown)]
 
@@ -139,7 +161,7 @@ Slug = Annotated[
     str, Field(pattern=SLUG.pattern, description="小写字母、数字和连字符，例如 cell-therapy")
 ]
 
-TextList = Annotated[list[Text], AfterValidator(_unique)]
+TextList = Annotated[list[Text], AfterValidator(_unique), AfterValidator(_fits_cell)]
 
 GLId = Annotated[str, _id_of("guidance")]
 

@@ -2,41 +2,220 @@
 
 Text fields accept any Unicode, `<`, `>` and quotes included (contract): escaping is done here.
 Markdown is rendered by cmark-gfm (C, GitHub's CommonMark) in its safe mode, which drops raw HTML and
-blanks `javascript:`-style links; before that we escape every `<` that would open a tag outside code,
-so `<script>` in a record is shown as text rather than silently removed.
+blanks `javascript:`-style links; before that every `<` that would open a tag is replaced by a
+stand-in character, which cmark treats as plain text wherever it stands (paragraphs and code alike)
+and which becomes `&lt;` in the HTML, so `<script>` in a record is shown as text rather than
+silently removed, and `x = <b>` in a code block shows as written.
 
 No request to another origin, ever (contract): cmark's output then goes through an allow-list
 sanitiser (nh3, the Rust ammonia library): only the tags and attributes cmark makes for the
 Markdown we allow, no `<img>` at all, and a link only when it is http(s), site-relative (`/x`, not
-`//x` or a backslash form) or a fragment; anything else loses its `href` and is plain text. Validation checks
-the same rendered output (`unsafe_urls`, E209 and E211), so what validates is what is built.
-Images are refused: a remote image is a request to another origin on every page view (and in
-every feed reader), and records have no asset folder that could hold a site-relative one.
+`//x` or a backslash form) or a fragment; anything else loses its `href` and is plain text. Validation
+walks the syntax tree of the same parse (`inspect`, E209, E211 and E215), so what validates is what
+is built. Images are refused: a remote image is a request to another origin on every page view (and
+in every feed reader), and records have no asset folder that could hold a site-relative one.
+
+Bounded work: one parse per field, linear in its length (cmark's own guarantee). Nesting deeper than
+MAX_NESTING (block quotes, lists, emphasis …) is refused at validation (E215): the sanitiser's HTML
+parser is quadratic in nesting depth (100,000 nested quotes took it minutes). cmarkgfm's wrappers
+never free the parse tree nor the rendered string (≈50 MB leaked per call on a 1 MiB field), so the
+library is called here through its C API (cffi), freeing both (`_Parse`).
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote
 
-import cmarkgfm
+import cffi
 import nh3
+from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 from markupsafe import Markup
 
-_EXTENSIONS = ["table", "strikethrough"]
+# Containers open at once, the document not counted: `- - > *a*` is 5 (list, item, quote,
+# paragraph, emphasis). Real records stay under 15; a 1 MiB field at this depth sanitises in well
+# under a second.
+MAX_NESTING = 32
 
-# Code (fenced blocks and inline spans) is left alone: cmark already escapes it.
-_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]+`)", re.S)
+_EXTENSIONS = [b"table", b"strikethrough"]
 
 # `<` that starts a tag, comment or declaration, but not an autolink such as <https://…>.
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
 
+# --- cmark-gfm through its C API --------------------------------------------------------------
 
-def _escape_tags(text: str) -> str:
-    parts = _CODE.split(text)
-    return "".join(p if i % 2 else _TAG_OPEN.sub("&lt;", p) for i, p in enumerate(parts))
+# cffi in ABI mode on the library cmarkgfm already loaded (its C API symbols are exported);
+# cmarkgfm's own bindings declare too little of it to walk or free a tree.
+_FFI = cffi.FFI()
+_FFI.cdef(
+    """
+    typedef struct cmark_mem {
+      void *(*calloc)(size_t, size_t);
+      void *(*realloc)(void *, size_t);
+      void (*free)(void *);
+    } cmark_mem;
+    cmark_mem *cmark_get_default_mem_allocator(void);
+    void cmark_gfm_core_extensions_ensure_registered(void);
+    void *cmark_find_syntax_extension(const char *name);
+    void *cmark_parser_new(int options);
+    int cmark_parser_attach_syntax_extension(void *parser, void *extension);
+    void cmark_parser_feed(void *parser, const char *buffer, size_t len);
+    void *cmark_parser_finish(void *parser);
+    void *cmark_parser_get_syntax_extensions(void *parser);
+    void cmark_parser_free(void *parser);
+    void cmark_node_free(void *node);
+    char *cmark_render_html(void *root, int options, void *extensions);
+    void *cmark_iter_new(void *root);
+    int cmark_iter_next(void *iter);
+    void *cmark_iter_get_node(void *iter);
+    void cmark_iter_free(void *iter);
+    int cmark_node_get_type(void *node);
+    const char *cmark_node_get_type_string(void *node);
+    const char *cmark_node_get_url(void *node);
+    int cmark_node_get_start_line(void *node);
+    """
+)
+_C = _FFI.dlopen(_cmark.__file__)
+_C.cmark_gfm_core_extensions_ensure_registered()
+_EXT = [_C.cmark_find_syntax_extension(name) for name in _EXTENSIONS]
+_FREE = _C.cmark_get_default_mem_allocator().free
+
+_DONE, _ENTER = 1, 2
+
+# Nodes without children: the iterator enters them but never exits (cmark's S_is_leaf).
+_LEAVES = {
+    *(b"text", b"softbreak", b"linebreak", b"code", b"html_inline"),
+    *(b"html_block", b"code_block", b"thematic_break"),
+}
+
+_NAMES: dict[int, bytes] = {}  # node type -> its name (extension types are numbered at run time)
+
+
+def _name(node: object) -> bytes:
+    kind = _C.cmark_node_get_type(node)
+    name = _NAMES.get(kind)
+    if name is None:
+        name = _NAMES[kind] = _FFI.string(_C.cmark_node_get_type_string(node))
+    return name
+
+
+class _Parse:
+    """One cmark-gfm parse (tables and strikethrough) of `text`, freed on exit."""
+
+    def __init__(self, text: str, options: int) -> None:
+        self.options = options
+        self.parser = _C.cmark_parser_new(options)
+        for ext in _EXT:
+            _C.cmark_parser_attach_syntax_extension(self.parser, ext)
+        data = text.encode("utf-8", "surrogatepass")
+        _C.cmark_parser_feed(self.parser, data, len(data))
+        self.root = _C.cmark_parser_finish(self.parser)
+
+    def __enter__(self) -> _Parse:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        _C.cmark_node_free(self.root)
+        _C.cmark_parser_free(self.parser)
+
+    def html(self) -> str:
+        extensions = _C.cmark_parser_get_syntax_extensions(self.parser)
+        raw = _C.cmark_render_html(self.root, self.options, extensions)
+        try:
+            return _FFI.string(raw).decode("utf-8", "surrogatepass")
+        finally:
+            _FREE(raw)
+
+
+# --- what the text means -------------------------------------------------------------------
+
+
+def _stand_in(text: str) -> str:
+    """A character that is not in `text` and that cmark reads as a letter (private use)."""
+    if "\ue000" not in text:
+        return "\ue000"
+    used = set(text)
+    free = (chr(c) for r in ((0xE001, 0xF900), (0xF0000, 0xFFFFE)) for c in range(*r))
+    return next((c for c in free if c not in used), "")
+
+
+def _prepare(text: str) -> tuple[str, str]:
+    """(text for cmark, stand-in used for `<`, or "" when none was needed)."""
+    if "<" not in text:
+        return text, ""
+    mark = _stand_in(text)
+    if not mark:  # every stand-in taken (a contrived text): an entity, wrong only inside code
+        return _TAG_OPEN.sub("&lt;", text), ""
+    return _TAG_OPEN.sub(mark, text), mark
+
+
+def _restore(html: str, mark: str) -> str:
+    if not mark:
+        return html
+    # in text and attributes the stand-in means `<`; in an href cmark has percent-encoded it
+    return html.replace(mark, "&lt;").replace(quote(mark), "%3C")
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What validation needs from one parse of a field: the links and images that are not
+    allowed (line within the text, "link" | "image", destination as a browser reads it), and the
+    line at which nesting first passes MAX_NESTING (None when it never does)."""
+
+    bad: list[tuple[int, str, str]]
+    too_deep: int | None
+
+
+def inspect(text: str) -> Inspection:
+    """Walk the syntax tree of the parse the build renders (same text, same extensions)."""
+    source, mark = _prepare(text)
+    bad: list[tuple[int, str, str]] = []
+    depth, too_deep = 0, None
+    with _Parse(source, Options.CMARK_OPT_DEFAULT) as doc:
+        it = _C.cmark_iter_new(doc.root)
+        try:
+            while too_deep is None and (event := _C.cmark_iter_next(it)) != _DONE:
+                if event != _ENTER:  # only containers are exited
+                    depth -= 1
+                    continue
+                node = _C.cmark_iter_get_node(it)
+                kind = _name(node)
+                if kind in _LEAVES:
+                    continue
+                depth += 1
+                if depth > MAX_NESTING + 1:  # + 1: the document; the rest is not walked
+                    too_deep = _C.cmark_node_get_start_line(node)
+                if kind == b"link" or kind == b"image":
+                    raw = _C.cmark_node_get_url(node)
+                    url = _FFI.string(raw).decode("utf-8", "surrogatepass") if raw else ""
+                    url = url.replace(mark, "<") if mark else url
+                    if kind == b"image" or not safe_url(url):
+                        bad.append((_C.cmark_node_get_start_line(node), kind.decode(), url))
+        finally:
+            _C.cmark_iter_free(it)
+    return Inspection(bad, too_deep)
+
+
+# Every container cmark makes needs one of these characters, a list two levels (list, item)
+# per marker; a paragraph or a table (table, row, cell) adds at most three.
+_OPENERS = ">*-+_~[.)"
+
+
+def nesting_possible(text: str) -> bool:
+    """False when `text` has too few openers to nest past MAX_NESTING (no parse needed)."""
+    return 2 * sum(text.count(c) for c in _OPENERS) + 3 > MAX_NESTING
+
+
+def unsafe_urls(text: str) -> list[tuple[int, str, str]]:
+    """(line within `text`, "link" | "image", destination) of every link or image whose target
+    is not allowed, and of every image (images are refused whatever their target): entity and
+    backslash escapes, reference definitions and autolinks resolved exactly as a browser would
+    see them. The line is where the link or image stands (for a reference link, its use)."""
+    return inspect(text).bad
 
 
 # What cmark-gfm makes from the Markdown we allow (tables, strikethrough); `div` is our table wrap.
@@ -68,8 +247,6 @@ _CLEANER = nh3.Cleaner(
 # `safe_url`, the same rule validation applies; one that fails is removed.
 _HREF = re.compile(r'\shref="([^"]*)"')
 
-_HREF_OR_SRC = re.compile(r'<(a|img)\b[^>]*?\s(?:href|src)="([^"]*)"')
-
 _SCHEME_OK = re.compile(r"https?://[^/\\]", re.I)
 
 
@@ -94,51 +271,11 @@ def _keep_safe_href(m: re.Match[str]) -> str:
     return m.group(0) if safe_url(html_lib.unescape(m.group(1))) else ""
 
 
-def _cmark(text: str, options: int) -> str:
-    return cmarkgfm.markdown_to_html_with_extensions(
-        _escape_tags(text), options=options, extensions=_EXTENSIONS
-    )
-
-
-def unsafe_urls(text: str) -> list[tuple[int, str, str]]:
-    """(line within `text`, "link" | "image", destination) of every link or image whose target
-    is not allowed, and of every image (images are refused whatever their target).
-
-    Rendered by the same cmark as the build, but without its safe mode, so that entity and
-    backslash escapes, reference definitions and autolinks are resolved exactly as a browser
-    would see them. The line is the first line at which the destination appears when the text
-    is rendered line by line (a reference definition's line, not its use).
-    """
-    if "](" not in text and "]:" not in text and "<" not in text:
-        # Inline links and images need `](`; reference links need a definition `[x]:` in the
-        # same text (each field is its own document); autolinks need `<`.
-        return []
-    found = _bad(_cmark(text, Options.CMARK_OPT_UNSAFE))
-    if not found:
-        return []
-    lines = text.split("\n")
-    out = []
-    for kind, url in found:
-        line = next(
-            (
-                i
-                for i in range(1, len(lines) + 1)
-                if (kind, url) in _bad(_cmark("\n".join(lines[:i]), Options.CMARK_OPT_UNSAFE))
-            ),
-            1,
-        )
-        out.append((line, kind, url))
-    return out
-
-
-def _bad(html: str) -> list[tuple[str, str]]:
-    out = []
-    for tag, raw in _HREF_OR_SRC.findall(html):
-        url = html_lib.unescape(raw)
-        kind = "image" if tag == "img" else "link"
-        if kind == "image" or not safe_url(url):
-            out.append((kind, url))
-    return out
+def render(text: str) -> str:
+    """cmark's HTML for `text` (safe mode, `<` shown as text), before the sanitiser."""
+    source, mark = _prepare(text)
+    with _Parse(source, Options.CMARK_OPT_DEFAULT) as doc:
+        return _restore(doc.html(), mark)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -149,7 +286,7 @@ def markdown(text: str | None) -> Markup:
     bodies again (Markup is an immutable str, so sharing it is safe)."""
     if not text:
         return Markup("")
-    html = sanitise(_cmark(text, Options.CMARK_OPT_DEFAULT))
+    html = sanitise(render(text))
     # Tables get a wrapper so they scroll sideways on a phone instead of breaking the layout.
     html = html.replace("<table>", '<div class="reg-table-wrap"><table>').replace(
         "</table>", "</table></div>"

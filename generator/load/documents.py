@@ -61,6 +61,16 @@ class Document:
     # False when the source text holds no character that textcheck refuses and no backslash
     # (the only way to write one as an escape): its values need not be checked one by one.
     suspect: bool = True
+    # The text the values were read from: messages find a value's column in it (one line index
+    # per file, made on first use, instead of reading the file again for every problem).
+    source: str = field(default="", repr=False)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def line(self, number: int) -> str:
+        """Line `number` (from 1) of the source, "" past its end."""
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Position of `path` (its key when `key`), falling back to the nearest known ancestor."""
@@ -122,6 +132,7 @@ def load_bytes(raw: bytes, shown: str) -> Document:
         return Document(shown, data=None, problems=[problem("E110", shown)])
     doc = _Builder(shown).build(text)
     doc.suspect = suspect_text(text)
+    doc.source = text
     return doc
 
 
@@ -316,7 +327,7 @@ class _Builder:
                         "E105", mark, path, tag=event.tag.replace("tag:yaml.org,2002:", "!!")
                     )
                 if kind is ScalarEvent:
-                    value = _scalar(event)
+                    value = self._scalar(event, path)
                 else:
                     if len(stack) >= MAX_DEPTH:
                         self.error("E108", mark, path, limit=MAX_DEPTH)
@@ -342,6 +353,13 @@ class _Builder:
         if top.is_map:
             return (*top.path, top.key if top.key is not None else _DISCARD)
         return (*top.path, len(top.value))
+
+    def _scalar(self, event: ScalarEvent, path: Path_) -> Any:
+        try:
+            return _scalar(event)
+        except _TooLarge as exc:
+            self.error("E216", event.start_mark, path, digits=exc.digits, limit=MAX_DIGITS)
+            return None
 
     def item_key(self, top: _Frame, event: Any) -> None:
         mark = event.start_mark
@@ -396,6 +414,29 @@ def _scalar(event: ScalarEvent) -> Any:
         return None
     if suffix == "bool":
         return value.lower() in _BOOL_TRUE
-    if suffix in ("int", "float"):
+    if suffix == "int":
+        return _integer(tag, value)
+    if suffix == "float":
         return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
     return value
+
+
+# No integer in a record needs more digits (years, counts); a longer one is refused where it
+# stands. Python refuses to convert more than 4,300 digits (a traceback at load), and a sexagesimal
+# `1:0:0:…` or hex literal builds a number that no message could print.
+MAX_DIGITS = 100
+
+
+class _TooLarge(Exception):
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _integer(tag: str, value: str) -> int:
+    digits = len(value.replace("_", "").lstrip("+-"))
+    if digits > MAX_DIGITS:
+        raise _TooLarge(digits)
+    number = int(_CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value)))
+    if number.bit_length() > MAX_DIGITS * 3.33:  # hex, octal, binary, base 60: about its digits
+        raise _TooLarge(int(number.bit_length() * 0.30103) + 1)
+    return number

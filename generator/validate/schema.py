@@ -6,14 +6,13 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from types import UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.domain.errors import Problem, problem
-from generator.domain.fields import NON_BLANK, Strict
+from generator.domain.fields import CELL_JOIN, CELL_LIMIT, NON_BLANK, Strict
 from generator.domain.models import Action
 from generator.domain.vocabulary import (
     ACTION_LABELS,
@@ -189,6 +188,22 @@ def _choice_problem(spot: _Spot, value: Any, ctx: dict[str, Any], _kind: str) ->
     return spot.problem("E207", value=ctx.get("tag", value), allowed=allowed)
 
 
+def _nesting_problem(spot: _Spot, value: Any, ctx: dict[str, Any], _kind: str) -> Problem:
+    line, _col = _link_position(spot.doc, spot.path, value, {"line": ctx["line"]})
+    return problem("E215", spot.doc.file, line, 1, dotted(spot.path), limit=ctx["limit"])
+
+
+def _too_long_problem(spot: _Spot, value: Any, ctx: dict[str, Any], kind: str) -> Problem:
+    where = dotted(spot.path)
+    if kind == "cell_too_long":  # a list whose items share one cell
+        what = f"列表 {where} 各项（以“{CELL_JOIN}”连接）合计"
+        length, hint = ctx["length"], "，或删去部分条目"
+    else:
+        what = f"字段 {where} " if where else "文本"
+        length, hint = len(value) if isinstance(value, str) else 0, ""
+    return spot.problem("E217", what=what, length=length, limit=CELL_LIMIT, hint=hint)
+
+
 def _link_problem(spot: _Spot, value: Any, ctx: dict[str, Any], kind: str) -> Problem:
     line, col = _link_position(spot.doc, spot.path, value, ctx)
     link = str(ctx["value"])
@@ -223,6 +238,9 @@ _VALUE_PROBLEMS = {
     "too_short": lambda s, v, c, k: s.problem("E208", what=_what(s)),
     "markdown_link": _link_problem,
     "markdown_image": _link_problem,
+    "markdown_nesting": _nesting_problem,
+    "string_too_long": _too_long_problem,
+    "cell_too_long": _too_long_problem,
     "duplicate_item": lambda s, v, c, k: s.problem("E210", value=c["value"]),
     "ground_route": _ground_route_problem,
 }
@@ -257,11 +275,7 @@ def _link_position(doc: Document, path: Path_, value: Any, ctx: dict[str, Any]) 
     if block or text_line > 1:
         line, col = line + text_line - (0 if block else 1), 1
     link = str(ctx.get("value", ""))
-    try:
-        lines = Path(doc.file).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeError):
-        return line, col
-    if link and line <= len(lines) and (found := lines[line - 1].find(link, col - 1)) >= 0:
+    if link and (found := doc.line(line).find(link, col - 1)) >= 0:
         return line, found + 1
     return line, col
 
@@ -287,7 +301,7 @@ def parse_model(doc: Document, model: type[Strict]) -> tuple[Any, list[Problem]]
 # Problems of the loader after which the rest of the file is still whole: a duplicate key (its
 # second value is dropped), a tag or an alias (that one value is not trusted). The schema and the
 # checks across files still run on everything else.
-_LOCAL_LOAD_CODES = frozenset({"E104", "E105", "E106"})
+_LOCAL_LOAD_CODES = frozenset({"E104", "E105", "E106", "E216"})
 
 
 def is_readable(doc: Document) -> bool:
@@ -295,8 +309,8 @@ def is_readable(doc: Document) -> bool:
 
 
 def loader_paths(doc: Document) -> list[str]:
-    """Dotted paths of the values the loader refused (a tag, an alias)."""
-    return [p.path for p in doc.problems if p.code in ("E105", "E106")]
+    """Dotted paths of the values the loader refused (a tag, an alias, a number too long)."""
+    return [p.path for p in doc.problems if p.code in ("E105", "E106", "E216")]
 
 
 def path_inside(where: str, paths: list[str]) -> bool:
