@@ -175,6 +175,9 @@ def test_the_shells_give_the_same_pages_as_mkdocs_and_leak_no_marker(
     pages = [n for n in filled if n.endswith(".html")]
     assert sorted(pages) == sorted(n for n in classic if n.endswith(".html"))
     assert [n for n in pages if filled[n] != classic[n]] == []
+    # every data path into a page escapes: the spellings that hold markup never appear raw
+    raw = [t.encode() for t in SPELLED if "<" in t]
+    assert [n for n in pages if any(t in filled[n] for t in raw)] == []
     for nonce in (m.nonce.encode() for m in marks):
         assert [n for n, data in filled.items() if nonce in data or nonce in n.encode()] == []
 
