@@ -19,6 +19,8 @@ from types import SimpleNamespace
 
 import pytest
 from gitkit import GitRepo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 # As YAML escapes in double-quoted scalars: clear screen, cursor home, OSC 52 (clipboard) ended
 # by BEL, an 8-bit CSI, NUL, DEL, CR, NEL (U+0085), a line separator, a bidi override, a tab.
@@ -175,3 +177,15 @@ def test_visible_escapes_each_class_and_keeps_text() -> None:
     assert visible("\x1b\x9b\x7f\u202e\u2028\u200b\ufeff\U000e0001\udc9b") == (
         r"\u001B\u009B\u007F\u202E\u2028\u200B\uFEFF\U000E0001\uDC9B"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None), max_size=40))
+def test_visible_leaves_no_control_in_any_text(text: str) -> None:
+    from generator.history.diff_text import code, md_escape, visible
+
+    for shown in (visible(text), visible(md_escape(text)), visible(code(text))):
+        assert not _C1_AND_CO.search(shown)
+        assert not _C0_DEL.search(shown.encode("utf-8"))
+    assert visible(text).count("\n") == text.count("\n")  # only our own line breaks stay
+    assert "\n" not in visible(md_escape(text)) + visible(code(text))  # a value stays on its line

@@ -6,14 +6,19 @@ the same mapping (each key and value, no key added), in its place. Real git repo
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from gitkit import GitRepo
+import yaml
+from gitkit import GitRepo, base_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.history.guard import guard_problems
+from generator.history.guard import compare_trees, guard_problems
 
 TODAY = date(2026, 11, 23)
 REL = "announcements/ANN-2026-001.yaml"
@@ -121,3 +126,59 @@ def test_an_edit_hidden_next_to_an_append_is_still_found(repo: GitRepo) -> None:
 def test_an_embargoed_announcement_may_still_change_its_attachments(repo: GitRepo) -> None:
     repo.replace(REL, "    size: 1070\n", "    title: 公告原文\n    size: 1070\n")
     assert [p.code for p in guard_problems(repo.data, "main", date(2026, 1, 9))] == []
+
+
+# --- any edit of a registered item is found (Hypothesis, no git: compare_trees on two folders) ---
+
+_scalars = st.one_of(
+    st.text(max_size=8), st.integers(-5, 5000), st.booleans(), st.none(), st.floats(0, 9)
+)
+_items = st.dictionaries(
+    st.sampled_from(["file", "title", "size", "sha256", "note"]), _scalars, min_size=1
+)
+
+
+@st.composite
+def _edits(draw: st.DrawFn) -> tuple[list[Any], list[Any], bool]:
+    """(items at REF, items now, whether the change is only appending whole items)."""
+    before = draw(st.lists(_items, min_size=1, max_size=3))
+    after = copy.deepcopy(before)
+    kind = draw(st.sampled_from(["append", "add key", "change", "remove key", "insert", "drop"]))
+    i = draw(st.integers(0, len(before) - 1))
+    if kind == "append":
+        after += draw(st.lists(_items, min_size=1, max_size=2))
+    elif kind == "add key":
+        after[i][draw(st.text(min_size=1, max_size=5).filter(lambda k: k not in after[i]))] = 1
+    elif kind == "change":
+        key = draw(st.sampled_from(sorted(after[i])))
+        after[i][key] = draw(_scalars.filter(lambda v: not _same_yaml(v, before[i][key])))
+    elif kind == "remove key":
+        del after[i][draw(st.sampled_from(sorted(after[i])))]
+    elif kind == "insert":
+        after.insert(i, draw(_items.filter(lambda x: not _same_yaml(x, before[i]))))
+    else:
+        del after[i]
+    return before, after, kind == "append"
+
+
+def _same_yaml(a: Any, b: Any) -> bool:
+    return yaml.safe_dump(a) == yaml.safe_dump(b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_edits())
+def test_every_edit_of_a_registered_item_is_found(
+    tmp_path_factory: pytest.TempPathFactory, edit: tuple[list[Any], list[Any], bool]
+) -> None:
+    before, after, allowed = edit
+    roots = []
+    for items in (before, after):
+        root = tmp_path_factory.mktemp("tree")
+        ann = yaml.safe_load(base_files()[REL])
+        (root / "announcements").mkdir()
+        text = yaml.safe_dump({**ann, "attachments": items}, allow_unicode=True, sort_keys=False)
+        (root / REL).write_text(text, encoding="utf-8")
+        roots.append(root)
+    problems = compare_trees(roots[0], roots[1], "main", TODAY)
+    assert (problems == []) == allowed, (before, after, [p.path for p in problems])
+    assert all(p.code == "E503" and p.path.startswith("attachments") for p in problems)
