@@ -58,7 +58,7 @@ def test_event_texts_cite_their_articles(sample_site: Path) -> None:
     period = str(events["period-end-BMT-2026-001"]["description"])
     assert "规范 第二十条第二款" in period and "自 2031-06-16 起" in period
     suspended = str(events["period-end-BMT-2026-006"]["description"])
-    assert "期满后不会自动开放" in suspended
+    assert "只有在再评估证实获益远大于风险时方可开展" in suspended and "公告开放" not in suspended
     emergency = str(events["emergency-end-GL-0015-ANN-2026-012"]["description"])
     assert "规范 第十九条" in emergency and "2027-04-01" in emergency
     conditions = str(events["conditions-BMT-2026-003-ANN-2026-013"]["description"])

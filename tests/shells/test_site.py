@@ -153,7 +153,8 @@ def test_record_page_shows_status_basis_and_timeline(site: Path) -> None:
     assert "限参与研究机构" in html
     assert "规范 第二十条第二款" in html
     assert "2029年6月30日" in html  # exclusive_until of a medium-risk approval of 2026-06-30
-    assert "期满后不会自动开放" in html  # suspended inside the period: no automatic opening
+    # suspended inside the period: no opening by time (规范 第二十条第二款)
+    assert "期满后其他医疗机构只有在再评估证实获益远大于风险时方可开展" in html
     for aid in ("ANN-2026-005", "ANN-2026-008", "ANN-2026-010"):
         assert f"announcements/{aid}/" in html
 
