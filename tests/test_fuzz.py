@@ -487,3 +487,121 @@ def _repair(root: Path, file: Path) -> None:
         return
     if key is not None:
         (root / rel).write_text(yaml.safe_dump(clean[key], allow_unicode=True), "utf-8")
+
+
+# --- issue 23: bounded validation and build ----------------------------------------------------
+#
+# Hostile Markdown (deep nesting of every kind, thousands of links and images, long lines) and huge
+# integers, each up to the 1 MiB file limit, validated in a child process under RLIMIT_CPU and
+# RLIMIT_AS: it must end with exit 0 or 1 and no traceback inside the budget (a process over it is
+# killed, and the test fails). When the file validates, the same child renders the field through
+# cmark and the sanitiser (the build's path), under the same budget: what validates renders.
+
+BUDGET_CPU = 8  # seconds of CPU for validation and rendering together (measured: under 2)
+BUDGET_MEMORY = 1 << 30
+
+NESTERS = ["> ", ">", "- ", "1. ", "* ", "*", "**", "_", "~~", "[", "![", "  - ", "> - "]
+PIECES = [
+    "[a](https://e.example/)",
+    "[a](/x)",
+    "![i](/p.png)",
+    "[a](//evil.example)",
+    "[a](&#47;/e)",
+    "<https://e.example/>",
+    "<b>",
+    "`<i>`",
+    "x",
+    "|a|b|\n|-|-|\n|c|d|\n",
+    "[r]: /ok\n",
+    "\n\n",
+    "\n    x = <b>\n",
+]
+
+
+@st.composite
+def hostile_markdown(draw: Any) -> str:
+    budget = draw(st.sampled_from([2_000, 50_000, 400_000, 900_000]))
+    nester = draw(st.sampled_from(NESTERS))
+    depth = draw(st.sampled_from([0, 5, 31, 33, 200, 100_000]))
+    head = nester * min(depth, budget // (2 * len(nester)))
+    closing = {"*": "*", "**": "**", "_": "_", "~~": "~~", "[": "](/x)", "![": "](/p)"}
+    tail = closing.get(nester, "") * min(depth, budget // (2 * max(len(nester), 1)))
+    pieces = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=6))
+    body = " ".join(pieces)
+    repeat = max(1, (budget - len(head) - len(tail)) // (len(body) + 1))
+    joiner = draw(st.sampled_from(["\n", " ", "\n\n"]))
+    return head + "x" + tail + "\n\n" + joiner.join([body] * repeat)
+
+
+HUGE_INTEGERS = st.integers(min_value=20, max_value=6000).map(lambda n: "9" * n)
+
+
+def _bounded_check(files: dict[str, str | bytes | None], field: str | None) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    from conftest import make_registry
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_registry(Path(tmp) / "data", files)
+        code = (
+            "import resource, sys\n"
+            f"resource.setrlimit(resource.RLIMIT_CPU, ({BUDGET_CPU}, {BUDGET_CPU}))\n"
+            f"resource.setrlimit(resource.RLIMIT_AS, ({BUDGET_MEMORY}, {BUDGET_MEMORY}))\n"
+            "from datetime import date\nfrom pathlib import Path\n"
+            "from generator.publish.pipeline import check_registry\n"
+            "from generator.domain.markdown import markdown\n"
+            f"reg = check_registry(Path({str(root)!r}), date(2026, 11, 23))\n"
+            "print(sorted({p.code for p in reg.problems}))\n"
+            f"field = {field!r}\n"
+            "if not reg.problems and field is not None:\n"
+            "    text = reg.records['BMT-2026-001'].model.summary\n"
+            "    assert text is not None and str(markdown(text))\n"
+            "sys.exit(1 if reg.problems else 0)\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=600
+        )
+        return proc.returncode, proc.stdout + proc.stderr
+
+
+def _summary_file(body: str) -> dict[str, str | bytes | None]:
+    from conftest import BASE
+
+    text = "\n".join("  " + line for line in body.split("\n"))
+    return {
+        "approved/BMT-2026-001.yaml": BASE["approved/BMT-2026-001.yaml"].replace(
+            "  技术解读。\n", text + "\n"
+        )
+    }
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(hostile_markdown())
+def test_hostile_markdown_validates_and_renders_within_budget(body: str) -> None:
+    rc, out = _bounded_check(_summary_file(body), "summary")
+    assert rc in (0, 1) and "Traceback" not in out, (rc, out[-3000:], body[:200])
+
+
+@settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(HUGE_INTEGERS, st.sampled_from(["risk", "text", "list"]))
+def test_huge_integers_are_an_error_not_a_traceback(digits: str, where: str) -> None:
+    from conftest import BASE
+
+    if where == "risk":
+        files = {"risk-grades.yaml": BASE["risk-grades.yaml"].replace("5}", digits + "}")}
+    elif where == "text":
+        files = _summary_file("x").copy()
+        files["approved/BMT-2026-001.yaml"] = BASE["approved/BMT-2026-001.yaml"].replace(
+            "applicant: 某某医院", "applicant: " + digits
+        )
+    else:
+        files = {
+            "approved/BMT-2026-001.yaml": BASE["approved/BMT-2026-001.yaml"].replace(
+                "aliases: [CD19 CAR-T]", f"aliases: [{digits}]"
+            )
+        }
+    rc, out = _bounded_check(files, None)
+    assert rc == 1 and "Traceback" not in out, out[-3000:]
+    if len(digits) > 100:  # shorter ones are ordinary type or range errors (E203, E207)
+        assert "E216" in out, out[-3000:]

@@ -22,6 +22,7 @@ import xlsxwriter
 import yaml
 
 from generator.domain.dates import SHANGHAI, build_time
+from generator.domain.fields import CELL_JOIN, CELL_LIMIT
 from generator.domain.vocabulary import FOLDERS, KIND_LABELS
 from generator.outputs.api import formula_risk, reason_columns, record_summary
 from generator.outputs.originals import zip_members
@@ -74,8 +75,8 @@ def _stamp(site: Site) -> datetime:
 def _row(site: Site, rid: str) -> dict[str, str]:
     r = site.records[rid]
     row = record_summary(r)
-    row["aliases"] = "；".join(row["aliases"])
-    row["institutions"] = "；".join(row.get("institutions", []))
+    row["aliases"] = CELL_JOIN.join(row["aliases"])
+    row["institutions"] = CELL_JOIN.join(row.get("institutions", []))
     row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
     row |= reason_columns(row)  # delist, suspend, ban grounds in Chinese (issue 17)
     row["sample"] = "是" if r.sample else "否"
@@ -106,6 +107,8 @@ def records_xlsx(site: Site) -> bytes:
             # write_string: record text is never interpreted as a formula or a number
             for j, (key, _) in enumerate(columns):
                 value = row[key]
+                if len(value) > CELL_LIMIT:  # validation refuses such text (E217): never cut it
+                    raise OutputError(f"{row['id']} 的 {key} 超过 Excel 单元格上限，未写入数据表")
                 if formula_risk(value):
                     sheet.write_string(i, j, value, quoted)
                 else:
