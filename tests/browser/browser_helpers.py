@@ -289,6 +289,18 @@ def announcements_naming(record_id: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda a: (a["date"], a["id"]))
 
 
+def approvals() -> dict[str, str]:
+    """Guidance entry id → the published approved technology that grew from it (`guidance_entry`).
+    Such an entry is that technology's research stage, not an answer of its own (issue 22): search
+    and /check/ show the approval's card only."""
+    grown = {}
+    for path in sorted((DATA / "approved").glob("BMT-*.yaml")):
+        rec = load_yaml(path)
+        if rec.get("guidance_entry") and announcements_naming(rec["id"]):
+            grown[rec["guidance_entry"]] = rec["id"]
+    return grown
+
+
 def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
