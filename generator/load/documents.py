@@ -61,15 +61,12 @@ class Document:
     # False when the source text holds no character that textcheck refuses and no backslash
     # (the only way to write one as an escape): its values need not be checked one by one.
     suspect: bool = True
-    # The text the values were read from: messages find a value's column in it (one line index
-    # per file, made on first use, instead of reading the file again for every problem).
+    # The text read: messages find columns in it (one line index per file, made on first use).
     source: str = field(default="", repr=False)
     _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     def line(self, number: int) -> str:
-        """Line `number` (from 1) of the source, "" past its end."""
-        if self._lines is None:
-            self._lines = self.source.splitlines()
+        self._lines = self.source.splitlines() if self._lines is None else self._lines
         return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
@@ -93,11 +90,9 @@ def dotted(path: Path_) -> str:
 
 
 def load_file(path: Path, display: str | None = None) -> Document:
-    """Load `path`; never raises for bad content, problems are in the returned document.
-
-    Only a regular file is read: a symlink, FIFO or device is E113 and its content is never read
-    (so no message can quote a file outside data/).
-    """
+    """Load `path`; never raises for bad content, problems are in the returned document. Only a
+    regular file is read: a symlink, FIFO or device is E113, never read (no message can quote a
+    file outside data/)."""
     return load_file_raw(path, display)[0]
 
 
@@ -150,11 +145,9 @@ def _char_at(text: str, mark: Any) -> str:
 
 
 def yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
-    """(line, column, Chinese explanation) of a YAML syntax error.
-
-    An unclosed quote or bracket is reported where it opens (PyYAML's context mark), not where
-    the parser gave up (often the end of the file); other problems where they are found.
-    """
+    """(line, column, Chinese explanation) of a YAML syntax error. An unclosed quote or bracket
+    is reported where it opens (PyYAML's context mark), not where the parser gave up (often the
+    end of the file); other problems where they are found."""
     ctx, prob = str(exc.context or ""), str(exc.problem or "")
     opened, found = exc.context_mark, exc.problem_mark
     where = f"（解析到第 {found.line + 1} 行时发现）" if found is not None else ""
@@ -208,11 +201,8 @@ _DISCARD = "<dup>"  # path segment for values of duplicate keys: checked, but no
 
 
 class _Builder:
-    """Turns the event stream into values; one instance per file.
-
-    An explicit stack instead of recursion, and `get_event` called directly: this loop runs for
-    every key and value of every record, so it is the hot path of `registry validate`.
-    """
+    """Turns the event stream into values; one instance per file. An explicit stack instead of
+    recursion, `get_event` called directly: the hot path of `registry validate`."""
 
     def __init__(self, shown: str) -> None:
         self.doc = Document(shown)
@@ -259,15 +249,10 @@ class _Builder:
         return None
 
     def _nested_too_deep(self, text: str, limit: yaml.MarkedYAMLError) -> None:
-        """The parser stopped at its own nesting limit (libyaml's is 1000 since PyYAML 6.0.4)
-        before our walk reached MAX_DEPTH: its scanner reads up to 1,024 characters ahead, so
-        `[[[[…` fails while we have seen only a few events. The file is too deep either way, but
-        E108 must name the line where the nesting passes *our* limit, whatever the parser:
-        1. the same parser on the text up to where it gave up (it cannot reach its limit there,
-           and our limit lies before that point), at C speed;
-        2. else the pure-Python parser on the whole text (no limit of its own; ~4× slower);
-        3. else E108 where the parser gave up, which is deeper still.
-        """
+        """libyaml stopped at its own nesting limit (1000) before our walk reached MAX_DEPTH (its
+        scanner reads 1,024 characters ahead). E108 must name the line where nesting passes *our*
+        limit: 1. the same parser on the text up to where it gave up, at C speed; 2. else the
+        pure-Python parser (no limit; ~4× slower); 3. else where the parser gave up (deeper)."""
         mark = limit.problem_mark or limit.context_mark
         cut = getattr(mark, "index", 0) or 0
         if 0 < cut < len(text):
@@ -327,7 +312,11 @@ class _Builder:
                         "E105", mark, path, tag=event.tag.replace("tag:yaml.org,2002:", "!!")
                     )
                 if kind is ScalarEvent:
-                    value = self._scalar(event, path)
+                    try:
+                        value = _scalar(event)
+                    except _TooLarge as exc:
+                        self.error("E216", mark, path, digits=exc.args[0], limit=MAX_DIGITS)
+                        value = None
                 else:
                     if len(stack) >= MAX_DEPTH:
                         self.error("E108", mark, path, limit=MAX_DEPTH)
@@ -353,13 +342,6 @@ class _Builder:
         if top.is_map:
             return (*top.path, top.key if top.key is not None else _DISCARD)
         return (*top.path, len(top.value))
-
-    def _scalar(self, event: ScalarEvent, path: Path_) -> Any:
-        try:
-            return _scalar(event)
-        except _TooLarge as exc:
-            self.error("E216", event.start_mark, path, digits=exc.digits, limit=MAX_DIGITS)
-            return None
 
     def item_key(self, top: _Frame, event: Any) -> None:
         mark = event.start_mark
@@ -421,22 +403,17 @@ def _scalar(event: ScalarEvent) -> Any:
     return value
 
 
-# No integer in a record needs more digits (years, counts); a longer one is refused where it
-# stands. Python refuses to convert more than 4,300 digits (a traceback at load), and a sexagesimal
-# `1:0:0:…` or hex literal builds a number that no message could print.
-MAX_DIGITS = 100
+MAX_DIGITS = 100  # integers in records are years and counts; a longer one is E216
 
 
-class _TooLarge(Exception):
-    def __init__(self, digits: int) -> None:
-        self.digits = digits
+class _TooLarge(ValueError):
+    """Over MAX_DIGITS (args[0]: about how many): Python converts at most 4,300 digits, and a
+    base-60 `1:0:0:…` or hex literal can make a number that no message could print."""
 
 
 def _integer(tag: str, value: str) -> int:
-    digits = len(value.replace("_", "").lstrip("+-"))
-    if digits > MAX_DIGITS:
-        raise _TooLarge(digits)
-    number = int(_CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value)))
-    if number.bit_length() > MAX_DIGITS * 3.33:  # hex, octal, binary, base 60: about its digits
-        raise _TooLarge(int(number.bit_length() * 0.30103) + 1)
-    return number
+    if (digits := len(value.replace("_", "").lstrip("+-"))) <= MAX_DIGITS:
+        number = int(_CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value)))
+        if (digits := int(number.bit_length() * 0.30103) + 1) <= MAX_DIGITS:
+            return number
+    raise _TooLarge(digits)
