@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
+from generator.load.files import site_dir_fault
 from generator.outputs.assemble import SiteFiles, dest_uri
 from generator.outputs.writer import write_files
 from generator.publish.pipeline import Report, Settings, publish
@@ -69,7 +70,11 @@ def _bytes(content: str | bytes) -> bytes:
 
 def build_plain(data_dir: Path, as_of: date, site_dir: Path, site_url: str = "") -> Report:
     """Build the registry into `site_dir` with plain chrome; returns the report (nothing is
-    written when it is not valid)."""
+    written when it is not valid). ValueError, before anything is read or written, for a site dir
+    that is a link, is or holds the data or the working directory, or lies inside the data."""
+    fault = site_dir_fault(Path.cwd() / site_dir, Path.cwd(), {"记录目录": Path.cwd() / data_dir})
+    if fault is not None:
+        raise ValueError(f"网站目录 {site_dir} {fault}；未写入任何文件")
     report, site = publish(data_dir, as_of, Settings(site_url=site_url, history=False))
     if site is None:
         return report

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.domain.vocabulary import ID_PATTERNS, id_kind
 from generator.load.documents import load_file
+from generator.load.files import MISSING, data_root_fault
 from generator.validate.scaffolds import DIRS, Vocabulary, render
 
 PATTERN = {
@@ -106,9 +107,13 @@ def scaffold(
     kind: str, data_dir: Path, record_id: str | None, today: date, force: bool
 ) -> list[Path]:
     """Write the skeleton(s) of `kind`; ValueError and nothing written when the id does not fit
-    the kind's pattern, a link or special file is in the way, or a file exists (unless force)."""
+    the kind's pattern, the data root or anything on the way is a link or special file, or a
+    file exists (unless force)."""
     if record_id is not None:
         _check_id(kind, record_id)
+    fault = data_root_fault(data_dir)  # a linked data/ would be written through, even outside
+    if fault not in (None, MISSING):
+        raise ValueError(f"记录目录 {data_dir} {fault}；未写入任何文件（E114）")
     files = plan(kind, data_dir, record_id, today)
     for path, _ in files:
         folder = path.parent

