@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_helpers import AS_OF, DATA, Tab, cn_date, open_tab
+from browser_helpers import AS_OF, DATA, Tab, approvals, cn_date, open_tab, squash
 from playwright.sync_api import Browser, Page, expect
 
 from generator.domain.delineation import OUTCOMES, STEPS
@@ -20,6 +20,10 @@ from generator.publish.verdict import not_found_verdict, verdict
 from generator.publish.views import Site, build_site
 
 pytestmark = pytest.mark.browser
+
+# guidance entry → the published approval grown from it: one technology, answered by the approval's
+# card with the entry as its research facet (issue 22); never a card of its own
+GROWN = approvals()
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +50,12 @@ def lookup(page: Page, query: str, institution: str = "") -> None:
     page.wait_for_selector("#reg-check-results article.reg-verdict")
 
 
+def card_ids(page: Page) -> list[str | None]:
+    return page.locator("#reg-check-results article.reg-verdict").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-record'))"
+    )
+
+
 def first_card(page: Page) -> dict[str, Any]:
     card = page.locator("#reg-check-results article.reg-verdict").first
     return {
@@ -53,6 +63,10 @@ def first_card(page: Page) -> dict[str, Any]:
         "answer": card.locator(".reg-answer-chip").inner_text(),
         "headline": card.locator(".reg-verdict-headline").inner_text(),
         "text": card.inner_text(),
+        "research": card.locator("p.reg-research").all_inner_texts(),
+        "research_links": card.locator("p.reg-research a").evaluate_all(
+            "els => els.map(e => new URL(e.href).pathname)"
+        ),
         "links": card.locator(".reg-verdict-links a").evaluate_all(
             "els => els.map(e => new URL(e.href).pathname + new URL(e.href).hash)"
         ),
@@ -70,7 +84,10 @@ LOOKUPS = [
     ("CAR T", "", "BMT-2026-001"),  # spacing instead of a hyphen
     ("噬菌体", "", "GL-0015"),  # part of a name: listed with emergency use
     ("AAV基因治疗视网膜病变", "", "GL-0005"),  # alias: delisted after review
-    ("人脐带间充质干细胞治疗失代偿期肝硬化技术", "", "BMT-2026-005"),  # full name (also GL-0002)
+    ("人脐带间充质干细胞治疗失代偿期肝硬化技术", "", "BMT-2026-005"),  # full name (also GL-0002's)
+    ("GL-0002", "", "BMT-2026-005"),  # id of a delisted entry grown into a banned approval
+    ("GL-0003", "示例省人民医院", "BMT-2026-001"),  # id of a listed entry: its approval answers
+    ("菌群移植治疗艰难梭菌感染", "", "BMT-2026-002"),  # GL-0008's alias only
     ("基因编辑婴儿", "", "BAN-0001"),  # alias: banned outright
     ("GL-0010", "", "GL-0010"),  # id: retained on the list after review
     (
@@ -115,6 +132,16 @@ def test_lookup_shows_the_python_verdict(
     assert v.basis in got["text"]
     assert cn_date(AS_OF) in got["text"]  # valid as of
     assert "不构成行政决定" in got["text"]
+    # one technology, one card: a guidance entry with a published approval is the approval's
+    # research facet, shown inside its card with a link to the entry, never a card of its own
+    assert not set(card_ids(page)) & GROWN.keys(), card_ids(page)
+    if v.research is None:
+        assert got["research"] == []
+    else:
+        assert [squash(t) for t in got["research"]] == [
+            squash(v.research_sentence + " 查看清单条目")
+        ]
+        assert got["research_links"] == [v.research.record.url]
     if institution and expected and expected.startswith("BMT"):
         listed = "不在参与研究机构名单内" if not v.institution_listed else "在参与研究机构名单内"
         assert listed in got["text"]
@@ -122,13 +149,19 @@ def test_lookup_shows_the_python_verdict(
     assert not tab.foreign_requests()
 
 
-def test_approved_and_guidance_matches_both_shown_approved_first(tab: Tab) -> None:
+def test_a_technology_with_an_approval_is_one_card(tab: Tab) -> None:
+    """「CAR-T」 names both GL-0003 and BMT-2026-001, grown from it: one card, the approval's, with
+    the entry's research stage inside (issue 22: two cards contradicted each other)."""
+    assert GROWN["GL-0003"] == "BMT-2026-001"
     page = tab.goto("/check/")
-    lookup(page, "CAR-T")
-    ids = page.locator("#reg-check-results article.reg-verdict").evaluate_all(
-        "els => els.map(e => e.getAttribute('data-record'))"
-    )
-    assert ids == ["BMT-2026-001", "GL-0003"]
+    for query in ("CAR-T", "GL-0003"):
+        lookup(page, query)
+        assert card_ids(page) == ["BMT-2026-001"], query
+        research = page.locator("#reg-check-results article.reg-verdict p.reg-research")
+        expect(research).to_have_count(1)
+        expect(research).to_contain_text("GL-0003")
+        link = research.get_by_role("link").evaluate("a => new URL(a.href).pathname")
+        assert link == "/guidance-list/GL-0003/", link
 
 
 def test_participating_institution_is_marked(tab: Tab) -> None:

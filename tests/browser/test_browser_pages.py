@@ -117,6 +117,8 @@ def test_guidance_entry_with_emergency_use(tab: Tab) -> None:
         ],
     )
     assert tab.page.locator(".reg-badges").get_by_text("紧急应用").is_visible()
+    # no approval grew from it: its page is its own search result
+    assert tab.page.locator("article.reg-record[data-pagefind-body]").count() == 1
 
 
 def test_delisted_guidance_entry(tab: Tab) -> None:
@@ -141,6 +143,11 @@ def test_delisted_guidance_entry(tab: Tab) -> None:
     )
     assert "在清单内" not in tab.page.locator(".reg-badges").inner_text()
     assert "major_safety_efficacy_issue" not in text
+    # BMT-2026-005 grew from it: the page stays, but search indexes the approval's page only (one
+    # technology, one result: issue 22), so this article is not a search body
+    assert record_yaml("BMT-2026-005")["guidance_entry"] == rid
+    assert tab.page.locator("article.reg-record[data-pagefind-body]").count() == 0
+    assert "BMT-2026-005" in text  # the approval grown from it is named on the page
 
 
 def test_approved_technology_with_conditions(tab: Tab) -> None:
