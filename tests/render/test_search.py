@@ -139,3 +139,18 @@ def test_encode_matches_the_plain_definition_for_any_text():
             for _ in range(rng.randint(0, 8))
         )
         assert encode(text) == plain(text)
+
+
+def test_summary_is_linear_in_unclosed_brackets() -> None:
+    """500,000 `[` with no `]` in a summary: each `[` used to scan to the end of the line (minutes
+    in the build, issue 23). Bounded by a CPU limit in a child process, not by a clock."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource; resource.setrlimit(resource.RLIMIT_CPU, (5, 5));"
+        "from generator.render.search import summary;"
+        "print(summary('[' * 500_000 + 'x')[:3])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("[[["), done.stderr
