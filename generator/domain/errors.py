@@ -245,7 +245,9 @@ class Problem:
 # Characters a message must not carry as such: controls (a NUL or ESC in a terminal or CI log),
 # bidi controls and invisible format characters (they could reorder or hide what a reviewer reads).
 _UNPRINTABLE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    # line feed and the Unicode line and paragraph separators too: a file name holding one
+    # could otherwise fake a line of `registry validate` (one problem, one line)
+    "[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f"
     "\ufeff\ufff9-\ufffb\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 

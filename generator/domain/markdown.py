@@ -24,7 +24,6 @@ library is called here through its C API (cffi), freeing both (`_Parse`).
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -233,19 +232,27 @@ _ATTRIBUTES = {
     "div": {"class"},
 }
 
+
+def _href_filter(_tag: str, attribute: str, value: str) -> str | None:
+    """ammonia passes relative URLs through, and some leave the site in a browser: `//host`
+    (protocol-relative), `/\\host` (browsers read `\\` as `/`). Every href is checked again with
+    `safe_url`, the same rule validation applies; one that fails is removed. Done on the attribute
+    itself (nh3's `attribute_filter`), never by searching the HTML: text that reads
+    `href="…"` is prose and stays as written."""
+    if attribute != "href":
+        return value
+    return value if safe_url(value) else None
+
+
 _CLEANER = nh3.Cleaner(
     tags=_TAGS,
     clean_content_tags={"script", "style"},
     attributes=_ATTRIBUTES,
+    attribute_filter=_href_filter,
     url_schemes={"http", "https"},
     link_rel=None,
     strip_comments=True,
 )
-
-# ammonia passes relative URLs through, and some leave the site in a browser: `//host`
-# (protocol-relative), `/\host` (browsers read `\` as `/`). Every href is checked again with
-# `safe_url`, the same rule validation applies; one that fails is removed.
-_HREF = re.compile(r'\shref="([^"]*)"')
 
 _SCHEME_OK = re.compile(r"https?://[^/\\]", re.I)
 
@@ -264,11 +271,7 @@ def safe_url(url: str) -> bool:
 
 def sanitise(html: str) -> str:
     """The allow-list pass over rendered Markdown (see the module docstring)."""
-    return _HREF.sub(_keep_safe_href, _CLEANER.clean(html))
-
-
-def _keep_safe_href(m: re.Match[str]) -> str:
-    return m.group(0) if safe_url(html_lib.unescape(m.group(1))) else ""
+    return _CLEANER.clean(html)
 
 
 def render(text: str) -> str:

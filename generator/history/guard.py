@@ -40,7 +40,7 @@ from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem, sort_key
 from generator.load.documents import Document, dotted, load_bytes, load_file
 from generator.load.field_changes import Change, field_changes, make_change
-from generator.load.files import MAX_BYTES, read_regular
+from generator.load.files import MAX_BYTES, data_root_fault, read_regular
 from generator.load.git import GUARDED_DIRS, REGULAR_MODES, read_blobs, require_repo, revision_files
 from generator.validate.entries import display_path
 
@@ -52,9 +52,12 @@ def guard_problems(data_dir: Path, base: str, today: date | None = None) -> list
 
     Raises `gitrepo.GitError` when there is no repository or `base` does not exist.
     """
+    shown = display_path(data_dir)
+    # second line of defence (the commands check first): a linked root would guard another folder
+    if (fault := data_root_fault(data_dir)) is not None:
+        return [problem("E114", shown, name=shown, what=fault)]
     base_files = revision_blobs(data_dir, base)
     head_files = tree_files(data_dir)
-    shown = display_path(data_dir)
     return compare_files(base_files, head_files, data_dir, base, today or today_shanghai(), shown)
 
 

@@ -16,6 +16,7 @@ import click
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import CATALOGUE
+from generator.history.diff_text import visible
 from generator.shells.cli_base import (
     ZhGroup,
     as_of_option,
@@ -85,8 +86,8 @@ def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> 
 
         try:
             problems.extend(guard_problems(data_dir, base))
-        except GitError as exc:
-            raise click.UsageError(str(exc)) from None
+        except GitError as exc:  # git's text may hold anything a ref or path held: escaped
+            raise click.UsageError(visible(str(exc))) from None
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -116,7 +117,7 @@ def errors() -> None:
     "--preview-url",
     default=None,
     metavar="URL",
-    help="预览站点的地址（例如 http://127.0.0.1:8000/）：摘要中的编号链接到预览中的页面",
+    help="预览站点的地址（例如 http://pr-7-123.localhost:8001/，与 make serve 不同源）：摘要中的编号链接到预览中的页面",
 )
 def diff(
     base: str, head: str | None, data_dir: Path, as_of: date | None, preview_url: str | None
@@ -136,7 +137,7 @@ def diff(
             data_dir, base, head, as_of or today_shanghai(), preview_url=preview_url
         )
     except GitError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(visible(str(exc))) from None
     click.echo(text, nl=False)
     sys.exit(0 if ok else 1)
 

@@ -17,6 +17,7 @@ import click
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import problem
+from generator.history.diff_text import visible
 from generator.load.files import MISSING, data_root_fault
 from generator.publish.pipeline import check_registry
 from generator.validate.entries import Registry, display_path
@@ -162,7 +163,10 @@ def as_of_option(f):  # type: ignore[no-untyped-def]
 
 def _need_data(data_dir: Path) -> None:
     if not os.path.lexists(data_dir):
-        raise click.UsageError(f"找不到记录目录 {data_dir}；请用 --data 指定 data/ 目录")
+        # the path as typed may hold controls: shown escaped, like every message of ours
+        raise click.UsageError(
+            f"找不到记录目录 {visible(str(data_dir))}；请用 --data 指定 data/ 目录"
+        )
 
 
 def checked_data(data_dir: Path, missing_ok: bool = False) -> Path | None:

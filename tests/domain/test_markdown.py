@@ -94,3 +94,14 @@ def test_lines_come_from_one_parse() -> None:
 def test_nesting_limit(ok: str, deep: str) -> None:
     assert inspect(ok).too_deep is None
     assert inspect("first\n\n" + deep).too_deep == 3
+
+
+def test_prose_that_reads_like_an_href_stays_as_written() -> None:
+    """The href check runs on attributes (nh3's attribute_filter), never as a search over the HTML:
+    a sentence with `href="…"` in it was cut out of the page before (issue 23)."""
+    from generator.domain.markdown import markdown, sanitise
+
+    html = str(markdown('text href="/approved/x and <x> "q"'))
+    assert 'href="/approved/x and &lt;x&gt; "q"' in html
+    cleaned = sanitise('<a href="//evil.example">a</a><a href="/\\evil">b</a><a href="/ok/">c</a>')
+    assert cleaned == '<a>a</a><a>b</a><a href="/ok/">c</a>'

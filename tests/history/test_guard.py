@@ -351,3 +351,16 @@ def test_a_record_replaced_by_a_symlink_is_a_deletion(repo: GitRepo, kit: Simple
     repo.remove("guidance-list/GL-0001.yaml")
     (repo.data / "guidance-list" / "GL-0001.yaml").symlink_to(saved)
     assert [p.code for p in guard_problems(repo.data, "main", TODAY)] == ["E501"]
+
+
+def test_the_guard_itself_refuses_a_linked_data_root(tmp_path: Path) -> None:
+    """Second line of defence behind the commands (issue 23): guard_problems on a data root that
+    is a symlink compares nothing and reports E114 instead."""
+    from generator.history.guard import guard_problems
+
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "data"
+    link.symlink_to(real)
+    (problem,) = guard_problems(link, "HEAD")
+    assert problem.code == "E114"

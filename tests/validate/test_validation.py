@@ -586,3 +586,13 @@ def test_site_info_is_optional_and_checked(kit: SimpleNamespace, tmp_path: Path)
     assert "ICP 备案号" in icp.message and "京ICP备12345678号-1" in icp.message
     base_lines = kit.BASE["registry.yaml"].count("\n")
     assert icp.line == base_lines + 3
+
+
+def test_a_file_name_cannot_fake_a_line_of_the_report() -> None:
+    """One problem, one line: a line feed or a Unicode line separator in a file name is shown
+    escaped, like every other control (issue 23)."""
+    from generator.domain.errors import problem
+
+    for sep in ("\n", "\r", "\u2028", "\u2029", "\x85"):
+        p = problem("E110", f"data/a{sep}data/x.yaml:1:1: E999 伪造", 1, 1)
+        assert len(p.text().splitlines()) == 1 and sep not in p.text()
