@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from sitekit import build_sample
 
 from generator.domain.delineation import OUTCOMES, STEPS
 from generator.domain.names import fold
@@ -19,7 +20,6 @@ from generator.publish.lookup import check, find
 from generator.publish.pipeline import check_registry
 from generator.publish.verdict import verdict
 from generator.publish.views import Site, build_site
-from tests.sitekit import build_sample
 
 D = date.fromisoformat
 GL, BMT, BAN = "GL-0001", "BMT-2026-001", "BAN-0001"

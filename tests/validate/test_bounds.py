@@ -12,7 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import BASE, make_registry
+
+from tests.conftest import BASE, make_registry
 
 N = 1_000_000 - 400  # the field fills the file up to the 1 MiB limit
 CPU_SECONDS = 5  # validate: well under 2 s measured; 9 s to minutes before
