@@ -106,3 +106,18 @@ def test_guidance_filter_by_emergency_use_and_category(tab: Tab) -> None:
     form.locator("select[name=category]").select_option(label="组织工程")
     assert visible_ids(tab) == ["GL-0006", "GL-0013"]
     assert count_text(tab) == f"显示 2 / {total} 条"
+
+
+def test_a_banned_approval_shows_no_running_period(tab: Tab) -> None:
+    """BMT-2026-005 is banned (ANN-2026-010): its 限定期 no longer runs, and the approved list says
+    so instead of showing the date as if it did (issue 22); a running one is shown plainly."""
+    tab.goto("/approved/")
+    period = tab.page.locator(
+        "table[data-reg-table] tbody tr:has(td[data-key='BMT-2026-005']) td[data-label='限定期至']"
+    )
+    assert period.inner_text().strip().endswith("已不适用"), period.inner_text()
+    assert period.locator("s").count() == 1  # the date struck through
+    running = tab.page.locator(
+        "table[data-reg-table] tbody tr:has(td[data-key='BMT-2026-001']) td[data-label='限定期至']"
+    )
+    assert "已不适用" not in running.inner_text() and running.locator("s").count() == 0
