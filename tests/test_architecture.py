@@ -110,3 +110,92 @@ def _long_functions(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_functions_stay_short(path: Path) -> None:
     assert _long_functions(path) == []
+
+
+# --- each kind declared once (issue 24) ------------------------------------------------------------
+
+RECORD_KIND_NAMES = frozenset({"guidance", "approved", "banned", "research"})
+KIND_NAMES = RECORD_KIND_NAMES | {"conditions", "announcement"}
+SPEC = PACKAGE / "domain" / "kinds.py"
+
+
+def kind_tables(source: str) -> list[int]:
+    """Lines of literal tables of kinds: a dict with two or more kind names as keys, or a tuple,
+    list or set of two or more kind names. Those belong in domain/kinds.py (every other table is a
+    view of it); a dispatch table of handlers is checked against the spec by `kinds.dispatch`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict):  # keyed by record kinds ("conditions" is a field name too)
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            values_are_code = all(
+                isinstance(v, (ast.Name, ast.Lambda, ast.Attribute)) for v in node.values
+            )
+            if len(RECORD_KIND_NAMES.intersection(keys)) >= 2 and not values_are_code:
+                found.append(node.lineno)
+        elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            items = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+            if len(KIND_NAMES.intersection(items)) >= 2:
+                found.append(node.lineno)
+    return found
+
+
+def test_kind_tables_are_spelled_only_in_the_spec() -> None:
+    found = [
+        f"{p.relative_to(PACKAGE)}:{line}"
+        for p in _modules()
+        if p != SPEC
+        for line in kind_tables(p.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "a table of kinds outside domain/kinds.py: make it a view of the spec"
+
+
+def test_the_kind_table_check_catches_one() -> None:
+    assert kind_tables('X = {"guidance": "备案指导清单", "approved": "已批准技术"}') == [1]
+    assert kind_tables('K = ("guidance", "approved", "banned")') == [1]
+    assert kind_tables('D = {"guidance": f, "approved": g}') == []  # handlers: kinds.dispatch
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle of the module graph (lazy imports inside functions included), once each."""
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(path[path.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return cycles
+
+
+def test_no_module_imports_in_a_circle() -> None:
+    names = {_module_name(p) for p in _modules()}
+    graph: dict[str, set[str]] = {}
+    for p in _modules():
+        targets = set()
+        for _line, module in _imports(p):
+            # `from generator.domain import ids` names a module too
+            while module and module not in names:
+                module = module.rpartition(".")[0]
+            if module and module != _module_name(p) and not module.endswith("__init__"):
+                targets.add(module)
+        graph[_module_name(p)] = targets
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_catches_a_lazy_one() -> None:
+    assert import_cycles({"a": {"b"}, "b": {"a"}, "c": set()}) == [["a", "b", "a"]]

@@ -540,7 +540,7 @@ def _bounded_check(files: dict[str, str | bytes | None], field: str | None) -> t
     import subprocess
     import sys
 
-    from conftest import make_registry
+    from tests.conftest import make_registry
 
     with tempfile.TemporaryDirectory() as tmp:
         root = make_registry(Path(tmp) / "data", files)
@@ -566,7 +566,7 @@ def _bounded_check(files: dict[str, str | bytes | None], field: str | None) -> t
 
 
 def _summary_file(body: str) -> dict[str, str | bytes | None]:
-    from conftest import BASE
+    from tests.conftest import BASE
 
     text = "\n".join("  " + line for line in body.split("\n"))
     return {
@@ -586,7 +586,7 @@ def test_hostile_markdown_validates_and_renders_within_budget(body: str) -> None
 @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(HUGE_INTEGERS, st.sampled_from(["risk", "text", "list"]))
 def test_huge_integers_are_an_error_not_a_traceback(digits: str, where: str) -> None:
-    from conftest import BASE
+    from tests.conftest import BASE
 
     if where == "risk":
         files = {"risk-grades.yaml": BASE["risk-grades.yaml"].replace("5}", digits + "}")}

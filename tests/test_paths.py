@@ -23,9 +23,8 @@ from gitkit import GitRepo
 
 from generator.load.files import data_root_fault, site_dir_fault
 from generator.publish.pipeline import check_registry
-from generator.shells.build import RegistryInvalid, build
+from generator.shells.build import RegistryInvalid, SiteDirRefused, build
 from generator.shells.cli import main
-from generator.shells.mkdocs_plugin import SiteDirRefused
 from generator.shells.plain import build_plain
 from generator.shells.scaffold import scaffold
 

@@ -192,6 +192,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{record} 于 {date} 批准，但其来源清单条目 {source} 当日为“{state}”；只有已列入备案指导清单的"
         "技术才能纳入临床转化应用审批范围（规范 第三条）。请先发布 list 公告，或改正 guidance_entry",
     ),
+    "E410": (
+        "备案时清单条目不在清单内",
+        "项目于 {date} 备案，但所依据的清单条目 {source} 当日为“{state}”；临床研究发起机构应参照《备案指导清单》"
+        "的规范技术名称和备案要求备案（界定指导原则 二）。请改正 filed 或 guidance_entry",
+    ),
+    "E411": ("研究事件不符合规则", "{detail}"),
     # Public record guard against a base revision (E5xx)
     "E501": (
         "删除了已发布的记录",

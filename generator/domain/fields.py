@@ -16,10 +16,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from generator.domain.vocabulary import (
-    YEARS,
-    id_pattern,
-)
+from generator.domain import ids
+from generator.domain.ids import IdFormat, union_help, union_pattern
+from generator.domain.vocabulary import YEARS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -40,9 +39,15 @@ _MD_LINKS = re.compile(
 )
 
 
-def _id_of(*kinds: str) -> Any:
-    """Id pattern as a constraint checked in pydantic-core (no Python call per value)."""
-    return StringConstraints(pattern=id_pattern(*kinds))
+# constraint pattern -> (the patterns as shown in messages, an example): E204 says what is allowed
+ID_HELP: dict[str, tuple[str, str]] = {}
+
+
+def id_type(*formats: IdFormat) -> Any:
+    """An id field accepting `formats`, checked in pydantic-core (no Python call per value)."""
+    pattern = union_pattern(*formats)
+    ID_HELP[pattern] = union_help(*formats)
+    return Annotated[str, StringConstraints(pattern=pattern)]
 
 
 NON_BLANK = r"\S"  # at least one visible character: blank text is an error (E208)
@@ -163,15 +168,19 @@ Slug = Annotated[
 
 TextList = Annotated[list[Text], AfterValidator(_unique), AfterValidator(_fits_cell)]
 
-GLId = Annotated[str, _id_of("guidance")]
+GLId = id_type(ids.GL)
 
-BMTId = Annotated[str, _id_of("approved")]
+BMTId = id_type(ids.BMT)
 
-BANId = Annotated[str, _id_of("banned")]
+BANId = id_type(ids.BAN)
 
-ANNId = Annotated[str, _id_of("announcement")]
+ANNId = id_type(ids.ANN)
 
-RecordId = Annotated[str, _id_of("guidance", "approved", "banned")]
+CRId = id_type(ids.CR)
+
+# what an announcement's action may name: the records announcements act on (not research
+# projects, which are filings of institutions; an action naming one is E401 by the kind spec)
+RecordId = id_type(ids.GL, ids.BMT, ids.BAN)
 
 
 class Strict(BaseModel):

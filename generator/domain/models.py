@@ -22,6 +22,7 @@ from generator.domain.fields import (
     ANNId,
     BANId,
     BMTId,
+    CRId,
     Date,
     GLId,
     Markdown,
@@ -34,7 +35,6 @@ from generator.domain.fields import (
     matching,
 )
 from generator.domain.vocabulary import (
-    DATA_FOLDERS,
     DIRECT_GROUNDS,
     REVIEW_GROUNDS,
     SUSPEND_GROUNDS,
@@ -218,6 +218,40 @@ class BannedTechnology(RecordBase):
     scope: Text | None = Field(None, description="禁止范围")
 
 
+RESEARCH_EVENTS = ("completed", "terminated", "ethics_continued")
+
+
+class ResearchEvent(Strict):
+    """What the filing institution reports about its project (append-only, in date order)."""
+
+    date: Date
+    event: Literal[RESEARCH_EVENTS] = Field(  # type: ignore[valid-type]
+        description="completed 研究结束 · terminated 终止研究 · ethics_continued 经重新伦理审查继续实施"
+    )
+    note: Text | None = Field(None, description="说明")
+
+
+class ResearchProject(Strict):
+    """临床研究备案项目: a study a 临床研究发起机构 filed under a 备案指导清单 entry after delineating
+    it itself (界定指导原则 二). A filing by institutions, not an act of an announcement: published
+    from its `filed` date; its status follows its own events and its entry's delisting."""
+
+    id: CRId
+    sample: bool = Field(False, description="示例数据：不是真实的备案")
+    title: Text = Field(description="项目名称")
+    guidance_entry: GLId = Field(description="备案所依据的备案指导清单条目；备案当日须在清单内")
+    sponsor: Text = Field(description="临床研究发起机构")
+    institutions: Annotated[TextList, Field(min_length=1)] = Field(description="临床研究机构")
+    filed: Date = Field(description="备案日期")
+    filing_no: Text | None = Field(None, description="备案编号")
+    indications: TextList = Field(default_factory=list, description="适应症")
+    summary: Markdown | None = Field(None, description="项目简介（Markdown）")
+    references: list[Reference] = Field(default_factory=list)
+    events: list[ResearchEvent] = Field(
+        default_factory=list, description="研究结束、终止或经重新伦理审查继续实施（按日期，只追加）"
+    )
+
+
 class ActionBase(Strict):
     record: RecordId = Field(description="记录编号")
 
@@ -343,19 +377,6 @@ class Announcement(Strict):
         default_factory=list, description="公告原件（PDF 或 OFD），放在 data/attachments/"
     )
 
-
-# directory name under data/ -> (kind, model)
-_FILE_MODELS: dict[str, type[Strict]] = {
-    "guidance": GuidanceEntry,
-    "approved": ApprovedTechnology,
-    "conditions": Conditions,
-    "banned": BannedTechnology,
-    "announcement": Announcement,
-}
-# data/ folder → (kind of file, its model)
-RECORD_DIRS: dict[str, tuple[str, type[Strict]]] = {
-    DATA_FOLDERS[kind]: (kind, model) for kind, model in _FILE_MODELS.items()
-}
 
 TOP_FILES: dict[str, type[Strict]] = {
     "registry.yaml": RegistryConfig,

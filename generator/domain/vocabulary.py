@@ -1,61 +1,12 @@
-"""The registry's vocabulary, in one place: record kinds and their folders, id patterns, field
-labels, status, action, ground and route labels, and the few numbers the law fixes.
+"""The registry's vocabulary, in one place: field labels, status, action, ground and route
+labels, and the few numbers the law fixes. The kinds of record (folders, ids, labels, statuses,
+actions) are declared in domain/kinds.py.
 
-Every page, output, message and command takes its words from here, so that a kind, a label or a
-folder is never spelled twice (render/, outputs/, validate/ and the CLI all import these).
+Every page, output, message and command takes its words from here, so that a label is never
+spelled twice (render/, outputs/, validate/ and the CLI all import these).
 """
 
 from __future__ import annotations
-
-import re
-
-# --- record kinds, folders and ids --------------------------------------------------------------
-
-RECORD_KINDS = ("guidance", "approved", "banned")
-# data/<folder>/ and the site section /<folder>/ of each record kind (DESIGN.md, layout)
-FOLDERS = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
-KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
-# every kind of data file → its folder under data/ (records, their conditions, announcements)
-DATA_FOLDERS = {**FOLDERS, "conditions": "conditions", "announcement": "announcements"}
-
-ID_PATTERNS: dict[str, tuple[str, str]] = {
-    # kind: (regex, example)
-    "guidance": (r"^GL-\d{4}$", "GL-0001"),
-    "approved": (r"^BMT-\d{4}-\d{3}$", "BMT-2026-001"),
-    "banned": (r"^BAN-\d{4}$", "BAN-0001"),
-    "announcement": (r"^ANN-\d{4}-\d{3}$", "ANN-2026-001"),
-}
-
-# ASCII: `\d` would also accept full-width and other Unicode digits (GL-０００１); fullmatch below
-# so that a trailing newline ("GL-0001\n") does not slip past `$`.
-_COMPILED = {kind: re.compile(rx, re.ASCII) for kind, (rx, _) in ID_PATTERNS.items()}
-
-
-def id_kind(value: str) -> str | None:
-    """Which record kind an id belongs to, by its pattern (None when it matches none)."""
-    for kind, rx in _COMPILED.items():
-        if rx.fullmatch(value):
-            return kind
-    return None
-
-
-def id_pattern(*kinds: str) -> str:
-    # pydantic-core's Rust regex treats `\d` as any Unicode digit (GL-０００１ would pass): ASCII only.
-    body = "|".join(ID_PATTERNS[k][0].strip("^$").replace("\\d", "[0-9]") for k in kinds)
-    return "^(?:" + body + ")$"
-
-
-# pattern -> (pattern as shown in messages, example), for turning pattern errors into E204
-ID_PATTERN_HELP = {
-    id_pattern(*kinds): (" 或 ".join(ID_PATTERNS[k][0] for k in kinds), ID_PATTERNS[kinds[0]][1])
-    for kinds in (
-        ("guidance",),
-        ("approved",),
-        ("banned",),
-        ("announcement",),
-        ("guidance", "approved", "banned"),
-    )
-}
 
 # Every date the registry computes from (periods of up to 5 years, the day after, the day
 # before) must stay inside what `datetime.date` holds: 0001-01-01 or 9999-12-31 would validate
@@ -126,6 +77,11 @@ FIELD_LABELS: dict[str, str] = {
     "size": "文件大小",
     "sha256": "SHA-256",
     "license": "数据许可",
+    "sponsor": "临床研究发起机构",
+    "filed": "备案日期",
+    "filing_no": "备案编号",
+    "events": "研究进展",
+    "event": "事件",
     "terms": "使用条款",
 }
 
@@ -140,6 +96,20 @@ STATUS_LABELS = {
     "suspended": "再评估暂停",
     "banned": "已禁止",
     "emergency_use": "紧急应用",
+    # research projects (界定指导原则 二(二)2)
+    "ongoing": "进行中",
+    "ethics_review_required": "须重新伦理审查",
+    "terminate_required": "应当终止",
+    "completed": "已结束",
+    "terminated": "已终止",
+}
+
+# What a filing institution reports about its research project (models.ResearchEvent).
+RESEARCH_EVENT_LABELS = {
+    "filed": "备案",
+    "completed": "研究结束",
+    "terminated": "终止研究",
+    "ethics_continued": "经重新伦理审查继续实施",
 }
 
 # A `banned` status that no ban made: the direct delisting of the guidance entry an approved
@@ -152,9 +122,10 @@ CONSEQUENCE_LABELS = {
     "derived": "不再按《条例》开展（来源清单条目直接调出的后果）",
     "opened": "限定期届满，其他符合条件的医疗机构可参照限制类医疗技术备案开展",
     "emergency_ended": "紧急应用期满",
+    "terminate_required": "应当及时终止研究（来源清单条目直接调出的后果）",
+    "ethics_review_required": "应重新进行伦理审查评估（来源清单条目论证后调出的后果）",
 }
 
-KIND_LABELS = {"guidance": "备案指导清单", "approved": "已批准技术", "banned": "禁止技术"}
 
 ACTION_LABELS = {
     "list": "纳入清单",
@@ -185,21 +156,6 @@ GROUND_LABELS = {
 
 ROUTE_LABELS = {"direct": "直接调出", "after_review": "论证后调出"}
 
-# Which record kinds each action applies to (contract action table).
-ACTION_KINDS: dict[str, frozenset[str]] = {
-    "list": frozenset({"guidance"}),
-    "delist": frozenset({"guidance"}),
-    "retain": frozenset({"guidance"}),
-    "emergency_use": frozenset({"guidance"}),
-    "approve": frozenset({"approved"}),
-    "open": frozenset({"approved"}),
-    "suspend": frozenset({"approved"}),
-    "resume": frozenset({"approved"}),
-    "ban": frozenset({"approved", "banned"}),
-    "amend": frozenset({"guidance", "approved", "banned"}),
-}
-
-FIRST_ACTION = {"guidance": "list", "approved": "approve", "banned": "ban"}
 
 PERIOD_TERM = (
     "限定期"  # 规范 第二十条第二款: 批准后N年内仅限在参与该技术临床研究且符合条件的医疗机构内开展

@@ -21,13 +21,9 @@ from pathlib import Path
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem
+from generator.domain.kinds import FOLDERS, KIND_LABELS, KIND_OF_FOLDER
 from generator.domain.models import TOP_FILES
-from generator.domain.vocabulary import (
-    FOLDERS,
-    KIND_LABELS,
-    KIND_OF_FOLDER,
-    STATUS_LABELS,
-)
+from generator.domain.vocabulary import STATUS_LABELS
 from generator.history.diff_text import (
     change_line,
     code,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.domain.vocabulary import DATA_FOLDERS, FOLDERS
+from generator.domain.kinds import DATA_FOLDERS, FOLDERS
 
 # Record directories whose files make up a record's history (conditions belong to their record).
 HISTORY_DIRS = (*FOLDERS.values(), DATA_FOLDERS["conditions"])  # the files with revisions

@@ -27,8 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.domain.kinds import DATA_FOLDERS
 from generator.domain.models import CONTENT_FIELDS
-from generator.domain.vocabulary import DATA_FOLDERS
 from generator.load.field_changes import (
     NOT_A_MAPPING,
     ZERO,

@@ -23,7 +23,7 @@ import yaml
 
 from generator.domain.dates import SHANGHAI, build_time
 from generator.domain.fields import CELL_JOIN, CELL_LIMIT
-from generator.domain.vocabulary import FOLDERS, KIND_LABELS
+from generator.domain.kinds import FOLDERS, KIND_LABELS
 from generator.outputs.api import formula_risk, reason_columns, record_summary
 from generator.outputs.originals import zip_members
 from generator.outputs.writer import OutputError

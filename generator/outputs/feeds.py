@@ -236,7 +236,7 @@ def _watch_feeds(
     for item in entries:
         for r in item[1].records:
             by_record[r.id].append(item)
-        for category in dict.fromkeys(r.model.category for r in item[1].records):
+        for category in dict.fromkeys(r.category for r in item[1].records):
             by_category[category].append(item)
     for rid, r in site.records.items():
         title = f"{r.name}（{rid}）"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.domain.ids import union_pattern
+from generator.domain.kinds import RECORD_KINDS, SPECS
 from generator.outputs.api import SCHEMA_VERSION
 
 DATE = {"type": "string", "format": "date"}
@@ -55,8 +57,8 @@ RECORD_SUMMARY: dict[str, Any] = {
     "type": "object",
     "required": ["id", "kind", "name", "aliases", "category", "status", "status_since", "url"],
     "properties": {
-        "id": {"type": "string", "pattern": r"^(GL-\d{4}|BMT-\d{4}-\d{3}|BAN-\d{4})$"},
-        "kind": {"type": "string", "enum": ["guidance", "approved", "banned"]},
+        "id": {"type": "string", "pattern": union_pattern(*(s.ids for s in SPECS))},
+        "kind": {"type": "string", "enum": list(RECORD_KINDS)},
         "name": TEXT,
         "aliases": TEXTS,
         "category": TEXT,
@@ -302,7 +304,7 @@ def openapi(site_url: str | None) -> dict[str, Any]:
         "in": "path",
         "required": True,
         "description": "记录编号，例如 BMT-2026-001",
-        "schema": {"type": "string", "pattern": r"^(GL-\d{4}|BMT-\d{4}-\d{3}|BAN-\d{4})$"},
+        "schema": {"type": "string", "pattern": union_pattern(*(s.ids for s in SPECS))},
     }
     return {
         "openapi": "3.1.0",

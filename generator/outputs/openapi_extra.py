@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from generator.domain.kinds import RECORD_KINDS
 from generator.outputs.openapi import DATE, ENVELOPE, REASON, STATUS, TEXT, _response
 
 INTERVAL: dict[str, Any] = {
@@ -109,7 +110,7 @@ def record_properties() -> dict[str, Any]:
 def _day_schema() -> dict[str, Any]:
     """api/changes/<date>.json: a stable envelope (no as-of, data version or build time)."""
     ref = {"type": "string", "pattern": "^/api/records/"}
-    kind = {"type": "string", "enum": ["guidance", "approved", "banned"]}
+    kind = {"type": "string", "enum": list(RECORD_KINDS)}
     day = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "当日变化的记录 api/changes/{date}.json（不含 as_of 等随构建变化的字段）",
@@ -138,7 +139,7 @@ def _day_schema() -> dict[str, Any]:
 def changes_schemas() -> dict[str, dict[str, Any]]:
     """api/changes/index.json and api/changes/<date>.json (outputs/sync.py)."""
     ref = {"type": "string", "pattern": "^/api/records/"}
-    kind = {"type": "string", "enum": ["guidance", "approved", "banned"]}
+    kind = {"type": "string", "enum": list(RECORD_KINDS)}
     index = _response(
         "变更索引 api/changes/index.json",
         {

@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from generator.domain.models import RECORD_DIRS, TOP_FILES, Conditions, VersionedConditions
+from generator.domain.kinds import RECORD_DIRS
+from generator.domain.models import TOP_FILES, Conditions, VersionedConditions
 from generator.domain.vocabulary import ACTION_LABELS, FIELD_LABELS, GROUND_LABELS, ROUTE_LABELS
 from generator.load.documents import load_file
 

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from generator.domain.errors import Problem, problem
-from generator.domain.vocabulary import FOLDERS, id_kind
+from generator.domain.kinds import DATA_FOLDERS, FOLDERS, id_kind
 
 if TYPE_CHECKING:
     pass
-from generator.domain.vocabulary import RECORD_KINDS
+from generator.domain.kinds import RECORD_KINDS
 from generator.validate.entries import Registry, all_entries
 
 # A redirect source path: ASCII segments that start with a letter or digit (so no `.`, `..`,
@@ -23,10 +23,8 @@ REDIRECT_PATH = re.compile(r"^/(?:[A-Za-z0-9][A-Za-z0-9._~\-]{0,99}/){1,6}$", re
 # (`/approved/<old-id-or-name>/`) may use one of them.
 RESERVED_DIRS = {
     "",
-    "guidance-list",
-    "approved",
-    "banned",
-    "announcements",
+    *FOLDERS.values(),  # every record kind's section (domain/kinds.py)
+    DATA_FOLDERS["announcement"],
     "risk-grades",
     "changes",
     "check",
@@ -49,7 +47,7 @@ RESERVED_DIRS = {
     "schemas",
 }
 
-SECTION_DIRS = ("guidance-list", "approved", "banned", "announcements")
+SECTION_DIRS = (*FOLDERS.values(), DATA_FOLDERS["announcement"])
 
 SECTION_SUBPAGES = {"page", "index.html", "print"}
 

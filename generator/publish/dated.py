@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS
+from generator.publish.verdict_research import ETHICS, TERMINATE
 from generator.publish.views import RecordView, Site
 from generator.status.intervals import Interval, next_change
 from generator.status.states import Event, Status
@@ -28,6 +29,12 @@ MEANING = {
     "参照限制类医疗技术进行备案（规范 第二十条第二款）。",
     "suspended": "再评估期间暂停应用，任何机构不得开展（规范 第二十三条第一款）。",
     "banned": "禁止临床应用，任何机构和个人不得开展。",
+    # research projects (publish/verdict_research.py says the same in its verdicts)
+    "ongoing": "按备案开展临床研究（界定指导原则 二）。",
+    "terminate_required": TERMINATE,
+    "ethics_review_required": ETHICS,
+    "completed": "备案机构报告研究已结束。",
+    "terminated": "备案机构报告研究已终止。",
 }
 DERIVED_BAN = (
     "来源清单条目已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.domain.dates import cn_date
+from generator.domain.kinds import KIND_ORDER
 from generator.domain.names import FOLD_PATTERN, fold
 from generator.publish.sentences import (
     DELINEATION_URL,
@@ -46,13 +47,11 @@ INDEX_PATH = "api/check-index.json"
 
 MIN_PARTIAL = 2  # a query shorter than this (after folding) only matches exactly
 
-KIND_ORDER = {"approved": 0, "banned": 1, "guidance": 2}
-
 
 def record_keys(r: RecordView) -> list[str]:
     """Folded match keys of a record: its id first, then its name and aliases (no duplicates)."""
     keys: list[str] = []
-    for text in (r.id, r.name, *r.model.aliases):
+    for text in (r.id, r.name, *r.aliases):
         k = fold(text)
         if k and k not in keys:
             keys.append(k)

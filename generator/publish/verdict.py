@@ -10,8 +10,10 @@ announcements; each sentence cites its article of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
+from generator.domain.kinds import dispatch
 from generator.publish.sentences import (
     DELINEATION_URL,
     Facet,
@@ -22,19 +24,28 @@ from generator.publish.sentences import (
 )
 from generator.publish.verdict_approved import approved_verdict
 from generator.publish.verdict_listed import banned_verdict, guidance_verdict
+from generator.publish.verdict_research import research_verdict
 from generator.publish.views import RecordView, Site
 
 
 def verdict(r: RecordView, site: Site, institution: str | None = None) -> Verdict:
     """The answer for record `r` as of `site.as_of`, derived from its status (status/derive.py)."""
     listed = institution_listed(r, institution)
-    if r.kind == "approved":
-        v = replace(approved_verdict(r, site, listed), research=research_facet(r, site))
-    elif r.kind == "banned":
-        v = banned_verdict(r, site)
-    else:
-        v = guidance_verdict(r, site, site.grown.get(r.id, []))
+    v = _VERDICTS[r.kind](r, site, listed)
     return replace(v, institution=(institution or None) if listed is not None else None)
+
+
+def _approved(r: RecordView, site: Site, listed: bool | None) -> Verdict:
+    return replace(approved_verdict(r, site, listed), research=research_facet(r, site))
+
+
+_VERDICTS: dict[str, Callable[[RecordView, Site, bool | None], Verdict]] = {
+    "guidance": lambda r, site, _listed: guidance_verdict(r, site, site.grown.get(r.id, [])),
+    "approved": _approved,
+    "banned": lambda r, site, _listed: banned_verdict(r, site),
+    "research": lambda r, site, _listed: research_verdict(r, site),
+}
+dispatch(_VERDICTS, "publish/verdict.py")  # every kind of domain/kinds.py has its verdict
 
 
 def research_facet(r: RecordView, site: Site) -> Facet | None:

@@ -13,18 +13,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from generator.domain.kinds import FOLDERS, KIND_LABELS, spec
 from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
-from generator.domain.vocabulary import (
-    ACTION_LABELS,
-    FOLDERS,
-    GROUND_LABELS,
-    KIND_LABELS,
-    ROUTE_LABELS,
-)
+from generator.domain.vocabulary import ACTION_LABELS, GROUND_LABELS, ROUTE_LABELS
 from generator.load.documents import Document
 from generator.load.revisions import History
 from generator.status.conditions import VersionView, changes, published_versions
-from generator.status.intervals import Interval, record_intervals
+from generator.status.intervals import Interval, interval_at, record_intervals
+from generator.status.research import project_status
 from generator.status.states import Event, Status
 from generator.status.stream import StatusChange, status_changes
 from generator.validate.entries import Registry
@@ -59,6 +55,7 @@ class RecordView:
     model: Any
     status: Status
     category_name: str
+    category: str  # a category id; a research project takes its guidance entry's
     timeline: list[Event]
     # published conditions versions only (embargoed ones never reach the view), oldest first
     conditions_versions: list[VersionView] = field(default_factory=list)
@@ -105,7 +102,12 @@ class RecordView:
 
     @property
     def name(self) -> str:
-        return self.model.name
+        """What names the record: its name, or a research project's title (the kind spec says)."""
+        return str(getattr(self.model, spec(self.kind).title_field))
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(getattr(self.model, "aliases", ()))
 
     @property
     def kind_label(self) -> str:
@@ -230,30 +232,13 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
     records: dict[str, RecordView] = {}
     dated = record_intervals(reg)  # one more replay: every record's status on every date
     for rid in sorted(reg.records):
-        status = reg.replay.statuses.get(rid)
-        if status is None:
-            continue  # embargoed: named only by announcements dated after as_of
         entry = reg.records[rid]
-        state = reg.replay.states[rid]
-        versions = published_versions(reg.condition_versions.get(rid, []), reg.as_of)
-        records[rid] = RecordView(
-            id=rid,
-            kind=entry.kind,
-            model=entry.model,
-            status=status,
-            category_name=categories.get(entry.model.category, entry.model.category),
-            timeline=list(state.timeline),
-            conditions_versions=versions,
-            risk_grade=grades.get(state.risk_grade) if state.risk_grade else None,
-            approved_on=state.approved_on,
-            exclusive_until=state.exclusive_until,
-            opens_by_time_on=state.opens_by_time_on(),
-            institutions=state.institutions,
-            emergency=reg.replay.emergencies.get(rid),
-            ban_kind=state.ban_kind,
-            intervals=dated.get(rid, []),
-            changes=status_changes(rid, dated.get(rid, []), state.timeline),
-        )
+        if entry.kind == "research":
+            view = _research_view(reg, rid, dated, categories)
+        else:
+            view = _announced_view(reg, rid, dated, categories, grades)
+        if view is not None:  # None: embargoed
+            records[rid] = view
     return Site(
         as_of=reg.as_of,
         config=reg.config,
@@ -262,6 +247,68 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
         announcements=list(reg.replay.published),
         categories=categories,
         data_version=data_version or f"{reg.as_of.isoformat()}+nogit",
+    )
+
+
+def _announced_view(
+    reg: Registry,
+    rid: str,
+    dated: dict[str, list[Interval]],
+    categories: dict[str, str],
+    grades: dict[str, RiskGrade],
+) -> RecordView | None:
+    """A record the announcements act on; None while named only by embargoed ones."""
+    status = reg.replay.statuses.get(rid)
+    if status is None:
+        return None
+    entry = reg.records[rid]
+    state = reg.replay.states[rid]
+    category = entry.model.category
+    return RecordView(
+        id=rid,
+        kind=entry.kind,
+        model=entry.model,
+        status=status,
+        category_name=categories.get(category, category),
+        category=category,
+        timeline=list(state.timeline),
+        conditions_versions=published_versions(reg.condition_versions.get(rid, []), reg.as_of),
+        risk_grade=grades.get(state.risk_grade) if state.risk_grade else None,
+        approved_on=state.approved_on,
+        exclusive_until=state.exclusive_until,
+        opens_by_time_on=state.opens_by_time_on(),
+        institutions=state.institutions,
+        emergency=reg.replay.emergencies.get(rid),
+        ban_kind=state.ban_kind,
+        intervals=dated.get(rid, []),
+        changes=status_changes(rid, dated.get(rid, []), state.timeline),
+    )
+
+
+def _research_view(
+    reg: Registry, rid: str, dated: dict[str, list[Interval]], categories: dict[str, str]
+) -> RecordView | None:
+    """A filed research project (status/research.py); None until its `filed` date."""
+    p = reg.records[rid].model
+    if p.filed > reg.as_of:
+        return None  # embargoed like an announcement dated later
+    entry = reg.records[p.guidance_entry]
+    events = reg.replay.states[p.guidance_entry].timeline
+    found = project_status(p, dated.get(p.guidance_entry, []), events, reg.as_of)
+    now = interval_at(found.intervals, reg.as_of)
+    assert now is not None  # filed on or before the as-of date
+    category = entry.model.category
+    return RecordView(
+        id=rid,
+        kind="research",
+        model=p,
+        status=now.status,
+        category_name=categories.get(category, category),
+        category=category,
+        timeline=found.timeline,
+        institutions=tuple(p.institutions),
+        intervals=found.intervals,
+        changes=status_changes(rid, found.intervals, found.timeline),
     )
 
 
@@ -305,5 +352,6 @@ def embargo_secrets(reg: Any, site: Site) -> set[str]:
             out.update((aid, entry.model.number, entry.model.title))
     for rid, entry in reg.records.items():
         if rid not in site.records:
-            out.update((rid, entry.model.name, *entry.model.aliases))
+            names = (getattr(entry.model, spec(entry.kind).title_field),)
+            out.update((rid, *names, *getattr(entry.model, "aliases", ())))
     return out

@@ -10,14 +10,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from generator.domain.kinds import FOLDERS, SPECS, STATUS_ORDER, dispatch, spec
 from generator.domain.names import fold
-from generator.domain.vocabulary import (
-    FOLDERS,
-    GROUND_LABELS,
-    KIND_LABELS,
-    ROUTE_LABELS,
-    STATUS_LABELS,
-)
+from generator.domain.vocabulary import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
 from generator.publish.timeline import consequence_text, timeline_items
 from generator.publish.verdict import verdict
 from generator.publish.views import (
@@ -34,31 +29,8 @@ from generator.render.jinja import render
 from generator.render.page import GeneratedPage
 from generator.render.search import encoded_keywords, summary
 
-STATUS_ORDER = {
-    "guidance": ("listed", "delisted"),
-    "approved": ("restricted", "open", "suspended", "banned"),
-    "banned": ("banned",),
-}
-LIST_PAGES = {
-    "guidance": (
-        KIND_LABELS["guidance"],
-        "《生物医学新技术临床研究备案指导清单》列出可以按规范技术名称和备案要求**备案开展临床研究**的技术"
-        "（界定指导原则 二）。在清单内不等于批准临床应用。调出清单的条目保留在此，注明调出途径和理由。",
-    ),
-    "approved": (
-        KIND_LABELS["approved"],
-        "经批准临床转化应用的生物医学新技术（规范 第十七条），附风险等级、限定期、参与研究机构、"
-        "医疗机构和人员条件以及临床应用操作规范。限定期（高风险批准后5年、中风险3年、低风险1年）内"
-        "仅限在参与该技术临床研究且符合条件的医疗机构内开展（规范 第二十条第二款）。",
-    ),
-    "banned": (
-        KIND_LABELS["banned"],
-        "禁止或不再按《条例》开展的技术：法律、行政法规和国家有关规定明令禁止的技术（界定指导原则 二（一）1）；"
-        "国家卫生健康委公告禁止临床应用的已批准技术，包括经再评估不能保证安全、有效的（规范 第二十三条第四款）；"
-        "以及来源清单条目被直接调出、不再按照《条例》有关规定开展临床研究和临床转化应用的已批准技术"
-        "（界定指导原则 二（二）2（1））。",
-    ),
-}
+# views of the kind spec (domain/kinds.py): a list page per record kind, in the spec's order
+LIST_PAGES = {s.kind: (s.label, s.list_intro) for s in SPECS}
 
 
 def _context(site: Site) -> dict[str, Any]:
@@ -85,32 +57,43 @@ def record_search(site: Site, r: RecordView) -> dict[str, Any]:
     costs index time (measured: purpose texts and announcement bodies as tokens added 12 s to
     Pagefind at 10,000 records)."""
     m = r.model
-    names = [r.id, m.name, *m.aliases]
+    names = [r.id, r.name, *r.aliases]
     research = ""
     g = site.records.get(m.guidance_entry) if r.kind == "approved" else None
     if g is not None:  # one technology, one result: its guidance entry's names find it too
-        names += [g.id, g.model.name, *g.model.aliases]
+        names += [g.id, g.name, *g.aliases]
         research = f"临床研究阶段：{g.kind_label} {g.id} {g.status_label}"
     # and their folded forms (domain/names.py, the one fold of /check/ and validation): CART
     # finds CAR-T as /check/ does
     kn = encoded_keywords(*names, *(fold(n) for n in names))
-    indications = getattr(m, "indications", [])
-    kw = encoded_keywords(r.category_name, *indications, r.kind_label, exclude=kn)
-    if r.kind == "guidance":
-        text = summary(m.purpose, m.mechanism)
-    elif r.kind == "approved":
-        text = summary(m.summary or "", "；".join(indications))
-    else:
-        text = summary(m.description)
+    words = [w for f in spec(r.kind).searched for w in _texts(getattr(m, f, None))]
+    kw = encoded_keywords(r.category_name, *words, r.kind_label, exclude=kn)
+    text = _SUMMARIES[r.kind](m)
     return {
         "kn": kn,
         "kw": kw,
         "summary": text,
-        "aliases": "、".join(m.aliases),
+        "aliases": "、".join(r.aliases),
         "research": research,
         # a guidance entry with a published approval is searched as that technology (above)
         "indexed": not (r.kind == "guidance" and site.grown.get(r.id)),
     }
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value or ()]
+
+
+# the sentence a search result shows, per kind (every kind of domain/kinds.py has one)
+_SUMMARIES: dict[str, Callable[[Any], str]] = {
+    "guidance": lambda m: summary(m.purpose, m.mechanism),
+    "approved": lambda m: summary(m.summary or "", "；".join(m.indications)),
+    "banned": lambda m: summary(m.description),
+    "research": lambda m: summary(m.summary or "", f"{m.sponsor}发起，{m.filed.isoformat()} 备案"),
+}
+dispatch(_SUMMARIES, "render/pages.py summaries")
 
 
 def record_page(
@@ -128,7 +111,7 @@ def record_page(
 
     feeds = (
         (f"{r.name}：公告与修订（Atom）", record_feed(r.id)),
-        (f"分类“{r.category_name}”的更新（Atom）", category_feed(r.model.category)),
+        (f"分类“{r.category_name}”的更新（Atom）", category_feed(r.category)),
     )
     published = max((ev.date for ev in r.timeline), default=None)
     return GeneratedPage(

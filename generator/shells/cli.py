@@ -16,6 +16,7 @@ import click
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import CATALOGUE
+from generator.domain.kinds import FILES, RECORD_KINDS, spec
 from generator.history.diff_text import visible
 from generator.shells.cli_base import (
     ZhGroup,
@@ -143,9 +144,7 @@ def diff(
 
 
 @main.command()
-@click.argument(
-    "kind", type=click.Choice(["guidance", "approved", "conditions", "banned", "announcement"])
-)
+@click.argument("kind", type=click.Choice([f.kind for f in FILES]))
 @data_option
 @click.option("--id", "record_id", default=None, help="记录编号（默认取下一个空闲编号）")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
@@ -163,7 +162,8 @@ def new(kind: str, data_dir: Path, record_id: str | None, force: bool) -> None:
         raise click.UsageError(str(exc)) from None
     for path in paths:
         click.echo(f"已生成 {path}")
-    if kind in ("guidance", "banned"):
+    if kind in RECORD_KINDS and spec(kind).announced and kind != "approved":
+        # `registry new approved` writes its approve announcement itself
         click.echo(
             "提示：记录须被某个公告的 actions 提及后才会公示（registry new announcement）。",
             err=True,
@@ -224,9 +224,8 @@ def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path)
     from jinja2 import TemplateError
     from mkdocs.exceptions import MkDocsException
 
-    from generator.shells.build import RegistryInvalid
+    from generator.shells.build import RegistryInvalid, SiteDirRefused
     from generator.shells.build import build as build_site
-    from generator.shells.mkdocs_plugin import SiteDirRefused
 
     need_config(config_file)
     checked_data(data_dir)
@@ -269,7 +268,7 @@ def template_error_line(exc: Exception) -> str:
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="监听地址")
 def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> None:
     """本地预览网站（修改 data/ 后自动重建并刷新）。"""
-    from generator.shells.build import serve as serve_site
+    from generator.shells.preview import serve as serve_site
 
     need_config(config_file)
     checked_data(data_dir)

@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem
 from generator.domain.vocabulary import YEARS
-from generator.load.files import MISSING, data_root_fault, site_dir_fault
+from generator.load.files import MISSING, data_root_fault
 from generator.outputs.assemble import SiteFiles
 from generator.outputs.redirects import redirect_clashes
 from generator.outputs.writer import OutputError
@@ -43,7 +43,8 @@ from generator.publish.views import Site
 from generator.render.page import GeneratedPage
 from generator.render.shell import ID as SHELL_ID
 from generator.render.shell import ShellError
-from generator.shells.build import LiveErrors, RegistryInvalid
+from generator.shells.build import RegistryInvalid, check_site_dir
+from generator.shells.preview import LiveErrors
 from generator.validate.entries import display_path
 
 
@@ -54,27 +55,6 @@ def _engine_errors() -> Iterator[None]:
         yield
     except (OutputError, ShellError) as exc:
         raise PluginError(str(exc)) from None
-
-
-class SiteDirRefused(PluginError):
-    """A site directory a build must not replace and delete; nothing was written."""
-
-
-def check_site_dir(site_dir: Path, config: MkDocsConfig) -> None:
-    """SiteDirRefused for a site dir that is a symlink or lies through one in the project, that is
-    or holds the data, `docs_dir` or the project root, or lies inside the data or `docs_dir`
-    (load/files.py `site_dir_fault`; the project is the folder of mkdocs.yml)."""
-    project = Path(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")))
-    plugin = config.plugins.get("registry")
-    data = project / plugin.config.data_dir if isinstance(plugin, RegistryPlugin) else None
-    keep = {"记录目录": data, "docs_dir": Path(config.docs_dir)}
-    fault = site_dir_fault(Path.cwd() / site_dir, project, keep)
-    if fault is not None:
-        raise SiteDirRefused(
-            f"网站目录 {site_dir} {fault}；构建会整体替换并删除网站目录原有的内容，"
-            "未写入也未删除任何文件。请用 --site-dir（或 mkdocs.yml 的 site_dir）"
-            "指定项目中单独的目录，例如默认的 site/"
-        )
 
 
 class RegistryConfig(Config):

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from generator.domain.vocabulary import ID_PATTERNS, id_kind
+from generator.domain.kinds import ID_PATTERNS, id_kind
 from generator.load.documents import load_file
 from generator.load.files import MISSING, data_root_fault
 from generator.validate.scaffolds import DIRS, Vocabulary, render

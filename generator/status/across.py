@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.domain.vocabulary import (
-    KIND_LABELS,
-    STATUS_LABELS,
-)
+from generator.domain.kinds import ALLOWING_KINDS, KIND_LABELS
+from generator.domain.vocabulary import STATUS_LABELS
 from generator.status.states import Event, RecordState, ReplayContext, event_order, make_issue
 
 
@@ -26,7 +24,7 @@ def collision_pairs(
     technology that share a folded name or alias: the only pairs the 二(一)1 rule can break."""
     owners: dict[str, list[str]] = {}
     for rid, keys in names.items():
-        if kinds.get(rid) in ("guidance", "approved"):
+        if kinds.get(rid) in ALLOWING_KINDS:
             for k in keys:
                 owners.setdefault(k, []).append(rid)
     pairs = []

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from generator.domain.errors import Problem
+from generator.status.intervals import intervals_of, snapshots
 from generator.status.replay import replay
+from generator.status.research import project_status
 
 if TYPE_CHECKING:
     pass
-from generator.domain.vocabulary import RECORD_KINDS
+from generator.domain.kinds import ANNOUNCED_KINDS
 from generator.validate.entries import (
     Entry,
     Registry,
@@ -30,7 +33,7 @@ def replay_inputs(reg: Registry) -> tuple[list[Any], dict[str, str], dict[str, E
     announcement without a valid date) are `blocked`: their replay issues follow from that problem.
     `registry diff` replays the same inputs on other dates.
     """
-    kinds = {rid: e.kind for rid, e in all_entries(reg, RECORD_KINDS)}
+    kinds = {rid: e.kind for rid, e in all_entries(reg, ANNOUNCED_KINDS)}
     anns, entries, blocked = [], {}, set()
     for aid, entry in all_entries(reg, ("announcement",)):
         if not entry.bad:
@@ -59,7 +62,7 @@ def replay_links(reg: Registry) -> tuple[dict[str, str], dict[str, frozenset[str
         if e.ok("guidance_entry") and getattr(e.model, "guidance_entry", None)
     }
     names = {}
-    for rid, e in all_entries(reg, RECORD_KINDS):
+    for rid, e in all_entries(reg, ANNOUNCED_KINDS):
         found = [e.model.name] if e.ok("name") and getattr(e.model, "name", None) else []
         found += getattr(e.model, "aliases", None) or [] if e.ok("aliases") else []
         names[rid] = frozenset(name_key(n) for n in found)
@@ -91,6 +94,29 @@ def _replay(reg: Registry) -> Iterable[Problem]:
         yield problem_at(entry, ("actions", index, issue.field), issue.code, **kw)
 
 
+FAR = date(9999, 12, 31)  # every announcement: a filing is checked against the whole list history
+
+
+def _research(reg: Registry) -> Iterable[Problem]:
+    """E410/E411 of the research projects (status/research.py), against every announcement: a
+    project's filing date may lie after the as-of date (embargoed, but checked all the same)."""
+    projects = [(rid, e) for rid, e in all_entries(reg, ("research",)) if not e.bad]
+    if not projects:
+        return
+    anns, kinds, _entries, blocked = replay_inputs(reg)
+    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
+    sources, _names = replay_links(reg)
+    snaps = snapshots(anns, kinds, grades, FAR, sources)
+    for _rid, entry in projects:
+        p = entry.model
+        if p.guidance_entry in blocked or kinds.get(p.guidance_entry) != "guidance":
+            continue  # its entry's own problems (or E305) are reported; no cascade
+        history = snaps.get(p.guidance_entry, [])
+        events = history[-1][1].timeline if history else []
+        for issue in project_status(p, intervals_of(history), events, FAR).issues:
+            yield problem_at(entry, issue.path, issue.code, **issue.kwargs)
+
+
 def _resolve_conditions(reg: Registry) -> Iterable[Problem]:
     from generator.status.conditions import resolve
 
@@ -100,4 +126,4 @@ def _resolve_conditions(reg: Registry) -> Iterable[Problem]:
 def derive(reg: Registry) -> list[Problem]:
     """Replay `reg` (its statuses land in `reg.replay`) and resolve its conditions versions (in
     `reg.condition_versions`); returns what the status rules forbid."""
-    return [*_replay(reg), *_resolve_conditions(reg)]
+    return [*_replay(reg), *_resolve_conditions(reg), *_research(reg)]

@@ -55,7 +55,11 @@ class Status:
 
     @property
     def label(self) -> str:
-        return DERIVED_BAN_LABEL if self.derived else STATUS_LABELS[self.code]
+        return (
+            DERIVED_BAN_LABEL
+            if self.derived and self.code == "banned"
+            else STATUS_LABELS[self.code]
+        )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from here, never from the announcement actions alone:
   a guidance entry ends the approved technologies grown from it (界定指导原则 二(二)2(1):
   不再按照《条例》有关规定开展临床研究和临床转化应用). The announcement is its cause, not its act;
 - `time`: no announcement at all: the 限定期 ends and the technology opens to other qualified
-  institutions (规范 第二十条第二款), or an emergency use reaches its `until` (规范 第十九条).
+  institutions (规范 第二十条第二款), or an emergency use reaches its `until` (规范 第十九条);
+- `report`: a filed research project's own event (filed, completed, terminated, continued after a
+  new ethics review), reported by its institution (status/research.py).
 
 The changes are the boundaries of the status intervals (status/intervals.py), so the stream and
 "status on any date" can never disagree.
@@ -35,7 +37,7 @@ class StatusChange:
     record: str
     before: Interval | None
     after: Interval
-    cause: str  # "act" | "derived" | "time"
+    cause: str  # "act" | "derived" | "time" | "report"
     event: Event | None = None  # the action (act) or the derived event; None for time
 
     @property
@@ -62,12 +64,14 @@ class StatusChange:
 
 def _cause(iv: Interval, timeline: list[Event]) -> tuple[str, Event | None]:
     same_day = [e for e in timeline if e.date == iv.start and e.action != "amend"]
-    derived = next((e for e in same_day if "derived_from" in e.fields), None)
-    if derived is not None and iv.status.code == "banned":
+    if iv.status.derived:
+        derived = next((e for e in same_day if e.announcement == iv.status.announcement), None)
         return "derived", derived
     typed = [e for e in same_day if "derived_from" not in e.fields]
-    if typed:
+    if typed and typed[-1].announcement:
         return "act", typed[-1]
+    if typed:
+        return "report", typed[-1]  # a research project's own event: its institution reports it
     return "time", None
 
 

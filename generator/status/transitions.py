@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from generator.domain.vocabulary import (
-    ACTION_KINDS,
-    FIRST_ACTION,
-    GROUND_LABELS,
-    KIND_LABELS,
-    PERIOD_TERM,
-    STATUS_LABELS,
-)
+from generator.domain.kinds import ACTION_KINDS, FIRST_ACTION, KIND_LABELS
+from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, STATUS_LABELS
 from generator.status.states import (
     Ctx,
     Event,

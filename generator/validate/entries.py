@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.domain.errors import Problem, problem
+from generator.domain.kinds import RECORD_KINDS, file_spec
 from generator.domain.models import RegistryConfig, RiskGrades
-from generator.domain.vocabulary import RECORD_KINDS, id_kind
 from generator.load.documents import Document, Path_, dotted
 from generator.validate.text import fold_name
-
-_ID_KIND = {"conditions": "approved"}  # conditions files are named by their technology's id
 
 
 @dataclass
@@ -48,7 +46,7 @@ class Registry:
     as_of: date
     config: RegistryConfig | None = None
     grades: RiskGrades | None = None
-    records: dict[str, Entry] = field(default_factory=dict)  # GL, BMT, BAN by id
+    records: dict[str, Entry] = field(default_factory=dict)  # every record kind, by id
     conditions: dict[str, Entry] = field(default_factory=dict)
     announcements: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -105,8 +103,8 @@ def grade_choices(reg: Registry, value: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Names compare after NFKC (full-width → half-width) with all whitespace and invisible
-    format characters (zero-width, bidi controls, …) removed."""
+    """Names compare in their folded form (domain/names.py: NFKC, case, whitespace, punctuation
+    and invisible characters)."""
     return fold_name(name)
 
 
@@ -129,7 +127,7 @@ def all_entries(reg: Registry, kinds: Iterable[str]) -> list[tuple[str, Entry]]:
     out += [
         (stem, e)
         for (kind, stem), e in reg.partial.items()
-        if kind in wanted and id_kind(stem) == _ID_KIND.get(kind, kind)
+        if kind in wanted and file_spec(kind).ids.matches(stem)
     ]
     return sorted(out, key=lambda item: item[0])
 

@@ -12,10 +12,10 @@ from pydantic import ValidationError
 
 from generator.domain.errors import Problem, problem
 from generator.domain.fields import Strict
+from generator.domain.kinds import RECORD_DIRS
 from generator.domain.models import (
     ATTACHMENTS_DIR,
     CONTENT_FIELDS,
-    RECORD_DIRS,
     TOP_FILES,
     RegistryConfig,
     RiskGrades,

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from generator.domain.errors import Problem, problem
-from generator.domain.vocabulary import KIND_LABELS, LEGAL_YEARS
-
-if TYPE_CHECKING:
-    pass
-from generator.domain.vocabulary import RECORD_KINDS
+from generator.domain.kinds import ANNOUNCED_KINDS, KIND_LABELS, RECORD_KINDS, SPECS
+from generator.domain.vocabulary import LEGAL_YEARS
 from generator.validate.entries import (
     Entry,
     Registry,
@@ -27,7 +23,8 @@ def check_references(reg: Registry) -> Iterable[Problem]:
     guidance = ids_of(reg, "guidance")
     for _rid, entry in all_entries(reg, RECORD_KINDS):
         m = entry.model
-        if reg.config and entry.ok("category") and m.category not in cats:
+        category = getattr(m, "category", None) if entry.ok("category") else None
+        if reg.config and category is not None and category not in cats:
             allowed = category_choices(reg, m.category)
             yield problem_at(entry, ("category",), "E303", value=m.category, allowed=allowed)
         ref = getattr(m, "guidance_entry", None) if entry.ok("guidance_entry") else None
@@ -43,7 +40,9 @@ def check_references(reg: Registry) -> Iterable[Problem]:
 
 
 def check_names(reg: Registry) -> Iterable[Problem]:
-    for kind in RECORD_KINDS:
+    """Names are unique within each kind that is named (research projects have titles, which
+    two studies may share)."""
+    for kind in (s.kind for s in SPECS if s.title_field == "name"):
         owners: dict[str, str] = {}
         entries = [(rid, e) for rid, e in all_entries(reg, (kind,)) if e.ok("name")]
         for rid, entry in entries:
@@ -99,7 +98,7 @@ def check_announcements(reg: Registry) -> Iterable[Problem]:
         named.update(names or ())
     if unknown:
         return  # an unreadable announcement may name any record
-    for rid, entry in all_entries(reg, RECORD_KINDS):
+    for rid, entry in all_entries(reg, ANNOUNCED_KINDS):  # research projects are filings
         written = getattr(entry.model, "id", rid)
         if rid not in named and written not in named:
             yield problem_at(entry, ("id",), "E308", value=rid)

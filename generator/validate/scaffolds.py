@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator.domain.vocabulary import DATA_FOLDERS
+from generator.domain.kinds import DATA_FOLDERS
 from generator.load.documents import load_bytes
 
 DIRS = DATA_FOLDERS

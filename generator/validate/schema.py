@@ -13,12 +13,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.domain.errors import Problem, problem
 from generator.domain.fields import CELL_JOIN, CELL_LIMIT, NON_BLANK, Strict
+from generator.domain.fields import ID_HELP as ID_PATTERN_HELP
 from generator.domain.models import Action
 from generator.domain.vocabulary import (
     ACTION_LABELS,
     FIELD_LABELS,
     GROUND_LABELS,
-    ID_PATTERN_HELP,
     ROUTE_LABELS,
     YEARS,
 )

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from generator.domain.fields import safe_link
+from generator.domain.kinds import id_kind
 from generator.domain.models import (
     Announcement,
     ApprovedTechnology,
@@ -17,7 +18,6 @@ from generator.domain.models import (
     RegistryConfig,
     RiskGrades,
 )
-from generator.domain.vocabulary import id_kind
 from generator.load.documents import Document
 from generator.validate.schema import parse_model
 

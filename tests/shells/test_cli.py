@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from sitekit import config_with
 
 from generator.domain.errors import CATALOGUE
-from generator.domain.models import RECORD_DIRS
+from generator.domain.kinds import RECORD_DIRS
 from generator.load.documents import load_file
 from generator.shells.cli import main
 from generator.validate.schema import parse_model

@@ -1,4 +1,4 @@
-"""`registry serve` error pages (generator/build.py LiveErrors), without a browser.
+"""`registry serve` error pages (generator/shells/preview.py LiveErrors), without a browser.
 
 The browser test (tests/browser/test_browser_serve.py) runs a real server; these check the routing
 and the escaping of hostile text quoted in messages, on a stand-in for MkDocs' LiveReloadServer.
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from generator.domain.errors import problem
-from generator.shells.build import LiveErrors
+from generator.shells.preview import LiveErrors
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.domain.vocabulary import FIRST_ACTION
+from generator.domain.kinds import FIRST_ACTION
 from generator.publish.pipeline import check_registry
 from generator.shells.synth import write_synthetic
 from generator.shells.synth_plan import _calendar, split_counts
