@@ -38,6 +38,7 @@ class FileSpec:
     folder: str  # data/<folder>/ (and, for records, the site section /<folder>/)
     ids: IdFormat
     model: type[Strict]
+    description: str  # what the files are, with their article (editors' JSON Schema titles)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ GUIDANCE = KindSpec(
     folder="guidance-list",
     ids=ids.GL,
     model=GuidanceEntry,
+    description="备案指导清单条目（界定指导原则 二(二)）",
     label="备案指导清单",
     statuses=("listed", "delisted"),
     actions=("list", "delist", "retain", "emergency_use", "amend"),
@@ -84,6 +86,7 @@ APPROVED = KindSpec(
     folder="approved",
     ids=ids.BMT,
     model=ApprovedTechnology,
+    description="已批准临床转化应用的技术（规范 第十七条）",
     label="已批准技术",
     statuses=("restricted", "open", "suspended", "banned"),
     actions=("approve", "open", "suspend", "resume", "ban", "amend"),
@@ -104,6 +107,7 @@ BANNED = KindSpec(
     folder="banned",
     ids=ids.BAN,
     model=BannedTechnology,
+    description="禁止临床应用的技术（规范 第二十三条；界定指导原则 二(一)1）",
     label="禁止技术",
     statuses=("banned",),
     actions=("ban", "amend"),
@@ -125,6 +129,7 @@ RESEARCH = KindSpec(
     folder="research",
     ids=ids.CR,
     model=ResearchProject,
+    description="临床研究备案项目（界定指导原则 二）",
     label="临床研究备案项目",
     statuses=("ongoing", "ethics_review_required", "terminate_required", "completed", "terminated"),
     actions=(),
@@ -141,8 +146,20 @@ RESEARCH = KindSpec(
     rank=3,
 )
 
-CONDITIONS = FileSpec("conditions", "conditions", ids.BMT, Conditions)
-ANNOUNCEMENT = FileSpec("announcement", "announcements", ids.ANN, Announcement)
+CONDITIONS = FileSpec(
+    "conditions",
+    "conditions",
+    ids.BMT,
+    Conditions,
+    "技术条件与临床应用操作规范（规范 第十四条、第十七条）",
+)
+ANNOUNCEMENT = FileSpec(
+    "announcement",
+    "announcements",
+    ids.ANN,
+    Announcement,
+    "公告：批准、调出、暂停、禁止等行为都由公告发布",
+)
 
 SPECS: tuple[KindSpec, ...] = (GUIDANCE, APPROVED, BANNED, RESEARCH)
 FILES: tuple[FileSpec, ...] = (GUIDANCE, APPROVED, CONDITIONS, BANNED, RESEARCH, ANNOUNCEMENT)
