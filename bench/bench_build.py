@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.outputs.pagefind import drop_ignored  # noqa: E402
-from generator.shells.synth import write_synthetic  # noqa: E402
+from generator.synth.write import write_synthetic  # noqa: E402
 
 HEADING = "## Site build"
 AS_OF = date(2026, 11, 23)

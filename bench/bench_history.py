@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_history.py --out docs/benchmarks.md
 
 The repository is made with `git fast-import` (seconds, not minutes): the first commit imports a
-synthetic registry (`generator.shells.synth.write_synthetic`), each following commit edits a few record or
+synthetic registry (`generator.synth.write.write_synthetic`), each following commit edits a few record or
 conditions files (a field changed, a list item added or removed; the edited file is rewritten as
 JSON, which is valid YAML). Extraction is then timed `--repeat` times in this process; the best run
 is reported with its phases (git log, blob reads, parsing, field diffs). With `--out` the
@@ -32,7 +32,7 @@ from bench_build import replace_section  # noqa: E402
 
 from generator.load.documents import load_bytes  # noqa: E402
 from generator.load.revisions import read_history  # noqa: E402
-from generator.shells.synth import write_synthetic  # noqa: E402
+from generator.synth.write import write_synthetic  # noqa: E402
 
 HEADING = "## History"
 TARGET_S = 10.0  # acceptance: 2,000 commits over 10,000 records in under 10 s

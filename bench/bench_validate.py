@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_validate.py                      # print a Markdown table
     .venv/bin/python bench/bench_validate.py --out docs/benchmarks.md
 
-For each size a registry is synthesised into a temporary directory (`generator.shells.synth`, timed too),
+For each size a registry is synthesised into a temporary directory (`generator.synth`, timed too),
 then validated `--repeat` times; the best run is reported, as is the best time of loading alone
 (reading, parsing and schema-checking every file) so that the cross-file checks and the replay can
 be told apart. With `--out` the "## Validation" section of that Markdown file is replaced (or
@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.publish.pipeline import check_registry  # noqa: E402
-from generator.shells.synth import write_synthetic  # noqa: E402
+from generator.synth.write import write_synthetic  # noqa: E402
 from generator.validate.files import load_registry  # noqa: E402
 
 TARGET = (10_000, 3.0)  # acceptance: 10,000 records validated in under 3 s
@@ -89,7 +89,7 @@ def table(rows: list[dict[str, object]], repeat: int, as_of: date) -> str:
         HEADING,
         "",
         f"`check_registry` (load + validate + replay) on synthetic registries from "
-        f"`generator.shells.synth` (seed 1, as-of {as_of}); best of {repeat} runs. "
+        f"`generator.synth` (seed 1, as-of {as_of}); best of {repeat} runs. "
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
         f"{cpu} CPU{'s' if cpu > 1 else ''}. Regenerate with `python bench/bench_validate.py "
         "--out docs/benchmarks.md`.",

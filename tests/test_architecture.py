@@ -14,6 +14,7 @@ STAGES = (
     "load",
     "validate",
     "status",
+    "synth",
     "publish",
     "history",
     "render",

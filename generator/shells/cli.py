@@ -200,7 +200,7 @@ def schema(out: Path, data_dir: Path) -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="随机种子（同一种子结果相同）")
 def synth(count: int, out: Path, seed: int) -> None:
     """生成一个合法的合成数据集（用于测试和基准）。"""
-    from generator.shells.synth import write_synthetic
+    from generator.synth.write import write_synthetic
 
     if out.exists() and any(out.iterdir()):
         raise click.UsageError(f"输出目录 {out} 不是空的；请指定新的目录")

@@ -11,8 +11,8 @@ import pytest
 
 from generator.domain.kinds import FIRST_ACTION
 from generator.publish.pipeline import check_registry
-from generator.shells.synth import write_synthetic
-from generator.shells.synth_plan import _calendar, split_counts
+from generator.synth.write import write_synthetic
+from generator.synth.plan import _calendar, split_counts
 from generator.validate.entries import Registry
 
 AS_OF = date(2026, 11, 23)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from json.encoder import encode_basestring as _json_string
 
-from generator.shells.synth_plan import Rec
-from generator.shells.synth_words import (
+from generator.synth.plan import Rec
+from generator.synth.words import (
     CATEGORIES,
     CITIES,
     GRADE_NAMES,

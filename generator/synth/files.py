@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from generator.shells.synth_plan import Rec
-from generator.shells.synth_text import (
+from generator.synth.plan import Rec
+from generator.synth.text import (
     UsedNames,
     filing_md,
     make_aliases,
@@ -18,7 +18,7 @@ from generator.shells.synth_text import (
     yaml_list,
     yaml_quote,
 )
-from generator.shells.synth_words import (
+from generator.synth.words import (
     ACTION_TEXT,
     BANNED_AGENTS,
     BANNED_PURPOSES,

@@ -42,14 +42,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.shells.synth_files import (
+from generator.synth.files import (
     announcement_yaml,
     approved_yaml,
     banned_yaml,
     conditions_yaml,
     guidance_yaml,
 )
-from generator.shells.synth_plan import (
+from generator.synth.plan import (
     Rec,
     announcement_ids,
     pick,
@@ -58,8 +58,8 @@ from generator.shells.synth_plan import (
     split_counts,
     stable_first_order,
 )
-from generator.shells.synth_text import UsedNames, grades_yaml, pick_institutions, registry_yaml
-from generator.shells.synth_words import BMT_PLANS, GL_PLANS, GRADE_WEIGHTS, MAX_PER_YEAR, START
+from generator.synth.text import UsedNames, grades_yaml, pick_institutions, registry_yaml
+from generator.synth.words import BMT_PLANS, GL_PLANS, GRADE_WEIGHTS, MAX_PER_YEAR, START
 
 
 def write_synthetic(out: Path, count: int, seed: int = 1) -> int:

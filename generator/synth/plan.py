@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from generator.domain.vocabulary import DIRECT_GROUNDS, REVIEW_GROUNDS, SUSPEND_GROUNDS
-from generator.shells.synth_words import (
+from generator.synth.words import (
     BAN_GROUNDS,
     EMBARGO_AFTER,
     EMBARGO_SHARE,
