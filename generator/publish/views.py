@@ -18,12 +18,12 @@ from generator.domain.models import Announcement, ConditionsContent, RegistryCon
 from generator.domain.vocabulary import ACTION_LABELS, GROUND_LABELS, ROUTE_LABELS
 from generator.load.documents import Document
 from generator.load.revisions import History
+from generator.publish.checked import Checked
 from generator.status.conditions import VersionView, changes, published_versions
 from generator.status.intervals import Interval, interval_at, record_intervals
 from generator.status.research import project_status
 from generator.status.states import Event, Status
 from generator.status.stream import StatusChange, status_changes
-from generator.validate.entries import Registry
 
 
 def record_url(kind: str, rid: str) -> str:
@@ -224,13 +224,22 @@ class Site:
         )
 
 
-def build_site(reg: Registry, data_version: str = "") -> Site:
-    """Assemble the published view; `reg` must be valid (no problems)."""
-    assert reg.config is not None and reg.grades is not None and reg.replay is not None
+def build_site(
+    reg: Checked,
+    data_version: str = "",
+    *,
+    site_url: str = "",
+    repo_url: str | None = None,
+    branch: str = "main",
+    data_dir: Path | None = None,
+) -> Site:
+    """Assemble the published view; `reg` must be valid (no problems). The keyword arguments are
+    what a shell knows and the data does not (publish/pipeline.py `Settings`)."""
+    assert reg.config is not None and reg.grades is not None
     grades = {g.id: g for g in reg.grades.grades}
     categories = {c.id: c.name for c in reg.config.categories}
     records: dict[str, RecordView] = {}
-    dated = record_intervals(reg)  # one more replay: every record's status on every date
+    dated = record_intervals(reg.registry)  # one more replay: every record's status on every date
     for rid in sorted(reg.records):
         entry = reg.records[rid]
         if entry.kind == "research":
@@ -247,11 +256,16 @@ def build_site(reg: Registry, data_version: str = "") -> Site:
         announcements=list(reg.replay.published),
         categories=categories,
         data_version=data_version or f"{reg.as_of.isoformat()}+nogit",
+        site_url=site_url,
+        repo_url=repo_url,
+        repo_branch=branch,
+        config_doc=reg.config_doc,
+        data_dir=data_dir,
     )
 
 
 def _announced_view(
-    reg: Registry,
+    reg: Checked,
     rid: str,
     dated: dict[str, list[Interval]],
     categories: dict[str, str],
@@ -286,7 +300,7 @@ def _announced_view(
 
 
 def _research_view(
-    reg: Registry, rid: str, dated: dict[str, list[Interval]], categories: dict[str, str]
+    reg: Checked, rid: str, dated: dict[str, list[Interval]], categories: dict[str, str]
 ) -> RecordView | None:
     """A filed research project (status/research.py); None until its `filed` date."""
     p = reg.records[rid].model
@@ -342,7 +356,7 @@ def action_label(action: str) -> str:
     return ACTION_LABELS[action]
 
 
-def embargo_secrets(reg: Any, site: Site) -> set[str]:
+def embargo_secrets(reg: Checked, site: Site) -> set[str]:
     """What must not appear on the public site before its date: the ids, numbers and titles of
     embargoed announcements and the ids, names and aliases of embargoed records."""
     published = {a.id for a in site.announcements}

@@ -14,15 +14,13 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.domain.errors import Problem
 from generator.domain.models import CONTENT_FIELDS, Announcement, Conditions, ConditionsContent
 from generator.domain.vocabulary import FIELD_LABELS as MODEL_LABELS
 from generator.load.documents import Path_
-
-if TYPE_CHECKING:
-    from generator.validate.entries import Entry, Registry
+from generator.validate.entries import Entry, Registry, problem_at
 
 STATE_LABELS = {"in_force": "现行", "upcoming": "即将施行", "superseded": "已被取代"}
 FIELD_LABELS = {k: MODEL_LABELS[k] for k in (*CONTENT_FIELDS, "effective")}
@@ -77,19 +75,19 @@ def _names(a: Announcement, rid: str) -> bool:
     return any(act.record == rid and act.action in ("approve", "amend") for act in a.actions)
 
 
-def resolve(reg: Registry) -> list[Problem]:
-    """Fill `reg.condition_versions` and return the problems of every conditions file."""
-    from generator.validate.entries import problem_at
-
+def resolve(reg: Registry) -> tuple[dict[str, list[Version]], list[Problem]]:
+    """Every technology's conditions versions (by approved id), and the problems of every
+    conditions file."""
     anns = {aid: e.model for aid, e in reg.announcements.items()}
     partial = any(kind == "announcement" for kind, _ in reg.unreadable)
     approvals = _approve_of(anns.values())
     problems: list[Problem] = []
+    out: dict[str, list[Version]] = {}
     for rid, entry in sorted(reg.conditions.items()):
         versions, errs = _resolve_file(rid, entry, anns, approvals.get(rid), partial, problem_at)
         problems += errs
-        reg.condition_versions[rid] = versions
-    return problems
+        out[rid] = versions
+    return out, problems
 
 
 def _resolve_file(

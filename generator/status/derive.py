@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from generator.domain.errors import Problem
+from generator.domain.kinds import ANNOUNCED_KINDS
+from generator.domain.models import Announcement
+from generator.status.conditions import Version, resolve
 from generator.status.intervals import intervals_of, snapshots
 from generator.status.replay import replay
 from generator.status.research import project_status
-
-if TYPE_CHECKING:
-    pass
-from generator.domain.kinds import ANNOUNCED_KINDS
+from generator.status.states import Replay
 from generator.validate.entries import (
     Entry,
     Registry,
@@ -25,7 +25,9 @@ from generator.validate.entries import (
 from generator.validate.rules import named_by
 
 
-def replay_inputs(reg: Registry) -> tuple[list[Any], dict[str, str], dict[str, Entry], set[str]]:
+def replay_inputs(
+    reg: Registry,
+) -> tuple[list[Announcement], dict[str, str], dict[str, Entry], set[str]]:
     """(announcements, record kinds, entry by announcement id, blocked records) for `replay`.
 
     Every announcement whose date is sound takes part, with the actions that passed their schema;
@@ -69,16 +71,23 @@ def replay_links(reg: Registry) -> tuple[dict[str, str], dict[str, frozenset[str
     return sources, names
 
 
-def _replay(reg: Registry) -> Iterable[Problem]:
+def _replay(reg: Registry) -> tuple[Replay, list[Problem]]:
     """Replay (see `replay_inputs`); issues about blocked records are not reported."""
     anns, kinds, entries, blocked = replay_inputs(reg)
     grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
     sources, names = replay_links(reg)
-    reg.replay = replay(anns, kinds, grades, reg.as_of, sources, names)
+    done = replay(anns, kinds, grades, reg.as_of, sources, names)
+    return done, list(_positioned(reg, done, entries, blocked))
+
+
+def _positioned(
+    reg: Registry, done: Replay, entries: dict[str, Entry], blocked: set[str]
+) -> Iterable[Problem]:
+    """The replay's issues at the line of the action that caused each."""
     # an unreadable announcement may list, delist or ban anything: the rules across records
     # (E408, E409) would only report its own problem again
     partial = any(kind == "announcement" for kind, _ in reg.unreadable)
-    for issue in reg.replay.issues:
+    for issue in done.issues:
         if partial and issue.code in ("E408", "E409"):
             continue
         if issue.code == "E304" and reg.grades is None:
@@ -117,13 +126,19 @@ def _research(reg: Registry) -> Iterable[Problem]:
             yield problem_at(entry, issue.path, issue.code, **issue.kwargs)
 
 
-def _resolve_conditions(reg: Registry) -> Iterable[Problem]:
-    from generator.status.conditions import resolve
+@dataclass(frozen=True)
+class Derived:
+    """What the status stage derives from a validated registry (which it never changes): every
+    record's replayed status, every technology's conditions versions, and what the rules forbid."""
 
-    return resolve(reg)
+    replay: Replay
+    versions: dict[str, list[Version]]
+    problems: tuple[Problem, ...]
 
 
-def derive(reg: Registry) -> list[Problem]:
-    """Replay `reg` (its statuses land in `reg.replay`) and resolve its conditions versions (in
-    `reg.condition_versions`); returns what the status rules forbid."""
-    return [*_replay(reg), *_resolve_conditions(reg), *_research(reg)]
+def derive(reg: Registry) -> Derived:
+    """Replay `reg`, resolve its conditions versions and check its research projects."""
+    done, replay_problems = _replay(reg)
+    versions, version_problems = resolve(reg)
+    problems = (*replay_problems, *version_problems, *_research(reg))
+    return Derived(done, versions, problems)

@@ -40,7 +40,8 @@ class Entry:
 
 @dataclass
 class Registry:
-    """Everything read from `data/`, plus the problems found and the replayed statuses."""
+    """Everything read from `data/` and the problems validation found (the validate stage's
+    output; the status stage derives from it without changing it: status/derive.py `Derived`)."""
 
     root: Path
     as_of: date
@@ -50,9 +51,6 @@ class Registry:
     conditions: dict[str, Entry] = field(default_factory=dict)
     announcements: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # filled by the status stage (status/derive.py): a `status.replay.Replay`. Typed loosely
-    # because validate/ comes before status/ and never reads it
-    replay: Any = None
     # (kind, file stem) of record files that exist but did not pass their schema (or whose id is
     # not their file name): their own problems are reported, so references to them are not
     # reported again as dangling (no cascades); the fields that did validate still take part in
@@ -63,8 +61,6 @@ class Registry:
     grades_doc: Document | None = None  # risk-grades.yaml
     # top-level files of which only the valid categories or grades were kept (see _partial_vocabulary)
     incomplete_top: set[str] = field(default_factory=set)
-    # conditions versions by approved id, resolved against the announcements (conditions.py)
-    condition_versions: dict[str, list[Any]] = field(default_factory=dict)
     files: int = 0  # YAML files found and checked, whether they could be read or not
 
     @property
