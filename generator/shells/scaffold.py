@@ -13,59 +13,97 @@ import re
 from datetime import date
 from pathlib import Path
 
-from generator.domain.kinds import ID_PATTERNS, id_kind
+from generator.domain.ids import IdFormat
+from generator.domain.kinds import file_spec
 from generator.load.documents import load_file
 from generator.load.files import MISSING, data_root_fault
 from generator.validate.scaffolds import DIRS, Vocabulary, render
 
-PATTERN = {
-    "guidance": ("GL-", 4),
-    "banned": ("BAN-", 4),
-}
+# what `next_id` understands of an id format (domain/ids.py): a prefix of capitals and a hyphen,
+# optionally a four-digit year and a hyphen, then a serial number of a fixed width
+_FORMAT = re.compile(r"\^([A-Z]+-)(\\d\{4\}-)?\\d\{(\d+)\}\$")
+LISTED_SHOWN = 12  # entries named in a skeleton's comment; the rest are counted
+
+
+def id_parts(ids: IdFormat, today: date) -> tuple[str, int]:
+    """(the prefix every new id starts with, the width of its serial number) of an id format:
+    `^GL-\\d{4}$` → ("GL-", 4); `^CR-\\d{4}-\\d{4}$` → ("CR-2026-", 4) in 2026, as its example
+    (CR-2026-0001) shows: the first group of two is the year. A format of another shape is a
+    programming error, said loudly (teach this function the new shape)."""
+    m = _FORMAT.fullmatch(ids.regex)
+    if m is None:
+        raise ValueError(f"registry new cannot number ids of the format {ids.regex}")
+    prefix, yearly, width = m.group(1), m.group(2), int(m.group(3))
+    return (f"{prefix}{today.year}-" if yearly else prefix), width
 
 
 def next_id(kind: str, folder: Path, today: date) -> str:
-    """Next free id of `kind`: GL/BAN count up; BMT/ANN count up within the current year."""
+    """Next free id of file kind `kind` in `folder`: one more than the highest number taken (with
+    the current year, for the formats that carry one: BMT, ANN, CR)."""
+    prefix, width = id_parts(file_spec(kind).ids, today)
     taken = {p.stem for p in folder.glob("*.yaml")} if folder.is_dir() else set()
-    if kind in PATTERN:
-        prefix, width = PATTERN[kind]
-    else:
-        prefix, width = (
-            ("BMT-" if kind in ("approved", "conditions") else "ANN-") + f"{today.year}-",
-            3,
-        )
     numbers = [
-        int(m.group(1)) for t in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", t))
+        int(m.group(1))
+        for t in taken
+        if (m := re.fullmatch(re.escape(prefix) + r"([0-9]+)", t, re.ASCII))
     ]
     return f"{prefix}{(max(numbers, default=0) + 1):0{width}d}"
 
 
-def _vocabulary(data_dir: Path) -> Vocabulary:
+def _one_line(text: str) -> str:
+    """Text from data put in a comment: on one line (a line break would end the comment)."""
+    return " ".join(text.split())
+
+
+def _listed(data_dir: Path, today: date) -> str | None:
+    """The guidance entries listed today (id and name), as the data's replay says; None when
+    the data cannot be replayed (a registry with problems still replays what is valid)."""
+    from generator.publish.pipeline import check_registry
+
+    if not (data_dir / DIRS["guidance"]).is_dir():
+        return None
+    reg = check_registry(data_dir, today)
+    statuses = reg.replay.statuses if reg.replay is not None else {}
+    listed = sorted(
+        rid
+        for rid, e in reg.records.items()
+        if e.kind == "guidance" and (st := statuses.get(rid)) is not None and st.code == "listed"
+    )
+    if not listed:
+        return "（没有）"
+    lines = [f"{r} {_one_line(reg.records[r].model.name)}" for r in listed[:LISTED_SHOWN]]
+    if len(listed) > LISTED_SHOWN:
+        lines.append(f"……共 {len(listed)} 条，全部见 /guidance-list/")
+    return "\n#     ".join(lines)  # one comment line each (see the templates)
+
+
+def _vocabulary(data_dir: Path, today: date) -> Vocabulary:
     voc: dict[str, str] = {}
     reg = load_file(data_dir / "registry.yaml").data
     if isinstance(reg, dict) and isinstance(reg.get("categories"), list):
         cats = [c for c in reg["categories"] if isinstance(c, dict) and "id" in c]
         if cats:
-            voc["categories"] = "、".join(f"{c['id']}（{c.get('name', '')}）" for c in cats)
+            voc["categories"] = _one_line(
+                "、".join(f"{c['id']}（{c.get('name', '')}）" for c in cats)
+            )
     grades = load_file(data_dir / "risk-grades.yaml").data
     if isinstance(grades, dict) and isinstance(grades.get("grades"), list):
         gs = [g for g in grades["grades"] if isinstance(g, dict) and "id" in g]
         if gs:
-            voc["grades"] = "、".join(
-                f"{g['id']}（{g.get('name', '')}，{g.get('exclusive_years', '?')} 年）" for g in gs
+            voc["grades"] = _one_line(
+                "、".join(
+                    f"{g['id']}（{g.get('name', '')}，{g.get('exclusive_years', '?')} 年）"
+                    for g in gs
+                )
             )
-    folder = data_dir / DIRS["guidance"]
-    first = sorted(folder.glob("GL-*.yaml"))[:1] if folder.is_dir() else []
-    if first:
-        data = load_file(first[0]).data
-        name = data.get("name") if isinstance(data, dict) else None
-        voc["guidance"] = f"{first[0].stem}（{name}）" if isinstance(name, str) else first[0].stem
+    if (listed := _listed(data_dir, today)) is not None:
+        voc["listed"] = listed
     return Vocabulary(**voc)
 
 
 def plan(kind: str, data_dir: Path, record_id: str | None, today: date) -> list[tuple[Path, str]]:
     """(path, text) of every file `registry new KIND` writes."""
-    voc = _vocabulary(data_dir)
+    voc = _vocabulary(data_dir, today)
     rid = record_id or next_id(kind, data_dir / DIRS[kind], today)
     if kind != "approved":
         return [(data_dir / DIRS[kind] / f"{rid}.yaml", render(kind, rid, today, voc))]
@@ -83,16 +121,15 @@ def plan(kind: str, data_dir: Path, record_id: str | None, today: date) -> list[
     ]
 
 
-ID_KIND = {"conditions": "approved"}  # a conditions file carries its technology's id
-
-
 def _check_id(kind: str, record_id: str) -> None:
-    """An --id that does not fit the kind's pattern is refused before anything is written, so no
-    path can be built from it (`../x`, `/etc/x`, `GL-0001/../../x`)."""
-    wanted = ID_KIND.get(kind, kind)
-    if id_kind(record_id) != wanted:
-        pattern, example = ID_PATTERNS[wanted]
-        raise ValueError(f"编号 “{record_id}” 不符合 {pattern}（例如 {example}）；未写入任何文件")
+    """An --id that does not fit the kind's format is refused before anything is written, so no
+    path can be built from it (`../x`, `/etc/x`, `GL-0001/../../x`). A conditions file carries its
+    technology's id: the spec gives it the same format."""
+    ids = file_spec(kind).ids
+    if not ids.matches(record_id):
+        raise ValueError(
+            f"编号 “{record_id}” 不符合 {ids.regex}（例如 {ids.example}）；未写入任何文件"
+        )
 
 
 def _write(path: Path, text: str) -> None:

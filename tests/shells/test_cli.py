@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,8 +23,9 @@ import yaml
 from click.testing import CliRunner
 from sitekit import config_with
 
+from generator.domain.dates import today_shanghai
 from generator.domain.errors import CATALOGUE
-from generator.domain.kinds import RECORD_DIRS
+from generator.domain.kinds import FILES, RECORD_DIRS, FileSpec
 from generator.load.documents import load_file
 from generator.shells.cli import main
 from generator.validate.schema import parse_model
@@ -270,13 +272,7 @@ def test_errors_lists_every_code(tmp_path: Path) -> None:
         assert (title, template) == CATALOGUE[code]
 
 
-KIND_DIRS = {
-    "guidance": "guidance-list",
-    "approved": "approved",
-    "conditions": "conditions",
-    "banned": "banned",
-    "announcement": "announcements",
-}
+KIND_DIRS = {s.kind: s.folder for s in FILES}  # every file kind `registry new` writes
 
 
 @pytest.mark.parametrize("kind", list(KIND_DIRS))
@@ -305,6 +301,7 @@ FILLED = {  # what an editor would write instead of each placeholder with a form
     "请填写风险等级": "high",
     "请填写记录编号": "GL-0001",
     "请填写文号": "国家卫生健康委公告 2026年第9号",
+    "请填写项目名称": "自体间充质干细胞治疗膝骨关节炎的多中心临床研究",
 }
 
 
@@ -314,7 +311,7 @@ def _fill(text: str) -> str:
     return text.replace("请填写", "已填写")  # free text: any real content will do
 
 
-@pytest.mark.parametrize("kind", ["approved", "announcement"])
+@pytest.mark.parametrize("kind", ["approved", "announcement", "research"])
 def test_scaffold_fails_with_placeholders_and_validates_once_filled(
     kit: SimpleNamespace, tmp_path: Path, kind: str
 ) -> None:
@@ -325,7 +322,7 @@ def test_scaffold_fails_with_placeholders_and_validates_once_filled(
     res = invoke("new", kind, "--data", "data", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     written = [Path(tmp_path, line.removeprefix("已生成 ")) for line in res.stdout.splitlines()]
-    expected = {"approved": 3, "announcement": 1}[kind]
+    expected = 3 if kind == "approved" else 1
     assert len(written) == expected and all(p.is_file() for p in written)
     reg = check_registry(root, today_shanghai())
     assert reg.problems and {p.code for p in reg.problems} == {"E214"}, [
@@ -346,6 +343,8 @@ def test_scaffold_fails_with_placeholders_and_validates_once_filled(
         rid = written[0].stem
         assert reg.replay.statuses[rid].code == "restricted"
         assert set(reg.conditions) >= {rid}
+    if kind == "research":  # filed today under a listed entry: no announcement needed
+        assert reg.records[written[0].stem].kind == "research"
 
 
 def test_new_approved_names_the_record_in_its_announcement(tmp_path: Path) -> None:
@@ -368,6 +367,67 @@ def test_new_takes_the_next_free_id(kit: SimpleNamespace, tmp_path: Path) -> Non
     kit.make_registry(tmp_path / "data")
     assert invoke("new", "guidance", "--data", "data", cwd=tmp_path).returncode == 0
     assert (tmp_path / "data" / "guidance-list" / "GL-0002.yaml").is_file()
+
+
+@pytest.mark.parametrize("spec", FILES, ids=lambda s: s.kind)
+def test_next_id_fits_the_kinds_id_format(tmp_path: Path, spec: FileSpec) -> None:
+    """The number comes from the spec's id format (prefix, year, width), for every kind."""
+    from generator.shells.scaffold import next_id
+
+    today = date(2027, 3, 1)
+    first = next_id(spec.kind, tmp_path, today)
+    assert spec.ids.matches(first) and first.endswith("1"), first
+    (tmp_path / f"{first}.yaml").write_text("")
+    (tmp_path / f"{first[:-1]}9.yaml").write_text("")  # a gap: the highest number counts
+    again = next_id(spec.kind, tmp_path, today)
+    assert spec.ids.matches(again) and again == f"{first[:-2]}10", again
+    if spec.ids.regex.count("\\d") == 2:  # a yearly format restarts with the year
+        assert "-2027-" in first
+
+
+def test_new_research_lists_the_entries_listed_today(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """`registry new research`: CR-<year>-0001, the entries an editor may file under (listed
+    today, by the data's replay: GL-0002 is listed only in 2099, GL-0003 was delisted), and that
+    a project needs no announcement."""
+    entry = kit.BASE["guidance-list/GL-0001.yaml"]
+    ann = kit.BASE["announcements/ANN-2026-002.yaml"].split("actions:")[0]
+    files = {
+        "guidance-list/GL-0002.yaml": entry.replace("GL-0001", "GL-0002")
+        .replace("自体CAR-T", "未来的")
+        .replace("aliases: [CAR-T]\n", ""),
+        "guidance-list/GL-0003.yaml": entry.replace("GL-0001", "GL-0003")
+        .replace("自体CAR-T", "调出的")
+        .replace("aliases: [CAR-T]\n", ""),
+        "announcements/ANN-2026-008.yaml": ann.replace("ANN-2026-002", "ANN-2026-008")
+        .replace("2026年第2号", "2026年第8号")
+        .replace("2026-03-01", "2026-02-01")
+        + "actions:\n  - {action: list, record: GL-0003}\n",
+        "announcements/ANN-2026-009.yaml": ann.replace("ANN-2026-002", "ANN-2026-009")
+        .replace("2026年第2号", "2026年第9号")
+        .replace("2026-03-01", "2026-04-01")
+        + "actions:\n  - {action: delist, record: GL-0003, route: direct, ground: major_ethics_issue}\n",
+        "announcements/ANN-2099-001.yaml": ann.replace("ANN-2026-002", "ANN-2099-001")
+        .replace("2026年第2号", "2099年第1号")
+        .replace("2026-03-01", "2099-01-01")
+        + "actions:\n  - {action: list, record: GL-0002}\n",
+    }
+    root = kit.make_registry(tmp_path / "data", files)
+    from generator.publish.pipeline import check_registry
+
+    assert check_registry(root, today_shanghai()).problems == []
+    res = invoke("new", "research", "--data", "data", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    (path,) = (root / "research").glob("*.yaml")
+    year = today_shanghai().year
+    assert path.name == f"CR-{year}-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    listed = text.split("今天在清单内的条目：", 1)[1].split("\nsponsor:", 1)[0]
+    assert "GL-0001 自体CAR-T细胞治疗技术" in listed
+    assert "GL-0002" not in listed and "GL-0003" not in listed
+    assert "不需要公告" in text and "请填写项目名称" in text
+    assert f"filed: {today_shanghai().isoformat()}" in text
+    data = yaml.safe_load(text)
+    assert set(data) <= set(RECORD_DIRS["research"][1].model_fields)
 
 
 def test_schema_writes_valid_draft_2020_12_schemas(tmp_path: Path) -> None:
