@@ -10,10 +10,11 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 from generator.domain.dates import build_time
-from generator.domain.vocabulary import GROUND_LABELS, ROUTE_LABELS
+from generator.domain.vocabulary import GROUND_LABELS, RESEARCH_EVENT_LABELS, ROUTE_LABELS
 from generator.outputs.sync import ChangeIndex, change_dates, sync_fields
 from generator.publish.dated import current_reason, dated_fields, with_dated
 from generator.publish.lookup import INDEX_PATH, check_index
@@ -43,13 +44,18 @@ CSV_HEADERS = {
     "reason_route": "调出途径",
     "reason": "理由",
     "reason_code": "理由代码",
+    # research projects (临床研究备案项目, 界定指导原则 二); their 临床研究机构 are `institutions`
+    "guidance_entry": "备案指导清单条目",
+    "sponsor": "临床研究发起机构",
+    "filed": "备案日期",
+    "filing_no": "备案编号",
     "sample": "示例数据",
     "url": "网址",
 }
 CSV_COLUMNS = list(CSV_HEADERS)
 
 
-SCHEMA_VERSION = "1.3"  # bump on any change to the shape of an API file; see the API changelog
+SCHEMA_VERSION = "1.4"  # bump on any change to the shape of an API file; see the API changelog
 
 
 def envelope(site: Site, payload: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +100,8 @@ def record_summary(r: RecordView) -> dict[str, Any]:
             "exclusive_until": r.exclusive_until.isoformat(),
             "institutions": list(r.institutions),
         }
+    if r.kind == "research":
+        out |= research_fields(r)
     if r.emergency is not None:
         out["emergency_use"] = {
             "scope": r.emergency.fields["scope"],
@@ -111,8 +119,50 @@ def record_summary(r: RecordView) -> dict[str, Any]:
     return out
 
 
-def timeline_entry(ev: Event) -> dict[str, Any]:
-    entry = {"date": ev.date.isoformat(), "action": ev.action, "announcement": ev.announcement}
+def reported_events(r: RecordView) -> list[Event]:
+    """What a research project's institutions reported (completed, terminated, ethics_continued),
+    published by the as-of date: the timeline of the view stops there (status/research.py), while
+    the YAML may hold an event dated later, which no output shows before its date."""
+    return [ev for ev in r.timeline if not ev.announcement and ev.action != "filed"]
+
+
+def research_fields(r: RecordView) -> dict[str, Any]:
+    """A filed project (界定指导原则 二): who filed it, under which entry, when, where it runs,
+    and the events its institutions reported. `name` is its title (the kind spec says)."""
+    p = r.model
+    events = []
+    for ev in reported_events(r):
+        item = {"date": ev.date.isoformat(), "event": ev.action}
+        item["event_label"] = RESEARCH_EVENT_LABELS[ev.action]
+        if ev.fields.get("note"):
+            item["note"] = ev.fields["note"]
+        events.append(item)
+    return {
+        "guidance_entry": p.guidance_entry,
+        "sponsor": p.sponsor,
+        "institutions": list(p.institutions),
+        "filed": p.filed.isoformat(),
+        "filing_no": p.filing_no,
+        "events": events,
+    }
+
+
+def published_record(r: RecordView, as_of: date) -> dict[str, Any]:
+    """The record's YAML fields as published on `as_of`: a research project's events dated later
+    are left out (the API's `record`, the dataset zip's YAML)."""
+    data = r.model.model_dump(mode="json", exclude_none=True)
+    if r.kind == "research":
+        data["events"] = [e for e in data["events"] if date.fromisoformat(e["date"]) <= as_of]
+    return data
+
+
+def timeline_entry(ev: Event, r: RecordView | None = None) -> dict[str, Any]:
+    """One event of `timeline`; a research project's own events have no announcement (null),
+    and its entry's delisting names the entry it came from (`derived_from`)."""
+    announcement = ev.announcement or None
+    entry = {"date": ev.date.isoformat(), "action": ev.action, "announcement": announcement}
+    if r is not None and r.kind == "research" and announcement is not None:
+        entry["derived_from"] = r.model.guidance_entry
     for key, value in ev.fields.items():
         entry[key] = value.isoformat() if hasattr(value, "isoformat") else value
     if isinstance(entry.get("ground"), str) and entry["ground"] in GROUND_LABELS:
@@ -122,9 +172,11 @@ def timeline_entry(ev: Event) -> dict[str, Any]:
     return entry
 
 
-def record_detail(r: RecordView, revisions: dict[str, Any] | None = None) -> dict[str, Any]:
+def record_detail(
+    r: RecordView, as_of: date, revisions: dict[str, Any] | None = None
+) -> dict[str, Any]:
     out = record_summary(r)
-    out["record"] = r.model.model_dump(mode="json", exclude_none=True)
+    out["record"] = published_record(r, as_of)
     if r.kind == "approved":
         # published versions only: a version of an embargoed announcement is never exported
         out["conditions_versions"] = [
@@ -145,7 +197,7 @@ def record_detail(r: RecordView, revisions: dict[str, Any] | None = None) -> dic
                 "effective": now.version.effective.isoformat(),
                 **now.version.fields(),
             }
-    out["timeline"] = [timeline_entry(ev) for ev in r.timeline]
+    out["timeline"] = [timeline_entry(ev, r) for ev in r.timeline]
     out |= revisions or {"revisions": [], "history_available": False}
     return out
 
@@ -199,6 +251,7 @@ def records_csv(site: Site) -> bytes:
         row["risk_grade_name"] = r.risk_grade.name if r.risk_grade else ""
         row["aliases"] = "；".join(row["aliases"])
         row["institutions"] = "；".join(row.get("institutions", []))
+        row["filing_no"] = row.get("filing_no") or ""
         row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
         row |= reason_columns(row)
         row["sample"] = "是" if r.sample else "否"
@@ -222,7 +275,9 @@ def detail_files(
     changes = ChangeIndex(site)
     for r in site.records.values():
         revs = revisions(r.id) if revisions else None
-        detail = record_detail(r, revs) | dated_fields(r, site)  # status on any date
+        detail = record_detail(r, site.as_of, revs) | dated_fields(r, site)  # on any date
+        for change in detail["status_changes"]:  # a reported change has no announcement: null
+            change["announcement"] = change["announcement"] or None
         days = change_dates(r, site.as_of, revs)
         detail |= sync_fields(r, days)
         detail["citation"] = citation(site, r)

@@ -11,59 +11,38 @@ import json
 from typing import Any
 
 from generator.domain.ids import union_pattern
-from generator.domain.kinds import RECORD_KINDS, SPECS
+from generator.domain.kinds import SPECS
+from generator.outputs import openapi_extra as extra
+from generator.outputs import openapi_research as research
 from generator.outputs.api import SCHEMA_VERSION
+from generator.outputs.api_types import (
+    ACTIONS,
+    ANNOUNCEMENT_ID,
+    DATE,
+    ENVELOPE,
+    REASON,
+    TEXT,
+    TEXTS,
+    response,
+)
 
-DATE = {"type": "string", "format": "date"}
-TEXT = {"type": "string"}
-TEXTS = {"type": "array", "items": TEXT}
-STATUS = {
-    "type": "string",
-    "enum": ["listed", "delisted", "restricted", "open", "suspended", "banned"],
-}
-
-ENVELOPE: dict[str, Any] = {
-    "schema_version": {"type": "string", "const": SCHEMA_VERSION, "description": "API 结构版本"},
-    "data_version": {
-        "type": "string",
-        "pattern": r"^\d{4}-\d{2}-\d{2}\+([0-9a-f]{7,}|nogit)$",
-        "description": "数据版本：公示日期 + 数据仓库提交号（无 git 时为 nogit）",
-    },
-    "generated_at": {"type": "string", "format": "date-time", "description": "生成时间（带时区）"},
-    "as_of": {**DATE, "description": "状态计算日期；晚于该日的公告未公示"},
-    "license": {
-        "type": "object",
-        "required": ["name"],
-        "properties": {"name": TEXT, "id": TEXT, "url": {"type": "string", "format": "uri"}},
-        "additionalProperties": False,
-        "description": "数据许可（data/registry.yaml 的 license）",
-    },
-    "terms": {**TEXT, "description": "使用条款（data/registry.yaml 的 terms）"},
-}
-REASON: dict[str, Any] = {
-    "type": "object",
-    "required": ["ground", "ground_label"],
-    "properties": {
-        "ground": {**TEXT, "description": "理由：调出、暂停为代码，禁止为公告原文"},
-        "ground_label": {**TEXT, "description": "理由的中文说明"},
-        "route": {"enum": ["direct", "after_review"]},
-        "route_label": {**TEXT, "description": "调出途径的中文名称"},
-        "note": TEXT,
-    },
-    "additionalProperties": False,
-}
+# the kinds that announcements act on; a research project has a schema of its own
+ANNOUNCED = [s for s in SPECS if s.announced]
 
 RECORD_SUMMARY: dict[str, Any] = {
     "type": "object",
     "required": ["id", "kind", "name", "aliases", "category", "status", "status_since", "url"],
     "properties": {
-        "id": {"type": "string", "pattern": union_pattern(*(s.ids for s in SPECS))},
-        "kind": {"type": "string", "enum": list(RECORD_KINDS)},
+        "id": {"type": "string", "pattern": union_pattern(*(s.ids for s in ANNOUNCED))},
+        "kind": {"type": "string", "enum": [s.kind for s in ANNOUNCED]},
         "name": TEXT,
         "aliases": TEXTS,
         "category": TEXT,
         "category_name": TEXT,
-        "status": STATUS,
+        "status": {
+            "type": "string",
+            "enum": list(dict.fromkeys(c for s in ANNOUNCED for c in s.statuses)),
+        },
         "status_label": TEXT,
         "status_since": DATE,
         "status_basis": {**TEXT, "description": "法律依据（条款）"},
@@ -106,21 +85,8 @@ TIMELINE_ENTRY: dict[str, Any] = {
     "required": ["date", "action", "announcement"],
     "properties": {
         "date": DATE,
-        "action": {
-            "enum": [
-                "list",
-                "delist",
-                "retain",
-                "emergency_use",
-                "approve",
-                "open",
-                "suspend",
-                "resume",
-                "ban",
-                "amend",
-            ]
-        },
-        "announcement": {"type": "string", "pattern": r"^ANN-\d{4}-\d{3}$"},
+        "action": {"enum": ACTIONS},
+        "announcement": ANNOUNCEMENT_ID,
     },
 }
 
@@ -176,7 +142,7 @@ ANNOUNCEMENT: dict[str, Any] = {
     "type": "object",
     "required": ["id", "number", "title", "date", "body", "actions", "url"],
     "properties": {
-        "id": {"type": "string", "pattern": r"^ANN-\d{4}-\d{3}$"},
+        "id": ANNOUNCEMENT_ID,
         "number": TEXT,
         "title": TEXT,
         "date": DATE,
@@ -201,68 +167,64 @@ def _announcement(attachment: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _response(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+def _record_schema() -> dict[str, Any]:
+    """api/records/<id>.json: one object per kind of record (announced, or a research project);
+    `kind` tells them apart."""
+    common = {
+        "record": {"type": "object", "description": "YAML 记录的全部字段（截至 as_of 已公示的）"},
+        "revisions": {"type": "array", "items": REVISION},
+        "history_available": {"type": "boolean"},
+        "history_partial": {"type": "boolean"},
+        **extra.record_properties(),  # status on any date, sync, citation
+    }
+    common_required = ["record", "revisions", "history_available", *extra.record_properties()]
+    announced = {
+        "type": "object",
+        "title": "公告涉及的记录（清单条目、已批准技术、禁止技术）",
+        "required": [*ENVELOPE, *RECORD_SUMMARY["required"], *common_required, "timeline"],
+        "properties": {
+            **ENVELOPE,
+            **RECORD_SUMMARY["properties"],
+            **common,
+            "conditions": {
+                "type": "object",
+                "description": "现行（施行中）的医疗机构和人员条件、操作规范；第一个版本施行前没有此项",
+            },
+            "conditions_versions": {
+                "type": "array",
+                "description": "已公布的条件版本（规范 第十七条），按公告排列；未到公告日期的版本不包括在内",
+                "items": CONDITIONS_VERSION,
+            },
+            "timeline": {"type": "array", "items": TIMELINE_ENTRY},
+        },
+        "additionalProperties": False,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": title,
-        "type": "object",
-        "required": [*ENVELOPE, *required],
-        "properties": {**ENVELOPE, **properties},
+        "title": "单条记录 api/records/{id}.json",
+        "oneOf": [announced, research.detail(ENVELOPE, common, common_required)],
     }
 
 
 def response_schemas() -> dict[str, dict[str, Any]]:
     """File name under api/schemas/ → JSON Schema of one kind of API file."""
-    from generator.outputs import openapi_extra as extra  # it builds on the schemas above
-
-    record = dict(RECORD_SUMMARY)
-    record_props = {
-        **RECORD_SUMMARY["properties"],
-        "record": {"type": "object", "description": "YAML 记录的全部字段"},
-        "conditions": {
-            "type": "object",
-            "description": "现行（施行中）的医疗机构和人员条件、操作规范；第一个版本施行前没有此项",
-        },
-        "conditions_versions": {
-            "type": "array",
-            "description": "已公布的条件版本（规范 第十七条），按公告排列；未到公告日期的版本不包括在内",
-            "items": CONDITIONS_VERSION,
-        },
-        "timeline": {"type": "array", "items": TIMELINE_ENTRY},
-        "revisions": {"type": "array", "items": REVISION},
-        "history_available": {"type": "boolean"},
-        "history_partial": {"type": "boolean"},
-        **extra.record_properties(),  # issue 17: status on any date, sync, citation
-    }
-    record = _response(
-        "单条记录 api/records/{id}.json",
-        record_props,
-        [
-            *RECORD_SUMMARY["required"],
-            "record",
-            "timeline",
-            "revisions",
-            "history_available",
-            *extra.record_properties(),
-        ],
-    )
-    record["additionalProperties"] = False
+    summary = {"oneOf": [RECORD_SUMMARY, research.SUMMARY]}
     return {
         **extra.changes_schemas(),
-        "records.schema.json": _response(
+        "records.schema.json": response(
             "记录摘要 api/records.json",
-            {"records": {"type": "array", "items": RECORD_SUMMARY}},
+            {"records": {"type": "array", "items": summary}},
             ["records"],
         ),
-        "record.schema.json": record,
-        "announcements.schema.json": _response(
+        "record.schema.json": _record_schema(),
+        "announcements.schema.json": response(
             "公告 api/announcements.json",
             {"announcements": {"type": "array", "items": _announcement(extra.ATTACHMENT)}},
             ["announcements"],
         ),
         # The /check/ page's own index: precomputed verdicts (see generator/publish/lookup.py).
         # Internal to the page, so only its envelope and top-level shape are promised here.
-        "check-index.schema.json": _response(
+        "check-index.schema.json": response(
             "机构自查索引 api/check-index.json",
             {
                 "records": {"type": "array", "items": {"type": "object"}},
@@ -277,8 +239,6 @@ def response_schemas() -> dict[str, dict[str, Any]]:
 
 def openapi(site_url: str | None) -> dict[str, Any]:
     """OpenAPI 3.1 for the static files; components reuse the response schemas."""
-    from generator.outputs import openapi_extra as extra
-
     schemas = {name.split(".")[0]: schema for name, schema in response_schemas().items()}
     for schema in schemas.values():
         schema.pop("$schema", None)

@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.domain.kinds import RECORD_KINDS
-from generator.outputs.openapi import DATE, ENVELOPE, REASON, STATUS, TEXT, _response
+from generator.outputs.api_types import (
+    ANNOUNCEMENT_ID,
+    DATE,
+    ENVELOPE,
+    REASON,
+    STATUS,
+    TEXT,
+    response,
+)
 
 INTERVAL: dict[str, Any] = {
     "type": "object",
@@ -56,11 +64,15 @@ STATUS_CHANGE: dict[str, Any] = {
         "status_label": TEXT,
         "cause": {
             "type": "string",
-            "enum": ["act", "derived", "time"],
-            "description": "act：公告行为点名本记录；derived：公告未点名、依法随之发生（直接调出来源条目）；"
-            "time：没有公告，随期限届满发生（限定期、紧急应用期限）",
+            "enum": ["act", "derived", "time", "report"],
+            "description": "act：公告行为点名本记录；derived：公告未点名、依法随之发生（直接调出来源条目；"
+            "临床研究备案项目所依据的清单条目被调出）；time：没有公告，随期限届满发生（限定期、紧急应用期限）；"
+            "report：临床研究备案项目的备案机构报告（备案、研究结束、终止研究、经重新伦理审查继续实施）",
         },
-        "announcement": {"oneOf": [TEXT, {"type": "null"}]},
+        "announcement": {
+            "oneOf": [ANNOUNCEMENT_ID, {"type": "null"}],
+            "description": "作出（act）或引起（derived）变化的公告；time 和 report 为 null",
+        },
         "basis": TEXT,
     },
     "additionalProperties": False,
@@ -140,7 +152,7 @@ def changes_schemas() -> dict[str, dict[str, Any]]:
     """api/changes/index.json and api/changes/<date>.json (outputs/sync.py)."""
     ref = {"type": "string", "pattern": "^/api/records/"}
     kind = {"type": "string", "enum": list(RECORD_KINDS)}
-    index = _response(
+    index = response(
         "变更索引 api/changes/index.json",
         {
             "records": {

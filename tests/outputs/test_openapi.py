@@ -50,7 +50,7 @@ def test_every_json_under_api_carries_the_envelope(site: Path) -> None:
         if path.name == "openapi.json":
             continue
         data = _load(path)
-        assert data["schema_version"] == "1.3"
+        assert data["schema_version"] == "1.4"
         assert data["data_version"].startswith("2026-11-23+")
         assert data["generated_at"] == "2026-01-01T08:00:00+08:00"  # SOURCE_DATE_EPOCH 1767225600
 
