@@ -39,31 +39,28 @@ from generator.history.diff_text import (
 from generator.history.guard import announcement_data, compare_files, tree_files
 from generator.load.field_changes import Change
 from generator.load.git import HISTORY_DIRS, GitError, materialise
+from generator.publish.checked import Checked
 from generator.publish.pipeline import check_registry
-from generator.status.derive import replay_inputs, replay_links
 from generator.status.replay import replay
-from generator.status.states import Status
-from generator.validate.entries import Registry, display_path
+from generator.status.states import Replay, Status
+from generator.validate.entries import display_path
 
 
-def _statuses(reg: Registry, day: date) -> dict[str, Status | None]:
-    if reg.replay is not None and day == reg.as_of:
+def _statuses(reg: Checked, day: date) -> dict[str, Status | None]:
+    if day == reg.as_of:
         return reg.replay.statuses
     return _replay(reg, day).statuses
 
 
-def _replay(reg: Registry, day: date):  # type: ignore[no-untyped-def]
-    anns, kinds, _entries, _blocked = replay_inputs(reg)  # as validation replays them
-    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    sources, names = replay_links(reg)
-    return replay(anns, kinds, grades, day, sources, names)
+def _replay(reg: Checked, day: date) -> Replay:
+    return replay(reg.derived.input, day)  # the input validation replayed
 
 
 class _Report:
     def __init__(
         self,
-        base: Registry,
-        head: Registry,
+        base: Checked,
+        head: Checked,
         base_files: dict,
         head_files: dict,
         preview: str | None = None,

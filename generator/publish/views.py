@@ -239,7 +239,7 @@ def build_site(
     grades = {g.id: g for g in reg.grades.grades}
     categories = {c.id: c.name for c in reg.config.categories}
     records: dict[str, RecordView] = {}
-    dated = record_intervals(reg.registry)  # one more replay: every record's status on every date
+    dated = record_intervals(reg.derived.input, reg.as_of)  # every record's status on every date
     for rid in sorted(reg.records):
         entry = reg.records[rid]
         if entry.kind == "research":

@@ -10,13 +10,6 @@ from generator.domain.vocabulary import STATUS_LABELS
 from generator.status.states import Event, RecordState, ReplayContext, event_order, make_issue
 
 
-def grown_by_entry(sources: dict[str, str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for bmt, gl in sorted(sources.items()):
-        out.setdefault(gl, []).append(bmt)
-    return out
-
-
 def collision_pairs(
     kinds: dict[str, str], names: dict[str, frozenset[str]]
 ) -> list[tuple[str, str, str]]:

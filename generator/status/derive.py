@@ -8,12 +8,11 @@ from datetime import date
 
 from generator.domain.errors import Problem
 from generator.domain.kinds import ANNOUNCED_KINDS
-from generator.domain.models import Announcement
 from generator.status.conditions import Version, resolve
 from generator.status.intervals import intervals_of, snapshots
 from generator.status.replay import replay
 from generator.status.research import project_status
-from generator.status.states import Replay
+from generator.status.states import Replay, ReplayInput
 from generator.validate.entries import (
     Entry,
     Registry,
@@ -25,16 +24,22 @@ from generator.validate.entries import (
 from generator.validate.rules import named_by
 
 
-def replay_inputs(
-    reg: Registry,
-) -> tuple[list[Announcement], dict[str, str], dict[str, Entry], set[str]]:
-    """(announcements, record kinds, entry by announcement id, blocked records) for `replay`.
+@dataclass(frozen=True)
+class Prepared:
+    """The replay's input (status/states.py `ReplayInput`), built once from a registry, and what
+    validation needs to position the replay's issues."""
 
-    Every announcement whose date is sound takes part, with the actions that passed their schema;
-    records that a dropped action names (an action with a problem of its own, or in an
-    announcement without a valid date) are `blocked`: their replay issues follow from that problem.
-    `registry diff` replays the same inputs on other dates.
-    """
+    input: ReplayInput
+    entries: dict[str, Entry]  # announcement id -> its file
+    blocked: frozenset[str]  # records a dropped action names: their issues follow from it
+
+
+def replay_input(reg: Registry) -> Prepared:
+    """The one place a replay's input is built (validation, the published view's intervals,
+    research checks and `registry diff` replay the same). Every announcement whose date is sound
+    takes part, with the actions that passed their schema; records that a dropped action names
+    (an action with a problem of its own, or in an announcement without a valid date) are
+    `blocked`: their replay issues follow from that problem."""
     kinds = {rid: e.kind for rid, e in all_entries(reg, ANNOUNCED_KINDS)}
     anns, entries, blocked = [], {}, set()
     for aid, entry in all_entries(reg, ("announcement",)):
@@ -52,12 +57,15 @@ def replay_inputs(
         fill.update({k: aid for k in ("number", "title") if not entry.ok(k)})
         anns.append(entry.model.model_copy(update=fill))
         entries[aid] = entry
-    return anns, kinds, entries, blocked
+    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
+    sources, names = _links(reg)
+    inp = ReplayInput(tuple(anns), kinds, grades, sources, names)
+    return Prepared(inp, entries, frozenset(blocked))
 
 
-def replay_links(reg: Registry) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
-    """What the rules across records need (status.replay): each approved technology's guidance
-    entry, and each record's folded name and aliases; only fields that validated take part."""
+def _links(reg: Registry) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """What the rules across records need: each approved technology's guidance entry, and each
+    record's folded name and aliases; only fields that validated take part."""
     sources = {
         rid: e.model.guidance_entry
         for rid, e in all_entries(reg, ("approved",))
@@ -71,18 +79,7 @@ def replay_links(reg: Registry) -> tuple[dict[str, str], dict[str, frozenset[str
     return sources, names
 
 
-def _replay(reg: Registry) -> tuple[Replay, list[Problem]]:
-    """Replay (see `replay_inputs`); issues about blocked records are not reported."""
-    anns, kinds, entries, blocked = replay_inputs(reg)
-    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    sources, names = replay_links(reg)
-    done = replay(anns, kinds, grades, reg.as_of, sources, names)
-    return done, list(_positioned(reg, done, entries, blocked))
-
-
-def _positioned(
-    reg: Registry, done: Replay, entries: dict[str, Entry], blocked: set[str]
-) -> Iterable[Problem]:
+def _positioned(reg: Registry, done: Replay, prep: Prepared) -> Iterable[Problem]:
     """The replay's issues at the line of the action that caused each."""
     # an unreadable announcement may list, delist or ban anything: the rules across records
     # (E408, E409) would only report its own problem again
@@ -92,9 +89,9 @@ def _positioned(
             continue
         if issue.code == "E304" and reg.grades is None:
             continue  # risk-grades.yaml is missing or unreadable: reported once, not per approval
-        entry = entries[issue.announcement]
+        entry = prep.entries[issue.announcement]
         record = entry.model.actions[issue.index].record
-        if record in blocked:
+        if record in prep.blocked:
             continue
         index = entry.action_index[issue.index] if entry.action_index else issue.index
         kw = dict(issue.kwargs)
@@ -106,19 +103,16 @@ def _positioned(
 FAR = date(9999, 12, 31)  # every announcement: a filing is checked against the whole list history
 
 
-def _research(reg: Registry) -> Iterable[Problem]:
+def _research(reg: Registry, prep: Prepared) -> Iterable[Problem]:
     """E410/E411 of the research projects (status/research.py), against every announcement: a
     project's filing date may lie after the as-of date (embargoed, but checked all the same)."""
     projects = [(rid, e) for rid, e in all_entries(reg, ("research",)) if not e.bad]
     if not projects:
         return
-    anns, kinds, _entries, blocked = replay_inputs(reg)
-    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    sources, _names = replay_links(reg)
-    snaps = snapshots(anns, kinds, grades, FAR, sources)
+    snaps = snapshots(prep.input, FAR)
     for _rid, entry in projects:
         p = entry.model
-        if p.guidance_entry in blocked or kinds.get(p.guidance_entry) != "guidance":
+        if p.guidance_entry in prep.blocked or prep.input.kinds.get(p.guidance_entry) != "guidance":
             continue  # its entry's own problems (or E305) are reported; no cascade
         history = snaps.get(p.guidance_entry, [])
         events = history[-1][1].timeline if history else []
@@ -131,6 +125,7 @@ class Derived:
     """What the status stage derives from a validated registry (which it never changes): every
     record's replayed status, every technology's conditions versions, and what the rules forbid."""
 
+    input: ReplayInput  # what was replayed (the published view replays it again, dated)
     replay: Replay
     versions: dict[str, list[Version]]
     problems: tuple[Problem, ...]
@@ -138,7 +133,8 @@ class Derived:
 
 def derive(reg: Registry) -> Derived:
     """Replay `reg`, resolve its conditions versions and check its research projects."""
-    done, replay_problems = _replay(reg)
+    prep = replay_input(reg)
+    done = replay(prep.input, reg.as_of)
     versions, version_problems = resolve(reg)
-    problems = (*replay_problems, *version_problems, *_research(reg))
-    return Derived(done, versions, problems)
+    problems = (*_positioned(reg, done, prep), *version_problems, *_research(reg, prep))
+    return Derived(prep.input, done, versions, problems)

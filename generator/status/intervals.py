@@ -19,16 +19,11 @@ embargoed and take no part (contract: they change no status).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from generator.status.replay import replay
-from generator.status.states import Event, RecordState, Status
-
-if TYPE_CHECKING:
-    from generator.validate.entries import Registry
+from generator.status.states import Event, RecordState, ReplayInput, Status
 
 DAY = timedelta(days=1)
 
@@ -52,34 +47,24 @@ class Interval:
 Snapshots = dict[str, list[tuple[date, RecordState]]]
 
 
-def _touched(announcements: Iterable, sources: dict[str, str]) -> dict[date, set[str]]:
+def _touched(inp: ReplayInput) -> dict[date, set[str]]:
     """Records whose state may change on each date: those an action names, and the approved
     technologies grown from a delisted entry (a direct delisting bans them, 界定指导原则 二(二)2(1)).
     More than needed is harmless: an unchanged state merges into the interval before it."""
-    grown: dict[str, list[str]] = {}
-    for bmt, entry in sources.items():
-        grown.setdefault(entry, []).append(bmt)
     out: dict[date, set[str]] = {}
-    for ann in announcements:
+    for ann in inp.announcements:
         day = out.setdefault(ann.date, set())
         for act in ann.actions:
             day.add(act.record)
             if act.action == "delist":
-                day.update(grown.get(act.record, ()))
+                day.update(inp.grown.get(act.record, ()))
     return out
 
 
-def snapshots(
-    announcements: list,
-    kinds: dict[str, str],
-    grades: dict[str, int],
-    as_of: date,
-    sources: dict[str, str] | None = None,
-    names: dict[str, frozenset[str]] | None = None,
-) -> Snapshots:
+def snapshots(inp: ReplayInput, as_of: date) -> Snapshots:
     """Each record's state at the end of every published date that touches it, oldest first."""
-    published = [a for a in announcements if a.date <= as_of]
-    touched = _touched(published, sources or {})
+    published = inp.published(as_of)
+    touched = _touched(published)
     out: Snapshots = {}
 
     def watch(day: date, states: dict[str, RecordState]) -> None:
@@ -88,7 +73,7 @@ def snapshots(
             if st is not None and st.phase is not None:
                 out.setdefault(rid, []).append((day, _snapshot(st)))
 
-    replay(published, kinds, grades, as_of, sources, names, watch=watch)
+    replay(published, as_of, watch=watch)
     return out
 
 
@@ -133,19 +118,11 @@ def _append(out: list[Interval], iv: Interval) -> None:
         out.append(iv)
 
 
-def record_intervals(reg: Registry) -> dict[str, list[Interval]]:
-    """Intervals of every published record of a valid registry, by id.
-
-    The same inputs as validation's replay (`validate.registry.replay_inputs`) for a registry
-    without problems; names are left out: they only serve the E408 check, which changes no state.
-    """
-    anns = [e.model for e in reg.announcements.values()]
-    kinds = {rid: e.kind for rid, e in reg.records.items()}
-    grades = {g.id: g.exclusive_years for g in reg.grades.grades} if reg.grades else {}
-    sources = {
-        rid: e.model.guidance_entry for rid, e in reg.records.items() if e.kind == "approved"
-    }
-    snaps = snapshots(anns, kinds, grades, reg.as_of, sources)
+def record_intervals(inp: ReplayInput, as_of: date) -> dict[str, list[Interval]]:
+    """Intervals of every published record, by id, from the input validation replayed
+    (status/derive.py `replay_input`); names are left out: they only serve the E408 check, which
+    changes no state."""
+    snaps = snapshots(replace(inp, names={}), as_of)
     return {rid: intervals_of(s) for rid, s in snaps.items()}
 
 

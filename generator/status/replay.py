@@ -17,8 +17,15 @@ from datetime import date
 from typing import Any
 
 from generator.domain.models import Announcement
-from generator.status.across import DayEnd, collision_pairs, grown_by_entry
-from generator.status.states import Event, RecordState, Replay, ReplayContext, copy_state
+from generator.status.across import DayEnd, collision_pairs
+from generator.status.states import (
+    Event,
+    RecordState,
+    Replay,
+    ReplayContext,
+    ReplayInput,
+    copy_state,
+)
 from generator.status.transitions import apply_event
 
 
@@ -28,27 +35,20 @@ def _events(announcements: list[Announcement]) -> list[tuple[Announcement, int, 
 
 
 def replay(
-    announcements: list[Announcement],
-    kinds: dict[str, str],
-    grades: dict[str, int],
+    inp: ReplayInput,
     as_of: date,
-    sources: dict[str, str] | None = None,
-    names: dict[str, frozenset[str]] | None = None,
     watch: Callable[[date, dict[str, RecordState]], None] | None = None,
 ) -> Replay:
-    """Replay every announcement; statuses are frozen at `as_of`, legality is checked for all.
-
-    `sources` maps an approved technology to the guidance entry it grew out of (`guidance_entry`):
-    a direct delisting of that entry bans it (界定指导原则 二(二)2(1)), and the entry must be listed
-    on the approval date (规范 第三条). `names` holds each record's folded name and aliases, for the
-    rule that a technology banned outright is never allowed at the same time (二(一)1).
-    The status on a date is the one after all of that date's announcements, so the rules across
-    records are checked at the end of each date. `watch(day, states)`, when given, is called at the
-    end of each date with the live states (status/intervals.py copies what it needs).
-    """
+    """Replay every announcement of `inp`; statuses are frozen at `as_of`, legality is checked for
+    all. The status on a date is the one after all of that date's announcements, so the rules
+    across records (status/across.py) are checked at the end of each date. `watch(day, states)`,
+    when given, is called at the end of each date with the live states (status/intervals.py
+    copies what it needs)."""
+    kinds, grades, sources, names = inp.kinds, inp.grades, inp.sources, inp.names
+    announcements = list(inp.announcements)
     states: dict[str, RecordState] = {rid: RecordState(kind) for rid, kind in kinds.items()}
-    ctx = ReplayContext(kinds, grades, sources or {}, grown_by_entry(sources or {}))
-    day_end = DayEnd(states, ctx, collision_pairs(kinds, names or {}))
+    ctx = ReplayContext(kinds, grades, sources, inp.grown)
+    day_end = DayEnd(states, ctx, collision_pairs(kinds, names))
     frozen: dict[str, RecordState] | None = None
     events = _events(announcements)
     first_list = next((a.id for a, _, act in events if act.action == "list"), None)

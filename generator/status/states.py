@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from generator.domain.models import Announcement
@@ -175,6 +176,34 @@ class Replay:
     emergencies: dict[str, Event | None]
     issues: list[Issue]
     published: list[Announcement]
+
+
+@dataclass(frozen=True)
+class ReplayInput:
+    """What a replay works on, built once (status/derive.py `replay_input`) and used by
+    validation, the published view's intervals, research checks and `registry diff` alike."""
+
+    announcements: tuple[Announcement, ...]
+    kinds: dict[str, str]  # record id -> kind, for the kinds announcements act on
+    grades: dict[str, int]  # risk grade -> years of the period (规范 第二十条第二款)
+    # approved id -> the guidance entry it grew out of: a direct delisting of the entry bans it
+    # (界定指导原则 二(二)2(1)), and the entry must be listed on the approval date (规范 第三条)
+    sources: dict[str, str] = field(default_factory=dict)
+    # each record's folded name and aliases, for 二(一)1 (a banned name is never allowed too)
+    names: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @cached_property
+    def grown(self) -> dict[str, list[str]]:
+        """Guidance entry -> the approved technologies grown out of it (built once)."""
+        out: dict[str, list[str]] = {}
+        for bmt, gl in sorted(self.sources.items()):
+            out.setdefault(gl, []).append(bmt)
+        return out
+
+    def published(self, as_of: date) -> ReplayInput:
+        """The same input with only the announcements dated on or before `as_of`."""
+        kept = tuple(a for a in self.announcements if a.date <= as_of)
+        return ReplayInput(kept, self.kinds, self.grades, self.sources, self.names)
 
 
 @dataclass

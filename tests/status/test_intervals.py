@@ -18,7 +18,6 @@ import pytest
 from generator.publish.dated import dated
 from generator.publish.pipeline import check_registry
 from generator.publish.views import build_site
-from generator.status.derive import replay_inputs, replay_links
 from generator.status.intervals import boundaries, interval_at, next_change
 from generator.status.replay import replay
 
@@ -28,15 +27,13 @@ DAY = timedelta(days=1)
 
 
 def _replayer(reg):  # type: ignore[no-untyped-def]
-    anns, kinds, _entries, _blocked = replay_inputs(reg)
-    grades = {g.id: g.exclusive_years for g in reg.grades.grades}
-    sources, names = replay_links(reg)
-    published = [a for a in anns if a.date <= reg.as_of]
+    inp = reg.derived.input  # as validation replays it
+    published = inp.published(reg.as_of)
 
     def at(day: date):  # type: ignore[no-untyped-def]
-        return replay(anns if day <= reg.as_of else published, kinds, grades, day, sources, names)
+        return replay(inp if day <= reg.as_of else published, day)
 
-    return kinds, at
+    return inp.kinds, at
 
 
 @pytest.mark.parametrize("as_of", [date(2026, 11, 23), date(2027, 6, 1), date(2026, 6, 14)])

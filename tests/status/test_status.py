@@ -10,7 +10,7 @@ import pytest
 
 from generator.domain.models import Announcement
 from generator.status.replay import replay
-from generator.status.states import Replay, period_end
+from generator.status.states import Replay, ReplayInput, period_end
 
 GL, BMT, BAN = "GL-0001", "BMT-2026-001", "BAN-0001"
 KINDS = {GL: "guidance", BMT: "approved", BAN: "banned"}
@@ -44,7 +44,7 @@ def ann(day: str, *actions: dict[str, Any], aid: str | None = None) -> Announcem
 
 
 def run(anns: list[Announcement], as_of: str) -> Replay:
-    return replay(anns, KINDS, GRADES, date.fromisoformat(as_of))
+    return replay(ReplayInput(tuple(anns), KINDS, GRADES), date.fromisoformat(as_of))
 
 
 def status(anns: list[Announcement], as_of: str, record: str = BMT) -> str | None:
@@ -491,7 +491,7 @@ SOURCES = {BMT: GL}
 
 
 def run_x(anns: list[Announcement], as_of: str, names: dict[str, frozenset[str]] | None = None):
-    return replay(anns, KINDS, GRADES, D(as_of), SOURCES, names)
+    return replay(ReplayInput(tuple(anns), KINDS, GRADES, SOURCES, names or {}), D(as_of))
 
 
 def codes_x(anns: list[Announcement], names: dict[str, frozenset[str]] | None = None) -> list:
@@ -514,7 +514,8 @@ def test_direct_delisting_bans_the_approved_technology_grown_from_the_entry() ->
     assert r.states[BMT].ban_kind == "delisting"
     assert r.states[BMT].timeline[-1].fields["derived_from"] == GL
     # without the source map (no guidance_entry known) nothing is derived: the rule needs it
-    assert replay(anns, KINDS, GRADES, D("2026-05-01")).statuses[BMT].code == "restricted"
+    done = replay(ReplayInput(tuple(anns), KINDS, GRADES), D("2026-05-01"))
+    assert done.statuses[BMT].code == "restricted"
 
 
 def test_delisting_after_review_does_not_touch_approved_technologies() -> None:
@@ -651,7 +652,7 @@ def test_listing_basis_first_publication_and_later_additions() -> None:
     assert "二（一）" in run(run_first := [first], "2026-01-10").statuses[GL].basis
     kinds = {GL: "guidance", "GL-0002": "guidance"}
     later = ann("2026-03-01", act("list", "GL-0002"), aid="ANN-2026-002")
-    r = replay([*run_first, later], kinds, GRADES, D("2026-03-01"))
+    r = replay(ReplayInput((*run_first, later), kinds, GRADES), D("2026-03-01"))
     assert "二（一）" in r.statuses[GL].basis
     assert "二（二）1" in r.statuses["GL-0002"].basis
 
