@@ -1,5 +1,5 @@
 # Every target installs .venv/ by itself from the lock file, so that every machine runs exactly
-# the versions of the last green run (Python 3.11+ required; see README, "Dependencies and why").
+# the versions of the last green run (Python 3.11+ required; see docs/dependencies.md).
 #   requirements-bootstrap.txt  uv itself, exact version and hashes, installed with pip
 #   uv.lock                     every other package, exact versions and hashes, installed with uv
 # `make lock` is the one command that changes versions.

@@ -1,5 +1,5 @@
 """The package's shape is part of the design: stage folders in a one-way flow, each importing only
-from the stages before it (README, "Architecture"); no module over ~400 lines."""
+from the stages before it (docs/architecture.md); no module over ~400 lines."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Installs that cannot drift: every make target installs from the lock file, with hashes.
 
 These read the files that decide what gets installed (Makefile, uv.lock, requirements-bootstrap.txt,
-pyproject.toml); the fresh-clone run itself is `.ci/run` (see README, "The lock file").
+pyproject.toml); the fresh-clone run itself is `.ci/run` (see docs/dependencies.md, "The lock file").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The data root and the site directory are real directories (issue 23; README, Security).
+"""The data root and the site directory are real directories (issue 23; docs/security.md).
 
 A pull request can commit `data` as a symlink to another folder (git stores the link itself) and
 `site` as well. The data root is checked once (`load.files.data_root_fault`) by every command and by

@@ -148,7 +148,7 @@ def test_markdown_cost_stays_small() -> None:
     """Not a timing assertion: the sanitiser runs once per Markdown field, on short HTML."""
     import nh3
 
-    assert nh3.Cleaner  # the prebuilt cleaner: about 25 µs per field, measured in the README
+    assert nh3.Cleaner  # the prebuilt cleaner: about 25 µs per field, measured in docs/security.md
 
 
 # --- class 5: never a traceback from the CLI ------------------------------------------------

@@ -417,7 +417,7 @@ def test_workflows_run_existing_commands_and_options() -> None:
 
 def test_workflows_match_the_github_schema() -> None:
     """With check-jsonschema installed (not a test dependency), validate against its vendored
-    GitHub workflow schema; actionlint and zizmor were also run on them (see README)."""
+    GitHub workflow schema; actionlint and zizmor were also run on them (see docs/history-and-review.md)."""
     pytest.importorskip("check_jsonschema")
     import json
     from importlib.resources import files

@@ -2,7 +2,7 @@
 
 Errors are collected, never raised: each check returns a list of `Problem`s and the caller decides
 what to do with them. The catalogue below is the single source of codes and messages: `registry
-errors` prints it, a test keeps the README table in step, and tests/bad_inputs/ has a case per code.
+errors` prints it, a test keeps the table in docs/errors.md in step, and tests/bad_inputs/ has a case per code.
 """
 
 from __future__ import annotations

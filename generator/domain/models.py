@@ -3,7 +3,7 @@
 Models check what one file can tell on its own: field names, types, id patterns, real dates,
 http(s) links. What needs several files (references, names, legal transitions) is in
 `validate/` and `status/`. Custom checks raise `PydanticCustomError` whose type names are
-mapped to catalogue codes by `validation.schema_problems`.
+mapped to catalogue codes by `validate/schema.py` (`schema_problem`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ directories lists every commit with the blob ids of each file it changed, then a
 `git cat-file --batch` reads every blob needed, each parsed once. Cost grows with the number of file
 changes in the history, not with records × commits.
 
-Old versions may be invalid: they are parsed with the registry's own loader (`loading.load_bytes`,
+Old versions may be invalid: they are parsed with the registry's own loader (`load/documents.py` `load_bytes`,
 which never raises and refuses anchors, so an old file cannot expand into a billion laughs); a
 version that does not parse into a mapping is compared as a whole (`path` ""), not field by field.
 

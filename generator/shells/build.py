@@ -61,7 +61,7 @@ def point_plugin(config: Any, data_dir: Path | None, as_of: date | None) -> Any:
 
 @contextmanager
 def _no_mkdocs_2_warning() -> Iterator[None]:
-    """MkDocs 1.6 prints a notice about MkDocs 2.0 on every run; our README covers it."""
+    """MkDocs 1.6 prints a notice about MkDocs 2.0 on every run; docs/dependencies.md covers it."""
     saved = os.environ.get("NO_MKDOCS_2_WARNING")
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     try:

@@ -64,7 +64,7 @@ class RegistryConfig(Config):
     # for "在 GitHub 上修改" links (repo_url/edit/<branch>/data/…)
     branch = c.Type(str, default="main")
     # record and announcement pages filled into one shell per section (False: each through MkDocs;
-    # the two give the same site, tests/shells/test_shell_equivalence.py)
+    # the two give the same site, tests/render/test_shell.py)
     shells = c.Type(bool, default=True)
 
 

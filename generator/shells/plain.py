@@ -1,6 +1,6 @@
 """A second shell without MkDocs: plain Jinja chrome around the same pages and files.
 
-It is what the README's "Architecture" section promises: the registry does not need MkDocs.
+It is what docs/architecture.md ("Another engine") promises: the registry does not need MkDocs.
 `build_plain` calls the same `publish()` and `SiteFiles` as the MkDocs plugin; only the chrome
 (title, header, links back) comes from the template below instead of Material. The site it makes
 has every record page, API file, feed, download and the search index; it has no theme navigation.

@@ -1,4 +1,4 @@
-"""Revision history from git (generator/history.py): field diffs, one pass over the log, no git,
+"""Revision history from git (generator/load/revisions.py): field diffs, one pass over the log, no git,
 shallow clones, and the two histories on a built record page."""
 
 from __future__ import annotations

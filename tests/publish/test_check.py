@@ -1,6 +1,6 @@
 """Institution check (issue 6): lookup, verdicts on every status and boundary date, index, CLI.
 
-Verdicts are read from registries replayed by `status.py` (through `check_registry` and
+Verdicts are read from registries replayed by `status/replay.py` (through `check_registry` and
 `build_site`), never from statuses written by hand: the check shares the status rules.
 The minimal registry of tests/conftest.py: GL-0001 listed on 2026-01-10, BAN-0001 banned the same
 day, BMT-2026-001 (high risk, 5 years; grew out of GL-0001) approved on 2026-03-01 with the only

@@ -1,7 +1,7 @@
 """A second engine: ProperDocs, the maintained continuation of MkDocs 1.x, builds the same site.
 
-If MkDocs stops being maintained, ProperDocs is the drop-in replacement (README, "If MkDocs or
-Material stop being maintained"). It reads our mkdocs.yml, loads our plugin through the same
+If MkDocs stops being maintained, ProperDocs is the drop-in replacement (docs/dependencies.md, "If
+MkDocs or Material stop being maintained"). It reads our mkdocs.yml, loads our plugin through the same
 `mkdocs.plugins` entry point and Material through `mkdocs.themes`, and redirects `mkdocs.*` imports
 to its own modules. This test keeps that promise checked: both engines build the sample site with
 the same as-of and SOURCE_DATE_EPOCH, and the trees must be identical file by file, apart from the

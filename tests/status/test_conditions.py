@@ -1,5 +1,5 @@
 """Conditions versioned by announcement (DESIGN.md, Data: conditions; 规范 第十七条) and the one
-verdict function (generator/verdict.py) shared by record pages, /check/ and `registry check`."""
+verdict function (generator/publish/verdict.py) shared by record pages, /check/ and `registry check`."""
 
 from __future__ import annotations
 
