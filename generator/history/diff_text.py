@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from generator.domain.characters import BIDI, FORBIDDEN, INVISIBLE
+from generator.domain.models import ResearchProject
 from generator.domain.vocabulary import (
     FIELD_LABELS,
     STATUS_LABELS,
@@ -77,15 +78,32 @@ def _value(v: Any) -> str:
     return f"“{md_escape(text)}”"
 
 
-def field_label(loc: tuple[Any, ...]) -> str:
-    """`("conditions", "institution", 1)` → `技术条件 · 医疗机构条件 第 2 项` (models.FIELD_LABELS)."""
+# Where a model names a field otherwise than FIELD_LABELS does (the research project's title is its
+# 项目名称, its summary a 项目简介, not a technology's 技术解读): by model, what its fields are called.
+MODEL_FIELD_LABELS: dict[type, dict[str, str]] = {
+    ResearchProject: {
+        "title": "项目名称",
+        "institutions": "临床研究机构",
+        "summary": "项目简介",
+        "guidance_entry": "备案所依据的备案指导清单条目",
+    },
+}
+
+
+def field_labels(model: type | None = None) -> dict[str, str]:
+    """The Chinese field labels (vocabulary.FIELD_LABELS) as `model`'s files name their fields."""
+    return {**FIELD_LABELS, **MODEL_FIELD_LABELS.get(model, {})} if model else FIELD_LABELS
+
+
+def field_label(loc: tuple[Any, ...], labels: dict[str, str] = FIELD_LABELS) -> str:
+    """`("conditions", "institution", 1)` → `技术条件 · 医疗机构条件 第 2 项` (see `field_labels`)."""
     parts: list[str] = []
     for part in loc:
         if isinstance(part, int):
             if parts:
                 parts[-1] += f" 第 {part + 1} 项"
         else:
-            parts.append(FIELD_LABELS.get(str(part), str(part)))
+            parts.append(labels.get(str(part), str(part)))
     return " · ".join(parts)
 
 

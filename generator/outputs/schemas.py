@@ -1,7 +1,8 @@
 """`registry schema`: JSON Schemas generated from the models, for editors' YAML language servers.
 
 The models give the structure; this module adds what an editor shows a person, in Chinese: a title
-and description for every field (models.FIELD_LABELS and the models' descriptions), and for every
+and description for every file (its kind's `description` in domain/kinds.py) and every field
+(vocabulary.FIELD_LABELS, as a kind names them, and the models' descriptions), and for every
 closed list of values the Chinese name of each value (`enumDescriptions` and
 `markdownEnumDescriptions`, which the VS Code YAML extension shows in its completion list), so that
 typing `risk_grade: ` offers high 高风险 · medium 中风险 · low 低风险. Risk grades and categories
@@ -17,20 +18,29 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from generator.domain.kinds import RECORD_DIRS
-from generator.domain.models import TOP_FILES, Conditions, VersionedConditions
-from generator.domain.vocabulary import ACTION_LABELS, FIELD_LABELS, GROUND_LABELS, ROUTE_LABELS
+from generator.domain.kinds import FILES
+from generator.domain.models import (
+    RESEARCH_EVENTS,
+    TOP_FILES,
+    Conditions,
+    Strict,
+    VersionedConditions,
+)
+from generator.domain.vocabulary import (
+    ACTION_LABELS,
+    GROUND_LABELS,
+    RESEARCH_EVENT_LABELS,
+    ROUTE_LABELS,
+)
+from generator.history.diff_text import field_labels
 from generator.load.documents import load_file
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
+# schema file stem → title: the two top-level files here, every folder's from its kind's spec
 FILE_TITLES = {
     "registry": "站点信息与分类（data/registry.yaml）",
     "risk-grades": "风险等级（data/risk-grades.yaml，规范 第二十条第二款）",
-    "guidance-list": "备案指导清单条目（界定指导原则 二(二)）",
-    "approved": "已批准临床转化应用的技术（规范 第十七条）",
-    "conditions": "技术条件与临床应用操作规范（规范 第十四条、第十七条）",
-    "banned": "禁止临床应用的技术（规范 第二十三条；界定指导原则 二(一)1）",
-    "announcements": "公告：批准、调出、暂停、禁止等行为都由公告发布",
+    **{s.folder: s.description for s in FILES},
 }
 # the law's three grades (规范 第二十条第二款), when data/risk-grades.yaml cannot be read
 DEFAULT_GRADES = [("high", "高风险", 5), ("medium", "中风险", 3), ("low", "低风险", 1)]
@@ -63,19 +73,23 @@ def _vocabularies(data_dir: Path | None) -> dict[str, dict[str, str]]:
         "route": dict(ROUTE_LABELS),
         "ground": dict(GROUND_LABELS),
         "action": dict(ACTION_LABELS),
+        "event": {e: RESEARCH_EVENT_LABELS[e] for e in RESEARCH_EVENTS},
     }
     if categories:
         vocab["category"] = dict(categories)
     return vocab
 
 
-def _label(node: dict[str, Any], name: str) -> None:
-    label = FIELD_LABELS.get(name)
+def _label(node: dict[str, Any], name: str, labels: dict[str, str]) -> None:
+    label = labels.get(name)
     if label is None:
         return
     node["title"] = label
     desc = node.get("description")
-    node["description"] = label if not desc or desc == label else f"{label}：{desc}"
+    if not desc or desc.startswith(label):  # the model's description names it already
+        node["description"] = desc or label
+    else:
+        node["description"] = f"{label}：{desc}"
 
 
 OPEN_IN_MODEL = ("category", "risk_grade")  # slugs in the models, closed lists in the data
@@ -95,17 +109,19 @@ def _enum(node: dict[str, Any], names: dict[str, str], name: str) -> None:
     node["markdownEnumDescriptions"] = [f"**{v}**：{names.get(v, '')}" for v in values]
 
 
-def _annotate(node: Any, vocab: dict[str, dict[str, str]]) -> None:
+def _annotate(node: Any, vocab: dict[str, dict[str, str]], labels: dict[str, str]) -> None:
+    """Titles, descriptions and value names: `labels` for the fields of `node` itself (the file's
+    model names them), the shared labels for everything nested (references, events …)."""
     if isinstance(node, list):
         for item in node:
-            _annotate(item, vocab)
+            _annotate(item, vocab, labels)
         return
     if not isinstance(node, dict):
         return
     for name, prop in (node.get("properties") or {}).items():
         if not isinstance(prop, dict):
             continue
-        _label(prop, name)
+        _label(prop, name, labels)
         names = vocab.get(name)
         if names is not None:
             targets = [prop, *(b for b in prop.get("anyOf", []) if isinstance(b, dict))]
@@ -114,49 +130,59 @@ def _annotate(node: Any, vocab: dict[str, dict[str, str]]) -> None:
                     target["description"] = f"{target['const']}：{names.get(target['const'], '')}"
                 elif target.get("type") == "string":
                     _enum(target, names, name)
+    nested = field_labels()
     for key, value in node.items():
         if key != "properties":
-            _annotate(value, vocab)
+            _annotate(value, vocab, nested)
         else:
             for prop in value.values():
-                _annotate(prop, vocab)
+                _annotate(prop, vocab, nested)
 
 
-def _action_titles(doc: dict[str, Any]) -> None:
+DEFINITION_TITLES = {  # models used inside a file, by class name
+    "Reference": "参考文献",
+    "Category": "分类",
+    "RiskGrade": "风险等级",
+    "ResearchEvent": "研究进展事件",
+}
+
+
+def _definition_titles(doc: dict[str, Any]) -> None:
     for name, definition in (doc.get("$defs") or {}).items():
         action = (definition.get("properties") or {}).get("action", {}).get("const")
         if action is not None:
             definition["title"] = f"{action}：{ACTION_LABELS.get(action, '')}"
             definition["description"] = f"公告行为 {action}（{ACTION_LABELS.get(action, '')}）"
-        elif name in ("Reference", "Category", "RiskGrade"):
-            definition["title"] = {
-                "Reference": "参考文献",
-                "Category": "分类",
-                "RiskGrade": "风险等级",
-            }[name]
+        elif name in DEFINITION_TITLES:
+            definition["title"] = DEFINITION_TITLES[name]
             definition.pop("description", None)
 
 
 def schema_documents(data_dir: Path | None = None) -> dict[str, dict]:
     """File name → JSON Schema, one per file kind of the contract, annotated in Chinese."""
     vocab = _vocabularies(data_dir)
-    docs: dict[str, dict] = {}
+    docs: dict[str, tuple[type[Strict], dict]] = {}
     for name, model in TOP_FILES.items():
-        docs[name.replace(".yaml", ".schema.json")] = model.model_json_schema()
-    for dirname, (_kind, model) in RECORD_DIRS.items():
-        docs[f"{dirname}.schema.json"] = model.model_json_schema()
+        docs[name.replace(".yaml", ".schema.json")] = (model, model.model_json_schema())
+    for spec in FILES:
+        docs[f"{spec.folder}.schema.json"] = (spec.model, spec.model.model_json_schema())
     # a conditions file is either versioned or the single-version shorthand (DESIGN.md)
     both = TypeAdapter(VersionedConditions | Conditions).json_schema()
-    docs["conditions.schema.json"] = both
-    for name, doc in docs.items():
-        _annotate(doc, vocab)
-        _action_titles(doc)
+    docs["conditions.schema.json"] = (Conditions, both)
+    for name, (model, doc) in docs.items():
+        _annotate(doc, vocab, field_labels(model))
+        _definition_titles(doc)
         stem = name.removesuffix(".schema.json")
-        doc["title"] = FILE_TITLES.get(stem, stem)
-        doc["description"] = doc["title"] + "。由 registry schema 根据 generator/models.py 生成。"
+        doc["title"] = FILE_TITLES[stem]
+        doc["description"] = f"{doc['title']}。由 registry schema 根据 {_source(model)} 生成。"
         doc["$schema"] = SCHEMA_URL
         doc["$id"] = name
-    return docs
+    return {name: doc for name, (_model, doc) in docs.items()}
+
+
+def _source(model: type[Strict]) -> str:
+    """The module that defines `model`, as a path from the project root (generator/domain/…)."""
+    return model.__module__.replace(".", "/") + ".py"
 
 
 def write_schemas(out: Path, data_dir: Path | None = None) -> list[Path]:

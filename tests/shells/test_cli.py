@@ -518,6 +518,49 @@ def test_schemas_offer_the_allowed_values_with_their_chinese_names() -> None:
         assert CJK.search(doc["title"]) and CJK.search(doc["description"])
 
 
+def test_research_schema_names_its_fields_and_events_in_chinese() -> None:
+    """Every title is Chinese, each kind's from its spec; the research project's own fields as it
+    names them (项目名称, not a reference's 标题), its events with their names."""
+    docs = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (REPO / "schemas").glob("*")}
+    for spec in FILES:
+        assert docs[f"{spec.folder}.schema"]["title"] == spec.description
+    research = docs["research.schema"]
+    props = research["properties"]
+    assert {n: props[n]["title"] for n in ("title", "institutions", "summary", "sponsor")} == {
+        "title": "项目名称",
+        "institutions": "临床研究机构",
+        "summary": "项目简介",
+        "sponsor": "临床研究发起机构",
+    }
+    assert all(CJK.search(prop["title"]) for prop in props.values())
+    event = research["$defs"]["ResearchEvent"]
+    assert event["title"] == "研究进展事件"
+    names = dict(
+        zip(
+            event["properties"]["event"]["enum"],
+            event["properties"]["event"]["enumDescriptions"],
+            strict=True,
+        )
+    )
+    assert names == {
+        "completed": "研究结束",
+        "terminated": "终止研究",
+        "ethics_continued": "经重新伦理审查继续实施",
+    }
+    assert research["$defs"]["Reference"]["properties"]["title"]["title"] == "标题"
+    assert not any("：示例数据：" in json.dumps(d, ensure_ascii=False) for d in docs.values())
+
+
+def test_schemas_name_only_paths_that_exist() -> None:
+    """The generated descriptions say which module the schema comes from: a real one."""
+    named = {
+        m
+        for p in (REPO / "schemas").glob("*.json")
+        for m in re.findall(r"generator/[\w/]+\.py", p.read_text(encoding="utf-8"))
+    }
+    assert named and all((REPO / m).is_file() for m in named), named
+
+
 def test_file_count_depends_on_the_tree_only(kit: SimpleNamespace, tmp_path: Path) -> None:
     """ "共检查 N 个文件" used to count the records that loaded: it dropped when a file broke."""
     root = kit.make_registry(tmp_path / "data")
