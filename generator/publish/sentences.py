@@ -158,15 +158,11 @@ def day_text(day: date | None) -> str:
     return cn_date(day)
 
 
-def fold_name(text: str) -> str:
-    return fold(text)
-
-
 def institution_listed(r: RecordView, institution: str | None) -> bool | None:
     """Whether `institution` is one of the record's participating institutions (None: not asked)."""
-    if not institution or not fold_name(institution) or r.kind != "approved":
+    if not institution or not fold(institution) or r.kind != "approved":
         return None
-    return fold_name(institution) in {fold_name(i) for i in r.institutions}
+    return fold(institution) in {fold(i) for i in r.institutions}
 
 
 def ann_number(r: RecordView, aid: str | None) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 from generator.domain.errors import Problem, problem
 from generator.domain.kinds import RECORD_KINDS, file_spec
 from generator.domain.models import RegistryConfig, RiskGrades
+from generator.domain.names import fold
 from generator.load.documents import Document, Path_, dotted
-from generator.validate.text import fold_name
 
 
 @dataclass
@@ -101,7 +101,7 @@ def grade_choices(reg: Registry, value: str) -> str:
 def name_key(name: str) -> str:
     """Names compare in their folded form (domain/names.py: NFKC, case, whitespace, punctuation
     and invisible characters)."""
-    return fold_name(name)
+    return fold(name)
 
 
 def problem_at(entry: Entry, path: Path_, code: str, **kw: Any) -> Problem:

@@ -7,7 +7,7 @@ them anyway: they are refused here (E111), at the value that holds them.
 
 Invisible format characters (zero-width, bidi controls, other Unicode `Cf` and default-ignorable
 code points) make two names that look alike differ, or reorder what a reader sees (the "Trojan
-source" trick): they are folded away when names are compared for uniqueness (`fold_name`),
+source" trick): they are folded away when names are compared for uniqueness (domain/names.py `fold`),
 bidi embeddings, overrides and isolates are refused in every text, and any invisible character
 is refused in a name-like field (name, alias, institution, applicant, number, title), where it can
 only deceive (E212).
@@ -22,7 +22,6 @@ from typing import Any
 
 from generator.domain.characters import BIDI, FORBIDDEN, INVISIBLE
 from generator.domain.errors import Problem, problem
-from generator.domain.names import fold
 from generator.load.documents import Document, Path_, dotted
 
 _SPACE = re.compile(r"\s+")
@@ -30,11 +29,6 @@ _SPACE = re.compile(r"\s+")
 NAME_KEYS = frozenset(
     {"name", "aliases", "applicant", "institutions", "number", "title", "authority"}
 )
-
-
-def fold_name(name: str) -> str:
-    """Names compare in their folded form, the one way of domain/names.py."""
-    return fold(name)
 
 
 def describe(ch: str) -> str:
