@@ -23,8 +23,8 @@ import yaml
 
 from generator.domain.dates import SHANGHAI, build_time
 from generator.domain.fields import CELL_JOIN, CELL_LIMIT
-from generator.domain.kinds import FOLDERS, KIND_LABELS
-from generator.outputs.api import formula_risk, reason_columns, record_summary
+from generator.domain.kinds import FOLDERS, KIND_LABELS, RESEARCH
+from generator.outputs.api import formula_risk, published_record, reason_columns, record_summary
 from generator.outputs.originals import zip_members
 from generator.outputs.writer import OutputError
 from generator.publish.terms import license_text
@@ -52,6 +52,29 @@ XLSX_COLUMNS: list[tuple[str, str]] = [
     ("sample", "示例数据"),
     ("url", "网址"),
 ]
+# a research project's sheet (临床研究备案项目, 界定指导原则 二): who filed what under which entry
+RESEARCH_COLUMNS: list[tuple[str, str]] = [
+    ("id", "编号"),
+    ("name", "项目名称"),
+    ("guidance_entry", "备案指导清单条目"),
+    ("sponsor", "临床研究发起机构"),
+    ("institutions", "临床研究机构"),
+    ("filed", "备案日期"),
+    ("filing_no", "备案编号"),
+    ("status_label", "状态"),
+    ("status_since", "状态日期"),
+    ("status_basis", "依据"),
+    ("sample", "示例数据"),
+    ("url", "网址"),
+]
+_APPROVED_ONLY = {"risk_grade_name", "approved_on", "exclusive_until", "institutions"}
+
+
+def sheet_columns(kind: str) -> list[tuple[str, str]]:
+    """(summary key, Chinese header) of the sheet of `kind`."""
+    if kind == RESEARCH.kind:
+        return RESEARCH_COLUMNS
+    return [(k, h) for k, h in XLSX_COLUMNS if kind == "approved" or k not in _APPROVED_ONLY]
 
 
 @dataclass(frozen=True)
@@ -81,7 +104,8 @@ def _row(site: Site, rid: str) -> dict[str, str]:
     row |= reason_columns(row)  # delist, suspend, ban grounds in Chinese (issue 17)
     row["sample"] = "是" if r.sample else "否"
     row["risk_grade_name"] = r.risk_grade.name if r.risk_grade else ""  # 高风险, not the code high
-    return {key: str(row.get(key, "")) for key, _ in XLSX_COLUMNS}
+    columns = sheet_columns(r.kind)
+    return {key: "" if row.get(key) is None else str(row[key]) for key, _ in columns}
 
 
 def records_xlsx(site: Site) -> bytes:
@@ -99,7 +123,7 @@ def records_xlsx(site: Site) -> bytes:
     quoted = book.add_format({"quote_prefix": True})
     for kind, sheet_name in KIND_LABELS.items():
         sheet = book.add_worksheet(sheet_name)
-        columns = [(k, h) for k, h in XLSX_COLUMNS if kind == "approved" or k not in _APPROVED_ONLY]
+        columns = sheet_columns(kind)
         sheet.write_row(0, 0, [h for _, h in columns], bold)
         sheet.freeze_panes(1, 0)
         rows = [_row(site, r.id) for r in site.by_kind(kind)]
@@ -117,9 +141,6 @@ def records_xlsx(site: Site) -> bytes:
         sheet.set_column(1, 1, 40)
     book.close()
     return buf.getvalue()
-
-
-_APPROVED_ONLY = {"risk_grade_name", "approved_on", "exclusive_until", "institutions"}
 
 
 _YAML_HEAD = (
@@ -157,7 +178,8 @@ def _source_files(site: Site) -> Iterator[tuple[str, bytes]]:
     yield "data/registry.yaml", _yaml(config)
     yield "data/risk-grades.yaml", _yaml({"grades": [_dump(g) for g in site.grades.values()]})
     for rid, r in site.records.items():
-        yield f"data/{FOLDERS[r.kind]}/{rid}.yaml", _yaml(_dump(r.model))
+        # a research project's events reported after the as-of date are left out
+        yield f"data/{FOLDERS[r.kind]}/{rid}.yaml", _yaml(published_record(r, site.as_of))
         if r.conditions_versions:
             # rewritten with the published versions only: the file in data/ may hold a version
             # published by an embargoed announcement, which must not leave the building
