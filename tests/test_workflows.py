@@ -428,3 +428,11 @@ def test_workflows_match_the_github_schema() -> None:
     schema = json.loads(schema_file.read_text(encoding="utf-8"))
     for path in WORKFLOWS:
         jsonschema.validate(parse(path.read_text(encoding="utf-8")), schema)
+
+
+def test_dependabot_watches_the_actions_and_the_lock() -> None:
+    """The SHA-pinned actions and uv.lock are proposed for update weekly (issue 27)."""
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(ecosystems) >= {"github-actions", "uv"}
+    assert all(u["directory"] == "/" and u["schedule"]["interval"] for u in ecosystems.values())
