@@ -4,6 +4,14 @@ A record has two histories, kept apart everywhere: its legal timeline (the annou
 the announcement, authoritative) and its editorial revision history (git commits to its files,
 dated by commit, which change no status). `/changes/` interleaves both, newest first, 50 entries a
 page (`/changes/`, `/changes/page/2/`, …); the Atom feeds (feeds.py) are built from the same entries.
+
+Besides announcements and commits, every status change that no announcement names is an entry of
+its own (status/stream.py): a change by time (`status`), and what a filed research project's
+institutions report (cause `report`: its filing, 研究结束, 终止研究, 经重新伦理审查继续实施; a
+filing by institutions, named by no announcement, 界定指导原则 二). A change an announcement caused
+without naming the record (the delisting of an entry ending the approved technologies grown from
+it, or changing what its filed projects must do, 界定指导原则 二(二)2) is a consequence listed under
+that announcement's entry (`Site.consequences`).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from datetime import datetime, time
 
 from generator.domain.dates import SHANGHAI
 from generator.domain.models import Announcement
+from generator.domain.vocabulary import RESEARCH_EVENT_LABELS
 from generator.load.revisions import History, Revision
 from generator.publish.timeline import change_title
 from generator.publish.views import RecordView, Site
@@ -39,8 +48,14 @@ class ChangeEntry:
     revisions: tuple[tuple[RecordView, Revision], ...] = ()
     sample: bool = False
     # status changes the announcement caused without naming the record (status/stream.py), or
-    # the one change by time of a "status" entry
+    # the one change by time or by report of a "status" entry
     consequences: tuple[StatusChange, ...] = ()
+    text: str = ""  # the sentence of a reported change (`report_text`); others are worded later
+
+    @property
+    def reported(self) -> bool:
+        """A research project's own event, reported by its institutions (cause `report`)."""
+        return self.kind == "status" and any(c.cause == "report" for c in self.consequences)
 
     @property
     def anchor(self) -> str:
@@ -54,6 +69,8 @@ class ChangeEntry:
 
     @property
     def label(self) -> str:
+        if self.reported:
+            return "机构报告"
         return {"announcement": "公告", "revision": "修订", "status": "状态变化"}[self.kind]
 
 
@@ -78,6 +95,7 @@ def change_entries(site: Site, history: History) -> list[ChangeEntry]:
             )
         )
     entries += [_status_entry(site, c) for c in site.time_changes()]
+    entries += [_report_entry(site, c) for c in reported_changes(site)]
     for c in history.commits:
         records = tuple(site.records[rid] for rid in c.records if rid in site.records)
         if not records:
@@ -115,4 +133,47 @@ def _status_entry(site: Site, c: StatusChange) -> ChangeEntry:
         records=(r,),
         sample=r.sample,
         consequences=(c,),
+    )
+
+
+def reported_changes(site: Site) -> list[StatusChange]:
+    """The changes research projects' institutions reported, by the as-of date."""
+    found = [
+        c for r in site.records.values() for c in r.changes_until(site.as_of) if c.cause == "report"
+    ]
+    return sorted(found, key=lambda c: (c.day, c.record))
+
+
+def report_text(site: Site, c: StatusChange) -> str:
+    """One sentence for a reported change: who reported what, and the status it gives, with its
+    basis (the filing: 界定指导原则 二; a review after a delisting: 二(二)2(2); an end: the report)."""
+    r = site.records[c.record]
+    assert c.event is not None
+    p, day, action = r.model, c.day.isoformat(), c.event.action
+    if action == "filed":
+        entry = site.records.get(p.guidance_entry)
+        named = f"{entry.name}（{entry.id}）" if entry is not None else p.guidance_entry
+        number = f"，备案编号 {p.filing_no}" if p.filing_no else ""
+        head = f"{p.sponsor} 于 {day} 参照《备案指导清单》条目 {named} 备案{number}"
+    else:
+        head = f"备案机构报告{RESEARCH_EVENT_LABELS[action]}（{day}）"
+    note = f"；说明：{c.event.fields['note']}" if c.event.fields.get("note") else ""
+    status = c.after.status
+    return f"{r.name}（{r.id}）：{head}{note}。状态为“{status.label}”（依据：{status.basis}）。"
+
+
+def _report_entry(site: Site, c: StatusChange) -> ChangeEntry:
+    """What a filed research project's institutions reported: its own entry, as a change by time
+    has (no announcement names a project)."""
+    r = site.records[c.record]
+    assert c.event is not None
+    return ChangeEntry(
+        kind="status",
+        key=f"{c.day.isoformat()}:{c.record}",
+        when=datetime.combine(c.day, time(0, 0), SHANGHAI),
+        title=f"{r.name}（{RESEARCH_EVENT_LABELS[c.event.action]}）",
+        records=(r,),
+        sample=r.sample,
+        consequences=(c,),
+        text=report_text(site, c),
     )

@@ -23,7 +23,7 @@ from generator.domain.dates import SHANGHAI
 from generator.domain.markdown import markdown
 from generator.domain.models import RiskGrade
 from generator.domain.vocabulary import ACTION_LABELS
-from generator.history.changes import ChangeEntry, change_entries
+from generator.history.changes import ChangeEntry, change_entries, report_text
 from generator.load.revisions import History
 from generator.publish.timeline import consequence_text
 from generator.publish.views import RecordView, Site, category_feed, event_details, record_feed
@@ -52,6 +52,8 @@ class _Links:
         return html.replace('href="/', f'href="{self.base}')
 
     def say(self, c: StatusChange) -> str:
+        if c.cause == "report":  # a research project's own event (history/changes.py)
+            return report_text(self.site, c)
         return consequence_text(self.site, c)
 
     def tag(self, specific: str) -> str:
@@ -181,16 +183,16 @@ def atom(
         if e.kind == "announcement":
             fe.id(links.tag(e.key))
             fe.title(f"{e.announcement.number}：{e.title}{SAMPLE if e.sample else ''}")  # type: ignore[union-attr]
-        elif e.kind == "status":
+        elif e.kind == "status":  # by time, or reported by a research project's institutions
             fe.id(links.tag(f"status:{e.key}"))
-            fe.title(f"状态变化：{e.title}{SAMPLE if e.sample else ''}")
+            fe.title(f"{e.label}：{e.title}{SAMPLE if e.sample else ''}")
         else:
             fe.id(links.tag(f"revision:{e.key}"))
             fe.title(f"数据修订：{e.title}{SAMPLE if e.sample else ''}")
         fe.updated(e.when)
         fe.published(e.when)
         fe.link(href=links.abs(entry_url(e, index)), rel="alternate", type="text/html")
-        fe.category(term=e.kind, label=e.label)
+        fe.category(term="report" if e.reported else e.kind, label=e.label)
         fe.content((content or links.content)(e), type="html")
     return fg.atom_str(pretty=True)
 
