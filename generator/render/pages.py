@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from generator.domain.kinds import FOLDERS, SPECS, STATUS_ORDER, dispatch, spec
-from generator.domain.names import fold
+from generator.domain.kinds import FOLDERS, RESEARCH, SPECS, STATUS_ORDER, dispatch, spec
+from generator.domain.names import FOLD_PATTERN, fold
 from generator.domain.vocabulary import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
 from generator.publish.timeline import consequence_text, timeline_items
 from generator.publish.verdict import verdict
@@ -33,9 +33,21 @@ from generator.render.search import encoded_keywords, summary
 LIST_PAGES = {s.kind: (s.label, s.list_intro) for s in SPECS}
 
 
+def filed_under(site: Site) -> dict[str, list[RecordView]]:
+    """The research projects filed under each guidance entry (界定指导原则 二), oldest filing first:
+    the list on the entry's page. An approval grown from the entry has no such list: it does not
+    affect research."""
+    out: dict[str, list[RecordView]] = {}
+    for p in sorted(site.by_kind(RESEARCH.kind), key=lambda p: (p.model.filed, p.id)):
+        out.setdefault(getattr(p.model, str(RESEARCH.source)), []).append(p)
+    return out
+
+
 def _context(site: Site) -> dict[str, Any]:
     anns = {a.id: a for a in site.announcements}
+    projects = filed_under(site)
     return {
+        "projects": lambda gid: projects.get(gid, []),
         "site": site,
         "url": lambda p: p,
         "site_ann": anns.get,
@@ -44,6 +56,7 @@ def _context(site: Site) -> dict[str, Any]:
         "details": lambda ev: event_details(ev.fields, site.grades),
         "route_label": ROUTE_LABELS.__getitem__,
         "ground_label": lambda g: GROUND_LABELS.get(g, g),
+        "fold_pattern": FOLD_PATTERN,  # the browser folds list-filter queries with it
         "extras": lambda r: record_extras(site, r),  # issue 17: date field, citation, calendar
         "timeline": lambda r: timeline_items(site, r),  # acts and consequences (status/stream.py)
         "consequence": lambda c: consequence_text(site, c),
@@ -56,13 +69,16 @@ def record_search(site: Site, r: RecordView) -> dict[str, Any]:
     and the sentence a result shows. Longer texts are left to Pagefind's own index: every token
     costs index time (measured: purpose texts and announcement bodies as tokens added 12 s to
     Pagefind at 10,000 records)."""
-    m = r.model
-    names = [r.id, r.name, *r.aliases]
+    m, s = r.model, spec(r.kind)
+    # a number the record carries besides its id (a project's 备案编号) identifies it as well
+    names = [r.id, r.name, *r.aliases, *_texts(getattr(m, "filing_no", None))]
     research = ""
-    g = site.records.get(m.guidance_entry) if r.kind == "approved" else None
-    if g is not None:  # one technology, one result: its guidance entry's names find it too
-        names += [g.id, g.name, *g.aliases]
+    g = site.records.get(getattr(m, s.source)) if s.source else None
+    if g is not None and s.announced:  # one technology, one result: grown from the entry, whose
+        names += [g.id, g.name, *g.aliases]  # names find it too
         research = f"临床研究阶段：{g.kind_label} {g.id} {g.status_label}"
+    elif g is not None:  # a project filed under the entry is no stage of a technology
+        research = f"备案所依据的清单条目：{g.id} {g.status_label}"
     # and their folded forms (domain/names.py, the one fold of /check/ and validation): CART
     # finds CAR-T as /check/ does
     kn = encoded_keywords(*names, *(fold(n) for n in names))

@@ -25,11 +25,15 @@
     body.appendChild(frag);
   }
 
+  // the one fold of names (generator/domain/names.py): the pattern arrives as data on the form
+  var foldPattern = null;
   function normalise(text) {
-    return (text || "").normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+    var folded = (text || "").normalize("NFKC").toLowerCase();
+    return foldPattern ? folded.replace(foldPattern, "") : folded.replace(/\s+/g, "");
   }
 
   function setupFilter(form) {
+    if (form.getAttribute("data-fold")) foldPattern = new RegExp(form.getAttribute("data-fold"), "g");
     var table = document.querySelector("[data-reg-table]");
     if (!table) return;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
@@ -37,14 +41,15 @@
     function apply() {
       var q = normalise(form.elements.q.value);
       var status = form.elements.status ? form.elements.status.value : "";
-      var grade = form.elements.grade ? form.elements.grade.value : "";
-      var category = form.elements.category ? form.elements.category.value : "";
+      // every other select (category, grade, entry …) matches the row's data-<name> exactly
+      var selects = Array.prototype.filter.call(form.querySelectorAll("select[name]"), function (s) {
+        return s.name !== "status" && s.value;
+      });
       var shown = 0;
       rows.forEach(function (row) {
         var ok = (!q || normalise(row.getAttribute("data-text")).indexOf(q) !== -1) &&
           (!status || (" " + row.getAttribute("data-status") + " ").indexOf(" " + status + " ") !== -1) &&
-          (!grade || row.getAttribute("data-grade") === grade) &&
-          (!category || row.getAttribute("data-category") === category);
+          selects.every(function (s) { return row.getAttribute("data-" + s.name) === s.value; });
         row.hidden = !ok;
         if (ok) shown++;
       });

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sitekit import build_sample
 
+from generator.domain.kinds import FOLDERS
 from generator.outputs.api import CSV_HEADERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,15 +39,14 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 
 def test_contract_pages_exist(site: Path) -> None:
-    for page in ("", "guidance-list/", "approved/", "banned/", "announcements/", "risk-grades/"):
+    for page in ("", "announcements/", "risk-grades/", *(f"{f}/" for f in FOLDERS.values())):
         assert (site / page / "index.html").is_file(), page
     assert (site / "404.html").is_file()
     assert (site / "sitemap.xml").is_file()
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
     records = json.loads((site / "api/records.json").read_text(encoding="utf-8"))["records"]
-    sections = {"guidance": "guidance-list", "approved": "approved", "banned": "banned"}
     for r in records:
-        assert r["url"] == f"/{sections[r['kind']]}/{r['id']}/"
+        assert r["url"] == f"/{FOLDERS[r['kind']]}/{r['id']}/"
         assert (site / r["url"].strip("/") / "index.html").is_file()
         assert (site / "api/records" / f"{r['id']}.json").is_file()
 
