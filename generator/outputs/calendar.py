@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, vText
 
 from generator.domain.dates import SHANGHAI
+from generator.domain.kinds import spec
 from generator.domain.vocabulary import PERIOD_TERM
 from generator.publish.views import RecordView, Site, record_calendar
 
@@ -106,7 +107,11 @@ def _conditions(r: RecordView) -> list[Transition]:
 
 def _derived(r: RecordView) -> list[Transition]:
     """Status changes an announcement caused without naming the record (status/stream.py): a
-    direct delisting of the entry ends the approved technology (界定指导原则 二(二)2(1))."""
+    direct delisting of the entry ends the approved technology (界定指导原则 二(二)2(1)). Not a
+    filed research project's: the seeds give 及时终止研究 and the new ethics review (二(二)2) no
+    date to plan for, so its calendar stays empty (its feed and /changes/ have the change)."""
+    if not spec(r.kind).announced:
+        return []
     out = []
     for c in r.changes:
         if c.cause != "derived" or c.event is None:
