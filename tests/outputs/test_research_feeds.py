@@ -139,4 +139,3 @@ def test_no_calendar_event_for_a_project(tmp_path: Path, kit: SimpleNamespace) -
         assert list(cal.walk("VEVENT")) == [], rid
     whole = Calendar.from_ical(files["feeds/calendar.ics"])
     assert not any("CR-" in str(e.get("summary")) for e in whole.walk("VEVENT"))
-    assert site.as_of < AS_OF
