@@ -12,6 +12,7 @@ from generator.synth.text import (
     make_aliases,
     make_references,
     operating_md,
+    pick_institutions,
     summary_md,
     tech_name,
     yaml_block,
@@ -24,6 +25,8 @@ from generator.synth.words import (
     BANNED_PURPOSES,
     GOALS,
     GRADE_NAMES,
+    RESEARCH_DESIGNS,
+    RESEARCH_NOTES,
 )
 
 
@@ -175,6 +178,39 @@ def banned_yaml(rng: random.Random, rec: Rec, used: UsedNames, dates: list[date]
         scope = f"禁止任何机构和个人{purpose}开展{agent}，不影响依法依规开展、不以临床应用为目的的基础研究。"
         text += f"scope: {yaml_quote(scope)}\n"
     return text + make_references(rng, year)
+
+
+def research_yaml(rng: random.Random, rec: Rec) -> str:
+    """A project filed under its entry (rec.source) on rec.filed, with the events it reported."""
+    entry, filed = rec.source, rec.filed
+    assert entry is not None and filed is not None and entry.platform is not None
+    subject = entry.name.split("（方案")[0].removesuffix("技术")
+    title = f"{subject}的{rng.choice(RESEARCH_DESIGNS)}临床研究（示例）"
+    sites = pick_institutions(rng, rng.randint(1, 5))
+    text = (
+        f"id: {rec.rid}\nsample: true\ntitle: {yaml_quote(title)}\nguidance_entry: {entry.rid}\n"
+        f"sponsor: {yaml_quote(sites[0])}\n"
+        + yaml_list("institutions", sites)
+        + f"filed: {filed.isoformat()}\n"
+    )
+    if rng.random() < 0.7:
+        number = f"MR-{rng.randint(11, 65)}-{filed.year % 100:02d}-{rng.randint(1, 999_999):06d}"
+        text += f"filing_no: {yaml_quote(number)}\n"
+    text += yaml_list("indications", [entry.disease] if rng.random() < 0.8 else [])
+    if rng.random() < 0.6:
+        summary = (
+            f"**示例数据，非真实备案。** 参照备案指导清单条目 [{entry.rid}](/guidance-list/{entry.rid}/)"
+            f"备案开展。\n\n- 计划入组 {rng.randint(10, 300)} 例；\n- {rng.choice(entry.platform.mechanism)}"
+        )
+        text += yaml_block("summary", summary)
+    text += make_references(rng, filed.year)
+    if rec.reports:
+        text += "events:\n"
+    for day, event in rec.reports:
+        text += f"  - date: {day.isoformat()}\n    event: {event}\n"
+        if rng.random() < 0.6:
+            text += f"    note: {yaml_quote(rng.choice(RESEARCH_NOTES[event]))}\n"
+    return text
 
 
 def announcement_yaml(

@@ -1,4 +1,6 @@
-"""Planning a synthetic registry: how many records of each kind, the announcement calendar, and for each record a legal sequence of actions."""
+"""Planning a synthetic registry: how many records of each kind, the announcement calendar, and
+for each record its candidate actions, placed into themed announcements (synth/accept.py then
+keeps only what status/ accepts)."""
 
 from __future__ import annotations
 
@@ -11,21 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
+from generator.domain.kinds import FIRST_ACTION
 from generator.domain.vocabulary import DIRECT_GROUNDS, REVIEW_GROUNDS, SUSPEND_GROUNDS
 from generator.synth.words import (
     BAN_GROUNDS,
     EMBARGO_AFTER,
     EMBARGO_SHARE,
     EMERGENCY_SCOPES,
-    GRADE_YEARS,
     MAX_PER_YEAR,
     MIN_PER_WEEK,
     NOTES,
     START,
-    THEMES,
     Platform,
 )
-from generator.status.states import period_end
 
 T = TypeVar("T")
 
@@ -43,37 +43,48 @@ def pick(rng: random.Random, weighted: Sequence[tuple[float, T]]) -> T:
 
 @dataclass
 class Rec:
-    kind: str  # guidance, approved, banned
+    kind: str  # a record kind of domain/kinds.py
     index: int
-    plan: list[str]
+    plan: list[str]  # candidate actions, first to last (research projects: none)
     grade: str = ""
     rid: str = ""
-    # state mirrored from status/transitions.py while scheduling
-    phase: str | None = None
-    approved_on: date | None = None
-    suspended_in_period: bool = False
-    opened: bool = False
-    # (announcement index, action fields, position in the announcement)
+    # (announcement index, action fields, position in the announcement): the accepted actions
     events: list[tuple[int, dict, int]] = field(default_factory=list)
+    source: Rec | None = None  # the guidance entry it grew out of (approved) or was filed under
+    avoid: set[int] = field(default_factory=set)  # entries status/ refused as its source (E409)
+    filed: date | None = None  # research: filing date and reported events (date, event)
+    reports: list[tuple[date, str]] = field(default_factory=list)
     # text, filled later
     name: str = ""
     platform: Platform | None = None
     disease: str = ""
     institutions: list[str] = field(default_factory=list)
 
+    @property
+    def key(self) -> str:
+        """Its key while planning (ids are given in order of first action, once all is placed)."""
+        return f"#{self.index}"
 
-def split_counts(count: int) -> tuple[int, int, int]:
-    n_gl = min(9999, round(count * 0.6))
-    n_ban = min(9999, round(count * 0.1))
-    if count >= 3:
+
+RESEARCH_SHARE = 0.15  # research projects among the records (issue 24: "the usual share")
+
+
+def split_counts(count: int) -> tuple[int, int, int, int]:
+    """(guidance entries, approved, banned, research projects): research 15 %, the rest split
+    60 : 30 : 10 (GL, BAN and CR numbers stop at 9999; the rest become approved technologies)."""
+    n_cr = min(9999, round(count * RESEARCH_SHARE))
+    rest = count - n_cr
+    n_gl = min(9999, round(rest * 0.6))
+    n_ban = min(9999, round(rest * 0.1))
+    if rest >= 3:
         n_gl, n_ban = max(n_gl, 1), max(n_ban, 1)
-    n_bmt = max(count - n_gl - n_ban, 0)
-    if count >= 3 and n_bmt == 0:
+    n_bmt = max(rest - n_gl - n_ban, 0)
+    if rest >= 3 and n_bmt == 0:
         n_bmt, n_gl = 1, n_gl - 1
-    return n_gl, n_bmt, n_ban
+    return n_gl, n_bmt, n_ban, n_cr
 
 
-def _calendar(n: int) -> list[date]:
+def calendar(n: int) -> list[date]:
     """Dates of `n` announcements: increasing from START, several a week (more when there are
     many), about 5 % after EMBARGO_AFTER, and at most 999 in any year (ANN-YYYY-NNN)."""
     embargoed = max(1, round(n * EMBARGO_SHARE)) if n >= 10 else 0
@@ -100,60 +111,7 @@ def _calendar(n: int) -> list[date]:
     return dates
 
 
-def _legal(rec: Rec, act: str, day: date) -> bool:
-    """Would `act` on `rec` be legal on `day`? Mirrors status/transitions.py (tests/shells/test_synth.py
-    validates what it plans with the real rules, so the two cannot drift unseen)."""
-    p = rec.phase
-    if p == "banned":
-        return False
-    if act == "list":
-        return p != "listed"
-    if act in ("delist", "retain", "emergency_use"):
-        return p == "listed"
-    if act == "approve":
-        return p is None
-    if act == "open":
-        # 规范 第二十条第二款: only after the period, and only when a suspension inside it kept the
-        # technology from opening by itself
-        if p != "active" or rec.opened or rec.approved_on is None:
-            return False
-        return rec.suspended_in_period and day > _until(rec)
-    if act == "suspend":
-        return p == "active"
-    if act == "resume":
-        return p == "suspended"
-    if act == "ban":
-        return rec.kind == "banned" or p is not None
-    if act == "amend":
-        return p is not None
-    return False  # pragma: no cover
-
-
-def _until(rec: Rec) -> date:
-    assert rec.approved_on is not None
-    return period_end(rec.approved_on, GRADE_YEARS[rec.grade])
-
-
-def apply_event(rec: Rec, act: str, day: date) -> None:
-    if act in ("list", "retain"):
-        rec.phase = "listed"
-    elif act == "delist":
-        rec.phase = "delisted"
-    elif act == "approve":
-        rec.phase, rec.approved_on = "active", day
-    elif act == "open":
-        rec.opened = True
-    elif act == "suspend":
-        if day <= _until(rec) and not rec.opened:
-            rec.suspended_in_period = True
-        rec.phase = "suspended"
-    elif act == "resume":
-        rec.phase = "active"
-    elif act == "ban":
-        rec.phase = "banned"
-
-
-def _action_fields(rng: random.Random, step: str, day: date) -> dict:
+def action_fields(rng: random.Random, step: str, day: date) -> dict:
     """The extra fields of one action (record and institutions are added when writing)."""
     act, _, variant = step.partition(":")
     out: dict = {"action": act}
@@ -175,24 +133,7 @@ def _action_fields(rng: random.Random, step: str, day: date) -> dict:
     return out
 
 
-def schedule(
-    rng: random.Random, recs: list[Rec]
-) -> tuple[list[list[tuple[Rec, dict]]], list[date]]:
-    """Place every plan step into announcements; returns their actions and dates.
-
-    Like real notices, each announcement has one theme: a batch of new guidance entries, a batch
-    of approvals, a batch of bans, or adjustments (every later step of a plan: delist, suspend…).
-    Steps are first placed in announcement order; dates are spread once the number of
-    announcements is known; then the actions are replayed on those dates to fill in their fields
-    and to turn the rare step that would be illegal on its date into an `amend`.
-    """
-    steps = _place_steps(rng, recs)
-    dates = _calendar(len(steps))
-    anns = _fill_actions(rng, steps, dates)
-    return anns, dates
-
-
-def _place_steps(rng: random.Random, recs: list[Rec]) -> list[list[tuple[Rec, str]]]:
+def place_steps(rng: random.Random, recs: list[Rec]) -> list[list[tuple[Rec, str]]]:
     """Every plan step in announcement order, each announcement with one theme."""
     total = sum(len(r.plan) for r in recs)
     # 5-20 actions an announcement; more when that would need over 999 announcements in 2026
@@ -200,9 +141,10 @@ def _place_steps(rng: random.Random, recs: list[Rec]) -> list[list[tuple[Rec, st
     published_max = MAX_PER_YEAR / (1 - EMBARGO_SHARE)
     biggest = min(40, max(20, math.ceil(2.2 * total / published_max) - 5))
     max_delay = max(2, min(120, round(total / 12.5) // 4))  # in announcements
-    fresh: dict[str, list[Rec]] = {kind: [] for kind in THEMES}
+    fresh: dict[str, list[Rec]] = {kind: [] for kind in FIRST_ACTION}  # one theme a kind
     for rec in recs:
-        fresh[rec.kind].append(rec)
+        if rec.plan:  # research projects are filings, in no announcement
+            fresh[rec.kind].append(rec)
     for queue in fresh.values():
         rng.shuffle(queue)  # pop() from the end
     due: list[tuple[int, int, int]] = []  # (earliest announcement, seq, record index)
@@ -245,43 +187,6 @@ def _place_steps(rng: random.Random, recs: list[Rec]) -> list[list[tuple[Rec, st
     return steps
 
 
-def _fill_actions(
-    rng: random.Random, steps: list[list[tuple[Rec, str]]], dates: list[date]
-) -> list[list[tuple[Rec, dict]]]:
-    """The steps replayed on their dates: fields filled in, an illegal step turned into `amend`,
-    and opens that must wait for the period in one last announcement (appended to `dates`)."""
-    anns: list[list[tuple[Rec, dict]]] = []
-    postponed: list[Rec] = []  # opens that can only come after the period (规范 第二十条第二款)
-    for k, (items, day) in enumerate(zip(steps, dates, strict=True)):
-        actions = []
-        for rec, step in items:
-            name = step.partition(":")[0]
-            alone = len(items) == 1
-            if name == "open" and rec.suspended_in_period and rec.phase == "active" and not alone:
-                postponed.append(rec)  # legal once the period has ended: the last announcement
-                continue
-            if not _legal(rec, name, day):
-                step = "amend"  # e.g. an `open` of a technology that opens by itself
-            act = _action_fields(rng, step, day)
-            apply_event(rec, act["action"], day)
-            rec.events.append((k, act, len(actions)))
-            actions.append((rec, act))
-        anns.append(actions)
-    late = [r for r in postponed if r.phase == "active" and not r.opened]
-    if late:
-        day = max(_until(r) for r in late) + timedelta(days=1)
-        k = len(anns)
-        actions = []
-        for pos, rec in enumerate(late):
-            act = _action_fields(rng, "open", day)
-            apply_event(rec, "open", day)
-            rec.events.append((k, act, pos))
-            actions.append((rec, act))
-        anns.append(actions)
-        dates.append(day)
-    return anns
-
-
 def announcement_ids(dates: list[date]) -> list[tuple[str, int]]:
     """(id, number within its year) of each announcement: ANN-<year>-<nnn> in date order."""
     counter: dict[int, int] = {}
@@ -290,34 +195,6 @@ def announcement_ids(dates: list[date]) -> list[tuple[str, int]]:
         counter[day.year] = counter.get(day.year, 0) + 1
         out.append((f"ANN-{day.year}-{counter[day.year]:03d}", counter[day.year]))
     return out
-
-
-def _listed_after(gl: Rec, day: date, dates: list[date]) -> bool:
-    """Is guidance entry `gl` listed after all announcements dated `day`?"""
-    phase = None
-    for k, act, _ in gl.events:
-        if dates[k] > day:
-            break
-        a = act["action"]
-        phase = "listed" if a in ("list", "retain") else "delisted" if a == "delist" else phase
-    return phase == "listed"
-
-
-def _fits(gl: Rec, rec: Rec, dates: list[date]) -> bool:
-    approved_on, last = dates[rec.events[0][0]], rec.events[-1][0]
-    if not _listed_after(gl, approved_on, dates):
-        return False
-    direct = [k for k, act, _ in gl.events if act.get("route") == "direct"]
-    return all(k > last and dates[k] > dates[last] for k in direct)
-
-
-def pick_source(rng: random.Random, rec: Rec, pool: list[Rec], dates: list[date]) -> Rec | None:
-    """A guidance entry the technology can have grown out of (random, then by scanning)."""
-    for _ in range(min(20, len(pool))):
-        gl = pool[rng.randrange(len(pool))]
-        if _fits(gl, rec, dates):
-            return gl
-    return next((gl for gl in pool if _fits(gl, rec, dates)), None)
 
 
 def stable_first_order(recs: list[Rec]) -> list[Rec]:

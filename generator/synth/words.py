@@ -352,4 +352,19 @@ BMT_PLANS = (
 
 GRADE_WEIGHTS = ((35, "high"), (40, "medium"), (25, "low"))
 
-THEMES = {"guidance": "list", "approved": "approve", "banned": "ban"}
+RESEARCH_DESIGNS = (
+    "多中心、随机对照",
+    "单臂、开放标签",
+    "前瞻性、多中心",
+    "探索性",
+    "剂量递增",
+)
+
+RESEARCH_NOTES = {
+    "completed": ("全部受试者完成方案规定的随访，研究结束。", "达到预设样本量并完成主要终点评估。"),
+    "terminated": (
+        "来源清单条目调出，发起机构终止研究，已入组受试者继续随访并妥善保障其权益。",
+        "入组困难，经伦理委员会同意提前终止研究。",
+    ),
+    "ethics_continued": ("经重新伦理审查评估，同意继续实施至研究结束。",),
+}
