@@ -1,9 +1,10 @@
 """`registry validate --base REF`: the public record is append-only relative to REF.
 
-Four errors (catalogue E501–E504), each saying what to do instead:
+Five errors (catalogue E501–E505), each saying what to do instead:
 
-- E501: a record file (guidance entry, approved technology, its conditions, banned technology)
-  that exists at REF was deleted. Records are withdrawn by a new announcement (delist, ban).
+- E501: a record file (guidance entry, approved technology, its conditions, banned technology,
+  research project) that exists at REF was deleted. Records are withdrawn by a new announcement
+  (delist, ban); a research project ends by an event of its own (terminated, completed).
 - E502: such a file, or a published announcement, was renamed (a deleted file whose content
   reappears, at least half of it, under a new name in the same directory, as `git -M` would say).
 - E503: an announcement published at REF was changed or deleted. Corrections are a new `amend`
@@ -14,6 +15,10 @@ Four errors (catalogue E501–E504), each saying what to do instead:
   one-version shorthand (a flat file is the version of the `approve` announcement), with an
   absent `effective` read as the announcement's date and absent lists as empty, so rewriting a
   flat file as `versions` is no change.
+- E505: an event of a research project published at REF (filed on or before today) was changed or
+  removed, or another put in its place. A project's `events` are append-only (DESIGN.md, Data;
+  history/append_only.py): what the filing institution reported stays; new events are appended.
+  Its other fields may be corrected, as those of any descriptive record.
 
 "Published at REF" means: present at REF with a date on or before *today* in Beijing. Not the date
 of the REF commit: the daily rebuild publishes an embargoed announcement on its date without any
@@ -38,6 +43,8 @@ from typing import Any
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem, problem, sort_key
+from generator.domain.kinds import DATA_FOLDERS
+from generator.history.append_only import registered_changes
 from generator.load.documents import Document, dotted, load_bytes, load_file
 from generator.load.field_changes import Change, field_changes, make_change
 from generator.load.files import MAX_BYTES, data_root_fault, read_regular
@@ -183,6 +190,7 @@ def compare_files(
         else:
             problems.append(problem("E501", f, base=base))
     problems += _conditions_problems(base_files, head_files, head_root, base, today, shown)
+    problems += _research_problems(base_files, head_files, head_root, base, today, shown)
     for rel, raw in base_files.items():
         if not rel.startswith("announcements/") or rel not in head_files:
             continue
@@ -211,48 +219,15 @@ def _changed_announcement(aid: str, raw: bytes, doc: Document, base: str) -> lis
 def _attachment_changes(
     old: dict[str, Any], new: dict[str, Any], changes: list[Change]
 ) -> list[Change]:
-    """`changes` with those inside `attachments` replaced by what the rule forbids.
-
-    The one change allowed to a published announcement is whole new items appended to
-    `attachments` (attaching the original later, validate/attachments.py). Every item registered at
-    REF must stay exactly the same mapping in its place: a key added to it (a `title`), removed or
-    changed, another item put in its place, or the item removed, is a change to what was published.
-    Items are compared by position, not aligned by a diff, so that nothing can pass as an addition.
-    """
+    """`changes` with those inside `attachments` replaced by what the rule forbids: the one change
+    allowed to a published announcement is whole new items appended to `attachments` (attaching
+    the original later, validate/attachments.py; history/append_only.py)."""
     rest = [c for c in changes if c.loc[:1] != ("attachments",)]
-    before, after = (_items(d.get("attachments")) for d in (old, new))
+    before, after = ([] if (v := d.get("attachments")) is None else v for d in (old, new))
     if not isinstance(before, list) or not isinstance(after, list):
         inside = [c for c in changes if c.loc[:1] == ("attachments",)]
         return rest + (inside or [make_change(("attachments",), before, after)])
-    out: list[Change] = []
-    for i, item in enumerate(before):
-        now = after[i] if i < len(after) else None
-        if now is None or not _identical(item, now):
-            out += _item_changes(("attachments", i), item, now)
-    return rest + out
-
-
-def _items(value: Any) -> Any:
-    return [] if value is None else value  # absent or empty: no item registered
-
-
-def _item_changes(loc: tuple[Any, ...], item: Any, now: Any) -> list[Change]:
-    """Field by field when it is still the same file, else the item as a whole."""
-    same_file = isinstance(item, dict) and isinstance(now, dict)
-    if same_file and _identical(item.get("file"), now.get("file")):
-        return field_changes(item, now, loc) or [make_change(loc, item, now)]
-    return [make_change(loc, item, now)]
-
-
-def _identical(a: Any, b: Any) -> bool:
-    """Same value and same YAML type all the way down (`1` is not `true`, `"1"` not `1`)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_identical(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+    return rest + registered_changes(("attachments",), before, after, key="file")
 
 
 # --- conditions versions (E504) -------------------------------------------------------------
@@ -356,3 +331,44 @@ def _conditions_problems(
                     problem("E504", doc.file, line, col, where, what=f"{where} 被修改", **kw)
                 )
     return out
+
+
+# --- research projects' events (E505) -------------------------------------------------------
+
+
+def _research_problems(
+    base_files: dict[str, bytes],
+    head_files: dict[str, bytes],
+    head_root: Path,
+    base: str,
+    today: date,
+    shown: str,
+) -> list[Problem]:
+    """A research project published at REF (filed on or before today) keeps every event it had
+    there, unchanged and in its place: its `events` are append-only (DESIGN.md, Data). Its other
+    fields may be corrected, as those of any descriptive record."""
+    folder = f"{DATA_FOLDERS['research']}/"
+    out: list[Problem] = []
+    for rel, raw in base_files.items():
+        if not rel.startswith(folder) or rel not in head_files or head_files[rel] == raw:
+            continue  # a deleted or renamed project is E501/E502
+        old = load_bytes(raw, "").data
+        if not isinstance(old, dict) or not _filed_by(old, today):
+            continue  # never published: it may still change
+        doc = load_file(head_root / rel, f"{shown}/{rel}")
+        new = doc.data if isinstance(doc.data, dict) else {}
+        rid = str(old.get("id", Path(rel).stem))
+        for c in registered_changes(("events",), old.get("events"), new.get("events")):
+            what = f"{c.path} 被删除" if c.new is None else f"{c.path} 被修改"
+            line, col = doc.where(c.loc)
+            out.append(
+                problem("E505", doc.file, line, col, c.path, value=rid, what=what, base=base)
+            )
+    return out
+
+
+def _filed_by(data: dict[str, Any], today: date) -> bool:
+    try:
+        return date.fromisoformat(str(data.get("filed"))) <= today
+    except ValueError:
+        return False  # no valid filing date at REF: it could not have been published
