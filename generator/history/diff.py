@@ -8,7 +8,11 @@ announcements added, changed or removed, records added, changed field by field, 
 
 Statuses are compared on every date that matters, not only as-of: the dates of the announcements
 that differ (an embargoed `suspend` dated next month shows as "restricted → suspended, from
-<its date>") and the anniversaries on which a technology would open by the passing of time.
+<its date>"), the anniversaries on which a technology would open by the passing of time, and the
+filing and event dates of the research projects that differ. A research project's status comes
+from its own events and its entry's delisting (status/research.py), so a delisting lists the
+projects it changes too. A new project reads as a study record: title, entry, sponsor,
+institutions, filing date, events.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pathlib import Path
 
 from generator.domain.dates import today_shanghai
 from generator.domain.errors import Problem
-from generator.domain.kinds import FOLDERS, KIND_LABELS, KIND_OF_FOLDER
+from generator.domain.kinds import FOLDERS, KIND_LABELS, KIND_OF_FOLDER, spec
 from generator.domain.models import TOP_FILES
 from generator.domain.vocabulary import STATUS_LABELS
 from generator.history.diff_text import (
@@ -29,14 +33,18 @@ from generator.history.diff_text import (
     code,
     conditions_diff,
     date_of,
+    field_labels,
     file_diff,
+    itemised,
     md_escape,
     one_line,
     parse_yaml,
+    project_lines,
     status_text,
     visible,
 )
 from generator.history.guard import announcement_data, compare_files, tree_files
+from generator.history.projects import project_intervals, statuses_on
 from generator.load.field_changes import Change
 from generator.load.git import HISTORY_DIRS, GitError, materialise
 from generator.publish.checked import Checked
@@ -68,13 +76,19 @@ class _Report:
         self.base, self.head = base, head
         self.base_files, self.head_files = base_files, head_files
         self.preview = preview.rstrip("/") + "/" if preview else None
+        self.projects = (project_intervals(base), project_intervals(head))
+
+    def statuses(self, side: int, day: date) -> dict[str, Status | None]:
+        """Every record's status on `day` in BASE (side 0) or HEAD (side 1), projects included."""
+        reg = (self.base, self.head)[side]
+        return {**_statuses(reg, day), **statuses_on(self.projects[side], day)}
 
     def ref(self, rid: str) -> str:
         """`` `id` ``, linked to its page in the preview build when there is one."""
         if self.preview is None or self.head.problems:
             return code(rid)
         entry = self.head.records.get(rid)
-        statuses = self.head.replay.statuses if self.head.replay else {}
+        statuses = self.statuses(1, self.head.as_of)
         if entry is not None and statuses.get(rid) is not None:
             return f"[{code(rid)}]({self.preview}{FOLDERS[entry.kind]}/{rid}/)"
         ann = self.head.announcements.get(rid)
@@ -83,24 +97,41 @@ class _Report:
         return code(rid)
 
     def name(self, rid: str) -> str:
+        """The record's name (a project's title: its kind's `title_field`)."""
         entry = self.head.records.get(rid) or self.base.records.get(rid)
         if entry is not None:
-            return md_escape(entry.model.name)
-        for folder in KIND_OF_FOLDER:  # a file that did not validate: its name as written
-            rel = f"{folder}/{rid}.yaml"
-            data = parse_yaml(self.head_files.get(rel) or self.base_files.get(rel))
-            if isinstance(data, dict) and isinstance(data.get("name"), str):
-                return md_escape(data["name"])
+            return md_escape(getattr(entry.model, spec(entry.kind).title_field))
+        kind = self.kind_of(rid)  # a file that did not validate: its name as written
+        if kind is not None:
+            title = self.data(rid, kind).get(spec(kind).title_field)
+            return md_escape(title) if isinstance(title, str) else ""
         return ""
 
+    def kind_of(self, rid: str) -> str | None:
+        rels = {f"{folder}/{rid}.yaml": kind for folder, kind in KIND_OF_FOLDER.items()}
+        return next(
+            (k for rel, k in rels.items() if rel in self.head_files or rel in self.base_files), None
+        )
+
+    def data(self, rid: str, kind: str) -> dict:
+        """The record's file as parsed, HEAD's when it has one (an empty mapping if unreadable)."""
+        rel = f"{FOLDERS[kind]}/{rid}.yaml"
+        data = parse_yaml(self.head_files.get(rel) or self.base_files.get(rel))
+        return data if isinstance(data, dict) else {}
+
     def kind_label(self, rid: str) -> str:
-        for folder, kind in KIND_OF_FOLDER.items():
-            if (
-                f"{folder}/{rid}.yaml" in self.head_files
-                or f"{folder}/{rid}.yaml" in self.base_files
-            ):
-                return KIND_LABELS[kind]
-        return "记录"
+        kind = self.kind_of(rid)
+        return KIND_LABELS[kind] if kind is not None else "记录"
+
+    def added_lines(self, rid: str) -> list[str]:
+        """A new record: one line; a research project reads as a study record, line by line."""
+        out = [f"- {self.ref(rid)} {self.name(rid)}（{self.kind_label(rid)}）"]
+        if self.kind_of(rid) == "research":
+            data = self.data(rid, "research")
+            entry = str(data.get("guidance_entry", ""))
+            lines = project_lines(data, self.name(entry), self.head.as_of)
+            out += [f"  - {line}" for line in lines]
+        return out
 
     def number(self, aid: str) -> str:
         entry = self.head.announcements.get(aid) or self.base.announcements.get(aid)
@@ -139,10 +170,7 @@ class _Report:
         out: list[str] = []
         if added:
             out += ["", f"### 新增记录（{len(added)}）", ""]
-            out += [
-                f"- {self.ref(rid)} {self.name(rid)}（{self.kind_label(rid)}）"
-                for rid in sorted(added)
-            ]
+            out += [line for rid in sorted(added) for line in self.added_lines(rid)]
         if changed:
             out += ["", f"### 修改的记录（{len(changed)}）", ""]
             for rid in sorted(changed):
@@ -150,7 +178,9 @@ class _Report:
                 changes = changed[rid]
                 if not changes:
                     out.append("  - 只改动了注释或格式，内容不变")
-                out += [f"  - {change_line(c)}" for c in changes]
+                kind = self.kind_of(rid)
+                labels = field_labels(spec(kind).model if kind in FOLDERS else None)
+                out += [f"  - {change_line(c, labels)}" for c in itemised(changes)]
         if removed:
             out += ["", f"### 删除的记录（{len(removed)}）", ""]
             out += [
@@ -224,6 +254,14 @@ class _Report:
             for raw in (self.base_files.get(rel), self.head_files.get(rel)):
                 if (d := date_of(raw)) is not None:
                     days.add(d)
+        for rel in self.research_rels():  # a project's filing and event dates
+            for raw in (self.base_files.get(rel), self.head_files.get(rel)):
+                data = parse_yaml(raw)
+                data = data if isinstance(data, dict) else {}
+                events = data.get("events") if isinstance(data.get("events"), list) else []
+                found = [date_of({"date": data.get("filed")})]
+                found += [date_of(e) for e in events if isinstance(e, dict)]
+                days.update(d for d in found if d is not None)
         final_b, final_h = _replay(self.base, date.max), _replay(self.head, date.max)
         for rid, st in final_h.states.items():
             other = final_b.states.get(rid)
@@ -232,11 +270,19 @@ class _Report:
                 days.update(d for d in (a, b) if d is not None)
         return sorted(days)
 
+    def research_rels(self) -> list[str]:
+        folder = f"{FOLDERS['research']}/"
+        return sorted(
+            r
+            for r in {*self.base_files, *self.head_files}
+            if r.startswith(folder) and self.base_files.get(r) != self.head_files.get(r)
+        )
+
     def status_lines(self, as_of: date) -> list[str]:
         lines: list[str] = []
         shown: dict[str, str | None] = {}  # record -> code last reported (head differs from base)
         for day in self.dates(as_of):
-            before, after = _statuses(self.base, day), _statuses(self.head, day)
+            before, after = self.statuses(0, day), self.statuses(1, day)
             for rid in sorted({*before, *after}):
                 b, h = before.get(rid), after.get(rid)
                 b_code, h_code = (b.code if b else None), (h.code if h else None)
@@ -257,8 +303,9 @@ class _Report:
         if new is None:
             return line  # deleted, or no longer named by a published announcement
         line += f"，自 {day.isoformat()} 起"  # the first day on which the two differ
-        if new.announcement is not None and new.since == day:
-            return f"{line}，{self.number(new.announcement)}"
+        if new.announcement is not None and new.since == day:  # a consequence says its basis too
+            basis = f"，依据{new.basis}" if new.derived else ""
+            return f"{line}，{self.number(new.announcement)}{basis}"
         return f"{line}，依据{new.basis}"
 
 

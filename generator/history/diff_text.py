@@ -11,11 +11,12 @@ from generator.domain.characters import BIDI, FORBIDDEN, INVISIBLE
 from generator.domain.models import ResearchProject
 from generator.domain.vocabulary import (
     FIELD_LABELS,
+    RESEARCH_EVENT_LABELS,
     STATUS_LABELS,
 )
 from generator.history.guard import expanded_versions
 from generator.load.documents import load_bytes
-from generator.load.field_changes import Change, field_changes
+from generator.load.field_changes import Change, field_changes, make_change
 from generator.status.states import Status
 
 MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
@@ -122,11 +123,74 @@ def _version_line(c: Change) -> str | None:
     return f"{verb}技术条件第 {loc[2] + 1} 版：由公告 {ann} 发布，{start} {code(c.path)}"
 
 
-def change_line(c: Change) -> str:
-    version = _version_line(c)
-    if version is not None:
-        return version
-    label = field_label(c.loc) if c.loc else ""
+def event_text(item: Any) -> str:
+    """One research event as a reviewer reads it: `2026-11-01 研究结束（completed）：note`."""
+    if not isinstance(item, dict):
+        return _value(item)
+    event = str(item.get("event", ""))
+    text = f"{md_escape(str(item.get('date', '')))} {RESEARCH_EVENT_LABELS.get(event, '')}"
+    text += f"（{code(event)}）"
+    return text + (f"：{_value(item['note'])}" if item.get("note") is not None else "")
+
+
+def itemised(changes: list[Change]) -> list[Change]:
+    """`changes` with the events of a project whose `events` appear or disappear as a whole (the
+    key added or removed, or a list from or to empty) given one by one, as an appended event is."""
+    out: list[Change] = []
+    for c in changes:
+        old, new = c.old or [], c.new or []
+        lists = isinstance(old, list) and isinstance(new, list)
+        if c.loc == ("events",) and lists and (not old or not new):
+            out += [make_change(("events", i), None, e) for i, e in enumerate(new)]
+            out += [make_change(("events", i), e, None) for i, e in enumerate(old)]
+        else:
+            out.append(c)
+    return out
+
+
+def _event_line(c: Change, labels: dict[str, str]) -> str | None:
+    """A research event added or removed as a whole, said in one line (not field by field)."""
+    loc = c.loc
+    if len(loc) != 2 or loc[0] != "events" or not isinstance(loc[1], int):
+        return None
+    if (c.old is None) == (c.new is None):
+        return None
+    verb = "新增" if c.old is None else "删除"
+    return f"{verb}{labels.get('events', 'events')} {code(c.path)}：{event_text(c.new or c.old)}"
+
+
+def project_lines(data: dict[str, Any], entry_name: str, as_of: date) -> list[str]:
+    """A new research project, as a study record reads (ClinicalTrials.gov: title, sponsor,
+    sites, dates, history): the entry it is filed under, sponsor, institutions, filing date and
+    number, and its events. The title is on the line above."""
+    labels = field_labels(ResearchProject)
+    insts = data.get("institutions")
+    sites = "、".join(md_escape(str(x)) for x in insts) if isinstance(insts, list) else ""
+    entry = md_escape(entry_name) if entry_name else ""
+    filed = md_escape(str(data.get("filed", "")))
+    out = [
+        f"{labels['guidance_entry']}：{code(str(data.get('guidance_entry', '')))} {entry}".rstrip(),
+        f"{labels['sponsor']}：{md_escape(str(data.get('sponsor', '')))}",
+        f"{labels['institutions']}：{sites}",
+        f"{labels['filed']}：{filed}",
+    ]
+    if data.get("filing_no") is not None:
+        out[-1] += f"，{labels['filing_no']} {md_escape(str(data['filing_no']))}"
+    when = date_of({"date": data.get("filed")})
+    if when is not None and when > as_of:
+        out[-1] += f"（尚未公示，{when.isoformat()} 起自动公示）"
+    events = data.get("events")
+    for item in events if isinstance(events, list) else []:
+        out.append(f"{labels['events']}：{event_text(item)}")
+    return out
+
+
+def change_line(c: Change, labels: dict[str, str] = FIELD_LABELS) -> str:
+    """One changed field (labels: as the file's model names its fields, see `field_labels`)."""
+    special = _version_line(c) or _event_line(c, labels)
+    if special is not None:
+        return special
+    label = field_label(c.loc, labels) if c.loc else ""
     if c.old is None:
         what = f"新增 {_value(c.new)}"
     elif c.new is None:
@@ -175,8 +239,9 @@ def conditions_diff(
     return out
 
 
-def date_of(raw: bytes | None) -> date | None:
-    data = parse_yaml(raw)
+def date_of(raw: bytes | dict[str, Any] | None) -> date | None:
+    """The `date` of a file (raw, or parsed already), None when it has no valid one."""
+    data = raw if isinstance(raw, dict) else parse_yaml(raw)
     if isinstance(data, dict):
         try:
             return date.fromisoformat(str(data.get("date")))
