@@ -518,6 +518,44 @@ def test_schemas_offer_the_allowed_values_with_their_chinese_names() -> None:
         assert CJK.search(doc["title"]) and CJK.search(doc["description"])
 
 
+RESEARCH_MISTAKES = {  # three project files, a mistake of every kind the new model can have
+    "research/CR-2026-001.yaml": "id: CR-2026-001\ntitle: 某项研究\nguidance_entry: GL-0001\n"
+    "sponsor: 某某医院\ninstitutions: [某某医院]\nfiled: 2026-02-01\n",
+    "research/CR-2026-0002.yaml": "id: CR-2026-0002\ntitle: 另一项研究\nguidance_entry: GL-0001\n"
+    "institutions: [某某医院]\nfiled: 2026-02-01\nprincipal_investigator: 张三\nevents:\n"
+    "  - {date: 2026-03-01, note: 未写事件}\n  - date: 2026-04-01\n    event: completed\n"
+    "    reason: 入组完成\n",
+    "research/CR-2026-0003.yaml": "id: CR-2026-0003\ntitle: 第三项研究\nguidance_entry: GL-1\n"
+    "sponsor: 某某医院\ninstitutions: []\nfiled: 2026-02-30\nevents:\n"
+    "  - {date: 2026-03-01, event: paused}\n",
+    "research/CR-2026-0004.yaml": "id: CR-2026-0004\ntitle: 第四项研究\nguidance_entry: GL-0001\n"
+    "sponsor: 某某医院\ninstitutions: [某某医院]\nfiled: 2026-01-09\nevents:\n"
+    "  - {date: 2026-03-01, event: ethics_continued}\n",
+}
+
+
+def test_validate_prints_every_research_error_at_once(kit: SimpleNamespace, tmp_path: Path) -> None:
+    """One run, every mistake of every project, one line each with file:line:column."""
+    kit.make_registry(tmp_path / "data", RESEARCH_MISTAKES)
+    res = cli("validate", "--data", "data", "--as-of", "2026-11-23", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    found = [m.group("file", "line", "code") for m in map(LINE.match, res.stdout.splitlines()) if m]
+    assert len(found) == len(res.stdout.splitlines())  # nothing but problem lines
+    assert found == [
+        ("research/CR-2026-0002.yaml", "1", "E202"),  # sponsor missing
+        ("research/CR-2026-0002.yaml", "6", "E201"),  # principal_investigator
+        ("research/CR-2026-0002.yaml", "8", "E202"),  # an event without its event
+        ("research/CR-2026-0002.yaml", "11", "E201"),  # reason, inside an event
+        ("research/CR-2026-0003.yaml", "3", "E204"),  # GL-1
+        ("research/CR-2026-0003.yaml", "5", "E208"),  # no institution
+        ("research/CR-2026-0003.yaml", "6", "E205"),  # 30 February
+        ("research/CR-2026-0003.yaml", "8", "E207"),  # paused
+        ("research/CR-2026-0004.yaml", "6", "E410"),  # filed before its entry was listed
+        ("research/CR-2026-0004.yaml", "8", "E411"),  # ethics_continued without a review
+        ("research/CR-2026-001.yaml", "1", "E204"),  # a three-digit serial
+    ]
+
+
 def test_research_schema_names_its_fields_and_events_in_chinese() -> None:
     """Every title is Chinese, each kind's from its spec; the research project's own fields as it
     names them (项目名称, not a reference's 标题), its events with their names."""
