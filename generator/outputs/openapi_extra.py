@@ -113,7 +113,10 @@ def record_properties() -> dict[str, Any]:
             "description": "每一次状态变化（公告行为、公告未点名的后果、期限届满），含预定的变化",
         },
         "next_change": NEXT_CHANGE,
-        "published": {**DATE, "description": "首次公示（第一份涉及本记录的公告）的日期"},
+        "published": {
+            **DATE,
+            "description": "首次公示的日期：第一份涉及本记录的公告的日期；临床研究备案项目为备案日期",
+        },
         "modified": {**DATE, "description": "本文件内容（信封和引用除外）最后变化的日期"},
         "citation": {**TEXT, "description": "引用格式：发布机关 库名, 编号, 数据版本, 访问于 日期"},
     }

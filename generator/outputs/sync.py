@@ -1,11 +1,14 @@
 """Sync: what a mirror needs to fetch only the records that changed.
 
 Every record file says when it was `published` (the date of the first published announcement that
-names it) and `modified`: the last day on which anything in it changed, apart from the envelope
-and the citation, which carry the data version and change with every build. Its content changes
-on the days of
+names it; a filed research project's `filed` date, the first event of its timeline) and
+`modified`: the last day on which anything in it changed, apart from the envelope and the
+citation, which carry the data version and change with every build. Its content changes on the
+days of
 
-- the announcements that name it (legal acts, 法律时间线), including new conditions versions;
+- the announcements that name it (legal acts, 法律时间线), including new conditions versions; for
+  a research project, its filing and the events its institutions reported, and the delisting of
+  its entry that changed its status;
 - its status intervals that have begun (status/intervals.py): the passing of time changes the
   status too (the day after the 限定期, the day after an emergency use);
 - the effective dates of its conditions versions that have come (upcoming → in force);

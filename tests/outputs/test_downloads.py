@@ -215,3 +215,5 @@ def test_research_downloads_are_byte_identical_across_builds(
         site = build_site(check_registry(root, AS_OF), "2026-11-23+abcdef0")
         made.append(dict(download_files(site, root, dict(api_files(site)))))
     assert made[0] == made[1]
+    book = openpyxl.load_workbook(io.BytesIO(made[0]["downloads/records.xlsx"]))
+    assert next(book["临床研究备案项目"].iter_rows(values_only=True)) == RESEARCH_HEADERS

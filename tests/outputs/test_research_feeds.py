@@ -123,10 +123,13 @@ def test_nothing_embargoed_or_reported_later_in_feeds_or_changes(
     site: Site, feeds: dict[str, bytes]
 ) -> None:
     assert f"feeds/records/{EMBARGOED}.xml" not in feeds
-    texts = [b.decode() for b in feeds.values()]
+    texts = [feeds["feeds/changes.xml"].decode()]
+    texts += [b.decode() for b in feeds.values()]
     texts += [page.render() for page in changes_pages(site, site.history)]
     for secret in (EMBARGOED, EMBARGOED_TITLE, LATE_NOTE, "2026-12-15"):
         assert not any(secret in t for t in texts), secret
+    # what was reported by the as-of date is there, in the feeds and on the page alike
+    assert all(f"说明：{TERMINATION_NOTE}" in t for t in (texts[0], texts[-1]))
 
 
 def test_no_calendar_event_for_a_project(tmp_path: Path, kit: SimpleNamespace) -> None:
