@@ -90,7 +90,7 @@ def table(rows: list[dict[str, object]], repeat: int, as_of: date) -> str:
         "",
         f"`check_registry` (load + validate + replay) on synthetic registries from "
         f"`generator.synth` (seed 1, as-of {as_of}; 15 % of the records are research projects "
-        "since issue 24); best of {repeat} runs. "
+        f"since issue 24); best of {repeat} runs. "
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
         f"{cpu} CPU{'s' if cpu > 1 else ''}. Regenerate with `python bench/bench_validate.py "
         "--out docs/benchmarks.md`.",

@@ -11,8 +11,8 @@ import pytest
 
 from generator.domain.kinds import FIRST_ACTION
 from generator.publish.pipeline import check_registry
+from generator.synth.plan import calendar, split_counts
 from generator.synth.write import write_synthetic
-from generator.synth.plan import _calendar, split_counts
 from generator.validate.entries import Registry
 
 AS_OF = date(2026, 11, 23)
@@ -48,11 +48,11 @@ def test_valid(reg: Registry, reg_far: Registry) -> None:
 def test_kinds_mix_and_file_count(synth_dir: tuple[Path, int], reg: Registry) -> None:
     root, written = synth_dir
     kinds = Counter(e.kind for e in reg.records.values())
-    assert kinds == {"guidance": 180, "approved": 90, "banned": 30}
+    assert kinds == {"guidance": 153, "approved": 76, "banned": 26, "research": 45}
     assert set(reg.conditions) == {rid for rid, e in reg.records.items() if e.kind == "approved"}
     n_ann = len(reg.announcements)
     assert 300 // 20 <= n_ann <= 400 // 5  # announcements of about 5 to 20 actions
-    assert written == len(_files(root)) == COUNT + 90 + n_ann + 2
+    assert written == len(_files(root)) == COUNT + 76 + n_ann + 2
 
 
 def test_every_file_is_sample(synth_dir: tuple[Path, int]) -> None:
@@ -84,13 +84,16 @@ def test_ids_and_dates(reg: Registry) -> None:
     for e in anns:
         for act in e.model.actions:
             first.setdefault(act.record, (act.action, e.model.date))
-    assert set(first) == set(reg.records)
+    announced = {rid for rid, e in reg.records.items() if e.kind != "research"}
+    assert set(first) == announced
     for rid, (action, day) in first.items():
         assert action == FIRST_ACTION[reg.records[rid].kind], rid
         if rid.startswith("BMT-"):
             assert int(rid[4:8]) >= day.year
     gl = sorted(r for r in reg.records if r.startswith("GL-"))
-    assert gl[0] == "GL-0001" and gl[-1] == "GL-0180"
+    assert gl[0] == "GL-0001" and gl[-1] == "GL-0153"
+    cr = sorted(r for r in reg.records if r.startswith("CR-"))
+    assert cr[0] == "CR-2026-0001" and len(cr) == 45  # numbered within the year of filing
 
 
 def test_statuses_cover_every_code(reg: Registry, reg_far: Registry) -> None:
@@ -148,11 +151,11 @@ def test_small_counts(tmp_path: Path) -> None:
 
 
 def test_limits_for_large_counts() -> None:
-    gl, bmt, ban = split_counts(200_000)
-    assert gl == 9999 and ban == 9999 and bmt == 200_000 - 2 * 9999
-    assert split_counts(10_000) == (6000, 3000, 1000)
-    dates = _calendar(5000)
+    gl, bmt, ban, cr = split_counts(200_000)
+    assert gl == ban == cr == 9999 and bmt == 200_000 - 3 * 9999
+    assert split_counts(10_000) == (5100, 2550, 850, 1500)  # research 15 %, the rest 60 : 30 : 10
+    dates = calendar(5000)
     assert dates == sorted(dates)
     assert max(Counter(d.year for d in dates).values()) <= 999
-    small = _calendar(40)
+    small = calendar(40)
     assert sum(d > AS_OF for d in small) == 2
