@@ -20,6 +20,7 @@ from research_kit import (
     research_site,
 )
 
+from generator.domain.kinds import RESEARCH
 from generator.outputs.api import api_files
 from generator.outputs.openapi import openapi, response_schemas
 
@@ -50,7 +51,11 @@ def _validator(site: Path, name: str) -> jsonschema.Draft202012Validator:
 
 
 def test_every_api_file_matches_its_schema(site: Path) -> None:
-    _validator(site, "records.schema.json").validate(_load(site / "api/records.json"))
+    records = _load(site / "api/records.json")
+    _validator(site, "records.schema.json").validate(records)
+    # the sample shows every kind, research projects in every status included
+    statuses = {r["status"] for r in records["records"] if r["kind"] == "research"}
+    assert statuses == set(RESEARCH.statuses)
     _validator(site, "announcements.schema.json").validate(_load(site / "api/announcements.json"))
     _validator(site, "check-index.schema.json").validate(_load(site / "api/check-index.json"))
     record = _validator(site, "record.schema.json")
