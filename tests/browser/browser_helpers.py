@@ -271,7 +271,13 @@ def categories() -> dict[str, str]:
 
 
 def record_yaml(record_id: str) -> dict[str, Any]:
-    folder = {"GL": "guidance-list", "BMT": "approved", "BAN": "banned", "ANN": "announcements"}
+    folder = {
+        "GL": "guidance-list",
+        "BMT": "approved",
+        "BAN": "banned",
+        "CR": "research",
+        "ANN": "announcements",
+    }
     return load_yaml(DATA / folder[record_id.split("-")[0]] / f"{record_id}.yaml")
 
 

@@ -14,6 +14,7 @@ RECORD_PAGES = [
     "/guidance-list/GL-0015/",
     "/approved/BMT-2026-001/",
     "/banned/BAN-0001/",
+    "/research/CR-2026-0002/",
     "/announcements/ANN-2026-004/",
 ]
 

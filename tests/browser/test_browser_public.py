@@ -23,6 +23,7 @@ RECORD_PAGES = {
     "guidance": "/guidance-list/GL-0004/",
     "approved": "/approved/BMT-2026-001/",
     "banned": "/banned/BAN-0001/",
+    "research": "/research/CR-2026-0002/",
     "announcement": "/announcements/ANN-2026-004/",
 }
 EVERY_PAGE_TYPE = [
@@ -30,6 +31,7 @@ EVERY_PAGE_TYPE = [
     "/guidance-list/",
     "/approved/",
     "/banned/",
+    "/research/",
     "/announcements/",
     "/risk-grades/",
     "/changes/",
@@ -192,7 +194,7 @@ LINES = """cell => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["/guidance-list/", "/approved/", "/banned/"])
+@pytest.mark.parametrize("path", ["/guidance-list/", "/approved/", "/banned/", "/research/"])
 def test_desktop_tables_use_the_width_and_do_not_wrap_dates_or_badges(tab: Tab, path: str) -> None:
     page = tab.goto(path)
     assert not page.locator(".md-sidebar--primary").is_visible()
