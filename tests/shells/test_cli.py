@@ -385,6 +385,18 @@ def test_next_id_fits_the_kinds_id_format(tmp_path: Path, spec: FileSpec) -> Non
         assert "-2027-" in first
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r", "\x85", "\u2028", "\u2029"])
+def test_a_name_from_the_data_stays_inside_its_comment(brk: str) -> None:
+    """Entry names go into the skeleton's comments: a line break of any kind YAML knows would end
+    the comment and write a key of the data's choosing into the new file."""
+    from generator.shells.scaffold import _one_line
+    from generator.validate.scaffolds import Vocabulary, render
+
+    voc = Vocabulary(listed=_one_line(f"GL-0001 名称{brk}filing_no: 注入"))
+    data = yaml.safe_load(render("research", "CR-2026-0001", date(2026, 12, 7), voc))
+    assert "filing_no" not in data and data["id"] == "CR-2026-0001"
+
+
 def test_new_research_lists_the_entries_listed_today(kit: SimpleNamespace, tmp_path: Path) -> None:
     """`registry new research`: CR-<year>-0001, the entries an editor may file under (listed
     today, by the data's replay: GL-0002 is listed only in 2099, GL-0003 was delisted), and that
