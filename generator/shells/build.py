@@ -1,4 +1,5 @@
-"""Atomic site builds: MkDocs writes into a temporary directory that replaces `site/` only on success.
+"""Atomic site builds: the engine writes into a temporary directory that replaces `site/` only on
+success (MkDocs here; the plain engine, shells/plain.py, uses the same swap and checks).
 
 The temporary tree is a sibling, `.site.building-<pid>`; a build that was killed leaves it behind,
 so every build first removes the trees of builds whose process no longer runs. The swap leaves no
@@ -6,6 +7,10 @@ moment without a `site/`: on Linux `renameat2(RENAME_EXCHANGE)` exchanges the tw
 one step; elsewhere (or on a file system without it) the old tree is renamed away and the new one
 renamed in, two renames in a row. The previous site is then deleted by a detached process
 (`remove_later`), so that `registry build` returns as soon as the new site is in place.
+
+Importing this module does not import MkDocs (the plain engine must run without it): MkDocs is
+imported inside the functions that drive it, and the errors here are our own; the plugin raises
+them as MkDocs' PluginError too (mkdocs_plugin.py `PluginInvalid`, `PluginSiteDirRefused`).
 """
 
 from __future__ import annotations
@@ -18,26 +23,26 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, PluginError
+from typing import TYPE_CHECKING, Any
 
 from generator.domain.errors import Problem
 from generator.load.files import site_dir_fault
 from generator.outputs.writer import alive
+from generator.shells.engine_guard import check_built_site
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 INVALID_PREFIX = "数据校验未通过"
 
 
-class RegistryInvalid(PluginError):
-    """The data did not validate; carries every problem (raised by the plugin in on_config).
-
-    A PluginError, so that plain `mkdocs build` prints the list and exits 1 without a traceback.
+class RegistryInvalid(Exception):
+    """The data did not validate; carries every problem (raised by the plugin in on_config, as a
+    PluginError too, so that plain `mkdocs build` prints the list and exits 1 without a traceback).
     """
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -49,6 +54,8 @@ class RegistryInvalid(PluginError):
 def point_plugin(config: Any, data_dir: Path | None, as_of: date | None) -> Any:
     """Hand --data and --as-of to the registry plugin of a loaded MkDocs config (the plugin reads
     them from its own options, exactly as if mkdocs.yml had set them)."""
+    from mkdocs.exceptions import PluginError
+
     plugin = config.plugins.get("registry")
     if plugin is None:
         raise PluginError("mkdocs.yml 未启用 registry 插件（plugins: - registry）")
@@ -99,9 +106,10 @@ def build(
     untouched. `SiteDirRefused` before anything is written for a site dir that must not be."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
 
     given, site_dir = site_dir, Path(os.path.abspath(site_dir))  # never resolved: a link is refused
-    tmp = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
+    tmp = building_dir(site_dir)
     config = None
     try:
         with _no_mkdocs_2_warning(), _quiet_validation_log():
@@ -110,6 +118,7 @@ def build(
             remove_stale_trees(site_dir)
             shutil.rmtree(tmp, ignore_errors=True)
             mkdocs_build(config)
+            check_built_site(tmp)  # the plugin ran: an engine that ignored it fails here
     except Abort:
         shutil.rmtree(tmp, ignore_errors=True)
         # MkDocs turns our PluginError into a bare Abort; hand the problems back to the caller.
@@ -117,6 +126,31 @@ def build(
         if plugin is not None and getattr(plugin, "problems", None):
             raise RegistryInvalid(plugin.problems) from None
         raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        swap_in(tmp, site_dir, later=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def building_dir(site_dir: Path) -> Path:
+    """The temporary sibling a build writes into: `.site.building-<pid>`."""
+    return site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
+
+
+def build_atomically(site_dir: Path, make: Callable[[Path], None]) -> None:
+    """`make(tmp)` writes a whole site into a temporary sibling, checked (engine_guard.py) and
+    swapped in; on any failure `site_dir` is untouched (the plain engine's build)."""
+    site_dir = Path(os.path.abspath(site_dir))
+    tmp = building_dir(site_dir)
+    try:
+        remove_stale_trees(site_dir)
+        shutil.rmtree(tmp, ignore_errors=True)
+        make(tmp)
+        check_built_site(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -222,7 +256,7 @@ def remove_later(tree: Path, site_dir: Path) -> bool:
     return True
 
 
-class SiteDirRefused(PluginError):
+class SiteDirRefused(Exception):
     """A site directory a build must not replace and delete; nothing was written."""
 
 
@@ -234,7 +268,12 @@ def check_site_dir(site_dir: Path, config: MkDocsConfig) -> None:
     plugin = config.plugins.get("registry")
     data_dir = getattr(getattr(plugin, "config", None), "data_dir", None)
     data = project / data_dir if isinstance(data_dir, str) else None
-    keep = {"记录目录": data, "docs_dir": Path(config.docs_dir)}
+    refuse_site_dir(site_dir, project, data, Path(config.docs_dir))
+
+
+def refuse_site_dir(site_dir: Path, project: Path, data: Path | None, docs: Path) -> None:
+    """SiteDirRefused unless `site_dir` may be replaced (any engine: the checks above)."""
+    keep = {"记录目录": data, "docs_dir": docs}
     fault = site_dir_fault(Path.cwd() / site_dir, project, keep)
     if fault is not None:
         raise SiteDirRefused(

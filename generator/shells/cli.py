@@ -219,19 +219,27 @@ def synth(count: int, out: Path, seed: int) -> None:
     show_default=True,
     help="网站输出目录（构建成功后整体替换）",
 )
-def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "plain"]),
+    default="mkdocs",
+    show_default=True,
+    help="构建引擎：mkdocs（MkDocs + Material 主题）或 plain（不用 MkDocs 和主题，"
+    "页面、接口和搜索相同；见 docs/dependencies.md）",
+)
+def build(
+    data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path, engine: str
+) -> None:
     """校验数据并生成网站；校验失败时保留原有网站并列出全部错误。"""
     from jinja2 import TemplateError
-    from mkdocs.exceptions import MkDocsException
 
     from generator.shells.build import RegistryInvalid, SiteDirRefused
-    from generator.shells.build import build as build_site
+    from generator.shells.engine_guard import EngineIgnoredPlugin
 
     need_config(config_file)
     checked_data(data_dir)
-    mkdocs_logging(logging.WARNING)
     try:
-        build_site(config_file, site_dir, data_dir, as_of)
+        _build_with(engine, config_file, site_dir, data_dir, as_of)
     except SiteDirRefused as exc:
         raise click.UsageError(str(exc)) from None
     except RegistryInvalid as exc:
@@ -239,13 +247,45 @@ def build(data_dir: Path, as_of: date | None, config_file: Path, site_dir: Path)
             click.echo(p.text())
         click.echo(f"数据校验未通过（{len(exc.problems)} 个错误），{site_dir} 保持不变。", err=True)
         sys.exit(1)
-    except MkDocsException as exc:
+    except EngineIgnoredPlugin as exc:  # the tree lacks the registry: never swapped in
         click.echo(f"构建失败：{exc}；{site_dir} 保持不变。", err=True)
         sys.exit(1)
     except TemplateError as exc:  # a theme override or one of our templates, not the data
         click.echo(f"构建失败：{template_error_line(exc)}；{site_dir} 保持不变。", err=True)
         sys.exit(1)
     click.echo(f"网站已生成：{site_dir}")
+
+
+def _build_with(
+    engine: str, config_file: Path, site_dir: Path, data_dir: Path, as_of: date | None
+) -> None:
+    """One engine's atomic build; MkDocs' own errors (only that engine imports MkDocs) and our
+    output errors (the plain engine's) exit 1 with one line."""
+    from generator.outputs.writer import OutputError
+    from generator.render.shell import ShellError
+    from generator.shells.build import RegistryInvalid, SiteDirRefused
+
+    try:
+        if engine == "plain":
+            from generator.shells.plain import build_plain_site
+
+            build_plain_site(config_file, site_dir, data_dir, as_of)
+            return
+        from mkdocs.exceptions import MkDocsException
+
+        from generator.shells.build import build as build_site
+
+        mkdocs_logging(logging.WARNING)
+        try:
+            build_site(config_file, site_dir, data_dir, as_of)
+        except (RegistryInvalid, SiteDirRefused):
+            raise  # ours, reported by the caller (the plugin raises them as MkDocs errors too)
+        except MkDocsException as exc:
+            click.echo(f"构建失败：{exc}；{site_dir} 保持不变。", err=True)
+            sys.exit(1)
+    except (OutputError, ShellError) as exc:
+        click.echo(f"构建失败：{exc}；{site_dir} 保持不变。", err=True)
+        sys.exit(1)
 
 
 def template_error_line(exc: Exception) -> str:

@@ -36,16 +36,25 @@ from generator.domain.errors import Problem, problem
 from generator.domain.vocabulary import YEARS
 from generator.load.files import MISSING, data_root_fault
 from generator.outputs.assemble import SiteFiles
-from generator.outputs.redirects import redirect_clashes
 from generator.outputs.writer import OutputError
 from generator.publish.pipeline import Settings, publish
 from generator.publish.views import Site
 from generator.render.page import GeneratedPage
 from generator.render.shell import ID as SHELL_ID
 from generator.render.shell import ShellError
-from generator.shells.build import RegistryInvalid, check_site_dir
+from generator.shells.build import RegistryInvalid, SiteDirRefused, check_site_dir
+from generator.shells.engine_guard import mark_plugin_ran
+from generator.shells.plain_pages import clash_problems
 from generator.shells.preview import LiveErrors
 from generator.validate.entries import display_path
+
+
+class PluginInvalid(RegistryInvalid, PluginError):
+    """RegistryInvalid as MkDocs' own error: `mkdocs build` prints the list, no traceback."""
+
+
+class PluginSiteDirRefused(SiteDirRefused, PluginError):
+    """SiteDirRefused as MkDocs' own error, for plain `mkdocs build`."""
 
 
 @contextmanager
@@ -98,8 +107,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.problems = []  # a persistent instance in `serve`: none left from the last build
-        # before MkDocs cleans site_dir (`mkdocs build`); `registry build` checked its own first
-        check_site_dir(Path(config.site_dir), config)
+        mark_plugin_ran()  # the Markdown guard (engine_markdown.py) lets pages through now
+        try:  # before MkDocs cleans site_dir (`mkdocs build`); `registry build` checked first
+            check_site_dir(Path(config.site_dir), config)
+        except SiteDirRefused as exc:
+            raise PluginSiteDirRefused(str(exc)) from None
         base = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
         # never resolved: a data root that is or runs through a link is refused (E114)
         self.data_dir = base / self.config.data_dir
@@ -109,7 +121,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         if fault is not None:
             shown = display_path(self.data_dir)
             self.problems = [problem("E114", shown, name=shown, what=fault)]
-            raise RegistryInvalid(self.problems)
+            raise PluginInvalid(self.problems)
         self.timings = {"start": time.perf_counter()}
         t = time.perf_counter()
         settings = Settings(config.site_url or "", config.repo_url or None, self.config.branch)
@@ -120,7 +132,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self._add("publish", t)
         if site is None:
             self.problems = report.problems
-            raise RegistryInvalid(report.problems)
+            raise PluginInvalid(report.problems)
         self.site = site
         config.extra["registry"] = theme_values(site, config)
         return config
@@ -151,19 +163,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
     def _refuse_clashing_redirects(self, files: Files) -> None:
         assert self.site is not None and self.files is not None
         outputs = {f.dest_uri for f in files} | self.files.dest_uris()
-        clashes = redirect_clashes(self.site, outputs)
-        if not clashes:
+        self.problems = clash_problems(self.site, outputs)
+        if not self.problems:
             return
-        doc = self.site.config_doc
-        shown = doc.file if doc is not None else "data/registry.yaml"
-        self.problems = []
-        for old in clashes:
-            line, col = doc.where(("redirects", old), key=True) if doc is not None else (1, 1)
-            detail = f"“{old}” 会覆盖本站生成的页面或文件；请删除这一项或换一个来源地址"
-            self.problems.append(
-                problem("E314", shown, line, col, f"redirects.{old}", detail=detail)
-            )
-        raise RegistryInvalid(self.problems)
+        raise PluginInvalid(self.problems)
 
     def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
         generated = self.pages.get(page.file.src_uri)
