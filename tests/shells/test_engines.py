@@ -23,13 +23,19 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import lxml.html
 import pytest
-from sitekit import AS_OF, EPOCH, ROOT, build_sample
+import yaml
+from sitekit import AS_OF, EPOCH, ROOT, build_sample, config_with
 
+from generator.shells import engine_guard
+from generator.shells.engine_guard import EngineIgnoredPlugin, check_built_site
 from generator.shells.plain import build_plain_site
+
+GUARD = "generator.shells.engine_markdown"
 
 FILES = ("api", "feeds", "downloads")
 ARTICLE = "//article[contains(concat(' ', @class), ' reg-')]"  # ours, not the theme's
@@ -169,3 +175,51 @@ def test_the_comparisons_notice_a_dropped_page_or_file(trees: dict[str, dict[str
             or data_files(dropped) != data_files(trees["mkdocs"])
             or indexed(dropped) != indexed(trees["mkdocs"])
         ), name
+
+
+def test_the_guard_refuses_a_site_without_the_registry(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    for site in sites.values():
+        check_built_site(site)  # both engines' sites hold the registry
+    assert engine_guard.main([str(sites["plain"])]) == 0
+    empty = tmp_path / "empty"  # what an engine that ignores the plugin writes: no API, no pages
+    shutil.copytree(sites["plain"] / "about", empty / "about")
+    (empty / "index.html").write_text("<h1>x</h1>", encoding="utf-8")
+    with pytest.raises(EngineIgnoredPlugin, match="api/records.json"):
+        check_built_site(empty)
+    assert engine_guard.main([str(empty)]) == 1
+    partial = tmp_path / "partial"  # the API without the record pages it names
+    shutil.copytree(sites["plain"] / "api", partial / "api")
+    (partial / "index.html").write_text("<h1>x</h1>", encoding="utf-8")
+    with pytest.raises(EngineIgnoredPlugin, match="记录页"):
+        check_built_site(partial)
+
+
+def _mkdocs(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-f", str(config)]
+    return subprocess.run(
+        [*cmd, "-d", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_an_engine_that_ignores_the_plugin_fails_at_the_first_page(tmp_path: Path) -> None:
+    """What Zensical does with our mkdocs.yml (it drops `plugins:` but loads Markdown extensions),
+    played by MkDocs with the plugin taken out: the Markdown guard stops the build."""
+    config = config_with(tmp_path / "cfg", as_of=AS_OF.isoformat())
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw["markdown_extensions"] = [*raw["markdown_extensions"], GUARD]
+    with_plugin = tmp_path / "with.yml"
+    with_plugin.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    raw["plugins"] = []
+    raw["theme"].pop("custom_dir")  # our overrides need the plugin's values: they fail anyway
+    without = tmp_path / "without.yml"
+    without.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+
+    failed = _mkdocs(without, tmp_path / "bad")
+    assert failed.returncode != 0
+    assert "没有运行公示库的 registry 插件" in failed.stdout + failed.stderr
+    ok = _mkdocs(with_plugin, tmp_path / "good")  # with the plugin the guard lets pages through
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    check_built_site(tmp_path / "good")
