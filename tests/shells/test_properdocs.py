@@ -6,6 +6,10 @@ MkDocs or Material stop being maintained"). It reads our mkdocs.yml, loads our p
 to its own modules. This test keeps that promise checked: both engines build the sample site with
 the same as-of and SOURCE_DATE_EPOCH, and the trees must be identical file by file, apart from the
 generator meta tag that names the engine.
+
+It is never skipped: ProperDocs is a test dependency in uv.lock (`make setup` installs it), so it
+runs in `make test` and in the pull-request workflow's `make test-fast`; without the `properdocs`
+command the test fails with that message rather than passing unseen.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 
 
 def _start(engine: str, out: Path) -> subprocess.Popen[bytes]:
+    assert (BIN / engine).is_file(), f"{BIN / engine} is missing: run `make setup` (uv.lock)"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     config = config_with(out.with_name(f"{engine}-config"), as_of=AS_OF.isoformat())
     cmd = [str(BIN / engine), "build", "--quiet", "-f", str(config), "-d", str(out)]
