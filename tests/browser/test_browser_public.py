@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_helpers import DATA, Tab, load_yaml, record_yaml
 from playwright.sync_api import Page, expect
 
+from generator.domain.kinds import SPECS
 from generator.render.search import keywords
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,7 @@ EVERY_PAGE_TYPE = [
     "/404.html",
     *RECORD_PAGES.values(),
 ]
-RID = re.compile(r"^(GL-\d{4}|BMT-\d{4}-\d{3}|BAN-\d{4}|ANN-\d{4}-\d{3})$")
+RID = re.compile(r"^(GL-\d{4}|BMT-\d{4}-\d{3}|BAN-\d{4}|CR-\d{4}-\d{4}|ANN-\d{4}-\d{3})$")
 FURNITURE = ("打印状态单", "JSON 数据", "订阅本条更新", "在 GitHub 上修改", "全部公告")
 
 
@@ -71,10 +72,10 @@ def all_tokens() -> list[tuple[str, str]]:
     """Consecutive pairs of the search tokens written for every record (how the old hidden
     keywords read in an excerpt: "自体间充质干 体间充质干细 …")."""
     pairs = []
-    for folder in ("guidance-list", "approved", "banned"):
-        for path in sorted((DATA / folder).glob("*.yaml")):
+    for spec in SPECS:
+        for path in sorted((DATA / spec.folder).glob("*.yaml")):
             rec = load_yaml(path)
-            tokens = keywords(rec["id"], rec["name"], *rec.get("aliases", [])).split()
+            tokens = keywords(rec["id"], rec[spec.title_field], *rec.get("aliases", [])).split()
             pairs += list(zip(tokens, tokens[1:], strict=False))
     return pairs
 
