@@ -62,7 +62,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "E206": ("链接无效", "链接 “{value}” 无效；只允许 http:// 或 https:// 开头的网址{extra}"),
     "E207": ("取值不在允许范围", "“{value}” 不是允许的取值；可选：{allowed}"),
-    "E208": ("不能为空", "{what}不能为空；请填写内容或删除该字段"),
+    "E208": ("不能为空", "{what}不能为空；{advice}"),
     "E209": (
         "文本中的链接不安全",
         "Markdown 链接 “{value}” 不允许；链接只能是 http(s) 网址或站内路径（以 / 开头）",
@@ -201,7 +201,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Public record guard against a base revision (E5xx)
     "E501": (
         "删除了已发布的记录",
-        "与 {base} 相比删除了记录文件；公示记录不能删除，请改为发布新公告（如 delist、ban）",
+        "与 {base} 相比删除了记录文件；公示记录不能删除，{advice}",
     ),
     "E502": (
         "更改了已发布的记录文件名",
@@ -215,6 +215,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "修改了已发布的技术条件版本",
         "技术条件 {value} 由公告 {announcement} 发布的版本在 {base} 时已发布（{what}），不能修改或删除；"
         "更正请发布新的 amend 公告，并在 versions 末尾追加新版本",
+    ),
+    "E505": (
+        "修改了已公示项目的研究进展事件",
+        "临床研究备案项目 {value} 在 {base} 时已公示，已有的研究进展事件不能修改或删除（{what}）；"
+        "events 只能在末尾按日期追加新的事件，请恢复原事件",
     ),
 }
 

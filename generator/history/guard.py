@@ -188,7 +188,7 @@ def compare_files(
         elif new is not None:
             problems.append(problem("E502", f, base=base, old=old, new=new))
         else:
-            problems.append(problem("E501", f, base=base))
+            problems.append(problem("E501", f, base=base, advice=_withdraw_advice(old)))
     problems += _conditions_problems(base_files, head_files, head_root, base, today, shown)
     problems += _research_problems(base_files, head_files, head_root, base, today, shown)
     for rel, raw in base_files.items():
@@ -372,3 +372,10 @@ def _filed_by(data: dict[str, Any], today: date) -> bool:
         return date.fromisoformat(str(data.get("filed"))) <= today
     except ValueError:
         return False  # no valid filing date at REF: it could not have been published
+
+
+def _withdraw_advice(rel: str) -> str:
+    """How a record of this folder ends without being deleted."""
+    if rel.startswith(DATA_FOLDERS["research"] + "/"):
+        return "请恢复该文件：临床研究备案项目以其自身的 terminated（终止研究）或 completed（研究结束）事件结束，在 events 末尾追加即可"
+    return "请恢复该文件，并改为发布新公告（如 delist、ban）"

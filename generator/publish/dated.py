@@ -141,7 +141,7 @@ def interval_sentence(r: RecordView, iv: Interval) -> str:
         e = iv.emergency
         until = e.fields["until"].isoformat()
         meaning = EMERGENCY.format(number=e.number, scope=e.fields["scope"], until=until)
-    elif iv.status.derived:
+    elif iv.status.derived and code == "banned":
         meaning = DERIVED_BAN
     else:
         meaning = MEANING[code]

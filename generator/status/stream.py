@@ -46,8 +46,9 @@ class StatusChange:
 
     @property
     def announcement(self) -> str | None:
-        """The announcement that made (act) or caused (derived) the change; None for time."""
-        return self.event.announcement if self.event is not None else None
+        """The announcement that made (act) or caused (derived) the change; None for time and
+        for what a research project reports (no announcement)."""
+        return (self.event.announcement or None) if self.event is not None else None
 
     @property
     def emergency_ended(self) -> bool:

@@ -175,7 +175,7 @@ def _what(spot: _Spot) -> str:
 def _pattern_problem(spot: _Spot, value: Any, ctx: dict[str, Any], _kind: str) -> Problem:
     pattern = ctx.get("pattern", "")
     if pattern == NON_BLANK:
-        return spot.problem("E208", what=_what(spot))
+        return spot.problem("E208", what=_what(spot), advice="请填写内容或删除该字段")
     if pattern in ID_PATTERN_HELP:
         shown, example = ID_PATTERN_HELP[pattern]
         return spot.problem("E204", value=value, pattern=shown, example=example)
@@ -235,7 +235,8 @@ _VALUE_PROBLEMS = {
     "literal_error": _choice_problem,
     "union_tag_invalid": _choice_problem,
     "string_pattern_mismatch": _pattern_problem,
-    "too_short": lambda s, v, c, k: s.problem("E208", what=_what(s)),
+    # a required list (institutions …) stays required: deleting it would only be E202
+    "too_short": lambda s, v, c, k: s.problem("E208", what=_what(s), advice="请至少填写一项"),
     "markdown_link": _link_problem,
     "markdown_image": _link_problem,
     "markdown_nesting": _nesting_problem,

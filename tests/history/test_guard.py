@@ -55,7 +55,7 @@ def test_no_change_no_problem(repo: GitRepo, kit: SimpleNamespace) -> None:
 def test_deleting_a_record_or_its_conditions(repo: GitRepo, kit: SimpleNamespace) -> None:
     repo.remove("guidance-list/GL-0001.yaml")
     repo.remove("conditions/BMT-2026-001.yaml")
-    message = "与 main 相比删除了记录文件；公示记录不能删除，请改为发布新公告（如 delist、ban）"
+    message = "与 main 相比删除了记录文件；公示记录不能删除，请恢复该文件，并改为发布新公告（如 delist、ban）"
     assert found(repo, kit) == [
         ("conditions/BMT-2026-001.yaml", 1, 1, "E501", "", message),
         ("guidance-list/GL-0001.yaml", 1, 1, "E501", "", message),
