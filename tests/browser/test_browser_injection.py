@@ -66,6 +66,7 @@ CORPUS = FETCHING + MARKDOWN_ONLY
 SKIP_KEYS = {
     *("id", "category", "risk_grade", "action", "record", "route", "url", "guidance_entry"),
     *("date", "effective", "until", "announcement", "sample", "exclusive_years", "redirects"),
+    "event",  # a research event is a fixed vocabulary (completed, terminated, ethics_continued)
     *("file", "sha256"),  # a 公告原件's name and hash: checked byte for byte (E319–E321)
 }
 DELIST_SUSPEND_GROUNDS = {"delist", "suspend"}  # `ground` is a fixed vocabulary there
