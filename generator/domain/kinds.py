@@ -15,7 +15,7 @@ announcement, 规范 第十七条) and announcements (公告), which carry every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.domain import ids
 from generator.domain.ids import IdFormat
@@ -28,6 +28,7 @@ from generator.domain.models import (
     ResearchProject,
     Strict,
 )
+from generator.domain.vocabulary import FIELD_LABELS
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class KindSpec(FileSpec):
     list_intro: str  # Markdown under the list page's title
     searched: tuple[str, ...]  # fields whose words its search card is found by (besides names)
     rank: int  # order of kinds in /check/ answers: what answers "may we use it?" first
+    # where this kind names a field otherwise than vocabulary.FIELD_LABELS (a project's title)
+    field_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def announced(self) -> bool:
@@ -144,6 +147,12 @@ RESEARCH = KindSpec(
     ),
     searched=("indications", "sponsor", "institutions"),
     rank=3,
+    field_labels={
+        "title": "项目名称",
+        "institutions": "临床研究机构",
+        "summary": "项目简介",
+        "guidance_entry": "备案所依据的备案指导清单条目",
+    },
 )
 
 CONDITIONS = FileSpec(
@@ -180,6 +189,13 @@ def file_spec(kind: str) -> FileSpec:
     if found is None:
         raise KeyError(f"unknown file kind {kind!r}: declare it in generator/domain/kinds.py")
     return found
+
+
+def labels_for(model: type | None) -> dict[str, str]:
+    """The Chinese field labels as the files of `model` name their fields (messages, schemas,
+    `registry diff`): vocabulary.FIELD_LABELS with the kind's own overrides."""
+    own = next((s.field_labels for s in SPECS if model is not None and s.model is model), {})
+    return {**FIELD_LABELS, **own}
 
 
 def id_kind(value: str) -> str | None:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from generator.domain.characters import BIDI, FORBIDDEN, INVISIBLE
+from generator.domain.kinds import labels_for
 from generator.domain.models import ResearchProject
 from generator.domain.vocabulary import (
     FIELD_LABELS,
@@ -79,21 +80,9 @@ def _value(v: Any) -> str:
     return f"“{md_escape(text)}”"
 
 
-# Where a model names a field otherwise than FIELD_LABELS does (the research project's title is its
-# 项目名称, its summary a 项目简介, not a technology's 技术解读): by model, what its fields are called.
-MODEL_FIELD_LABELS: dict[type, dict[str, str]] = {
-    ResearchProject: {
-        "title": "项目名称",
-        "institutions": "临床研究机构",
-        "summary": "项目简介",
-        "guidance_entry": "备案所依据的备案指导清单条目",
-    },
-}
-
-
 def field_labels(model: type | None = None) -> dict[str, str]:
-    """The Chinese field labels (vocabulary.FIELD_LABELS) as `model`'s files name their fields."""
-    return {**FIELD_LABELS, **MODEL_FIELD_LABELS.get(model, {})} if model else FIELD_LABELS
+    """The Chinese field labels as `model`'s files name their fields (domain/kinds.py)."""
+    return labels_for(model)
 
 
 def field_label(loc: tuple[Any, ...], labels: dict[str, str] = FIELD_LABELS) -> str:

@@ -14,10 +14,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from generator.domain.errors import Problem, problem
 from generator.domain.fields import CELL_JOIN, CELL_LIMIT, NON_BLANK, Strict
 from generator.domain.fields import ID_HELP as ID_PATTERN_HELP
+from generator.domain.kinds import labels_for
 from generator.domain.models import Action
 from generator.domain.vocabulary import (
     ACTION_LABELS,
-    FIELD_LABELS,
     GROUND_LABELS,
     ROUTE_LABELS,
     YEARS,
@@ -147,13 +147,13 @@ def _key_problem(doc: Document, model: type[BaseModel], loc: tuple[Any, ...], ki
         key = loc[-1]
         path = walk_path(doc.data, loc[:-1])  # the mapping that holds the unknown key
         owner = _model_at(model, loc[:-1])
-        allowed = labelled(owner.model_fields, FIELD_LABELS) if owner else "见 registry schema"
+        allowed = labelled(owner.model_fields, labels_for(owner)) if owner else "见 registry schema"
         line, col = doc.where((*path, key), key=True)
         return problem("E201", doc.file, line, col, dotted((*path, key)), key=key, allowed=allowed)
     path = walk_path(doc.data, loc)
     key = loc[-1] if kind == "missing" else "action"
     line, col = doc.where(path)
-    label = FIELD_LABELS.get(str(key))
+    label = labels_for(_model_at(model, loc[:-1])).get(str(key))
     shown = f"“{key}”（{label}）" if label else f"“{key}”"
     return problem("E202", doc.file, line, col, dotted((*path, key)), key=shown)
 
