@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 from sitekit import AS_OF, ROOT
 
-from generator.domain.kinds import RECORD_KINDS, RESEARCH
+from generator.domain.kinds import RECORD_KINDS, RESEARCH, SPECS
 from generator.publish.lookup import check_index, expand
 from generator.publish.pipeline import check_registry
 from generator.publish.views import Site, build_site
@@ -255,3 +255,15 @@ def test_the_check_page_says_what_a_project_id_answers(pages: dict[str, str]) ->
         "应当及时终止研究，并妥善保障已开展研究受试者的权益（界定指导原则 二（二）2（1））" in page
     )
     assert "/research/" in pages["check/index.md"]
+
+
+def test_every_status_badge_has_its_colour() -> None:
+    """A badge without its rule is plain black on white: 应当终止 would look like 已结束."""
+    css = (ROOT / "site_src/assets/registry.css").read_text(encoding="utf-8")
+    missing = [
+        code
+        for s in SPECS
+        for code in s.statuses
+        if not re.search(rf"\.reg-status-{code}\b[^{{]*\{{[^}}]*background", css)
+    ]
+    assert missing == []
