@@ -145,7 +145,7 @@ RESEARCH = KindSpec(
         "研究受试者的权益；论证后调出的，应重新进行伦理审查评估后，根据伦理审查意见，可继续实施至研究结束，"
         "或根据实际情况终止研究（界定指导原则 二（二）2）。"
     ),
-    searched=("indications", "sponsor", "institutions"),
+    searched=("filing_no", "indications", "sponsor", "institutions"),
     rank=3,
     field_labels={
         "title": "项目名称",

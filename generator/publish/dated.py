@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from generator.domain.kinds import spec
 from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS
 from generator.publish.verdict_research import ETHICS, TERMINATE
 from generator.publish.views import RecordView, Site
@@ -58,7 +59,8 @@ EMERGENCY_ONLY = (
 )
 NONE_LABEL = "本库没有该日的状态"
 BEFORE_ANY = (
-    "所选日期早于本库第一份涉及该记录的公告（见记录页的法律时间线）：本库没有它在该日的状态，"
+    "所选日期早于本库中该记录的第一个状态（第一份涉及它的公告，或项目的备案日期；见记录页的时间线）："
+    "本库没有它在该日的状态，"
     "不能视为可以开展。未经批准临床转化应用的生物医学新技术，任何机构和个人不得应用于临床"
     "（规范 第二十条第三款）。"
 )
@@ -174,10 +176,15 @@ def next_change_sentence(r: RecordView, before: Interval | None, nxt: Interval) 
 
 
 def before_sentence(r: RecordView) -> str:
-    """For a date before the first announcement that names the record."""
+    """For a date before the first announcement that names the record (a research project: before
+    its filing date)."""
     first = r.intervals[0] if r.intervals else None
     if first is None:
         return NO_CLINICAL_USE
+    if not spec(r.kind).announced:
+        return (
+            f"所选日期早于该项目的备案日期（{first.start.isoformat()}）：本库没有它在该日的状态。"
+        )
     number = _number(r, first.status.announcement)
     return (
         f"所选日期早于本库第一份涉及该记录的公告（{first.start.isoformat()}"

@@ -78,11 +78,14 @@ def _ongoing(r: RecordView, since: str) -> Parts:
         if continued
         else ()
     )
-    text = (
-        _filed(r),
-        *again,
-        "备案项目按备案的方案开展；清单条目此后被调出的，本页将显示项目应当如何处理（界定指导原则 二（二）2）。",
+    later = (
+        ()
+        if continued
+        else (
+            "备案项目按备案的方案开展；清单条目此后被调出的，本页将显示项目应当如何处理（界定指导原则 二（二）2）。",
+        )
     )
+    text = (_filed(r), *again, *later)
     head = "经重新伦理审查评估，继续实施" if continued else "按备案开展中"
     return "limited", "进行中", head, text
 
