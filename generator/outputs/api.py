@@ -255,6 +255,7 @@ def records_csv(site: Site) -> bytes:
         row["emergency_use_until"] = row.get("emergency_use", {}).get("until", "")
         row |= reason_columns(row)
         row["sample"] = "是" if r.sample else "否"
+        row["url"] = site.permalink(r.url)  # absolute on site_url: a spreadsheet has no base
         writer.writerow({k: neutralise_cell(v) for k, v in row.items()})
     return "\ufeff".encode() + buf.getvalue().encode()  # BOM so that Excel reads UTF-8
 

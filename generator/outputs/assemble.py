@@ -22,13 +22,16 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from generator.history.changes import change_entries
 from generator.outputs.api import detail_files, summary_files
 from generator.outputs.calendar import calendar_files
+from generator.outputs.crawl import host_files, restamp_sitemap
 from generator.outputs.downloads import download_files, downloads_page, fill_downloads_page
 from generator.outputs.feeds import feed_files
+from generator.outputs.jsonld import dataset_script
 from generator.outputs.openapi import openapi_files
 from generator.outputs.originals import attachment_files
 from generator.outputs.pagefind import SearchIndex, run_pagefind, search_document
@@ -81,6 +84,13 @@ def _remove_stale_scratch() -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
+def with_dataset(page: GeneratedPage, site: Site) -> GeneratedPage:
+    """The home page with the schema.org Dataset (outputs/jsonld.py) after its content: render/
+    cannot import outputs/, so the page is wrapped here (the same page, the same list)."""
+    inner = page.render
+    return replace(page, render=lambda: inner() + dataset_script(site))
+
+
 class SiteFiles:
     def __init__(
         self,
@@ -123,7 +133,7 @@ class SiteFiles:
         pages = site_pages(site, revisions=lambda rid: revisions_html(history, rid, site.repo_url))
         pages += changes_pages(site, history, self.changes)
         pages.append(downloads_page(site))
-        return pages
+        return [with_dataset(page, site) if page.src_uri == "index.md" else page for page in pages]
 
     def dest_uris(self) -> set[str]:
         """Every page address of ours, shell-filled pages included (for the redirect check)."""
@@ -177,6 +187,7 @@ class SiteFiles:
         yield from download_files(site, site.data_dir or Path("data"), self.summary)
         yield from calendar_files(site)  # iCalendar feeds of upcoming transitions
         yield from attachment_files(site, site.data_dir or Path("data"))  # 公告原件
+        yield from host_files(site)  # robots.txt, .well-known/security.txt
 
     def body(self, page: GeneratedPage) -> str:
         """The content of a page the engine renders (a shell's is its sentinel)."""
@@ -202,6 +213,7 @@ class SiteFiles:
         if self.side is not None:
             self.side.wait()  # files written beside the pages must exist before their table
         fill_downloads_page(self.site, self.site_dir)
+        restamp_sitemap(self.site_dir, self.site)  # both engines wrote it by now: the data's dates
         if self.index is not None:
             self.index.wait()
         if self.scratch is not None:

@@ -25,7 +25,11 @@ from generator.domain.dates import SHANGHAI, build_time
 from generator.domain.fields import CELL_JOIN, CELL_LIMIT
 from generator.domain.kinds import FOLDERS, KIND_LABELS, RESEARCH
 from generator.outputs.api import formula_risk, published_record, reason_columns, record_summary
+from generator.outputs.datapackage import PATH as DATAPACKAGE
+from generator.outputs.datapackage import opendata_files
+from generator.outputs.jsonld import dataset_script
 from generator.outputs.originals import zip_members
+from generator.outputs.schemas import schema_documents
 from generator.outputs.writer import OutputError
 from generator.publish.terms import license_text
 from generator.publish.views import RecordView, Site
@@ -104,6 +108,7 @@ def _row(site: Site, rid: str) -> dict[str, str]:
     row |= reason_columns(row)  # delist, suspend, ban grounds in Chinese (issue 17)
     row["sample"] = "是" if r.sample else "否"
     row["risk_grade_name"] = r.risk_grade.name if r.risk_grade else ""  # 高风险, not the code high
+    row["url"] = site.permalink(r.url)  # absolute on site_url: a spreadsheet has no base address
     columns = sheet_columns(r.kind)
     return {key: "" if row.get(key) is None else str(row[key]) for key, _ in columns}
 
@@ -230,24 +235,37 @@ def _specs(site: Site) -> list[tuple[str, str]]:
         ),
         ("downloads/records.xlsx", "记录表（Excel，每类一个工作表，中文表头）"),
         ("downloads/records.csv", "记录表（CSV，UTF-8 带 BOM）"),
+        (
+            DATAPACKAGE,
+            "数据包描述（Frictionless Data Package：记录表每一列的类型、说明、主键和许可）",
+        ),
         ("api/records.json", "记录摘要（JSON）"),
         ("api/announcements.json", "公告（JSON）"),
         ("api/changes/index.json", "变更索引（JSON，供镜像只取变化的记录）"),
         ("feeds/calendar.ics", "状态变化日程（iCalendar，可订阅）"),
+        *((f"schemas/{name}", f"JSON Schema：{doc['title']}") for name, doc in _schemas(site)),
     ]
 
 
+def _schemas(site: Site) -> list[tuple[str, dict[str, Any]]]:
+    """The data files' JSON Schemas (name, document), as `schema_files` publishes them."""
+    return list(schema_documents(site.data_dir).items())
+
+
 def download_files(site: Site, data_dir: Path, api: dict[str, bytes]) -> list[tuple[str, bytes]]:
-    """The release zip and the workbook (the CSV and JSON come from `api.summary_files`)."""
+    """The release zip, the workbook, datapackage.json and the data files' JSON Schemas (the CSV
+    and JSON come from `api.summary_files`)."""
     xlsx = records_xlsx(site)
+    opendata = opendata_files(site)
     exports = {
         "api/records.json": api["api/records.json"],
         "api/announcements.json": api["api/announcements.json"],
         "downloads/records.csv": api["downloads/records.csv"],
         "downloads/records.xlsx": xlsx,
+        **dict(opendata),
     }
     archive = release_zip(site, data_dir, exports)
-    return [(_specs(site)[0][0], archive), ("downloads/records.xlsx", xlsx)]
+    return [(_specs(site)[0][0], archive), ("downloads/records.xlsx", xlsx), *opendata]
 
 
 MARKER = "<!-- registry:downloads-table -->"
@@ -258,7 +276,8 @@ def downloads_page(site: Site) -> GeneratedPage:
     written by a second process while MkDocs renders, so sizes and checksums come after."""
 
     def _render() -> str:
-        return render("downloads.html", site=site, marker=MARKER)
+        # schema.org Dataset for dataset search engines (outputs/jsonld.py)
+        return render("downloads.html", site=site, marker=MARKER) + dataset_script(site)
 
     return GeneratedPage("downloads/index.md", "数据下载", _render)
 

@@ -29,14 +29,18 @@ class OutputError(RuntimeError):
 
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._~+\-]*", re.ASCII)
+# the one hidden folder a site has (RFC 8615: security.txt); nothing else hidden, at any depth
+WELL_KNOWN = ".well-known"
 
 
 def confined(site_dir: Path, path: str) -> Path:
     """`site_dir / path`, refusing any path that could leave the site directory: absolute,
     `..`, `.`, empty or hidden segments, backslashes, NUL or anything outside plain ASCII names.
-    Validation already refuses such paths (E314); this is the last line, not the only one."""
+    Validation already refuses such paths (E314); this is the last line, not the only one.
+    The one exception is `.well-known/` as the first folder (never a file of that name)."""
     parts = path.split("/")
-    if not parts or not all(_SEGMENT.fullmatch(p) for p in parts):
+    names = parts[1:] if len(parts) > 1 and parts[0] == WELL_KNOWN else parts
+    if not names or not all(_SEGMENT.fullmatch(p) for p in names):
         raise ValueError(f"拒绝写入站点目录以外或不安全的路径：{path!r}")
     return site_dir.joinpath(*parts)
 
