@@ -29,7 +29,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# Every CJK block: radicals, Extension A, the unified ideographs, compatibility ideographs, and
+# Extensions B–H with the compatibility supplement (above the BMP: medical terms have them, e.g.
+# 错𬌗畸形). assets/search.js splits queries with the same class.
+CJK_CLASS = (
+    "\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\U00020000-\U000323af\U0002f800-\U0002fa1f"
+)
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 _LATIN = re.compile(r"[a-z0-9][a-z0-9\-+.]*")
 SUFFIX = 6  # longest token; the browser splits longer queries into words of a few characters
 
@@ -57,20 +64,22 @@ _LETTERS = "abcdefghijklmnop"  # one letter per hex digit: no digit/letter or ca
 
 
 def encode(token: str) -> str:
-    """A token as one Latin word: `zq` and four letters per character (the code point in hex).
-
-    Prefixes survive: a query word encoded the same way is a prefix of the encoded token exactly
-    when it is a prefix of the token. Same function in assets/search.js (`encode`)."""
+    """A token as one Latin word: `zq`, then per character four letters a–p (its code point in
+    hex) or, above the BMP, `z` and six (the letters never include `z`, so no character's code is
+    the start of another's). Prefixes survive: a query word encoded the same way is a prefix of
+    the encoded token exactly when it is a prefix of the token. Same function in
+    assets/search.js (`encode`)."""
     return "zq" + token.translate(_ENCODED)
 
 
 class _Encoded(dict[int, str]):
-    """str.translate table built on demand: code point → its four letters ("" above the BMP,
-    which the browser's encoder skips too). Tokens repeat across records, so each character is
-    worked out once per build instead of once per occurrence (was 6 s of a 10,000-record build)."""
+    """str.translate table built on demand: code point → its letters (see `encode`). Tokens repeat
+    across records, so each character is worked out once per build instead of once per occurrence
+    (was 6 s of a 10,000-record build)."""
 
     def __missing__(self, cp: int) -> str:
-        value = "" if cp > 0xFFFF else "".join(_LETTERS[int(h, 16)] for h in f"{cp:04x}")
+        digits = f"{cp:04x}" if cp <= 0xFFFF else f"{cp:06x}"
+        value = ("z" if cp > 0xFFFF else "") + "".join(_LETTERS[int(h, 16)] for h in digits)
         self[cp] = value
         return value
 

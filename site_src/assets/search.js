@@ -22,7 +22,8 @@
   var CHUNK = 6; // longest token written by search.py (SUFFIX)
   var VERIFY = 24; // pages whose text is checked for step 3: bounds the fragments loaded
   var ENOUGH = 50; // names matched on so many pages: step 3 is skipped (see there)
-  var CJK = /[\u3400-\u9fff\uf900-\ufaff]+/g;
+  // every CJK block, Extensions B–H above the BMP included (render/search.py CJK_CLASS)
+  var CJK = /[\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}\u{2f800}-\u{2fa1f}]+/gu;
   var LATIN = /[a-z0-9][a-z0-9\-+.]*/g;
   var LETTERS = "abcdefghijklmnop";
   // names and aliases (kn) far above the other tokens (kw); Pagefind's own title weight stays
@@ -37,9 +38,10 @@
     var out = [];
     // a long run in pieces of CHUNK, the last one overlapping the one before: every piece of two
     // characters or more is the start of a token (a token never starts at a run's last character)
-    (q.match(CJK) || []).forEach(function (run) {
-      for (var i = 0; i + CHUNK < run.length; i += CHUNK) out.push(run.slice(i, i + CHUNK));
-      out.push(run.slice(Math.max(0, run.length - CHUNK)));
+    (q.match(CJK) || []).forEach(function (text) {
+      var run = Array.from(text); // code points: an Extension B character is one, not two halves
+      for (var i = 0; i + CHUNK < run.length; i += CHUNK) out.push(run.slice(i, i + CHUNK).join(""));
+      out.push(run.slice(Math.max(0, run.length - CHUNK)).join(""));
     });
     (q.match(LATIN) || []).forEach(function (w) {
       w = w.replace(/[.\-]+$/, "");
@@ -48,13 +50,17 @@
     return out.filter(function (w, i) { return out.indexOf(w) === i; });
   }
 
+  // render/search.py encode: four letters a–p per BMP character, "z" and six above it
   function encode(token) {
     var out = "zq";
-    for (var i = 0; i < token.length; i++) {
-      var hex = token.charCodeAt(i).toString(16);
-      hex = "0000".slice(hex.length) + hex;
-      for (var j = 0; j < 4; j++) out += LETTERS[parseInt(hex[j], 16)];
-    }
+    Array.from(token).forEach(function (ch) {
+      var cp = ch.codePointAt(0);
+      var width = cp > 0xffff ? 6 : 4;
+      var hex = cp.toString(16);
+      hex = "000000".slice(0, width - hex.length) + hex;
+      if (cp > 0xffff) out += "z";
+      for (var j = 0; j < width; j++) out += LETTERS[parseInt(hex[j], 16)];
+    });
     return out;
   }
 

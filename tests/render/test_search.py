@@ -123,14 +123,19 @@ def test_canonical_filters_do_not_depend_on_hash_map_order(tmp_path: Path) -> No
 
 def test_encode_matches_the_plain_definition_for_any_text():
     """The cached translate table gives what the definition says: four letters per hex digit of
-    each BMP code point, characters above the BMP skipped (as assets/search.js does)."""
+    each BMP code point, `z` and six above the BMP (as assets/search.js does)."""
     import random
 
     from generator.render.search import encode
 
+    def letters(hexes: str) -> str:
+        return "".join("abcdefghijklmnop"[int(h, 16)] for h in hexes)
+
     def plain(token: str) -> str:
-        hexes = "".join(f"{ord(c):04x}" for c in token if ord(c) <= 0xFFFF)
-        return "zq" + "".join("abcdefghijklmnop"[int(h, 16)] for h in hexes)
+        return "zq" + "".join(
+            letters(f"{ord(c):04x}") if ord(c) <= 0xFFFF else "z" + letters(f"{ord(c):06x}")
+            for c in token
+        )
 
     rng = random.Random(7)
     for _ in range(3000):
@@ -154,3 +159,17 @@ def test_summary_is_linear_in_unclosed_brackets() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("[[["), done.stderr
+
+
+def test_tokens_cover_every_cjk_block_and_encode_above_the_bmp() -> None:
+    """Extension B–H characters are part of the runs (issue 27) and encode as `z` + six letters,
+    a prefix code with the BMP's four: a query word's code is a prefix of the token's exactly when
+    the word is a prefix of the token."""
+    from generator.render.search import encode, keywords
+
+    ext_b = "\U0002c317"
+    tokens = keywords(f"错{ext_b}畸形矫治技术").split()
+    assert f"{ext_b}畸形矫治技" in tokens and f"错{ext_b}畸形矫治" in tokens
+    assert encode(ext_b) == "zq" + "z" + "acmdbh"  # 02c317 in letters a–p
+    assert encode(f"{ext_b}畸形矫治技").startswith(encode(f"{ext_b}畸形"))
+    assert not encode("畸形矫治").startswith(encode(ext_b))
