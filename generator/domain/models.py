@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import (
     Field,
     ValidationInfo,
+    computed_field,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -60,6 +61,8 @@ _ICP = re.compile(r"\S{0,8}ICP备\d{6,12}号(-\d{1,3})?", re.ASCII)
 
 _POLICE = re.compile(r"\S{0,8}公网安备\s?\d{14}号", re.ASCII)
 
+_CONAC = re.compile(r"[A-Za-z0-9]{1,40}", re.ASCII)
+
 # security.txt's Contact (RFC 9116 第 2.5.3 节): a URI a reporter can use, mail, web form or phone
 _SECURITY_CONTACT = re.compile(r"mailto:[^\s@]+@[^\s@]+|https://\S+|tel:\+?[0-9-]+", re.ASCII)
 
@@ -90,6 +93,34 @@ class SiteInfo(Strict):
         json_schema_extra={"pattern": "公网安备\\s?[0-9]{14}号$"},
     )
     contact: Text | None = Field(None, description="联系方式（页脚）")
+    conac_id: (
+        Annotated[Text, matching(_CONAC, "党政机关网站标识编号：字母和数字（中国机构编制网颁发）")]
+        | None
+    ) = Field(
+        None,
+        description="党政机关网站标识的编号（页脚显示“党政机关网站”标识并链接到其验证页）",
+        json_schema_extra={"pattern": "^[A-Za-z0-9]{1,40}$"},
+    )
+
+    # Where a government site links its filing numbers and its 党政机关网站标识 (links the reader
+    # follows, no request the page makes: the site loads nothing from another origin)
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def icp_url(self) -> str | None:
+        return "https://beian.miit.gov.cn/" if self.icp else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def police_url(self) -> str | None:
+        code = re.search(r"\d{14}", self.police or "")
+        return f"https://beian.mps.gov.cn/#/query/webSearch?code={code.group()}" if code else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def conac_url(self) -> str | None:
+        if not self.conac_id:
+            return None
+        return f"https://bszs.conac.cn/sitename?method=show&id={self.conac_id}"
 
 
 class License(Strict):

@@ -223,7 +223,7 @@ def test_site_info_fills_the_footer_and_meta(tmp_path: Path) -> None:
     info = (
         "site_info:\n  organizer: 示例单位<b>\n  site_code: bm01000001\n"
         "  icp: 京ICP备12345678号-1\n  police: 京公网安备11010502000001号\n"
-        "  contact: 电话 010-00000000\n"
+        "  contact: 电话 010-00000000\n  conac_id: AB0123456789\n"
     )
     with (data / "registry.yaml").open("a", encoding="utf-8") as f:
         f.write(info)
@@ -238,6 +238,11 @@ def test_site_info_fills_the_footer_and_meta(tmp_path: Path) -> None:
         "联系方式：电话 010-00000000",
     ):
         assert text in footer, text
+    # the filing numbers link where a government site links them; 党政机关网站标识 (issue 27)
+    assert '<a href="https://beian.miit.gov.cn/" rel="noopener noreferrer">京ICP备' in footer
+    assert "https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001" in footer
+    assert "https://bszs.conac.cn/sitename?method=show&amp;id=AB0123456789" in footer
+    assert "党政机关网站" in footer
     assert '<meta name="SiteIDCode" content="bm01000001">' in html
     assert '<meta name="ContentSource" content="示例单位&lt;b&gt;">' in html
     not_found = (site / "404.html").read_text(encoding="utf-8")
