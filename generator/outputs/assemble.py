@@ -164,7 +164,7 @@ class SiteFiles:
             self.index = SearchIndex(self.scratch, self.site_dir / "pagefind")
             self.index.start()
         self.summary = dict(summary_files(self.site))
-        self.summary.update(openapi_files(self.site.site_url))
+        self.summary.update(openapi_files(self.site.site_url, self.site.config.license))
         # the side files are needed only at the end: Pagefind, the longest job, goes first
         self.side = SideWriter(self.site_dir, self._side_files, self.background, nice=SIDE_NICE)
 

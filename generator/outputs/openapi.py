@@ -11,7 +11,8 @@ import json
 from typing import Any
 
 from generator.domain.ids import union_pattern
-from generator.domain.kinds import SPECS
+from generator.domain.kinds import RESEARCH, SPECS
+from generator.domain.models import DEFAULT_LICENSE, License
 from generator.outputs import openapi_extra as extra
 from generator.outputs import openapi_research as research
 from generator.outputs.api import SCHEMA_VERSION
@@ -25,6 +26,7 @@ from generator.outputs.api_types import (
     TEXTS,
     response,
 )
+from generator.outputs.openapi_models import action_items, record_fields
 
 # the kinds that announcements act on; a research project has a schema of its own
 ANNOUNCED = [s for s in SPECS if s.announced]
@@ -149,11 +151,7 @@ ANNOUNCEMENT: dict[str, Any] = {
         "body": {**TEXT, "description": "Markdown"},
         "sample": {"type": "boolean"},
         "url": {"type": "string", "pattern": "^/"},
-        "actions": {
-            "type": "array",
-            "items": {"type": "object", "required": ["action", "record"]},
-            "minItems": 1,
-        },
+        "actions": {"type": "array", "items": action_items(), "minItems": 1},
     },
     "additionalProperties": False,
 }
@@ -168,24 +166,38 @@ def _announcement(attachment: dict[str, Any]) -> dict[str, Any]:
 
 
 def _record_schema() -> dict[str, Any]:
-    """api/records/<id>.json: one object per kind of record (announced, or a research project);
-    `kind` tells them apart."""
+    """api/records/<id>.json: one object per kind of record, its `record` typed by the kind's
+    model; `kind` tells them apart."""
     common = {
-        "record": {"type": "object", "description": "YAML 记录的全部字段（截至 as_of 已公示的）"},
         "revisions": {"type": "array", "items": REVISION},
         "history_available": {"type": "boolean"},
         "history_partial": {"type": "boolean"},
         **extra.record_properties(),  # status on any date, sync, citation
     }
     common_required = ["record", "revisions", "history_available", *extra.record_properties()]
-    announced = {
+    kinds = [_announced(s.kind, s.label, common, common_required) for s in ANNOUNCED]
+    research_common = {**common, "record": record_fields(RESEARCH.kind)}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "单条记录 api/records/{id}.json",
+        "oneOf": [*kinds, research.detail(ENVELOPE, research_common, common_required)],
+    }
+
+
+def _announced(
+    kind: str, label: str, common: dict[str, Any], common_required: list[str]
+) -> dict[str, Any]:
+    """The file of a record that announcements act on (清单条目、已批准技术、禁止技术)."""
+    return {
         "type": "object",
-        "title": "公告涉及的记录（清单条目、已批准技术、禁止技术）",
+        "title": label,
         "required": [*ENVELOPE, *RECORD_SUMMARY["required"], *common_required, "timeline"],
         "properties": {
             **ENVELOPE,
             **RECORD_SUMMARY["properties"],
             **common,
+            "kind": {"type": "string", "const": kind},
+            "record": record_fields(kind),
             "conditions": {
                 "type": "object",
                 "description": "现行（施行中）的医疗机构和人员条件、操作规范；第一个版本施行前没有此项",
@@ -198,11 +210,6 @@ def _record_schema() -> dict[str, Any]:
             "timeline": {"type": "array", "items": TIMELINE_ENTRY},
         },
         "additionalProperties": False,
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "单条记录 api/records/{id}.json",
-        "oneOf": [announced, research.detail(ENVELOPE, common, common_required)],
     }
 
 
@@ -237,8 +244,41 @@ def response_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
-def openapi(site_url: str | None) -> dict[str, Any]:
-    """OpenAPI 3.1 for the static files; components reuse the response schemas."""
+# path → operationId (stable, camelCase English: client generators name their methods after it);
+# a path missing here stops `openapi()` with a KeyError naming it
+OPERATION_IDS = {
+    "/api/records.json": "listRecords",
+    "/api/records/{id}.json": "getRecord",
+    "/api/announcements.json": "listAnnouncements",
+    "/api/check-index.json": "getCheckIndex",
+    "/api/changes/index.json": "getChangeIndex",
+    "/api/changes/{date}.json": "listChangesOnDate",
+    "/feeds/calendar.ics": "getCalendar",
+    "/feeds/records/{id}.ics": "getRecordCalendar",
+    "/announcements/{announcement}/{file}": "getAnnouncementOriginal",
+}
+
+
+def license_info(lic: License) -> dict[str, str]:
+    """`info.license` (OpenAPI 3.1): the SPDX `identifier` or the `url`, never both."""
+    out = {"name": lic.name}
+    if lic.id:
+        out["identifier"] = lic.id
+    elif lic.url:
+        out["url"] = lic.url
+    return out
+
+
+def _with_operation_ids(paths: dict[str, Any]) -> dict[str, Any]:
+    for path, item in paths.items():
+        for op in item.values():
+            op["operationId"] = OPERATION_IDS[path]
+    return paths
+
+
+def openapi(site_url: str | None, lic: License = DEFAULT_LICENSE) -> dict[str, Any]:
+    """OpenAPI 3.1 for the static files; components reuse the response schemas; `lic` is the
+    data licence of registry.yaml."""
     schemas = {name.split(".")[0]: schema for name, schema in response_schemas().items()}
     for schema in schemas.values():
         schema.pop("$schema", None)
@@ -272,25 +312,30 @@ def openapi(site_url: str | None) -> dict[str, Any]:
             "title": "生物医学新技术公示库 API",
             "version": SCHEMA_VERSION,
             "description": "静态 JSON 文件，随网站生成。每个文件都带 schema_version、data_version、generated_at、as_of 以及数据许可 license 和使用条款 terms。",
+            "license": license_info(lic),
         },
         "servers": [{"url": (site_url or "/").rstrip("/") + "/"}],
-        "paths": {
-            "/api/records.json": get("全部已公示记录的摘要", "records"),
-            "/api/records/{id}.json": get(
-                "单条记录：全部字段、公告时间线和修订记录", "record", [id_param]
-            ),
-            "/api/announcements.json": get("全部已发布公告", "announcements"),
-            "/api/check-index.json": get("机构自查页面使用的索引（预先算好的结论）", "check-index"),
-            **extra.paths(get, id_param),
-        },
+        "paths": _with_operation_ids(
+            {
+                "/api/records.json": get("全部已公示记录的摘要", "records"),
+                "/api/records/{id}.json": get(
+                    "单条记录：全部字段、公告时间线和修订记录", "record", [id_param]
+                ),
+                "/api/announcements.json": get("全部已发布公告", "announcements"),
+                "/api/check-index.json": get(
+                    "机构自查页面使用的索引（预先算好的结论）", "check-index"
+                ),
+                **extra.paths(get, id_param),
+            }
+        ),
         "components": {"schemas": schemas},
     }
 
 
-def openapi_files(site_url: str | None) -> list[tuple[str, bytes]]:
+def openapi_files(site_url: str | None, lic: License = DEFAULT_LICENSE) -> list[tuple[str, bytes]]:
     def dump(obj: Any) -> bytes:
         return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
-    files = [("api/openapi.json", dump(openapi(site_url)))]
+    files = [("api/openapi.json", dump(openapi(site_url, lic)))]
     files += [(f"api/schemas/{name}", dump(schema)) for name, schema in response_schemas().items()]
     return files
