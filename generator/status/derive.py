@@ -9,7 +9,7 @@ from datetime import date
 from generator.domain.errors import Problem
 from generator.domain.kinds import ANNOUNCED_KINDS
 from generator.status.conditions import Version, resolve
-from generator.status.intervals import intervals_of, snapshots
+from generator.status.intervals import Snapshots, intervals_of, snapshot_watch
 from generator.status.replay import replay
 from generator.status.research import project_status
 from generator.status.states import Replay, ReplayInput
@@ -103,13 +103,12 @@ def _positioned(reg: Registry, done: Replay, prep: Prepared) -> Iterable[Problem
 FAR = date(9999, 12, 31)  # every announcement: a filing is checked against the whole list history
 
 
-def _research(reg: Registry, prep: Prepared) -> Iterable[Problem]:
+def _research(
+    projects: list[tuple[str, Entry]], prep: Prepared, snaps: Snapshots
+) -> Iterable[Problem]:
     """E410/E411 of the research projects (status/research.py), against every announcement: a
-    project's filing date may lie after the as-of date (embargoed, but checked all the same)."""
-    projects = [(rid, e) for rid, e in all_entries(reg, ("research",)) if not e.bad]
-    if not projects:
-        return
-    snaps = snapshots(prep.input, FAR)
+    project's filing date may lie after the as-of date (embargoed, but checked all the same).
+    `snaps`: the guidance entries' states through all dates, recorded by validation's replay."""
     for _rid, entry in projects:
         p = entry.model
         if p.guidance_entry in prep.blocked or prep.input.kinds.get(p.guidance_entry) != "guidance":
@@ -134,7 +133,12 @@ class Derived:
 def derive(reg: Registry) -> Derived:
     """Replay `reg`, resolve its conditions versions and check its research projects."""
     prep = replay_input(reg)
-    done = replay(prep.input, reg.as_of)
+    projects = [(rid, e) for rid, e in all_entries(reg, ("research",)) if not e.bad]
+    # research needs its entries' whole history: recorded by the one replay, not a second one
+    is_entry = lambda rid: prep.input.kinds.get(rid) == "guidance"  # noqa: E731
+    watch, snaps = snapshot_watch(prep.input, is_entry) if projects else (None, {})
+    done = replay(prep.input, reg.as_of, watch=watch)
     versions, version_problems = resolve(reg)
-    problems = (*_positioned(reg, done, prep), *version_problems, *_research(reg, prep))
+    research = _research(projects, prep, snaps)
+    problems = (*_positioned(reg, done, prep), *version_problems, *research)
     return Derived(prep.input, done, versions, problems)

@@ -19,6 +19,7 @@ embargoed and take no part (contract: they change no status).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -61,18 +62,30 @@ def _touched(inp: ReplayInput) -> dict[date, set[str]]:
     return out
 
 
-def snapshots(inp: ReplayInput, as_of: date) -> Snapshots:
-    """Each record's state at the end of every published date that touches it, oldest first."""
-    published = inp.published(as_of)
-    touched = _touched(published)
+Watch = Callable[[date, dict[str, RecordState]], None]
+
+
+def snapshot_watch(
+    inp: ReplayInput, keep: Callable[[str], bool] = lambda _rid: True
+) -> tuple[Watch, Snapshots]:
+    """A `watch` for `replay(inp, …)` that records the state of each kept record at the end of
+    every date that touches it (oldest first), and the snapshots it fills."""
+    touched = _touched(inp)
     out: Snapshots = {}
 
     def watch(day: date, states: dict[str, RecordState]) -> None:
         for rid in sorted(touched.get(day, ())):
             st = states.get(rid)
-            if st is not None and st.phase is not None:
+            if st is not None and st.phase is not None and keep(rid):
                 out.setdefault(rid, []).append((day, _snapshot(st)))
 
+    return watch, out
+
+
+def snapshots(inp: ReplayInput, as_of: date) -> Snapshots:
+    """Each record's state at the end of every published date that touches it, oldest first."""
+    published = inp.published(as_of)
+    watch, out = snapshot_watch(published)
     replay(published, as_of, watch=watch)
     return out
 
