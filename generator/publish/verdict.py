@@ -49,12 +49,27 @@ dispatch(_VERDICTS, "publish/verdict.py")  # every kind of domain/kinds.py has i
 
 
 def research_facet(r: RecordView, site: Site) -> Facet | None:
-    """The research stage of approved technology `r`: the answer of its guidance entry."""
+    """The research stage of approved technology `r`: what its guidance entry's status means for
+    filing a new clinical research project (界定指导原则 二), said from the research side only (the
+    approval's own answer is the clinical one)."""
     g = site.records.get(r.model.guidance_entry)
     if g is None:
         return None
-    v = guidance_verdict(g, site, site.grown.get(g.id, []))
-    return Facet(g, v.answer, v.headline)
+    if g.status.code == "listed":
+        headline = "可以按清单的规范技术名称和备案要求备案开展临床研究（界定指导原则 二）"
+        return Facet(g, "可以备案开展临床研究", headline)
+    d = g.delisting()
+    if d is not None and d.fields.get("route") == "direct":
+        headline = (
+            "清单条目已直接调出：不再按照《条例》有关规定开展临床研究；调出前已备案开展的临床研究项目应当"
+            "及时终止研究，并妥善保障已开展研究受试者的权益（界定指导原则 二（二）2（1））"
+        )
+        return Facet(g, "不再按《条例》开展研究", headline)
+    headline = (
+        "清单条目已论证后调出：研究者再发起新的相关临床研究，应按照《医疗卫生机构开展研究者发起的临床研究"
+        "管理办法》实施；调出前已备案的研究应重新进行伦理审查评估（界定指导原则 二（二）2（2））"
+    )
+    return Facet(g, "不能按清单备案新研究", headline)
 
 
 def not_found_verdict(site: Site) -> Verdict:
