@@ -65,6 +65,9 @@ _CONAC = re.compile(r"[A-Za-z0-9]{1,40}", re.ASCII)
 
 # security.txt's Contact (RFC 9116 第 2.5.3 节): a URI a reporter can use, mail, web form or phone
 _SECURITY_CONTACT = re.compile(r"mailto:[^\s@]+@[^\s@]+|https://\S+|tel:\+?[0-9-]+", re.ASCII)
+_CONTACT = matching(
+    _SECURITY_CONTACT, "mailto:、https:// 或 tel: 开头的地址，例如 mailto:security@example.org"
+)
 
 
 class SiteInfo(Strict):
@@ -158,16 +161,7 @@ class RegistryConfig(Strict):
         default=DEFAULT_LICENSE, description="数据许可：随每个 API 文件、数据集压缩包和下载页发布"
     )
     terms: Text = Field(default=DEFAULT_TERMS, description="使用条款：随每个 API 文件和数据集发布")
-    security_contact: (
-        Annotated[
-            Text,
-            matching(
-                _SECURITY_CONTACT,
-                "安全问题联系方式：mailto:、https:// 或 tel: 开头的地址（例如 mailto:security@example.org）",
-            ),
-        ]
-        | None
-    ) = Field(
+    security_contact: Annotated[Text, _CONTACT] | None = Field(
         None,
         title="安全问题联系地址",
         description="报告安全问题的联系地址（/.well-known/security.txt 的 Contact）；不填则不生成该文件",
