@@ -45,6 +45,8 @@ RESERVED_DIRS = {
     "javascripts",
     "overrides",
     "schemas",
+    "datapackage.json",
+    ".well-known",
 }
 
 SECTION_DIRS = (*FOLDERS.values(), DATA_FOLDERS["announcement"])
