@@ -94,7 +94,7 @@ def test_modules_stay_short(path: Path) -> None:
     assert lines <= MAX_LINES, f"{path.name}: {lines} lines"
 
 
-MAX_FUNCTION = 65  # "no function over ~60 lines"
+MAX_FUNCTION = 60  # issue 24: no function over 60 lines
 
 
 def _long_functions(path: Path) -> list[str]:
@@ -185,7 +185,7 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def _imported_modules(path: Path, names: set[str]) -> set[str]:
     """The project modules `path` imports, lazy imports included; `from generator.outputs import
-    openapi_extra` names the module `generator.outputs.openapi_extra`, not the package."""
+    openapi_dated` names the module `generator.outputs.openapi_dated`, not the package."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -1,4 +1,4 @@
-"""The building blocks of the API's JSON Schemas, shared by openapi.py, openapi_extra.py and
+"""The building blocks of the API's JSON Schemas, shared by openapi.py, openapi_dated.py and
 openapi_research.py (which import this module, never each other in a circle). The enums are views
 of the kind spec (domain/kinds.py): a status or action added to a kind reaches the schemas."""
 

@@ -13,7 +13,7 @@ from typing import Any
 from generator.domain.ids import union_pattern
 from generator.domain.kinds import RESEARCH, SPECS
 from generator.domain.models import DEFAULT_LICENSE, License
-from generator.outputs import openapi_extra as extra
+from generator.outputs import openapi_dated as extra
 from generator.outputs import openapi_research as research
 from generator.outputs.api import SCHEMA_VERSION
 from generator.outputs.api_types import (

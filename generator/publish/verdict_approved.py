@@ -197,8 +197,20 @@ def _restricted(r: RecordView, site: Site, member: bool | None, common: dict[str
             next_change=next_change,
             **common,
         )
+    return _restricted_other(r, site, within, base, next_change, common)
+
+
+def _restricted_other(
+    r: RecordView,
+    site: Site,
+    within: bool,
+    base: list[str],
+    next_change: str | None,
+    common: dict[str, Any],
+) -> Verdict:
+    """An institution not among the participants, while the technology is restricted."""
     headline = (
-        f"贵机构不在参与研究机构名单内，{PERIOD_TERM}内不得开展（{PERIOD_TERM}至 {until}）"
+        f"贵机构不在参与研究机构名单内，{PERIOD_TERM}内不得开展（{PERIOD_TERM}至 {day_text(r.exclusive_until)}）"
         if within
         else "贵机构不在参与研究机构名单内，目前不得开展（期满后尚未开放）"
     )

@@ -90,21 +90,7 @@ def guidance_verdict(r: RecordView, site: Site, grown: list[RecordView]) -> Verd
         links.append(Link("备案要求", r.url + "#filing"))
     links.append(Link("界定自查：技术、药品还是医疗器械", DELINEATION_URL))
     if r.emergency is not None:
-        e = r.emergency
-        until = e.fields["until"]
-        return make_verdict(
-            site,
-            r,
-            code="listed_emergency",
-            tone="limited",
-            answer="仅限紧急应用范围内",
-            headline=f"仅可在规定范围内紧急应用（至 {day_text(until)}）；其他情形只能备案开展临床研究",
-            explanation=(emergency_sentence(r), *text),
-            basis=f"{r.status.basis}；规范 第十九条",
-            links=tuple(links),
-            duties=DUTIES,
-            next_change=emergency_end_sentence(r),
-        )
+        return _listed_emergency(r, site, text, links)
     if usable:
         names = "、".join(f"“{a.name}”（{a.id}）" for a in usable)
         headline = f"可以备案开展临床研究；临床应用以已批准技术{names}的公示为准"
@@ -120,6 +106,25 @@ def guidance_verdict(r: RecordView, site: Site, grown: list[RecordView]) -> Verd
         explanation=tuple(text),
         basis=r.status.basis,
         links=tuple(links),
+    )
+
+
+def _listed_emergency(r: RecordView, site: Site, text: list[str], links: list[Link]) -> Verdict:
+    """A listed entry in emergency use (规范 第十九条), with the duties of 第二十一、二十二条."""
+    assert r.emergency is not None
+    until = r.emergency.fields["until"]
+    return make_verdict(
+        site,
+        r,
+        code="listed_emergency",
+        tone="limited",
+        answer="仅限紧急应用范围内",
+        headline=f"仅可在规定范围内紧急应用（至 {day_text(until)}）；其他情形只能备案开展临床研究",
+        explanation=(emergency_sentence(r), *text),
+        basis=f"{r.status.basis}；规范 第十九条",
+        links=tuple(links),
+        duties=DUTIES,
+        next_change=emergency_end_sentence(r),
     )
 
 

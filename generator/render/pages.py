@@ -24,9 +24,9 @@ from generator.publish.views import (
     record_feed,
 )
 from generator.render.check import check_pages
-from generator.render.extras import record_extras
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage
+from generator.render.record_data import record_extras
 from generator.render.search import encoded_keywords, summary
 
 # views of the kind spec (domain/kinds.py): a list page per record kind, in the spec's order

@@ -33,8 +33,7 @@ import unicodedata
 # Extensions B–H with the compatibility supplement (above the BMP: medical terms have them, e.g.
 # 错𬌗畸形). assets/search.js splits queries with the same class.
 CJK_CLASS = (
-    "\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\U00020000-\U000323af\U0002f800-\U0002fa1f"
+    "\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af\U0002f800-\U0002fa1f"
 )
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 _LATIN = re.compile(r"[a-z0-9][a-z0-9\-+.]*")

@@ -1,4 +1,4 @@
-"""The parts of the OpenAPI description that issue 17 added: the status on any date
+"""The dated parts of the OpenAPI description: the status on any date
 (`status_intervals`, `next_change`), sync (`published`, `modified`, `api/changes/`), the citation,
 the iCalendar feeds and the 公告原件 (`attachments`). Kept apart from openapi.py, which includes
 them; the tests validate every real file of the sample build against these schemas too.

@@ -1,4 +1,5 @@
-"""What issue 17 adds to a record page: the date field's data, the citation, the calendar.
+"""A record page's data for the browser and the reader: the date field's intervals (as a JSON
+island the page script reads), the citation line and the record's calendar file.
 
 Kept apart from pages.py so that the page registration can change without touching this: the
 record template calls `extras(r)` (added to the template context by `pages._context`).
