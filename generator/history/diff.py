@@ -1,6 +1,6 @@
 """`registry diff BASE [HEAD]`: what a change does, in Chinese Markdown, for pull-request review.
 
-BASE (and HEAD when given) are materialised from their tracked blobs (gitrepo.materialise, never
+BASE (and HEAD when given) are materialised from their tracked blobs (load/git.py `materialise`, never
 `git archive`); HEAD defaults to the working tree.
 Both are checked with `check_registry` at the same as-of. The summary lists, in this order:
 validation (HEAD's problems plus the `--base` guard), every status that changes as a result,

@@ -57,7 +57,7 @@ RENAME_SIMILARITY = 0.5  # git's default for -M
 def guard_problems(data_dir: Path, base: str, today: date | None = None) -> list[Problem]:
     """Problems of `data_dir` (the working tree) relative to the git revision `base`.
 
-    Raises `gitrepo.GitError` when there is no repository or `base` does not exist.
+    Raises `load/git.py` `GitError` when there is no repository or `base` does not exist.
     """
     shown = display_path(data_dir)
     # second line of defence (the commands check first): a linked root would guard another folder

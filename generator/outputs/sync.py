@@ -12,7 +12,7 @@ days of
 - its status intervals that have begun (status/intervals.py): the passing of time changes the
   status too (the day after the 限定期, the day after an emergency use);
 - the effective dates of its conditions versions that have come (upcoming → in force);
-- its revisions (edits in git, `history/revisions.py`), by commit date in Beijing time; without
+- its revisions (edits in git, `load/revisions.py`), by commit date in Beijing time; without
   git history only the dates above count.
 
 `api/changes/index.json` lists every published record with `modified`, `published` and `sha256`,

@@ -213,7 +213,7 @@
         art.appendChild(mine);
       }
       v.explanation.forEach(function (text) { art.appendChild(el("p", null, text)); });
-      // the same sentences as the record page and `registry check` (generator/verdict.py)
+      // the same sentences as the record page and `registry check` (generator/publish/verdict.py)
       if (v.next_change) art.appendChild(el("p", "reg-next-change", v.next_change));
       if (v.duties && v.duties.length) {
         art.appendChild(el("h3", null, "开展时须履行的义务"));

@@ -1,6 +1,6 @@
 /* 生物医学新技术公示库: search on top of Pagefind's component UI. No dependencies.
  *
- * Why (generator/search.py has the details): Pagefind splits a Chinese query into words, returns
+ * Why (generator/render/search.py has the details): Pagefind splits a Chinese query into words, returns
  * pages that match any one of them and falls back to shorter index words, so it finds unrelated
  * pages. Each page carries its search tokens encoded (`encode`, the same function as in search.py)
  * in metadata that Pagefind searches but never shows. Here we

@@ -2,7 +2,7 @@
 
 The expected verdict of every lookup is computed in Python by `generator.publish.lookup` on the sample data
 (as-of 2026-11-23), so these tests check that the page shows exactly the verdict Python derived from
-the legal status. (Named test_browser_check.py: tests/test_check.py already owns the module name.)
+the legal status. (Named test_browser_check.py: tests/publish/test_check.py already owns the module name.)
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`registry diff BASE [HEAD]` (generator/diff.py): the Markdown summary for pull-request review."""
+"""`registry diff BASE [HEAD]` (generator/history/diff.py): the Markdown summary for pull-request review."""
 
 from __future__ import annotations
 

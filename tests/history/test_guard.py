@@ -1,4 +1,4 @@
-"""`registry validate --base REF` (generator/guard.py): the public record is append-only."""
+"""`registry validate --base REF` (generator/history/guard.py): the public record is append-only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Atom feeds and `/changes/` (generator/feeds.py, generator/changes.py) in a built site."""
+"""Atom feeds and `/changes/` (generator/outputs/feeds.py, generator/history/changes.py) in a built site."""
 
 from __future__ import annotations
 
