@@ -1,6 +1,7 @@
-"""What the registry says about a record on a given date: the sentences of its status intervals.
+"""What the registry says about a record on a given date: its status intervals, told with the
+sentences of the verdict modules (publish/sentences.py: what each status means on a day).
 
-`status/intervals.py` computes the intervals; this module writes every sentence that the record
+`status/intervals.py` computes the intervals; this module composes every sentence that the record
 page's date field, `/check/`'s date field and `api/records/<id>.json` show for them, so that the
 browser only picks the interval whose [from, to] holds the date and applies no legal rule
 (`site_src/assets/dated.js`). Each sentence cites its article of
@@ -15,61 +16,27 @@ from typing import Any
 
 from generator.domain.kinds import spec
 from generator.domain.vocabulary import GROUND_LABELS, PERIOD_TERM, ROUTE_LABELS
-from generator.publish.verdict_research import ETHICS, TERMINATE
+from generator.publish.sentences import (
+    DELISTED,
+    DERIVED_BAN,
+    EMERGENCY,
+    EMERGENCY_ONLY,
+    MEANING,
+    NO_CLINICAL_USE,
+    NO_SPEC,
+    NOT_BY_TIME,
+)
 from generator.publish.views import RecordView, Site
 from generator.status.intervals import Interval, next_change
 from generator.status.states import Event, Status
 from generator.status.stream import StatusChange
 
-# What each status means for clinical use, with its article (the same rules as verdict.py).
-MEANING = {
-    "listed": "可以按清单的规范技术名称和备案要求备案开展临床研究，但不得用于临床应用"
-    "（界定指导原则 二；规范 第二十条第三款）。",
-    "restricted": "仅限参与该技术临床研究且符合条件的医疗机构开展临床应用（规范 第二十条第二款）。",
-    "open": "参与该技术临床研究且符合条件的医疗机构可以开展；其他符合条件的医疗机构方可开展临床应用，"
-    "参照限制类医疗技术进行备案（规范 第二十条第二款）。",
-    "suspended": "再评估期间暂停应用，任何机构不得开展（规范 第二十三条第一款）。",
-    "banned": "禁止临床应用，任何机构和个人不得开展。",
-    # research projects (publish/verdict_research.py says the same in its verdicts)
-    "ongoing": "按备案开展临床研究（界定指导原则 二）。",
-    "terminate_required": TERMINATE,
-    "ethics_review_required": ETHICS,
-    "completed": "备案机构报告研究已结束。",
-    "terminated": "备案机构报告研究已终止。",
-}
-DERIVED_BAN = (
-    "来源清单条目已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"
-    "（界定指导原则 二（二）2（1））；公告没有对本技术作出单独的禁止决定。"
-)
-NO_SPEC = "此时尚无施行中的临床应用操作规范：操作规范施行前，任何医疗机构不得据此开展（规范 第二十条第一款）。"
-EMERGENCY = (
-    "可以按清单备案开展临床研究；另经国家卫生健康委同意，在一定范围和期限内紧急应用"
-    "（规范 第十九条；{number}）：范围：{scope}；期限至 {until}。范围以外或期满后不得据此应用于临床"
-    "（规范 第二十条第三款）。"
-)
-DELISTED = {
-    "direct": "已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"
-    "（界定指导原则 二（二）2（1））。",
-    "after_review": "已论证后调出《备案指导清单》：不能再按清单备案新的临床研究"
-    "（界定指导原则 二（二）2（2））。",
-}
-EMERGENCY_ONLY = (
-    "调出前经国家卫生健康委同意的紧急应用不因论证后调出而终止（规范 第十九条；{number}）：范围：{scope}；"
-    "期限至 {until}。"
-)
 NONE_LABEL = "本库没有该日的状态"
 BEFORE_ANY = (
     "所选日期早于本库中该记录的第一个状态（第一份涉及它的公告，或项目的备案日期；见记录页的时间线）："
     "本库没有它在该日的状态，"
     "不能视为可以开展。未经批准临床转化应用的生物医学新技术，任何机构和个人不得应用于临床"
     "（规范 第二十条第三款）。"
-)
-NOT_BY_TIME = (
-    "限定期内曾暂停应用（规范 第二十三条第一款）：期满后，其他医疗机构只有在再评估证实获益远大于风险时"
-    "方可开展（规范 第二十条第二款）；本库以公布再评估结论的公告为准。"
-)
-NO_CLINICAL_USE = (
-    "未经批准临床转化应用的生物医学新技术，任何机构和个人不得应用于临床（规范 第二十条第三款）。"
 )
 
 

@@ -41,7 +41,67 @@ NOT_CLINICAL = (
     "任何机构和个人不得应用于临床（规范 第二十条第三款）。"
 )
 
-NO_CLINICAL_USE = "任何机构和个人不得将其应用于临床（规范 第二十条第三款）。"
+NO_CLINICAL_USE = (
+    "未经批准临床转化应用的生物医学新技术，任何机构和个人不得应用于临床（规范 第二十条第三款）。"
+)
+
+
+# --- research projects, 界定指导原则 二（二）2, word for word -------------------------------------
+
+TERMINATE = (
+    "对于调出《备案指导清单》之前已备案开展的临床研究项目，应当及时终止研究，并妥善保障已开展研究受试者的"
+    "权益（界定指导原则 二（二）2（1））。"
+)
+ETHICS = (
+    "对于调出《备案指导清单》前已备案开展的临床研究，应重新进行伦理审查评估后，根据伦理审查意见，可继续实施"
+    "至研究结束，或根据实际情况终止研究（界定指导原则 二（二）2（2））。"
+)
+
+# --- the status on a day ------------------------------------------------------------------------
+
+# What each status means on a day, with its article: the sentences of the date fields
+# (publish/dated.py composes them; the verdicts use the same rules).
+MEANING = {
+    # says less than the verdict can: whether an approval grown from the entry allows use on
+    # that day is the approval's own interval (one technology, one answer)
+    "listed": "可以按清单的规范技术名称和备案要求备案开展临床研究（界定指导原则 二）；在清单内本身不等于"
+    "批准临床应用（规范 第二十条第三款）。",
+    "restricted": "仅限参与该技术临床研究且符合条件的医疗机构开展临床应用（规范 第二十条第二款）。",
+    "open": "参与该技术临床研究且符合条件的医疗机构可以开展；其他符合条件的医疗机构方可开展临床应用，"
+    "参照限制类医疗技术进行备案（规范 第二十条第二款）。",
+    "suspended": "再评估期间暂停应用，任何机构不得开展（规范 第二十三条第一款）。",
+    "banned": "禁止临床应用，任何机构和个人不得开展。",
+    # research projects (publish/verdict_research.py says the same in its verdicts)
+    "ongoing": "按备案开展临床研究（界定指导原则 二）。",
+    "terminate_required": TERMINATE,
+    "ethics_review_required": ETHICS,
+    "completed": "备案机构报告研究已结束。",
+    "terminated": "备案机构报告研究已终止。",
+}
+DERIVED_BAN = (
+    "来源清单条目已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"
+    "（界定指导原则 二（二）2（1））；公告没有对本技术作出单独的禁止决定。"
+)
+NO_SPEC = "此时尚无施行中的临床应用操作规范：操作规范施行前，任何医疗机构不得据此开展（规范 第二十条第一款）。"
+EMERGENCY = (
+    "可以按清单备案开展临床研究；另经国家卫生健康委同意，在一定范围和期限内紧急应用"
+    "（规范 第十九条；{number}）：范围：{scope}；期限至 {until}。范围以外或期满后不得据此应用于临床"
+    "（规范 第二十条第三款）。"
+)
+DELISTED = {
+    "direct": "已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"
+    "（界定指导原则 二（二）2（1））。",
+    "after_review": "已论证后调出《备案指导清单》：不能再按清单备案新的临床研究"
+    "（界定指导原则 二（二）2（2））。",
+}
+EMERGENCY_ONLY = (
+    "调出前经国家卫生健康委同意的紧急应用不因论证后调出而终止（规范 第十九条；{number}）：范围：{scope}；"
+    "期限至 {until}。"
+)
+NOT_BY_TIME = (
+    "限定期内曾暂停应用（规范 第二十三条第一款）：期满后，其他医疗机构只有在再评估证实获益远大于风险时"
+    "方可开展（规范 第二十条第二款）；本库以公布再评估结论的公告为准。"
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ does not change what a project must do.
 from __future__ import annotations
 
 from generator.publish.sentences import (
+    ETHICS,
+    TERMINATE,
     Link,
     Verdict,
     ann_links,
@@ -18,15 +20,6 @@ from generator.publish.sentences import (
     make_verdict,
 )
 from generator.publish.views import RecordView, Site
-
-TERMINATE = (
-    "对于调出《备案指导清单》之前已备案开展的临床研究项目，应当及时终止研究，并妥善保障已开展研究受试者的"
-    "权益（界定指导原则 二（二）2（1））。"
-)
-ETHICS = (
-    "对于调出《备案指导清单》前已备案开展的临床研究，应重新进行伦理审查评估后，根据伦理审查意见，可继续实施"
-    "至研究结束，或根据实际情况终止研究（界定指导原则 二（二）2（2））。"
-)
 
 
 def _filed(r: RecordView) -> str:
