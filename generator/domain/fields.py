@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from generator.domain import ids
 from generator.domain.ids import IdFormat, union_help, union_pattern
+from generator.domain.markdown import MAX_NESTING, inspect, nesting_possible
 from generator.domain.vocabulary import YEARS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -85,8 +87,17 @@ def safe_link(dest: str) -> bool:
 
 
 def _markdown(value: str) -> str:
-    from generator.domain.markdown import MAX_NESTING, inspect, nesting_possible
+    found = _markdown_problem(value)
+    if found is not None:
+        kind, message, ctx = found
+        raise PydanticCustomError(kind, message, dict(ctx))
+    return value
 
+
+@lru_cache(maxsize=1 << 14)
+def _markdown_problem(value: str) -> tuple[str, str, tuple[tuple[str, Any], ...]] | None:
+    """What is wrong with a Markdown field, or None. Cached: condition items, notes and
+    requirements repeat across records, and each distinct text is checked once per process."""
     links = "](" in value or "]:" in value or "<" in value
     if links:  # no link, image, reference definition or autolink without one of these
         # First a source-level look: it quotes the whole link as written, where it stands (and
@@ -96,20 +107,19 @@ def _markdown(value: str) -> str:
             if dest and not safe_link(dest):
                 start, end = _link_span(value, match)
                 # the whole link, and where it starts in the text (validation turns that into a line)
-                ctx = {"value": value[start:end], "offset": start}
-                raise PydanticCustomError("markdown_link", "bad link", ctx)
-    if not links and not nesting_possible(value):
-        return value
+                return "markdown_link", "bad link", (("value", value[start:end]), ("offset", start))
+    deep = nesting_possible(value)
+    if not links and not deep:
+        return None
     # The root check: the syntax tree of the very parse the build renders (one parse, linear).
-    found = inspect(value)
+    found = inspect(value, depth_possible=deep)
     for line, kind, url in found.bad[:1]:
         if kind == "image" and safe_link(url):
-            raise PydanticCustomError("markdown_image", "image", {"value": url, "line": line})
-        raise PydanticCustomError("markdown_link", "bad link", {"value": url, "line": line})
+            return "markdown_image", "image", (("value", url), ("line", line))
+        return "markdown_link", "bad link", (("value", url), ("line", line))
     if found.too_deep is not None:
-        ctx = {"line": found.too_deep, "limit": MAX_NESTING}
-        raise PydanticCustomError("markdown_nesting", "too deep", ctx)
-    return value
+        return "markdown_nesting", "too deep", (("line", found.too_deep), ("limit", MAX_NESTING))
+    return None
 
 
 def _link_span(text: str, match: re.Match[str]) -> tuple[int, int]:

@@ -24,6 +24,7 @@ library is called here through its C API (cffi), freeing both (`_Parse`).
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -169,12 +170,40 @@ class Inspection:
     too_deep: int | None
 
 
-def inspect(text: str) -> Inspection:
-    """Walk the syntax tree of the parse the build renders (same text, same extensions)."""
+_LINK_OR_IMAGE = re.compile(r'<a href="([^"]*)"|<img ')
+
+
+def _clean(doc: _Parse, mark: str) -> bool:
+    """Whether the tree holds no image and no link that `safe_url` refuses, read from its HTML
+    rendered without safe mode (URLs as a browser reads them; C, no walk in Python). cmark only
+    percent-encodes or entity-escapes an href, so an unsafe destination stays unsafe there: a
+    false alarm costs the walk, never a miss."""
+    raw = _C.cmark_render_html(
+        doc.root, Options.CMARK_OPT_UNSAFE, _C.cmark_parser_get_syntax_extensions(doc.parser)
+    )
+    try:
+        html = _FFI.string(raw).decode("utf-8", "surrogatepass")
+    finally:
+        _FREE(raw)
+    for m in _LINK_OR_IMAGE.finditer(html):
+        href = m.group(1)
+        if href is None or not safe_url(
+            html_lib.unescape(href).replace(mark, "<") if mark else html_lib.unescape(href)
+        ):
+            return False
+    return True
+
+
+def inspect(text: str, depth_possible: bool = True) -> Inspection:
+    """Walk the syntax tree of the parse the build renders (same text, same extensions). When
+    the caller knows the text cannot nest too deep (`nesting_possible`), a clean rendering
+    (`_clean`) answers without the walk."""
     source, mark = _prepare(text)
     bad: list[tuple[int, str, str]] = []
     depth, too_deep = 0, None
     with _Parse(source, Options.CMARK_OPT_DEFAULT) as doc:
+        if not depth_possible and _clean(doc, mark):
+            return Inspection([], None)
         it = _C.cmark_iter_new(doc.root)
         try:
             while too_deep is None and (event := _C.cmark_iter_next(it)) != _DONE:
@@ -199,14 +228,36 @@ def inspect(text: str) -> Inspection:
     return Inspection(bad, too_deep)
 
 
-# Every container cmark makes needs one of these characters, a list two levels (list, item)
-# per marker; a paragraph or a table (table, row, cell) adds at most three.
-_OPENERS = ">*-+_~[.)"
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# a line's container prefix: quotes and list markers, each followed by a space or the line's end
+_PREFIX = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*", re.M)
+_MARKERS = re.compile(r">|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)")
+_INLINE = "*_~["  # emphasis, strikethrough and links nest inline, within one paragraph
+_OPENERS = ">*-+_~[.)"  # every container and inline nesting needs one of these
+_INDENTS = re.compile(r"^[ \t]+", re.M)
 
 
 def nesting_possible(text: str) -> bool:
-    """False when `text` has too few openers to nest past MAX_NESTING (no parse needed)."""
-    return 2 * sum(text.count(c) for c in _OPENERS) + 3 > MAX_NESTING
+    """False when `text` cannot nest past MAX_NESTING (no parse needed). First the count of every
+    opener in the text (most fields stop there), then an upper bound per block
+    of lines between blank lines (where nesting lives: only list items continue across a blank
+    line, each level indented two columns or more): the document; for the deepest line, two nodes
+    (list and item) per two columns of indentation and per quote or list marker of its prefix; two
+    per inline opener of the block; and a paragraph or table (three)."""
+    indent = max((len(m.expandtabs(4)) for m in _INDENTS.findall(text)), default=0)
+    if 1 + indent + 2 + 2 * sum(text.count(c) for c in _OPENERS) + 3 <= MAX_NESTING:
+        return False
+    for block in _BLANK_LINE.split(text):
+        inline = sum(block.count(c) for c in _INLINE)
+        deepest = 0
+        for m in _PREFIX.finditer(block):
+            prefix = m.group()
+            indent = len(prefix) - len(prefix.lstrip(" \t"))
+            depth = len(prefix[:indent].expandtabs(4)) + 2 + 2 * len(_MARKERS.findall(prefix))
+            deepest = max(deepest, depth)
+        if 1 + deepest + 2 * inline + 3 > MAX_NESTING:
+            return True
+    return False
 
 
 def unsafe_urls(text: str) -> list[tuple[int, str, str]]:

@@ -105,3 +105,43 @@ def test_prose_that_reads_like_an_href_stays_as_written() -> None:
     assert 'href="/approved/x and &lt;x&gt; "q"' in html
     cleaned = sanitise('<a href="//evil.example">a</a><a href="/\\evil">b</a><a href="/ok/">c</a>')
     assert cleaned == '<a>a</a><a>b</a><a href="/ok/">c</a>'
+
+
+def test_the_cheap_nesting_bound_never_lets_a_deep_text_through() -> None:
+    """`nesting_possible` skips the parse only when the text cannot nest past the limit: checked
+    against the parse itself on generated Markdown of every nesting kind (quotes, lists by marker
+    and by indentation across blank lines, emphasis, links, tables)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.domain.markdown import inspect, nesting_possible
+
+    piece = st.sampled_from(
+        [
+            "> ",
+            "- ",
+            "* ",
+            "1. ",
+            "  ",
+            "    ",
+            "*",
+            "_",
+            "~~",
+            "[",
+            "](/x)",
+            "| a |",
+            "x",
+            "\n",
+            "\n\n",
+        ]
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(piece, max_size=80).map("".join))
+    def check(text: str) -> None:
+        if not nesting_possible(text):
+            assert inspect(text).too_deep is None, text
+
+    check()
+    deep = "".join("  " * i + "- x\n\n" for i in range(40))  # nested by indentation only
+    assert nesting_possible(deep) and inspect(deep).too_deep is not None
