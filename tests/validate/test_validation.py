@@ -18,7 +18,13 @@ CASE_DIRS = sorted(p for p in (Path(__file__).parents[1] / "bad_inputs").iterdir
 
 # E5xx need a git base revision (`--base`). (Unique ids need no code of their own: ids equal file names, one kind per
 # directory). Every other code must have a case in tests/bad_inputs/.
-NOT_IN_CORPUS = {"E501", "E502", "E503", "E504", "E505"}  # need a git history: tests/history/test_guard.py
+NOT_IN_CORPUS = {
+    "E501",
+    "E502",
+    "E503",
+    "E504",
+    "E505",
+}  # need a git history: tests/history/test_guard.py
 
 
 def check(root: Path, as_of: date = AS_OF):  # type: ignore[no-untyped-def]
