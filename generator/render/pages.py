@@ -6,6 +6,7 @@ parsing.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -81,7 +82,9 @@ def record_search(site: Site, r: RecordView) -> dict[str, Any]:
         research = f"备案所依据的清单条目：{g.id} {g.status_label}"
     # and their folded forms (domain/names.py, the one fold of /check/ and validation): CART
     # finds CAR-T as /check/ does
-    kn = encoded_keywords(*names, *(fold(n) for n in names))
+    # (only where a name has Latin letters or digits: folding joins those across punctuation,
+    # while its Chinese runs are the name's own)
+    kn = encoded_keywords(*names, *(fold(n) for n in names if _LATIN_OR_DIGIT.search(n)))
     words = [w for f in spec(r.kind).searched for w in _texts(getattr(m, f, None))]
     kw = encoded_keywords(r.category_name, *words, r.kind_label, exclude=kn)
     text = _SUMMARIES[r.kind](m)
@@ -94,6 +97,9 @@ def record_search(site: Site, r: RecordView) -> dict[str, Any]:
         # a guidance entry with a published approval is searched as that technology (above)
         "indexed": not (r.kind == "guidance" and site.grown.get(r.id)),
     }
+
+
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]")
 
 
 def _texts(value: Any) -> list[str]:
