@@ -124,8 +124,9 @@ class Derived:
     """What the status stage derives from a validated registry (which it never changes): every
     record's replayed status, every technology's conditions versions, and what the rules forbid."""
 
-    input: ReplayInput  # what was replayed (the published view replays it again, dated)
+    input: ReplayInput  # what was replayed (`registry diff` replays it on other dates)
     replay: Replay
+    snapshots: Snapshots  # each record's state at the end of every date that touched it
     versions: dict[str, list[Version]]
     problems: tuple[Problem, ...]
 
@@ -134,11 +135,11 @@ def derive(reg: Registry) -> Derived:
     """Replay `reg`, resolve its conditions versions and check its research projects."""
     prep = replay_input(reg)
     projects = [(rid, e) for rid, e in all_entries(reg, ("research",)) if not e.bad]
-    # research needs its entries' whole history: recorded by the one replay, not a second one
-    is_entry = lambda rid: prep.input.kinds.get(rid) == "guidance"  # noqa: E731
-    watch, snaps = snapshot_watch(prep.input, is_entry) if projects else (None, {})
+    # every record's state at the end of each date, recorded by the one replay: research checks
+    # read their entries' whole history, the published view its intervals (no second replay)
+    watch, snaps = snapshot_watch(prep.input)
     done = replay(prep.input, reg.as_of, watch=watch)
     versions, version_problems = resolve(reg)
     research = _research(projects, prep, snaps)
     problems = (*_positioned(reg, done, prep), *version_problems, *research)
-    return Derived(prep.input, done, versions, problems)
+    return Derived(prep.input, done, snaps, versions, problems)

@@ -139,6 +139,19 @@ def record_intervals(inp: ReplayInput, as_of: date) -> dict[str, list[Interval]]
     return {rid: intervals_of(s) for rid, s in snaps.items()}
 
 
+def published_intervals(snaps: Snapshots, as_of: date) -> dict[str, list[Interval]]:
+    """The same as `record_intervals`, from snapshots validation's replay already recorded over
+    every announcement (status/derive.py): the state at the end of a day on or before the as-of
+    date is the one a replay of the published announcements reaches, since announcements are
+    replayed in date order. Saves the published view its own replay."""
+    out = {}
+    for rid, history in snaps.items():
+        kept = [(day, st) for day, st in history if day <= as_of]
+        if kept:
+            out[rid] = intervals_of(kept)
+    return out
+
+
 def interval_at(intervals: list[Interval], day: date) -> Interval | None:
     """The interval that holds `day` (None before the first announcement naming the record)."""
     return next((iv for iv in intervals if iv.contains(day)), None)
