@@ -11,7 +11,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from generator.domain.kinds import FOLDERS, KIND_LABELS, spec
 from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
@@ -369,3 +369,18 @@ def embargo_secrets(reg: Checked, site: Site) -> set[str]:
             names = (getattr(entry.model, spec(entry.kind).title_field),)
             out.update((rid, *names, *getattr(entry.model, "aliases", ())))
     return out
+
+
+def chrome_values(site: Site, site_url: str | None) -> dict[str, Any]:
+    """What every page's chrome prints, whichever engine draws it (the Material overrides read it
+    as `config.extra.registry`, the plain engine's templates as `site`)."""
+    return {
+        "title": site.config.title,
+        "authority": site.config.authority,
+        "disclaimer": site.config.disclaimer,
+        "as_of": site.as_of.isoformat(),
+        "has_sample": site.has_sample,
+        "data_version": site.data_version,
+        "site_info": site.config.site_info.model_dump(),
+        "domain": urlsplit(site_url or "").hostname or "",
+    }

@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -38,7 +37,7 @@ from generator.load.files import MISSING, data_root_fault
 from generator.outputs.assemble import SiteFiles
 from generator.outputs.writer import OutputError
 from generator.publish.pipeline import Settings, publish
-from generator.publish.views import Site
+from generator.publish.views import Site, chrome_values
 from generator.render.page import GeneratedPage
 from generator.render.shell import ID as SHELL_ID
 from generator.render.shell import ShellError
@@ -242,17 +241,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
 
 def theme_values(site: Site, config: MkDocsConfig) -> dict[str, Any]:
     """What the theme overrides (site_src/overrides/) print: `config.extra.registry`."""
-    return {
-        "title": site.config.title,
-        "authority": site.config.authority,
-        "disclaimer": site.config.disclaimer,
-        "as_of": site.as_of.isoformat(),
-        "has_sample": site.has_sample,
-        "data_version": site.data_version,
-        "site_info": site.config.site_info.model_dump(),
-        "domain": urlsplit(config.site_url or "").hostname or "",
-        "columns": column_names(config.nav),
-    }
+    return {**chrome_values(site, config.site_url), "columns": column_names(config.nav)}
 
 
 _URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.outputs.assemble import dest_uri
-from generator.publish.views import Site
+from generator.publish.views import Site, chrome_values
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage, root_prefix
 
@@ -100,15 +100,8 @@ def columns(config: PlainConfig) -> dict[str, str]:
 def site_values(site: Site, config: PlainConfig) -> dict[str, Any]:
     """What every page's chrome prints (the Material theme reads the same from the plugin)."""
     return {
+        **chrome_values(site, config.site_url),
         "name": config.site_name or site.config.title,
-        "title": site.config.title,
-        "authority": site.config.authority,
-        "disclaimer": site.config.disclaimer,
-        "as_of": site.as_of.isoformat(),
-        "has_sample": site.has_sample,
-        "data_version": site.data_version,
-        "site_info": site.config.site_info.model_dump(),
-        "domain": urlsplit(config.site_url).hostname or "",
         "url": config.site_url.rstrip("/") + "/" if config.site_url else "",
         "base": base_path(config.site_url),
         "css": config.extra_css,
