@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -88,13 +89,22 @@ def revision_blobs(data_dir: Path, ref: str) -> dict[str, bytes]:
     }
 
 
-def tree_files(root: Path) -> dict[str, bytes]:
+# A file's identity as lstat sees it: a file whose inode, size, change and modification times are
+# the same is read from the cache (`registry serve` asks again after every save)
+StatKey = tuple[int, int, int, int]
+TreeCache = dict[str, tuple[StatKey, bytes]]
+
+
+def tree_files(root: Path, cache: TreeCache | None = None) -> dict[str, bytes]:
     """Contents of the guarded files under `root`, by path relative to it (`approved/X.yaml`).
 
     Regular files only, opened without following links: what is not a regular file is reported
     by validation (E112, E113), and is absent here, so replacing a record by a link is a deletion.
+    With `cache` (kept by the caller between calls), a file whose lstat is unchanged is not read
+    again; the cache keeps only the files seen this time.
     """
     out: dict[str, bytes] = {}
+    seen: TreeCache = {}
     for folder in GUARDED_DIRS:
         d = root / folder
         if d.is_symlink() or not d.is_dir():
@@ -102,12 +112,35 @@ def tree_files(root: Path) -> dict[str, bytes]:
         for entry in sorted(os.scandir(d), key=lambda e: e.name):
             if not entry.name.endswith(".yaml") or not entry.is_file(follow_symlinks=False):
                 continue
-            raw, size, why = read_regular(Path(entry.path))
-            if why is None:
-                out[f"{folder}/{entry.name}"] = (
-                    raw if raw is not None else f"<{size} bytes>".encode()
-                )
+            rel = f"{folder}/{entry.name}"
+            content = _cached(entry, cache.get(rel) if cache is not None else None, seen, rel)
+            if content is not None:
+                out[rel] = content
+    if cache is not None:
+        cache.clear()
+        cache.update(seen)
     return out
+
+
+def _cached(
+    entry: os.DirEntry[str], hit: tuple[StatKey, bytes] | None, seen: TreeCache, rel: str
+) -> bytes | None:
+    """The content of one listed file: from `hit` when its lstat is unchanged, else read."""
+    try:
+        st = entry.stat(follow_symlinks=False)
+        key: StatKey | None = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    except OSError:
+        key = None
+    if hit is not None and key is not None and hit[0] == key:
+        seen[rel] = hit
+        return hit[1]
+    raw, size, why = read_regular(Path(entry.path))
+    if why is not None:
+        return None
+    content = raw if raw is not None else f"<{size} bytes>".encode()
+    if key is not None:
+        seen[rel] = (key, content)
+    return content
 
 
 def _published(raw: bytes, today: date) -> tuple[bool, str]:
@@ -168,8 +201,11 @@ def compare_files(
     base: str,
     today: date,
     shown: str,
+    base_announcements: Callable[[], dict[str, dict[str, Any]]] | None = None,
 ) -> list[Problem]:
-    """`compare_trees` on files already read with `tree_files`."""
+    """`compare_trees` on files already read with `tree_files`. `base_announcements`, when
+    given, returns `announcement_data(base_files)` (a caller that compares with the same base
+    again and again parses them once)."""
     gone = [p for p in base_files if p not in head_files]
     added = [p for p in head_files if p not in base_files]
     renames = _renames(gone, added, base_files, head_files)
@@ -189,7 +225,10 @@ def compare_files(
             problems.append(problem("E502", f, base=base, old=old, new=new))
         else:
             problems.append(problem("E501", f, base=base, advice=_withdraw_advice(old)))
-    problems += _conditions_problems(base_files, head_files, head_root, base, today, shown)
+    base_anns = base_announcements or (lambda: announcement_data(base_files))
+    problems += _conditions_problems(
+        base_files, head_files, head_root, base, today, shown, base_anns
+    )
     problems += _research_problems(base_files, head_files, head_root, base, today, shown)
     for rel, raw in base_files.items():
         if not rel.startswith("announcements/") or rel not in head_files:
@@ -303,25 +342,33 @@ def _conditions_problems(
     base: str,
     today: date,
     shown: str,
+    base_announcements: Callable[[], dict[str, dict[str, Any]]],
 ) -> list[Problem]:
-    base_anns, head_anns = announcement_data(base_files), announcement_data(head_files)
+    changed = [
+        rel
+        for rel, raw in base_files.items()  # a deleted conditions file is E501
+        if rel.startswith("conditions/") and rel in head_files and head_files[rel] != raw
+    ]
+    if not changed:
+        return []  # the usual case: no announcement needs parsing
+    base_anns = base_announcements()
+    # the announcements a changed version may name: the base's, with the files that differ now
+    edited = {rel: raw for rel, raw in head_files.items() if base_files.get(rel) != raw}
+    anns = {**base_anns, **announcement_data(edited)}
     out: list[Problem] = []
-    for rel, raw in base_files.items():
-        if not rel.startswith("conditions/") or rel not in head_files:
-            continue  # a deleted conditions file is E501
-        if head_files[rel] == raw:
-            continue
+    for rel in changed:
         rid = Path(rel).stem
-        old = expanded_versions(rid, load_bytes(raw, "").data, base_anns)
+        old = expanded_versions(rid, load_bytes(base_files[rel], "").data, base_anns)
         doc = load_file(head_root / rel, f"{shown}/{rel}")
-        new = expanded_versions(rid, doc.data, {**base_anns, **head_anns})
+        new = expanded_versions(rid, doc.data, anns)
         for aid, (_loc, content) in old.items():
             day = _day(base_anns.get(aid))
             if day is None or day > today:
                 continue  # never published: may still change
             kw = {"value": rid, "announcement": aid, "base": base}
             if aid not in new:
-                out.append(problem("E504", doc.file, what="该版本被删除", **kw))
+                line, col = _removed_at(doc, aid, list(old), new)
+                out.append(problem("E504", doc.file, line, col, what="该版本被删除", **kw))
                 continue
             loc, now = new[aid]
             for change in field_changes(content, now):
@@ -331,6 +378,21 @@ def _conditions_problems(
                     problem("E504", doc.file, line, col, where, what=f"{where} 被修改", **kw)
                 )
     return out
+
+
+def _removed_at(
+    doc: Document,
+    aid: str,
+    base_order: list[str],
+    new: dict[str, tuple[tuple[Any, ...], dict[str, Any]]],
+) -> tuple[int, int]:
+    """Where a removed version stood, in the working file (the one the editor opens; a line of
+    the base file would point into unrelated text there): at the first later version that is
+    still there (the removed one stood just before it), else at `versions` (it was the last)."""
+    for later in base_order[base_order.index(aid) + 1 :]:
+        if later in new and new[later][0]:
+            return doc.where(new[later][0])
+    return doc.where(("versions",), key=True)
 
 
 # --- research projects' events (E505) -------------------------------------------------------

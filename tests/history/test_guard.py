@@ -252,7 +252,29 @@ def test_removing_a_published_version_is_an_error(repo: GitRepo, kit: SimpleName
     repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND)
     repo.commit("第二版", "2026-06-01T10:00:00+08:00")
     repo.write("conditions/BMT-2026-001.yaml", VERSIONED)
-    assert codes(repo, kit) == [("conditions/BMT-2026-001.yaml", 1, "E504")]
+    # the last version removed: reported at `versions`, where the list it stood in is
+    assert codes(repo, kit) == [("conditions/BMT-2026-001.yaml", 2, "E504")]
+
+
+THIRD = SECOND.replace("ANN-2026-003", "ANN-2026-004").replace("（修订）", "（再修订）")
+
+
+def test_a_removed_version_is_reported_where_it_stood(repo: GitRepo, kit: SimpleNamespace) -> None:
+    amend = EMBARGOED.replace("2099-12-01", "2026-06-01")
+    repo.write("announcements/ANN-2026-003.yaml", amend)
+    later = amend.replace("ANN-2026-003", "ANN-2026-004").replace("2026-06-01", "2026-07-01")
+    repo.write("announcements/ANN-2026-004.yaml", later.replace("2099年第1号", "2099年第2号"))
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + SECOND + THIRD)
+    repo.commit("第二、三版", "2026-07-01T10:00:00+08:00")
+    # the middle version removed: at the line of the version that now stands in its place (the
+    # working file, the one the editor opens), not at line 1
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + THIRD)
+    ((rel, line, col, code, _path, message),) = found(repo, kit)
+    assert (rel, line, col, code) == ("conditions/BMT-2026-001.yaml", 12, 5, "E504")
+    assert repo.read("conditions/BMT-2026-001.yaml").splitlines()[11].strip() == (
+        "- announcement: ANN-2026-004"
+    )
+    assert "ANN-2026-003" in message and "该版本被删除" in message
 
 
 def test_a_version_of_an_embargoed_announcement_may_change_until_its_date(
