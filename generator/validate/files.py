@@ -6,7 +6,7 @@ import contextlib
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,9 +23,7 @@ from generator.domain.models import (
 )
 from generator.load.documents import Document, dotted, load_file, load_file_raw
 from generator.load.files import special_kind
-
-if TYPE_CHECKING:
-    pass
+from generator.validate.cache import FileCache, StatKey, merge, stat_key
 from generator.validate.entries import (
     Entry,
     Registry,
@@ -108,7 +106,7 @@ def _top_entries(root: Path, problems: list[Problem]) -> dict[str, os.DirEntry[s
     return out
 
 
-def load_registry(root: Path, as_of: date) -> Registry:
+def load_registry(root: Path, as_of: date, cache: FileCache | None = None) -> Registry:
     reg = Registry(root=root, as_of=as_of)
     problems = reg.problems
     entries = _top_entries(root, problems)
@@ -131,13 +129,46 @@ def load_registry(root: Path, as_of: date) -> Registry:
         else:
             reg.grades, reg.grades_doc = obj, doc
     shown_root = display_path(root)  # computed once: relpath per file is measurable at 10k files
+    if cache is not None:
+        cache.begin(as_of, tuple(_top_key(root / name) for name in TOP_FILES))
+    seen: set[str] = set()
     for dirname, (kind, model) in RECORD_DIRS.items():
         if dirname not in entries:
             continue
         folder = root / dirname
         for path, shown in _yaml_files(folder, f"{shown_root}/{dirname}", problems):
-            _load_record(reg, path, shown, kind, model)
+            if cache is None:
+                _load_record(reg, path, shown, kind, model)
+                continue
+            seen.add(shown)
+            _load_cached(reg, cache, path, shown, kind, model)
+    if cache is not None:
+        cache.keep_only(seen)
     return reg
+
+
+def _top_key(path: Path) -> StatKey | None:
+    try:
+        return stat_key(os.lstat(path))
+    except OSError:
+        return None
+
+
+def _load_cached(
+    reg: Registry, cache: FileCache, path: Path, shown: str, kind: str, model: type[Strict]
+) -> None:
+    """`_load_record`, reusing the last run's result for a file that did not change."""
+    try:
+        key = stat_key(os.lstat(path))
+    except OSError:  # gone meanwhile: read as the uncached path reads it (its own problem)
+        _load_record(reg, path, shown, kind, model)
+        return
+    one = cache.get(shown, key)
+    if one is None:
+        one = Registry(root=reg.root, as_of=reg.as_of, config=reg.config, grades=reg.grades)
+        _load_record(one, path, shown, kind, model)
+        cache.put(shown, key, one)
+    merge(reg, one)
 
 
 def _conditions_model(doc: Document) -> tuple[type[Strict], list[Problem]]:

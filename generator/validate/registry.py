@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.domain.errors import problem
 from generator.load.files import data_root_fault
 from generator.validate.attachments import check_attachments
+from generator.validate.cache import FileCache
 from generator.validate.entries import Registry, display_path
 from generator.validate.files import load_registry
 from generator.validate.rules import (
@@ -25,7 +26,7 @@ from generator.validate.rules import (
 CHECKS = (check_references, check_names, check_announcements, check_grades, check_attachments)
 
 
-def validate_registry(root: Path, as_of: date) -> Registry:
+def validate_registry(root: Path, as_of: date, cache: FileCache | None = None) -> Registry:
     """Load `root` and run every check across files; the problems are in the returned registry.
 
     A root that is a symlink, runs through one inside the working directory, or is no directory
@@ -36,7 +37,7 @@ def validate_registry(root: Path, as_of: date) -> Registry:
         shown = display_path(root)
         reg.problems.append(problem("E114", shown, name=shown, what=fault))
         return reg
-    reg = load_registry(root, as_of)
+    reg = load_registry(root, as_of, cache)
     for check in CHECKS:
         reg.problems.extend(check(reg))
     return reg
