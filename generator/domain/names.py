@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from generator.domain.characters import INVISIBLE, INVISIBLE_BMP
 
@@ -25,6 +26,7 @@ FOLD_PATTERN = "[" + _PUNCTUATION + INVISIBLE_BMP + "]+"
 _FOLD = re.compile(FOLD_PATTERN)
 
 
-def fold(text: str) -> str:
+@lru_cache(maxsize=1 << 17)  # the same names are folded by several checks, and again by each
+def fold(text: str) -> str:  # preview run: NFKC is most of the cost (measured: 0.23 s of 0.8 s)
     """Comparison form of a name, alias, id or institution (see the module docstring)."""
     return _FOLD.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "").lower()))
