@@ -1,4 +1,13 @@
-"""How `registry diff` writes one change: Chinese field labels, values shortened and escaped for Markdown, conditions versions by number."""
+"""How `registry diff` writes one change: Chinese field labels, values shortened and escaped for
+Markdown, a changed text with only its changed words marked, conditions versions by number.
+
+A changed text is one line with `<del>` for what goes and `<ins>` for what comes (the words of
+domain/wordmarks.py `mark_words`). GitHub renders both tags (its sanitiser keeps them), and unlike
+`~~…~~` and `**…**` they need no flanking space: Chinese has none, and `**，**` would print its
+asterisks. They are the only HTML the summary writes; every character of the data inside them goes
+through `md_escape` (which escapes `<`, `>`, `&` and every Markdown character), so no data text can
+open, close or imitate a tag, start a line, or mention anyone.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +24,15 @@ from generator.domain.vocabulary import (
     RESEARCH_EVENT_LABELS,
     STATUS_LABELS,
 )
+from generator.domain.wordmarks import Mark, mark_words
 from generator.history.guard import expanded_versions
 from generator.load.documents import load_bytes
 from generator.load.field_changes import Change, field_changes, make_change
 from generator.status.states import Status
 
 MAX_VALUE = 120  # characters of a value shown in the summary; the diff on GitHub has the rest
+CONTEXT = 20  # unchanged characters kept on each side of a marked change
+_TAGS: dict[Mark, tuple[str, str]] = {"del": ("<del>", "</del>"), "ins": ("<ins>", "</ins>")}
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!&])")
 _LINE_BREAK = re.compile("\r\n|[\n\r]")  # the others are escaped by `visible`
@@ -78,6 +90,37 @@ def _value(v: Any) -> str:
     if len(text) > MAX_VALUE:
         text = text[: MAX_VALUE - 1] + "…"
     return f"“{md_escape(text)}”"
+
+
+def marked(old: str, new: str) -> str:
+    """`old` changed into `new`, on one line, with only the changed words marked, e.g.
+    `限定期为<del>五</del><ins>三</ins>年。`; a changed run longer than MAX_VALUE characters is cut
+    (its length said), an unchanged one keeps CONTEXT characters next to each change."""
+    runs = mark_words(old, new)
+    out: list[str] = []
+    for i, (mark, text) in enumerate(runs):
+        if mark == "same":
+            first, last = i == 0, i == len(runs) - 1
+            out.append(md_escape(_context(text, keep_head=not first, keep_tail=not last)))
+        else:
+            opening, closing = _TAGS[mark]
+            out.append(f"{opening}{md_escape(_cut(text))}{closing}")
+    return "".join(out)
+
+
+def _context(text: str, keep_head: bool, keep_tail: bool) -> str:
+    """An unchanged run shortened to CONTEXT characters next to each change it touches."""
+    head = text[:CONTEXT] if keep_head else ""
+    tail = text[-CONTEXT:] if keep_tail else ""
+    if len(text) <= len(head) + len(tail) + 1:
+        return text
+    return f"{head}…{tail}"
+
+
+def _cut(text: str) -> str:
+    if len(text) <= MAX_VALUE:
+        return text
+    return f"{text[: MAX_VALUE - 1]}…（共 {len(text)} 字）"
 
 
 def field_labels(model: type | None = None) -> dict[str, str]:
@@ -184,6 +227,8 @@ def change_line(c: Change, labels: dict[str, str] = FIELD_LABELS) -> str:
         what = f"新增 {_value(c.new)}"
     elif c.new is None:
         what = f"删除 {_value(c.old)}"
+    elif isinstance(c.old, str) and isinstance(c.new, str):
+        what = f"“{marked(c.old, c.new)}”"
     else:
         what = f"{_value(c.old)} → {_value(c.new)}"
     path = code(c.path) if c.path else "（整个文件）"

@@ -124,9 +124,9 @@ EXPECTED = """\
 ### 修改的记录（1）
 
 - `BMT-2026-001` 自体CD19 CAR-T细胞疗法
-  - 名称 `name`：“自体CD19 CAR-T细胞治疗技术” → “自体CD19 CAR-T细胞疗法”
+  - 名称 `name`：“自体CD19 CAR-T细胞<del>治疗技术</del><ins>疗法</ins>”
   - 技术条件 · ANN-2026-003（新版本） · 医疗机构条件 第 2 项 `conditions.ANN-2026-003（新版本）.institution[1]`：新增 “设有重症医学科。”
-  - 技术条件 · ANN-2026-003（新版本） · 施行日期 `conditions.ANN-2026-003（新版本）.effective`：“2026-03-01” → “2026-09-01”
+  - 技术条件 · ANN-2026-003（新版本） · 施行日期 `conditions.ANN-2026-003（新版本）.effective`：“2026-<del>03</del><ins>09</ins>-01”
 """
 
 
@@ -164,7 +164,7 @@ def test_invalid_change_lists_errors_and_fails(repo: GitRepo, kit: SimpleNamespa
     assert "- `BAN-0001` 生殖系基因编辑技术：已禁止（banned） → 未公示\n" in text
     assert "### 删除的记录（1）\n\n- `BAN-0001` 生殖系基因编辑技术（禁止技术）\n" in text
     assert (
-        "- 修改 `ANN-2026-002` 国家卫生健康委公告 2026年第2号\n  - 正文 `body`：“正文。” → “正文（更正）。”\n"
+        "- 修改 `ANN-2026-002` 国家卫生健康委公告 2026年第2号\n  - 正文 `body`：“正文<ins>（更正）</ins>。\\n”\n"
         in text
     )
 
@@ -191,7 +191,7 @@ def test_markdown_in_values_is_escaped(repo: GitRepo) -> None:
         "approved/BMT-2026-001.yaml", "applicant: 某某医院", "applicant: '<b>某某</b> | *医院*'"
     )
     text, _ = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
-    assert "“某某医院” → “\\<b\\>某某\\</b\\> \\| \\*医院\\*”" in text
+    assert "“<ins>\\<b\\></ins>某某<ins>\\</b\\> \\| \\*</ins>医院<ins>\\*</ins>”" in text
 
 
 def test_cli_diff_exit_codes(repo: GitRepo) -> None:
@@ -230,7 +230,7 @@ def test_risk_grades_and_registry_settings_are_summarised(repo: GitRepo) -> None
     text, _ok = diff_report(repo.data, "main", None, AS_OF, today=AS_OF)
     assert "### 全站设置（2）" in text
     assert (
-        "- `registry.yaml`（站点信息与分类）\n  - 分类 第 3 项 · 名称 `categories[2].name`：“其他” → “其他技术”"
+        "- `registry.yaml`（站点信息与分类）\n  - 分类 第 3 项 · 名称 `categories[2].name`：“其他<ins>技术</ins>”"
         in text
     )
     assert (
@@ -258,7 +258,7 @@ def test_a_new_conditions_version_is_one_line(repo: GitRepo) -> None:
     )
     assert change_line(edited) == (
         "技术条件 · 技术条件版本 第 1 项 · 人员条件 第 1 项 `conditions.versions[0].personnel[0]`："
-        "“a” → “b”"
+        "“<del>a</del><ins>b</ins>”"
     )
 
 
