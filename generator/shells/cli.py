@@ -71,10 +71,10 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github"]),
     default="text",
     show_default=True,
-    help="输出格式",
+    help="输出格式（github：每个错误一行 GitHub 工作流命令，在拉取请求中显示为文件批注）",
 )
 def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> None:
     """校验全部记录，一次列出所有错误（每行：文件:行:列: 代码 说明）。"""
@@ -91,9 +91,15 @@ def validate(data_dir: Path, as_of: date | None, base: str | None, fmt: str) -> 
             raise click.UsageError(visible(str(exc))) from None
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    elif fmt == "github":
+        from generator.shells.annotations import annotations
+
+        for line in annotations(problems, data_dir):
+            click.echo(line)
     else:
         for p in problems:
             click.echo(p.text())
+    if fmt != "json":
         # every file found, read or not: the count depends on the tree only, not on its errors
         summary = f"共检查 {reg.files} 个文件：" + (
             f"发现 {len(problems)} 个错误" if problems else "全部通过"
