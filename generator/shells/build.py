@@ -51,9 +51,11 @@ class RegistryInvalid(Exception):
         self.problems = problems
 
 
-def point_plugin(config: Any, data_dir: Path | None, as_of: date | None) -> Any:
-    """Hand --data and --as-of to the registry plugin of a loaded MkDocs config (the plugin reads
-    them from its own options, exactly as if mkdocs.yml had set them)."""
+def point_plugin(
+    config: Any, data_dir: Path | None, as_of: date | None, base: str | None = None
+) -> Any:
+    """Hand --data, --as-of and `serve`'s --base to the registry plugin of a loaded MkDocs config
+    (the plugin reads them from its own options, exactly as if mkdocs.yml had set them)."""
     from mkdocs.exceptions import PluginError
 
     plugin = config.plugins.get("registry")
@@ -63,6 +65,8 @@ def point_plugin(config: Any, data_dir: Path | None, as_of: date | None) -> Any:
         plugin.config.data_dir = str(Path.cwd() / data_dir)
     if as_of is not None:
         plugin.config.as_of = as_of.isoformat()
+    if base is not None:  # resolved and checked by `registry serve` (shells/preview_guard.py)
+        plugin.config.base = base
     return config
 
 

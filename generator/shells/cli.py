@@ -312,15 +312,34 @@ def template_error_line(exc: Exception) -> str:
 @as_of_option
 @config_option
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="监听地址")
-def serve(data_dir: Path, as_of: date | None, config_file: Path, addr: str) -> None:
-    """本地预览网站（修改 data/ 后自动重建并刷新）。"""
+@click.option(
+    "--base",
+    "base",
+    default=None,
+    metavar="REF",
+    help="检查已发布内容时比较的 git 分支（默认：当前分支的上游分支，没有时用 main）",
+)
+def serve(
+    data_dir: Path, as_of: date | None, config_file: Path, addr: str, base: str | None
+) -> None:
+    """本地预览网站（修改 data/ 后自动重建并刷新）。
+
+    与要合并到的分支比较：修改、删除已发布的公告、技术条件版本或记录（E501–E505）时，
+    浏览器像显示其他错误一样显示这些错误。
+    """
+    from generator.load.git import GitError
     from generator.shells.preview import serve as serve_site
+    from generator.shells.preview_guard import resolve_base
 
     need_config(config_file)
     checked_data(data_dir)
     mkdocs_logging(logging.INFO)
+    try:
+        base = resolve_base(data_dir, base)
+    except GitError as exc:  # --base as given names no commit: say so before serving anything
+        raise click.UsageError(f"--base：{visible(str(exc))}") from None
     with stopped_by_signals():  # the temporary site is removed on SIGTERM/SIGHUP too
-        serve_site(config_file, data_dir, as_of, addr)
+        serve_site(config_file, data_dir, as_of, addr, base)
 
 
 @main.command()

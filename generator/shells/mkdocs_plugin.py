@@ -45,6 +45,7 @@ from generator.shells.build import RegistryInvalid, SiteDirRefused, check_site_d
 from generator.shells.engine_guard import mark_plugin_ran
 from generator.shells.plain_pages import clash_problems
 from generator.shells.preview import LiveErrors
+from generator.shells.preview_guard import PreviewGuard
 from generator.validate.entries import display_path
 
 
@@ -74,6 +75,9 @@ class RegistryConfig(Config):
     # record and announcement pages filled into one shell per section (False: each through MkDocs;
     # the two give the same site, tests/render/test_shell.py)
     shells = c.Type(bool, default=True)
+    # `serve` only: the git ref whose published content the preview guards (E501–E505,
+    # shells/preview_guard.py); `registry serve` sets it (--base, the upstream, main)
+    base = c.Optional(c.Type(str))
 
 
 class RegistryPlugin(BasePlugin[RegistryConfig]):
@@ -86,6 +90,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.data_dir: Path | None = None
         self.problems: list[Problem] = []
         self.serving = False
+        self.guard: PreviewGuard | None = None  # kept across rebuilds: its base side is cached
         # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
         self.timings: dict[str, float] = {}
 
@@ -129,12 +134,31 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         # build; unfrozen when the build ends, so that `mkdocs serve` rebuilds do not accumulate.
         gc.freeze()
         self._add("publish", t)
-        if site is None:
-            self.problems = report.problems
-            raise PluginInvalid(report.problems)
+        guarded = self._guard_problems()
+        if site is None or guarded:
+            # the published-content errors beside the others: the browser shows them all
+            self.problems = [*report.problems, *guarded]
+            raise PluginInvalid(self.problems)
         self.site = site
         config.extra["registry"] = theme_values(site, config)
         return config
+
+    def preview_guard(self) -> PreviewGuard | None:
+        """The guard of `serve` (None when building or without a base), one per data dir and
+        base, so that its cached base side serves every rebuild."""
+        base = self.config.base
+        if not (self.serving and base) or self.data_dir is None:
+            return None
+        if self.guard is None or (self.guard.data_dir, self.guard.base) != (self.data_dir, base):
+            self.guard = PreviewGuard(self.data_dir, base)
+        return self.guard
+
+    def _guard_problems(self) -> list[Problem]:
+        t = time.perf_counter()
+        guard = self.preview_guard()
+        found = guard.problems() if guard is not None else []
+        self._add("preview_guard", t)
+        return found
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None

@@ -156,9 +156,11 @@ def _same_origin_redirects(start_response: Any) -> Any:
     return wrapped
 
 
-def serve(config_file: Path, data_dir: Path | None, as_of: date | None, addr: str) -> None:
+def serve(
+    config_file: Path, data_dir: Path | None, as_of: date | None, addr: str, base: str | None = None
+) -> None:
     """`mkdocs serve`, except that invalid data shows its errors in the browser (LiveErrors),
-    from the first build on."""
+    from the first build on; with `base`, the published-content guard's too (preview_guard.py)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer, _serve_url
@@ -168,7 +170,7 @@ def serve(config_file: Path, data_dir: Path | None, as_of: date | None, addr: st
 
         def get_config() -> Any:
             config = load_config(str(config_file), site_dir=site_dir, dev_addr=addr)
-            return point_plugin(config, data_dir, as_of)
+            return point_plugin(config, data_dir, as_of, base)
 
         config = get_config()
         config.plugins.on_startup(command="serve", dirty=False)
