@@ -38,7 +38,7 @@ from generator.outputs.pagefind import SearchIndex, run_pagefind, search_documen
 from generator.outputs.redirects import redirect_files
 from generator.outputs.writer import OutputError, SideWriter, alive, write_files
 from generator.publish.views import Site
-from generator.render.changes import changes_pages, revisions_html
+from generator.render.changes import changes_pages, revisions_html, subscribe_page
 from generator.render.page import GeneratedPage, has_attribute, relativize
 from generator.render.pages import site_pages
 from generator.render.shell import Marks, ShellKey, fill_pages, shell_key, shell_page
@@ -101,9 +101,16 @@ class SiteFiles:
         background: bool = True,
         shells: bool = True,
         lang: str = "zh",
+        keep: bool = False,
     ) -> None:
         self.site, self.site_dir = site, site_dir
         self.search, self.background, self.lang = search, background, lang
+        # `keep` (the preview): what the engine made of each page is kept for the next edit
+        # (shells/live.py): each shell's HTML, each engine page's body and HTML, the search pages
+        self.keep = keep
+        self.shell_html: dict[ShellKey, str] = {}
+        self.engine_html: dict[str, tuple[str, str]] = {}  # src_uri → (body, page)
+        self.docs: dict[str, bytes] = {}
         self.changes = change_entries(site, site.history)  # once, for /changes/ and the feeds
         pages = self._pages()
         self.groups: dict[ShellKey, list[GeneratedPage]] = {}
@@ -132,6 +139,7 @@ class SiteFiles:
         site, history = self.site, self.site.history
         pages = site_pages(site, revisions=lambda rid: revisions_html(history, rid, site.repo_url))
         pages += changes_pages(site, history, self.changes)
+        pages.append(subscribe_page(site))  # /subscribe/: every feed, beside /changes/
         pages.append(downloads_page(site))
         return [with_dataset(page, site) if page.src_uri == "index.md" else page for page in pages]
 
@@ -157,6 +165,8 @@ class SiteFiles:
         bodies.update(theirs[0])
         docs.update(theirs[1])
         self.bodies = bodies
+        if self.keep:
+            self.docs = dict(sorted(docs.items()))
         if self.search and pages:
             # written in one process, in address order: Pagefind numbers pages in the order it
             # lists the directory, and on tmpfs or btrfs that is the order the entries were made
@@ -196,11 +206,20 @@ class SiteFiles:
         if searched and has_attribute(html, INDEXED):
             # the index was started on the shell pages' bodies; a page searched must be one
             raise OutputError(f"{page.src_uri} 应被搜索索引，但不是按外壳生成的页面")
+        if self.keep and page.src_uri not in self.shells:
+            self.engine_html[page.src_uri] = (html, "")
         return html
+
+    def rendered(self, src_uri: str, output: str) -> None:
+        """The engine's whole page for an engine page (kept for the preview's next edit)."""
+        if self.keep and src_uri in self.engine_html:
+            self.engine_html[src_uri] = (self.engine_html[src_uri][0], output)
 
     def fill(self, key: ShellKey, shell_html: str) -> None:
         """Write every page of `key`'s group into the shell the engine rendered."""
         group = self.groups[key]
+        if self.keep:
+            self.shell_html[key] = shell_html
         bodies = ((p, self._body(p)) for p in group)
         filled = fill_pages(shell_html, bodies, self.marks, key, self._shell_numbers[key])
         pages = zip(group, filled, strict=True)

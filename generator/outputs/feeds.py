@@ -27,10 +27,9 @@ from generator.history.changes import ChangeEntry, change_entries, report_text
 from generator.load.revisions import History
 from generator.publish.timeline import consequence_text
 from generator.publish.views import RecordView, Site, category_feed, event_details, record_feed
-from generator.render.changes import entry_url
+from generator.render.changes import FEED_SIZE, FEEDS, Feed, entry_url
 from generator.status.stream import StatusChange
 
-FEED_SIZE = 50  # newest entries per feed; the site has the rest
 TAG_YEAR = "2026"
 SAMPLE = "（示例数据）"
 
@@ -173,12 +172,13 @@ def atom(
     fg.author({"name": site.config.authority})
     fg.link(href=links.abs(f"/feeds/{name}.xml"), rel="self", type="application/atom+xml")
     fg.link(href=links.abs(page), rel="alternate", type="text/html")
+    fg.link(href=links.abs("/subscribe/"), rel="related", type="text/html")  # how to subscribe
     fg.language("zh-CN")
     fg.generator(generator="bmt-registry")
     fg.rights(site.config.disclaimer)
     newest = max((e.when for _, e in entries), default=None)
     fg.updated(newest or datetime.combine(site.as_of, time(0, 0), SHANGHAI))
-    for index, e in entries:
+    for _, e in entries:
         fe = fg.add_entry(order="append")
         if e.kind == "announcement":
             fe.id(links.tag(e.key))
@@ -191,10 +191,10 @@ def atom(
             fe.title(f"数据修订：{e.title}{SAMPLE if e.sample else ''}")
         fe.updated(e.when)
         fe.published(e.when)
-        fe.link(href=links.abs(entry_url(e, index)), rel="alternate", type="text/html")
+        fe.link(href=links.abs(entry_url(e)), rel="alternate", type="text/html")
         fe.category(term="report" if e.reported else e.kind, label=e.label)
         fe.content((content or links.content)(e), type="html")
-    return fg.atom_str(pretty=True)
+    return styled(fg.atom_str(pretty=True), f"feeds/{name}.xml")
 
 
 def feed_files(
@@ -206,16 +206,35 @@ def feed_files(
     """(path under site/, bytes) of every feed (`changes`: `change_entries`, when already made)."""
     links = _Links(site_url, site)
     entries = list(enumerate(change_entries(site, history) if changes is None else changes))
-    anns = [(i, e) for i, e in entries if e.kind == "announcement"][:FEED_SIZE]
-    yield (
-        "feeds/announcements.xml",
-        atom(anns, site, links, "announcements", "公告", "/announcements/"),
-    )
-    yield (
-        "feeds/changes.xml",
-        atom(entries[:FEED_SIZE], site, links, "changes", "变更记录", "/changes/"),
-    )
+    everything, announced, watched = FEEDS  # in the order render/changes.py declares them
+    anns = [(i, e) for i, e in entries if e.kind == "announcement"]
+    yield _site_feed(announced, anns, site, links)
+    yield _site_feed(everything, entries, site, links)
     yield from _watch_feeds(site, links, entries)
+    yield _site_feed(watched, [(i, e) for i, e in entries if _watched(e)], site, links)
+
+
+def _site_feed(
+    feed: Feed, entries: list[tuple[int, ChangeEntry]], site: Site, links: _Links
+) -> tuple[str, bytes]:
+    """One of the site-wide feeds `render/changes.py` FEEDS declares (and /subscribe/ lists)."""
+    name = feed.path.removeprefix("feeds/").removesuffix(".xml")
+    return feed.path, atom(entries[:FEED_SIZE], site, links, name, feed.title, feed.page)
+
+
+STYLESHEET = "assets/feed.xsl"  # site_src/assets/feed.xsl: the feed as a page, in Chinese
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
+
+
+def styled(xml: bytes, path: str) -> bytes:
+    """The feed with a processing instruction naming the site's XSL stylesheet, so that a browser
+    shows a readable page instead of raw XML; feed readers ignore it. The address is relative to
+    the feed (`path` under site/), so it is same-origin wherever the site is served."""
+    if not xml.startswith(_DECLARATION):
+        raise ValueError("feedgen no longer starts its output with the expected XML declaration")
+    href = "../" * path.count("/") + STYLESHEET
+    pi = f'<?xml-stylesheet type="text/xsl" href="{href}"?>\n'.encode()
+    return _DECLARATION + pi + xml[len(_DECLARATION) :]
 
 
 WATCHED = ("ban", "suspend")  # what a hospital's compliance office must not miss (规范 第二十三条)
@@ -232,7 +251,7 @@ def _watched(e: ChangeEntry) -> bool:
 def _watch_feeds(
     site: Site, links: _Links, entries: list[tuple[int, ChangeEntry]]
 ) -> Iterator[tuple[str, bytes]]:
-    """One feed per record, one per category, and one for bans and suspensions only."""
+    """One feed per record and one per category."""
     by_record: dict[str, list[tuple[int, ChangeEntry]]] = defaultdict(list)
     by_category: dict[str, list[tuple[int, ChangeEntry]]] = defaultdict(list)
     for item in entries:
@@ -256,8 +275,3 @@ def _watch_feeds(
             category_feed(category),
             atom(chosen, site, links, f"categories/{category}", f"分类：{name}", "/changes/"),
         )
-    watched = [(i, e) for i, e in entries if _watched(e)]
-    yield (
-        "feeds/bans-suspensions.xml",
-        atom(watched[:FEED_SIZE], site, links, "bans-suspensions", "禁止与暂停应用", "/banned/"),
-    )
