@@ -109,6 +109,16 @@ DEFAULT_TERMS = (
     "各项技术的权威信息以国家卫生健康委公告原文为准。标注“示例数据”的记录是虚构的示例，不是真实决定。"
 )
 
+# Where a reader asks about a technology or reports its use (every record page's summary).
+# 12320 is the national 卫生健康热线; 规范 第二十四条: county-level and higher 卫生健康部门
+# supervise clinical use in their area. One line, no Markdown: it is printed as plain text.
+DEFAULT_CONTACT = (
+    "对某家医疗机构能否开展这项技术有疑问，或想反映问题：拨打 12320 卫生健康热线，"
+    "或向当地卫生健康部门反映（县级以上卫生健康部门负责监督检查，规范 第二十四条）。"
+)
+_ONE_LINE = re.compile(r"[^\r\n]{4,300}")
+_CONTACT_LINE = matching(_ONE_LINE, "一行文字，4 至 300 个字符，例如 “咨询或反映问题：拨打 12320 卫生健康热线”")
+
 
 class RegistryConfig(Strict):
     """`data/registry.yaml`: site identity and the categories vocabulary."""
@@ -130,6 +140,11 @@ class RegistryConfig(Strict):
         title="安全问题联系地址",
         description="报告安全问题的联系地址（/.well-known/security.txt 的 Contact）；不填则不生成该文件",
         json_schema_extra={"pattern": "^(mailto:|https://|tel:)"},
+    )
+    contact: Annotated[Text, _CONTACT_LINE] = Field(
+        default=DEFAULT_CONTACT,
+        title="咨询和反映问题的途径",
+        description="每个记录页概要的最后一行：读者向谁咨询、向谁反映问题（一行文字；不填则为 12320 卫生健康热线）",
     )
     sample: bool = False
 

@@ -2,14 +2,66 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from generator.domain.dates import cn_date
+from generator.domain.kinds import dispatch
 from generator.domain.names import fold
 from generator.domain.vocabulary import GROUND_LABELS
+from generator.publish.terms import (
+    CHECK_LIST as CHECK_LIST,
+)
+from generator.publish.terms import (
+    CONDITIONS_RULE as CONDITIONS_RULE,
+)
+from generator.publish.terms import (
+    DELISTED as DELISTED,
+)
+from generator.publish.terms import (
+    DERIVED_BAN as DERIVED_BAN,
+)
+from generator.publish.terms import (  # the seeds' sentences, word for word (re-exported)
+    DUTIES as DUTIES,
+)
+from generator.publish.terms import (
+    EMERGENCY as EMERGENCY,
+)
+from generator.publish.terms import (
+    EMERGENCY_ONLY as EMERGENCY_ONLY,
+)
+from generator.publish.terms import (
+    ETHICS as ETHICS,
+)
+from generator.publish.terms import (
+    MEANING as MEANING,
+)
+from generator.publish.terms import (
+    NO_CLINICAL_USE as NO_CLINICAL_USE,
+)
+from generator.publish.terms import (
+    NO_SPEC as NO_SPEC,
+)
+from generator.publish.terms import (
+    NOT_BY_TIME as NOT_BY_TIME,
+)
+from generator.publish.terms import (
+    NOT_CLINICAL as NOT_CLINICAL,
+)
+from generator.publish.terms import (
+    RESTRICTED_RULE as RESTRICTED_RULE,
+)
+from generator.publish.terms import (
+    SUBJECT as SUBJECT,
+)
+from generator.publish.terms import (
+    TERMINATE as TERMINATE,
+)
+from generator.publish.terms import Summary
 from generator.publish.views import RecordView, Site, announcement_url
+from generator.status.intervals import interval_at, next_change
 from generator.status.states import Event
 
 NOTE = "本库为公开信息，不构成行政决定或法律意见；以国家卫生健康委公告原文为准。"
@@ -17,91 +69,6 @@ NOTE = "本库为公开信息，不构成行政决定或法律意见；以国家
 DELINEATION_URL = "/check/delineation/"
 
 CONDITION_PARTS = ("医疗机构条件", "人员条件", "技术管理要求", "培训与质量控制")
-
-# 规范 第二十一条、第二十二条, quoted word for word: what a hospital must do wherever it may use a
-# technology. Each item is one sentence of the seed text with a short label and its article.
-DUTIES = (
-    "主体责任与权限管理（规范 第二十一条第一款）：医疗机构承担生物医学新技术临床应用管理主体责任，"
-    "应当建立生物医学新技术临床应用全流程管理制度。加强生物医学新技术质控工作，根据卫生专业技术人员"
-    "业务能力和技术水平等，授予、调整或取消相应技术应用权限。",
-    "知情同意（规范 第二十一条第二款）：医疗机构开展生物医学新技术临床应用必须保障患者或其监护人的"
-    "知情权，签署知情同意书。",
-    "风险防控、应急处置与病例随访（规范 第二十一条第三款）：医疗机构应当制定生物医学新技术临床应用"
-    "风险预防控制措施、应急处置预案及病例随访相关制度。",
-    "逐例报送（规范 第二十二条第一款）：医疗机构开展生物医学新技术临床应用，应当向所在地省级卫生健康"
-    "部门逐例报送该技术的临床应用情况。",
-    "严重不良反应、医疗事故（规范 第二十二条第一款）：临床应用过程中发生严重不良反应或者医疗事故的，"
-    "医疗机构应当按照规定进行处理，并第一时间向所在地省级卫生健康部门报告。",
-    "信息系统（规范 第二十二条第二款）：前款所称报告，应当通过生物医学新技术临床研究和临床转化信息系统"
-    "进行。",
-)
-
-NOT_CLINICAL = (
-    "在清单内不等于批准临床应用：未经批准临床转化应用的生物医学新技术，"
-    "任何机构和个人不得应用于临床（规范 第二十条第三款）。"
-)
-
-NO_CLINICAL_USE = (
-    "未经批准临床转化应用的生物医学新技术，任何机构和个人不得应用于临床（规范 第二十条第三款）。"
-)
-
-
-# --- research projects, 界定指导原则 二（二）2, word for word -------------------------------------
-
-TERMINATE = (
-    "对于调出《备案指导清单》之前已备案开展的临床研究项目，应当及时终止研究，并妥善保障已开展研究受试者的"
-    "权益（界定指导原则 二（二）2（1））。"
-)
-ETHICS = (
-    "对于调出《备案指导清单》前已备案开展的临床研究，应重新进行伦理审查评估后，根据伦理审查意见，可继续实施"
-    "至研究结束，或根据实际情况终止研究（界定指导原则 二（二）2（2））。"
-)
-
-# --- the status on a day ------------------------------------------------------------------------
-
-# What each status means on a day, with its article: the sentences of the date fields
-# (publish/dated.py composes them; the verdicts use the same rules).
-MEANING = {
-    # says less than the verdict can: whether an approval grown from the entry allows use on
-    # that day is the approval's own interval (one technology, one answer)
-    "listed": "可以按清单的规范技术名称和备案要求备案开展临床研究（界定指导原则 二）；在清单内本身不等于"
-    "批准临床应用（规范 第二十条第三款）。",
-    "restricted": "仅限参与该技术临床研究且符合条件的医疗机构开展临床应用（规范 第二十条第二款）。",
-    "open": "参与该技术临床研究且符合条件的医疗机构可以开展；其他符合条件的医疗机构方可开展临床应用，"
-    "参照限制类医疗技术进行备案（规范 第二十条第二款）。",
-    "suspended": "再评估期间暂停应用，任何机构不得开展（规范 第二十三条第一款）。",
-    "banned": "禁止临床应用，任何机构和个人不得开展。",
-    # research projects (publish/verdict_research.py says the same in its verdicts)
-    "ongoing": "按备案开展临床研究（界定指导原则 二）。",
-    "terminate_required": TERMINATE,
-    "ethics_review_required": ETHICS,
-    "completed": "备案机构报告研究已结束。",
-    "terminated": "备案机构报告研究已终止。",
-}
-DERIVED_BAN = (
-    "来源清单条目已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"
-    "（界定指导原则 二（二）2（1））；公告没有对本技术作出单独的禁止决定。"
-)
-NO_SPEC = "此时尚无施行中的临床应用操作规范：操作规范施行前，任何医疗机构不得据此开展（规范 第二十条第一款）。"
-EMERGENCY = (
-    "可以按清单备案开展临床研究；另经国家卫生健康委同意，在一定范围和期限内紧急应用"
-    "（规范 第十九条；{number}）：范围：{scope}；期限至 {until}。范围以外或期满后不得据此应用于临床"
-    "（规范 第二十条第三款）。"
-)
-DELISTED = {
-    "direct": "已直接调出《备案指导清单》：不再按照《条例》有关规定开展临床研究和临床转化应用"
-    "（界定指导原则 二（二）2（1））。",
-    "after_review": "已论证后调出《备案指导清单》：不能再按清单备案新的临床研究"
-    "（界定指导原则 二（二）2（2））。",
-}
-EMERGENCY_ONLY = (
-    "调出前经国家卫生健康委同意的紧急应用不因论证后调出而终止（规范 第十九条；{number}）：范围：{scope}；"
-    "期限至 {until}。"
-)
-NOT_BY_TIME = (
-    "限定期内曾暂停应用（规范 第二十三条第一款）：期满后，其他医疗机构只有在再评估证实获益远大于风险时"
-    "方可开展（规范 第二十条第二款）；本库以公布再评估结论的公告为准。"
-)
 
 
 @dataclass(frozen=True)
@@ -154,6 +121,14 @@ class Verdict:
     next_change: str | None = None  # the next date on which the answer changes by itself
     research: Facet | None = None  # an approved technology's guidance entry (its research stage)
     note: str = field(default=NOTE)
+    site: Site | None = field(default=None, repr=False, compare=False)  # for `summary`
+
+    @cached_property
+    def summary(self) -> Summary | None:
+        """The plain summary of the record (record pages): the same status, in a citizen's words."""
+        if self.record is None or self.site is None:
+            return None
+        return record_summary(self.site, self.record)
 
     @property
     def found(self) -> bool:
@@ -252,9 +227,172 @@ def base_links(r: RecordView) -> list[Link]:
 
 
 def grown_from(site: Site) -> dict[str, list[RecordView]]:
-    """Approved technologies by the guidance entry they grew out of (`guidance_entry`)."""
-    return site.grown
+    return site.grown  # approved technologies by the guidance entry they grew out of
 
 
 def make_verdict(site: Site, r: RecordView | None, **kw: Any) -> Verdict:
-    return Verdict(valid_as_of=site.as_of, data_version=site.data_version, record=r, **kw)
+    return Verdict(
+        valid_as_of=site.as_of, data_version=site.data_version, record=r, site=site, **kw
+    )
+
+
+def record_summary(site: Site, r: RecordView) -> Summary:
+    """The plain summary of `r` as of `site.as_of` (kinds dispatch through `_PLAIN`)."""
+    s = _PLAIN[r.kind](site, r)
+    return replace(
+        s, term=r.status_label, when=s.when or when_text(r, site.as_of), contact=site.config.contact
+    )
+
+
+def when_text(r: RecordView, as_of: date) -> str:
+    """自 <since> 起[，至 <end>] from the interval that holds the as-of date."""
+    now = interval_at(r.intervals, as_of)
+    end = now.end if now is not None else None
+    return f"自 {cn_date(r.status.since)} 起" + (f"，至 {cn_date(end)}" if end else "")
+
+
+def next_text(r: RecordView, as_of: date) -> str | None:
+    """The next scheduled change, from the record's status on every date (r.intervals)."""
+    nxt, tail = next_change(r.intervals, as_of), "按现已公示的公告推算，此后的公告可能改变"
+    if nxt is None and r.conditions_upcoming and r.conditions_in_force is None:
+        return f"临床应用操作规范自 {cn_date(r.conditions_upcoming[0].version.effective)} 起施行。"
+    if nxt is None:
+        return NOT_BY_TIME if r.status.code == "restricted" else None
+    before = r.intervals[r.intervals.index(nxt) - 1]
+    if nxt.status.code == "open" and before.end is not None:
+        return (
+            f"限定期至 {cn_date(before.end)}：自 {cn_date(nxt.start)} 起，其他符合条件的医疗机构参照限制类"
+            f"医疗技术备案后也可以开展（规范 第二十条第二款；{tail}）。"
+        )
+    if before.emergency is not None and nxt.emergency is None:
+        until = cn_date(before.emergency.fields["until"])
+        return f"紧急应用期限至 {until}，期满后不得再据此应用于临床（规范 第十九条；{tail}）。"
+    return f"自 {cn_date(nxt.start)} 起，状态将变为“{nxt.status.label}”（{nxt.status.basis}；{tail}）。"
+
+
+def _summary(r: RecordView, as_of: date, **kw: Any) -> Summary:
+    return Summary(term="", next_change=next_text(r, as_of), **kw)
+
+
+def _guidance(site: Site, r: RecordView) -> Summary:
+    usable = [a for a in site.grown.get(r.id, []) if a.status.code in ("restricted", "open")]
+    if usable:
+        names = "、".join(f"{a.name}（{a.id}）" for a in usable)
+        return _summary(
+            r, site.as_of, label="已批准临床应用：见已批准技术", tone="limited",
+            who=f"这项技术已批准临床转化应用：{names}。哪些医疗机构可以开展、到何时为止，以该技术的页面为准；"
+            "本条目是它的临床研究阶段。",
+            patient="请打开下面的已批准技术页面，核对提供这项技术的医疗机构。",
+            links=tuple(Link(f"已批准技术：{a.name}", a.url) for a in usable),
+        )  # fmt: skip
+    if r.emergency is not None:
+        e = r.emergency.fields
+        return _summary(
+            r, site.as_of, label="仅在规定范围内紧急应用", tone="limited",
+            when=f"自 {cn_date(r.emergency.date)} 起，至 {cn_date(e['until'])}",
+            who=f"经国家卫生健康委同意，在规定范围和期限内紧急应用（规范 第十九条）。范围：{e['scope']}。",
+            patient="范围以外的临床使用没有获得批准。",
+            rule=NO_CLINICAL_USE,
+        )  # fmt: skip
+    if r.status.code == "delisted":
+        return _delisted(site, r)
+    return _summary(
+        r, site.as_of, label="只能作为备案的临床研究开展，未批准临床应用", tone="limited",
+        who="医疗机构可以按《备案指导清单》备案后开展临床研究（界定指导原则 二）；这项技术尚未批准临床转化应用。",
+        patient="它只能在已备案的临床研究中使用；在临床研究之外用于治疗，不是经批准的临床应用。",
+        places=_project_sites(site, r), places_title="本库收录的、按本条目备案且正在进行的临床研究所在机构",
+        rule=NO_CLINICAL_USE,
+    )  # fmt: skip
+
+
+def _project_sites(site: Site, r: RecordView) -> tuple[str, ...]:
+    found = [
+        i
+        for p in site.by_kind("research")
+        if p.model.guidance_entry == r.id and p.status.code == "ongoing"
+        for i in p.institutions
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+def _delisted(site: Site, r: RecordView) -> Summary:
+    d = r.delisting()
+    direct = d is not None and d.fields.get("route") == "direct"
+    if direct:
+        label, patient = "已调出清单，不再开展", f"{SUBJECT}{TERMINATE}"
+    else:
+        label, patient = "已调出清单，不能再按清单备案新的研究", f"{SUBJECT}{ETHICS}"
+    return _summary(
+        r, site.as_of, label=label, tone="no", who=DELISTED["direct" if direct else "after_review"],
+        patient=patient, rule=NO_CLINICAL_USE,
+    )  # fmt: skip
+
+
+def _approved(site: Site, r: RecordView) -> Summary:
+    code, places = r.status.code, tuple(r.institutions)
+    if code in ("restricted", "open") and r.conditions_in_force is None:
+        return _summary(
+            r, site.as_of, label="已批准，但操作规范尚未施行", tone="no",
+            who="已批准临床转化应用，但临床应用操作规范尚未施行。", patient="目前没有医疗机构可以据此开展。",
+            rule=NO_SPEC, places=places, places_title="参与该技术临床研究的医疗机构",
+        )  # fmt: skip
+    if code == "restricted":
+        return _summary(
+            r, site.as_of, label="仅限名单内的医疗机构开展", tone="limited",
+            who=f"只有下面名单中参与该技术临床研究且符合条件的医疗机构可以开展临床应用。{CONDITIONS_RULE}",
+            patient=CHECK_LIST, places=places, places_title="可以开展的医疗机构", rule=RESTRICTED_RULE,
+        )  # fmt: skip
+    if code == "open":
+        return _summary(
+            r, site.as_of, label="符合条件的医疗机构可以开展", tone="yes",
+            who="参与该技术临床研究的医疗机构，以及参照限制类医疗技术备案的其他符合条件的医疗机构，可以开展"
+            f"（规范 第二十条第二款）。{CONDITIONS_RULE}",
+            patient="提供这项技术的医疗机构应当符合公告公布的条件。",
+            places=places, places_title="参与该技术临床研究的医疗机构（其他机构须备案）",
+        )  # fmt: skip
+    if code == "suspended":
+        return _summary(
+            r, site.as_of, label="暂停应用", tone="no",
+            who="国家卫生健康委正在组织再评估，再评估期间暂停应用该技术（规范 第二十三条第一款）。",
+            patient="再评估期间，医疗机构不能提供这项技术。",
+        )  # fmt: skip
+    who = DERIVED_BAN if r.status.derived else f"已禁止临床应用（{r.status.basis}）。"
+    return _summary(
+        r, site.as_of, label="禁止临床应用", tone="no", who=who,
+        patient="医疗机构不能再提供这项技术。",
+    )  # fmt: skip
+
+
+def _banned(site: Site, r: RecordView) -> Summary:
+    scope = f"禁止范围：{r.model.scope}" if r.model.scope else ""
+    return _summary(
+        r, site.as_of, label="禁止临床应用", tone="no",
+        who=f"这是禁止临床应用的技术，任何机构和个人都不得将其应用于临床。{scope}",
+        patient="任何医疗机构都不能向您提供这项技术。", rule=NO_CLINICAL_USE,
+    )  # fmt: skip
+
+
+_RESEARCH = {
+    "ongoing": (
+        "临床研究进行中（已备案）",
+        "limited",
+        "这是备案的临床研究，不是已批准的临床应用。",
+    ),
+    "terminate_required": ("应当终止研究", "no", f"{SUBJECT}{TERMINATE}"),
+    "ethics_review_required": ("须重新伦理审查", "limited", f"{SUBJECT}{ETHICS}"),
+    "completed": ("研究已结束", "no", "备案机构报告研究已结束。"),
+    "terminated": ("研究已终止", "no", "备案机构报告研究已终止。"),
+}
+
+
+def _research(site: Site, r: RecordView) -> Summary:
+    label, tone, patient = _RESEARCH[r.status.code]
+    return _summary(
+        r, site.as_of, label=label, tone=tone, patient=patient,
+        who=f"{r.model.sponsor}按《备案指导清单》备案开展的临床研究（界定指导原则 二），在下面的机构进行。",
+        places=tuple(r.institutions), places_title="开展研究的机构",
+    )  # fmt: skip
+
+
+_PLAIN = {"guidance": _guidance, "approved": _approved, "banned": _banned, "research": _research}
+dispatch(_PLAIN, "publish/sentences.py summaries")
