@@ -28,6 +28,8 @@ from generator.domain.errors import Problem
 from generator.domain.kinds import FOLDERS, KIND_LABELS, KIND_OF_FOLDER, spec
 from generator.domain.models import TOP_FILES
 from generator.domain.vocabulary import STATUS_LABELS
+from generator.history.diff_acts import Acts
+from generator.history.diff_announcements import announcements_section, backdating_warning
 from generator.history.diff_text import (
     change_line,
     code,
@@ -77,6 +79,7 @@ class _Report:
         self.base_files, self.head_files = base_files, head_files
         self.preview = preview.rstrip("/") + "/" if preview else None
         self.projects = (project_intervals(base), project_intervals(head))
+        self.acts = Acts(head, self.ref, self.name)
 
     def statuses(self, side: int, day: date) -> dict[str, Status | None]:
         """Every record's status on `day` in BASE (side 0) or HEAD (side 1), projects included."""
@@ -197,35 +200,6 @@ class _Report:
             for r in {*self.base_files, *self.head_files}
             if r.startswith("announcements/") and self.base_files.get(r) != self.head_files.get(r)
         )
-
-    def announcements_section(self, as_of: date) -> list[str]:
-        rels = self.announcement_rels()
-        if not rels:
-            return []
-        out = ["", f"### 公告（{len(rels)}）", ""]
-        for rel in rels:
-            aid = rel.split("/", 1)[1][: -len(".yaml")]
-            old, new = self.base_files.get(rel), self.head_files.get(rel)
-            if old is None:
-                data = parse_yaml(new)
-                data = data if isinstance(data, dict) else {}
-                when = date_of(new)
-                line = (
-                    f"- 新增 {self.ref(aid)} {md_escape(str(data.get('number', '')))}"
-                    f"《{md_escape(str(data.get('title', '')))}》，{md_escape(str(data.get('date', '')))}"
-                )
-                if when is not None and when > as_of:
-                    line += f"（尚未公示，{when.isoformat()} 起自动公示）"
-                out.append(line)
-            elif new is None:
-                out.append(f"- 删除 {code(aid)} {self.number(aid)}")
-            else:
-                out.append(f"- 修改 {self.ref(aid)} {self.number(aid)}")
-                changes = file_diff(old, new)
-                if not changes:
-                    out.append("  - 只改动了注释或格式，内容不变")
-                out += [f"  - {change_line(c)}" for c in changes]
-        return out
 
     # --- registry.yaml and risk-grades.yaml ----------------------------------------------------
 
@@ -370,13 +344,14 @@ def _report(
         problems = _relabel(head_reg.problems, display_path(head_root), shown) + guard
         report = _Report(base_reg, head_reg, base_files, head_files, preview_url)
         status = report.status_lines(as_of)
+        warning = backdating_warning(report, as_of)
         body = (
             report.settings_section(base_root, head_root)
-            + report.announcements_section(as_of)
+            + announcements_section(report, as_of)
             + report.records_section()
         )
 
-    out = [f"## 变更摘要：{code(base)} → {code(head) if head else '`工作区`'}", ""]
+    out = [f"## 变更摘要：{code(base)} → {code(head) if head else '`工作区`'}", "", *warning]
     out.append(f"状态按 {as_of.isoformat()} 计算；公告日期晚于该日的尚未公示，到期自动生效。")
     if preview_url and report.head.problems:  # the guard's problems do not stop the build
         out.append(f"数据未通过校验，没有预览（{md_escape(preview_url)}）。")
