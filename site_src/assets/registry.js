@@ -1,4 +1,5 @@
-/* 生物医学新技术公示库: sortable tables, list filters, print button. No dependencies. */
+/* 生物医学新技术公示库: sortable tables, list filters, print button, large text, search on demand.
+   No dependencies. */
 (function () {
   "use strict";
 
@@ -78,7 +79,63 @@
     });
   }
 
+  // Search loads on demand: Pagefind's component UI (JS and CSS) and assets/search.js are about a
+  // quarter of a page's bytes, and most visits never search. The first focus or pointer on the
+  // header button starts the download; a click or Ctrl/⌘ K opens the modal once it has started.
+  function setupSearch(button) {
+    var state = null; // null, "loading", "ready"
+    var wantOpen = false;
+
+    function add(tag, attrs) {
+      var node = document.createElement(tag);
+      Object.keys(attrs).forEach(function (k) { node[k] = attrs[k]; });
+      (tag === "link" ? document.head : document.body).appendChild(node);
+      return node;
+    }
+
+    // Pagefind's trigger replaces ours when the component starts; its button opens the modal
+    function openWhenReady(tries) {
+      var real = document.querySelector("pagefind-modal-trigger .pf-trigger-btn");
+      if (real) { real.click(); return; }
+      if (tries > 0) window.setTimeout(function () { openWhenReady(tries - 1); }, 20);
+    }
+
+    function load() {
+      if (state) return;
+      state = "loading";
+      add("link", { rel: "stylesheet", href: button.getAttribute("data-reg-search-css") });
+      // async=false: the component runs before search.js, which wraps it
+      add("script", { src: button.getAttribute("data-reg-search"), async: false });
+      add("script", { src: button.getAttribute("data-reg-search-ext"), async: false }).onload = function () {
+        state = "ready";
+        document.removeEventListener("keydown", shortcut);
+        if (wantOpen) openWhenReady(100);
+      };
+    }
+
+    function open() {
+      wantOpen = true;
+      button.setAttribute("aria-busy", "true");
+      load();
+    }
+
+    // Pagefind's own shortcut (mod+k) works once it runs; until then this one loads and opens
+    function shortcut(event) {
+      if (event.key.toLowerCase() !== "k" || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+      var t = document.activeElement;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+      event.preventDefault();
+      open();
+    }
+
+    button.addEventListener("click", open);
+    button.addEventListener("focus", load);
+    button.addEventListener("pointerenter", load);
+    document.addEventListener("keydown", shortcut);
+  }
+
   function init() {
+    document.querySelectorAll("[data-reg-search]").forEach(setupSearch);
     document.querySelectorAll("[data-reg-large]").forEach(setupLargeText);
     document.querySelectorAll("table.reg-sortable").forEach(function (table) {
       table.querySelectorAll("th button[data-sort]").forEach(function (button) {
