@@ -14,13 +14,29 @@ site has already reported as settled (the status section shows that day's change
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from generator.domain.vocabulary import ACTION_LABELS
+from generator.history.diff_acts import Acts
 from generator.history.diff_text import change_line, code, date_of, file_diff, md_escape, parse_yaml
+from generator.publish.checked import Checked
+from generator.status.states import Status
 
-if TYPE_CHECKING:
-    from generator.history.diff import _Report
+
+class _Report(Protocol):
+    """What this module reads of history/diff.py's report (no import back: no circle)."""
+
+    base: Checked
+    head: Checked
+    base_files: dict
+    head_files: dict
+    acts: Acts
+
+    def announcement_rels(self) -> list[str]: ...
+    def ref(self, rid: str) -> str: ...
+    def name(self, rid: str) -> str: ...
+    def number(self, aid: str) -> str: ...
+    def statuses(self, side: int, day: date) -> dict[str, Status | None]: ...
 
 
 def announcements_section(report: _Report, as_of: date) -> list[str]:
