@@ -330,4 +330,4 @@ def revisions_html(
     vocab = Vocab.of(spec(kind).model if kind else None)
     repo = (repo_url or "").rstrip("/")
     views = revision_views(history.revisions(rid), vocab, announcements, repo)
-    return Markup(render("revisions.html", history=history, revisions=views))
+    return Markup(render("revision_history.html", history=history, revisions=views))
