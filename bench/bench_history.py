@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_build import replace_section  # noqa: E402
+from measure import replace_section  # noqa: E402
 
 from generator.load.documents import load_bytes  # noqa: E402
 from generator.load.revisions import read_history  # noqa: E402

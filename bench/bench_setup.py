@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_build import replace_section  # noqa: E402
+from measure import replace_section  # noqa: E402
 
 HEADING = "## Set-up"
 CASES = {
