@@ -77,13 +77,25 @@ def program(line: str, step: Step) -> str:
     return posixpath.normpath(posixpath.join(step.get("working-directory", "."), first))
 
 
+# Programs that read or write files but run none of them: allowed in the guard job beside the base
+# checkout's programs (the review folder, the job summary), one command a line.
+INERT = {"mkdir", "echo", "cat"}
+# What would chain a second command onto a line (or run one inside it)
+CHAINED = re.compile(r"[;|`\n]|&&|\$\(|<\(|>\(|(?<![>&0-9])&(?!>)")
+
+
 def runs_only_base_code(step: Step, job: Job) -> bool:
     """Every line of the step starts a program of a base checkout (`make -C base …` or
-    `base/.venv/bin/…`); anything else could be the pull request's code."""
+    `base/.venv/bin/…`) or an inert one (`mkdir`, `echo`, `cat`), and chains nothing onto it;
+    anything else could be the pull request's code."""
     lines = [x for x in step["run"].splitlines() if x.strip() and not x.strip().startswith("#")]
     bases = base_paths(job)
     for line in lines:
+        if CHAINED.search(line):
+            return False
         words = shlex.split(line)
+        if words[0] in INERT:
+            continue
         if words[:2] == ["make", "-C"] and posixpath.normpath(words[2]) in bases:
             continue
         if not any(program(line, step).startswith(f"{b}/") for b in bases if b != "."):
@@ -295,6 +307,9 @@ def broken(change: Any) -> Workflow:
     return wf
 
 
+VALIDATE_STEP = "Validate (guarded against the base revision; annotations at file and line)"
+
+
 def _step(wf: Workflow, job: str, name: str) -> Step:
     return next(s for s in wf["jobs"][job]["steps"] if s.get("name") == name)
 
@@ -309,7 +324,7 @@ def test_guard_rule_catches_pr_code_in_the_guard_job() -> None:
     ]
 
     def pr_registry(wf: Workflow) -> None:
-        step = _step(wf, "guard", "Validate (guarded against the base revision)")
+        step = _step(wf, "guard", VALIDATE_STEP)
         step["run"] = step["run"].replace("../base/", "")
 
     assert guard_not_on_base_code(broken(pr_registry)) == [
@@ -436,3 +451,350 @@ def test_dependabot_watches_the_actions_and_the_lock() -> None:
     ecosystems = {u["package-ecosystem"]: u for u in config["updates"]}
     assert set(ecosystems) >= {"github-actions", "uv"}
     assert all(u["directory"] == "/" and u["schedule"]["interval"] for u in ecosystems.values())
+
+
+# --- review on GitHub (issue 25): annotations, and the comment from a workflow of its own ---------
+
+COMMENT = "pr-comment.yml"
+COMMENT_PERMISSIONS = {"pull-requests": "write", "actions": "read"}
+# The only programs the comment workflow may start: none of them runs a file it is given. `gh` only as
+# `gh api` and `gh run download` (an alias or an extension would run code).
+ALLOWED = {"gh", "jq", "head", "tr", "echo", "printf", "read", "exit", "[", "[[", "test", "true"}
+GH_VERBS = (["api"], ["run", "download"])
+KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"}
+SEPARATORS = {";", "&", "&&", "|", "||", "|&", "(", ")", "\n", ";;"}
+
+
+def guard_without_annotations(wf: Workflow) -> list[str]:
+    """The guard job's `validate --base` writes GitHub annotations (`--format github`)."""
+    for job in wf["jobs"].values():
+        for step in job["steps"]:
+            for line in step.get("run", "").splitlines():
+                words = shlex.split(line) if "registry" in line else []
+                if "validate" in words and "--base" in words:
+                    at = words.index("--format") + 1 if "--format" in words else 0
+                    return [] if at and words[at] == "github" else [f"validate runs with {words}"]
+    return ["no step runs registry validate --base"]
+
+
+def guard_without_review(wf: Workflow) -> list[str]:
+    """The guard job uploads `review` (the summary, then the number) even when validation fails."""
+    guard = wf["jobs"]["guard"]
+    runs = "\n".join(s.get("run", "") for s in guard["steps"])
+    upload = [s for s in guard["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    out = []
+    if not re.search(r"registry diff .*> \.\./review/summary\.md", runs):
+        out.append("the summary is not written to review/summary.md")
+    if 'echo "$PR_NUMBER" > review/pr-number' not in runs:
+        out.append("the pull request's number is not written to review/pr-number")
+    if guard.get("env", {}).get("PR_NUMBER") != "${{ github.event.pull_request.number }}":
+        out.append("PR_NUMBER is not the pull request's number")
+    if not upload or upload[0]["with"].get("name") != "review" or upload[0].get("if") is None:
+        out.append("no upload of review that runs when validation fails")
+    return out
+
+
+def expressions_in_scripts(wf: Workflow) -> list[str]:
+    """No `${{ }}` inside a `run:` script: a value from the event (a branch name, a title) would be
+    pasted into the shell as code. Scripts read such values from environment variables."""
+    return [
+        f"{name}: {s.get('name', s['run'][:30])}"
+        for name, job in wf["jobs"].items()
+        for s in job["steps"]
+        if "${{" in s.get("run", "")
+    ]
+
+
+def strings(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [*map(str, node), *(x for v in node.values() for x in strings(v))]
+    if isinstance(node, list):
+        return [x for v in node for x in strings(v)]
+    return [str(node)]
+
+
+def mentions_target(wf: Workflow) -> list[str]:
+    """`pull_request_target` nowhere: not as a trigger, not in an expression or a script (YAML
+    comments, which say why, are not parsed)."""
+    return [f"pull_request_target in {x[:60]!r}" for x in strings(wf) if "pull_request_target" in x]
+
+
+def pr_checkout_with_write_or_secrets(wf: Workflow) -> list[str]:
+    """A job that checks out the pull request's commits (to run its code, or to read its data)
+    holds no write permission, no secret and no token: anything on that machine may be read."""
+    out = []
+    for name, job in wf["jobs"].items():
+        if not any(checks_out_pr_code(s, wf) for s in checkouts(job)):
+            continue
+        perms = effective_permissions(job, wf)
+        if not isinstance(perms, dict) or "write" in perms.values():
+            out.append(f"{name}: checks out the pull request with permissions {perms!r}")
+        text = "\n".join(strings(job))
+        if "secrets" in job or re.search(r"\bsecrets\.|\bgithub\.token\b", text):
+            out.append(f"{name}: checks out the pull request and reads a secret or a token")
+    return out
+
+
+def substitutions(script: str) -> tuple[str, list[str]]:
+    """`script` with each outermost `$( … )` (balanced) replaced by `$SUBST`, and the scripts
+    inside them, which run wherever they are written."""
+    inner: list[str] = []
+    while (start := script.find("$(")) >= 0:
+        depth, i = 1, start + 2
+        while depth and i < len(script):
+            depth += {"(": 1, ")": -1}.get(script[i], 0)
+            i += 1
+        inner.append(script[start + 2 : i - 1])
+        script = script[:start] + "$SUBST" + script[i:]
+    return script, inner
+
+
+def commands(script: str) -> list[list[str]]:
+    """Every simple command of a shell script, as its words (quotes removed), the commands inside
+    `$( … )` included; a backtick that is not escaped counts as a command of its own."""
+    lines = [x for x in script.split("\n") if not x.lstrip().startswith("#")]  # comment lines
+    script, inner = substitutions("\n".join(lines).replace("\\\n", " "))
+    lex = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
+    lex.whitespace = " \t\r"
+    lex.commenters = ""
+    lex.wordchars += "[]!$={}:,%^@#+*?~-/."
+    out: list[list[str]] = [["`"]] if re.search(r"(?<!\\)`", script) else []
+    words: list[str] = []
+    redirected = False
+    for token in lex:
+        if redirected or re.fullmatch(r"[<>]+&?", token):  # `> file` names no program
+            redirected = not redirected
+        elif token in SEPARATORS or (not words and token in KEYWORDS):
+            out += [words] if words else []
+            words = []
+        elif words or not re.fullmatch(r"\w+=.*", token, re.S):  # VAR=value before a command
+            words.append(token)
+    out += [words] if words else []
+    return out + [c for sub in inner for c in commands(sub)]
+
+
+def foreign_commands(script: str) -> list[str]:
+    bad = []
+    for words in commands(script):
+        program = words[0]
+        if program not in ALLOWED:
+            bad.append(program)
+        elif program == "gh" and not any(words[1 : 1 + len(v)] == v for v in GH_VERBS):
+            bad.append(" ".join(words[:2]))
+    return bad
+
+
+def unsafe_comment_workflow(wf: Workflow) -> list[str]:
+    """The comment workflow runs on `workflow_run` of "Pull request", asks for pull-requests:
+    write (and actions: read) only, checks out nothing, uses no action, runs no program that would
+    run code, and compares the artifact's number with the run before it writes."""
+    out = []
+    if triggers(wf) != {"workflow_run"}:
+        out.append(f"triggered by {sorted(triggers(wf))}, not workflow_run only")
+    else:
+        on = wf["on"]["workflow_run"]
+        if on.get("workflows") != [workflow("pr.yml")["name"]] or on.get("types") != ["completed"]:
+            out.append(f"workflow_run of {on.get('workflows')} {on.get('types')}")
+    if wf.get("permissions") != {}:
+        out.append(f"workflow permissions {wf.get('permissions')!r}, not {{}}")
+    for name, job in wf["jobs"].items():
+        perms = job.get("permissions")
+        if not isinstance(perms, dict) or perms.get("pull-requests") != "write":
+            out.append(f"{name}: permissions {perms!r} without pull-requests: write")
+        elif any(COMMENT_PERMISSIONS.get(k) != v for k, v in perms.items()):
+            out.append(f"{name}: permissions {perms!r} beyond {COMMENT_PERMISSIONS}")
+        if "github.event.workflow_run.event == 'pull_request'" not in str(job.get("if", "")):
+            out.append(f"{name}: runs for workflow runs of other events")
+        for step in job["steps"]:
+            if "uses" in step:
+                out.append(f"{name}: uses {step['uses']} (a checkout, or code that could run)")
+            out += [f"{name}: runs {x}" for x in foreign_commands(step.get("run", ""))]
+    script = "\n".join(s.get("run", "") for j in wf["jobs"].values() for s in j["steps"])
+    for must, why in [
+        (r"\^\[1-9\]\[0-9\]\{0,8\}\$", "the number is not checked to be digits"),
+        (r"RUN_PULL_REQUESTS", "the number is not compared with the run's pull requests"),
+        (r'\[ "\$head" != "\$RUN_HEAD_SHA" \]', "the pull request's head is not the run's commit"),
+        (r"--input ", "the body is not passed from a file"),
+        (r"MAX_CHARS", "the body is not capped"),
+        (r"@\\u2060", "@mentions are not broken"),
+        (r'select\(\.user\.login == "github-actions\[bot\]"', "the comment is not found by author"),
+    ]:
+        if not re.search(must, script):
+            out.append(why)
+    return out
+
+
+COMMENT_RULES = [
+    unsafe_comment_workflow,
+    expressions_in_scripts,
+    mentions_target,
+    pr_checkout_with_write_or_secrets,
+]
+
+
+@pytest.mark.parametrize("rule", [guard_without_annotations, guard_without_review])
+def test_pr_workflow_annotates_and_hands_over_the_review(rule: Any) -> None:
+    assert rule(workflow("pr.yml")) == []
+
+
+@pytest.mark.parametrize("rule", COMMENT_RULES, ids=lambda r: r.__name__)
+def test_comment_workflow_keeps_the_rule(rule: Any) -> None:
+    assert rule(workflow(COMMENT)) == []
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "rule", [mentions_target, pr_checkout_with_write_or_secrets], ids=lambda r: r.__name__
+)
+def test_every_workflow_keeps_the_issue_25_rule(rule: Any, path: Path) -> None:
+    assert rule(parse(path.read_text(encoding="utf-8"))) == []
+
+
+def test_the_old_workflow_has_no_annotations_and_no_review() -> None:
+    """The pr.yml of before issue 25: the diff straight into the job summary, no --format."""
+    old = broken(lambda wf: None)
+    guard = old["jobs"]["guard"]
+    guard["steps"] = [s for s in guard["steps"] if "review" not in str(s)]
+    step = _step(old, "guard", VALIDATE_STEP)
+    step["run"] = step["run"].replace(" --format github", "")
+    assert guard_without_annotations(old) != []
+    assert guard_without_annotations(parse(OLD_PR)) != []
+    assert len(guard_without_review(old)) == 3
+
+
+def broken_comment(change: Any) -> Workflow:
+    wf = copy.deepcopy(workflow(COMMENT))
+    change(wf)
+    return wf
+
+
+def _run(wf: Workflow, index: int) -> Step:
+    return wf["jobs"]["comment"]["steps"][index]
+
+
+BREAKS: list[tuple[str, Any, str]] = [
+    ("pull_request trigger", lambda wf: wf.update(on={"pull_request": {}}), "triggered by"),
+    (
+        "another workflow",
+        lambda wf: wf["on"]["workflow_run"].update(workflows=["Publish"]),
+        "workflow_run of",
+    ),
+    (
+        "contents: write",
+        lambda wf: wf["jobs"]["comment"]["permissions"].update({"contents": "write"}),
+        "beyond",
+    ),
+    ("default token", lambda wf: wf["jobs"]["comment"].pop("permissions"), "without pull-requests"),
+    ("no event check", lambda wf: wf["jobs"]["comment"].pop("if"), "other events"),
+    (
+        "checkout of the head",
+        lambda wf: _run(wf, 0).update(
+            {
+                "uses": "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
+                "with": {"ref": "${{ github.event.workflow_run.head_sha }}"},
+            }
+        ),
+        "uses actions/checkout",
+    ),
+    (
+        "make from the artifact",
+        lambda wf: _run(wf, 1).update(run=_run(wf, 1)["run"] + 'make -C "$RUNNER_TEMP/review"\n'),
+        "runs make",
+    ),
+    (
+        "python from the artifact",
+        lambda wf: _run(wf, 1).update(
+            run='python3 "$RUNNER_TEMP/review/x.py"\n' + _run(wf, 1)["run"]
+        ),
+        "runs python3",
+    ),
+    (
+        "a script from the artifact",
+        lambda wf: _run(wf, 1).update(
+            run=_run(wf, 1)["run"] + 'if true; then "$RUNNER_TEMP/review/x"; fi\n'
+        ),
+        "runs $RUNNER_TEMP/review/x",
+    ),
+    (
+        "registry after &&",
+        lambda wf: _run(wf, 1).update(run="true && ../base/.venv/bin/registry diff x\n"),
+        "runs ../base/.venv/bin/registry",
+    ),
+    (
+        "no digit check",
+        lambda wf: _run(wf, 1).update(run=_run(wf, 1)["run"].replace("^[1-9][0-9]{0,8}$", ".*")),
+        "digits",
+    ),
+    (
+        "no head check",
+        lambda wf: _run(wf, 1).update(run=_run(wf, 1)["run"].replace('"$RUN_HEAD_SHA"', '"$head"')),
+        "head is not the run's commit",
+    ),
+]
+
+
+@pytest.mark.parametrize("label, change, found", BREAKS, ids=[b[0] for b in BREAKS])
+def test_comment_rule_catches(label: str, change: Any, found: str) -> None:
+    assert any(found in x for x in unsafe_comment_workflow(broken_comment(change))), label
+
+
+def test_script_rules_catch_an_expression_a_target_and_a_secret() -> None:
+    def interpolate(wf: Workflow) -> None:
+        step = _run(wf, 1)
+        step["run"] = step["run"].replace(
+            '"$RUN_HEAD_SHA"', '"${{ github.event.workflow_run.head_sha }}"'
+        )
+
+    assert expressions_in_scripts(broken_comment(interpolate)) == [
+        "comment: Check the pull request's number against the run"
+    ]
+    assert expressions_in_scripts(parse(OLD_PR)) == []
+
+    def target(wf: Workflow) -> None:
+        wf["on"] = {"pull_request_target": {"branches": ["main"]}}
+
+    def target_in_expression(wf: Workflow) -> None:
+        wf["jobs"]["guard"]["if"] = "github.event_name != 'pull_request_target'"
+
+    assert len(mentions_target(broken(target))) == 1
+    assert len(mentions_target(broken(target_in_expression))) == 1
+
+    def secret(wf: Workflow) -> None:
+        wf["jobs"]["preview"]["env"] = {"TOKEN": "${{ secrets.DEPLOY_TOKEN }}"}
+
+    def token(wf: Workflow) -> None:
+        wf["jobs"]["guard"]["steps"][0]["with"]["token"] = "${{ github.token }}"
+
+    def inherit(wf: Workflow) -> None:
+        wf["jobs"]["guard"]["secrets"] = "inherit"
+
+    def write(wf: Workflow) -> None:
+        wf["jobs"]["guard"]["permissions"] = {"contents": "read", "pull-requests": "write"}
+
+    assert pr_checkout_with_write_or_secrets(broken(secret)) == [
+        "preview: checks out the pull request and reads a secret or a token"
+    ]
+    assert pr_checkout_with_write_or_secrets(broken(token)) == [
+        "guard: checks out the pull request and reads a secret or a token"
+    ]
+    assert pr_checkout_with_write_or_secrets(broken(inherit)) == [
+        "guard: checks out the pull request and reads a secret or a token"
+    ]
+    assert pr_checkout_with_write_or_secrets(broken(write)) == [
+        "guard: checks out the pull request with permissions {'contents': 'read', 'pull-requests': 'write'}"
+    ]
+
+
+def test_guard_rules_catch_a_guard_without_annotations_or_review() -> None:
+    def text_format(wf: Workflow) -> None:
+        step = _step(wf, "guard", VALIDATE_STEP)
+        step["run"] = step["run"].replace("--format github", "--format text")
+
+    def no_if(wf: Workflow) -> None:
+        upload = wf["jobs"]["guard"]["steps"][-1]
+        del upload["if"]
+
+    assert guard_without_annotations(broken(text_format)) != []
+    assert guard_without_review(broken(no_if)) == [
+        "no upload of review that runs when validation fails"
+    ]
