@@ -238,7 +238,7 @@ def _page(site: Site, history: History, src_uri: str, title: str, **values: Any)
 def changes_pages(
     site: Site, history: History, entries: list[ChangeEntry] | None = None
 ) -> list[GeneratedPage]:
-    """`/changes/` (the newest months) and one page per month, newest first (`entries`:
+    """`/changes/` (the newest months) and one page per month (`entries`:
     `change_entries`, when already made)."""
     entries = change_entries(site, history) if entries is None else entries
     months = months_of(site, entries)
@@ -254,7 +254,7 @@ def changes_pages(
             month=None,
         )
     ]
-    for n, m in enumerate(months):
+    for n, m in reversed(list(enumerate(months))):  # oldest first: the newest page comes last
         newer = months[n - 1] if n else None
         older = months[n + 1] if n + 1 < len(months) else None
         values = {"months": [m], "all_months": months, "month": m, "newer": newer, "older": older}

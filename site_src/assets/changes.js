@@ -29,8 +29,7 @@
           count += visible;
         });
         section.querySelector("[data-count]").textContent = count;
-        section.querySelector(".reg-month-empty").hidden = count > 0;
-        section.classList.toggle("reg-month-none", count === 0);
+        section.hidden = count === 0;  // a month with nothing of the kind chosen is left out
         shown += count;
       });
       if (total) total.textContent = shown;

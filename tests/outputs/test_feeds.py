@@ -17,7 +17,7 @@ from generator.history.changes import change_entries
 from generator.load.revisions import Commit, History, Revision
 from generator.publish.pipeline import check_registry
 from generator.publish.views import build_site
-from generator.render.changes import PAGE_SIZE, changes_pages, entry_url
+from generator.render.changes import FEEDS, changes_pages, entry_url
 from generator.shells.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,7 +158,7 @@ def test_changes_feed_interleaves_announcements_and_revisions(built: SimpleNames
     ]
     lists = by_id[f"{tag}revision:{h['lists']}"]  # three records: links to its /changes/ entry
     assert [x.get("href") for x in lists.findall(f"{ATOM}link")] == [
-        f"https://registry.example.org/changes/#revision-{h['lists'][:12]}"
+        f"https://registry.example.org/changes/2026-03/#revision-{h['lists'][:12]}"
     ]
     # the gitkit history edits a flat conditions file in place: the draft item is never shown
     assert "conditions.institution" in (lists.findtext(f"{ATOM}content") or "")
@@ -191,7 +191,10 @@ def test_changes_page_and_subscribe_links(built: SimpleNamespace) -> None:
     assert 'href="changes/"' in home  # in the navigation
 
 
-def test_changes_are_paginated(kit: SimpleNamespace, tmp_path: Path) -> None:
+def test_changes_are_one_page_per_month(
+    kit: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.render.changes.INDEX_ITEMS", 100)
     reg = check_registry(kit.make_registry(tmp_path / "data"), AS_OF)
     site = build_site(reg)
     ids = list(site.records)
@@ -216,19 +219,21 @@ def test_changes_are_paginated(kit: SimpleNamespace, tmp_path: Path) -> None:
     assert len(entries) == 120 + len(site.announcements)
     assert all(a.when >= b.when for a, b in zip(entries, entries[1:], strict=False))
     pages = changes_pages(site, history)
-    count = -(-len(entries) // PAGE_SIZE)
-    assert [p.src_uri for p in pages] == ["changes/index.md"] + [
-        f"changes/page/{n}.md" for n in range(2, count + 1)
-    ]
-    second = pages[1].render()
-    assert second.count('class="reg-change ') == PAGE_SIZE
-    assert (
-        'href="/changes/" rel="prev"' in second and 'href="/changes/page/3/" rel="next"' in second
-    )
-    assert (
-        entry_url(entries[PAGE_SIZE], PAGE_SIZE) == f"/changes/page/2/#{entries[PAGE_SIZE].anchor}"
-    )
-    assert pages[1].depth == 3
+    months = list(dict.fromkeys(e.when.strftime("%Y-%m") for e in entries))  # newest first
+    uris = ["changes/index.md"] + [f"changes/{m}.md" for m in reversed(months)]
+    assert [p.src_uri for p in pages] == uris
+    february = pages[uris.index("changes/2026-02.md")].render()
+    assert february.count('class="reg-change ') == 120  # every revision of the month, no pager
+    assert february.count('data-change="revision"') == 120 * len(ids)
+    assert "<h1>变更记录：2026年2月</h1>" in february
+    revision = next(e for e in entries if e.kind == "revision")
+    assert entry_url(revision) == f"/changes/2026-02/#{revision.anchor}"
+    assert pages[1].depth == 2
+    # 120 × every record is more than the index holds: it shows the newest months only and
+    # links February's page
+    index = pages[0].render()
+    assert 'id="m-2026-02"' not in index
+    assert f'id="m-{months[0]}"' in index and 'href="/changes/2026-02/"' in index
 
 
 def test_every_feed_of_the_site_is_valid_atom_with_resolving_links(built: SimpleNamespace) -> None:
@@ -259,3 +264,51 @@ def test_record_pages_link_their_feeds(built: SimpleNamespace) -> None:
     assert 'rel="alternate feed" type="application/atom+xml"' in html
     assert 'href="../../feeds/records/BAN-0001.xml"' in html
     assert 'href="../../feeds/categories/' in html
+
+
+STYLESHEET_PI = re.compile(
+    rb'^<\?xml version=\'1.0\' encoding=\'UTF-8\'\?>\n<\?xml-stylesheet type="text/xsl" href="([^"]+)"\?>\n<feed '
+)
+
+
+def test_every_feed_opens_as_a_chinese_page_and_stays_atom(built: SimpleNamespace) -> None:
+    """Each feed names the site's XSL (same origin, relative to the feed); the XSL turns it into
+    a page that says what a feed is and lists its entries; XML parsers still read an Atom feed."""
+    from lxml import etree
+
+    xsl = built.site / "assets" / "feed.xsl"
+    transform = etree.XSLT(etree.parse(str(xsl)))
+    feeds = sorted((built.site / "feeds").rglob("*.xml"))
+    assert len(feeds) > 5  # site-wide, category and record feeds
+    for path in feeds:
+        raw = path.read_bytes()
+        m = STYLESHEET_PI.match(raw)
+        assert m, path
+        assert (path.parent / m.group(1).decode()).resolve() == xsl.resolve(), path
+        root = ET.fromstring(raw)  # the instruction changes nothing for a feed reader
+        assert root.tag == f"{ATOM}feed"
+        page = str(transform(etree.parse(str(path))))
+        assert "这是一个订阅源" in page and "添加订阅" in page, path
+        assert escape_text(root.findtext(f"{ATOM}title", "")) in page
+        for entry in root.findall(f"{ATOM}entry"):
+            assert escape_text(entry.findtext(f"{ATOM}title", "")) in page
+    assert b'disable-output-escaping="yes"' not in xsl.read_bytes()
+
+
+def escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_subscribe_page_lists_every_feed_with_its_address(built: SimpleNamespace) -> None:
+    page = (built.site / "subscribe" / "index.html").read_text(encoding="utf-8")
+    written = [p.relative_to(built.site).as_posix() for p in (built.site / "feeds").glob("*.*")]
+    written += [
+        p.relative_to(built.site).as_posix()
+        for p in (built.site / "feeds" / "categories").glob("*.xml")
+    ]
+    assert {f.path for f in FEEDS} <= set(written)
+    for path in written:  # site-wide feeds, the calendar and every category
+        assert f'value="{SITE_URL}{path}"' in page, path
+    assert f'value="{SITE_URL}feeds/records/' in page  # one record's, as the example
+    changes = (built.site / "changes" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../subscribe/"' in changes
