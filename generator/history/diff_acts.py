@@ -161,7 +161,7 @@ class Acts:
             meaning = meaning or MEANING.get(c.code)
             if meaning and meaning not in meanings:
                 meanings.append(meaning)
-        return out + [f"    - {m}" for m in meanings]
+        return out + [f"    - 含义：{m}" for m in meanings]
 
     def _consequence(self, c: StatusChange) -> str:
         before = c.before.status.label if c.before is not None else "未公示"

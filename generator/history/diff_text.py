@@ -6,7 +6,9 @@ domain/wordmarks.py `mark_words`). GitHub renders both tags (its sanitiser keeps
 `~~…~~` and `**…**` they need no flanking space: Chinese has none, and `**，**` would print its
 asterisks. They are the only HTML the summary writes; every character of the data inside them goes
 through `md_escape` (which escapes `<`, `>`, `&` and every Markdown character), so no data text can
-open, close or imitate a tag, start a line, or mention anyone.
+open, close or imitate a tag or start a line. (@mentions and #references are broken where the
+summary becomes a comment, .github/workflows/pr-comment.yml: the summary is the pull request's own
+output, so that job trusts none of it.)
 """
 
 from __future__ import annotations
