@@ -229,6 +229,7 @@ def _page(site: Site, history: History, src_uri: str, title: str, **values: Any)
             local=local_time,
             max_records=MAX_RECORDS,
             options=filter_options(values["months"]),
+            causes=CAUSE_LABELS,
             **values,
         )
 
