@@ -38,19 +38,9 @@
       return url.charAt(0) === "/" ? root + url.slice(1) : url;
     }
 
-    // Same four rules as generator/publish/lookup.py `match_score` (tests/browser/test_browser_check.py
-    // compares the first answer of each sample lookup with Python's).
-    function score(keys, q) {
-      if (!q) return -1;
-      if (keys.length && q === keys[0]) return 0;
-      if (keys.indexOf(q, 1) !== -1) return 1;
-      var i;
-      for (i = 0; i < keys.length; i++) if (keys[i].indexOf(q) === 0) return 2;
-      if (q.length >= index.min_partial) {
-        for (i = 0; i < keys.length; i++) if (keys[i].indexOf(q) !== -1) return 3;
-      }
-      return -1;
-    }
+    // the matcher (the rules of generator/publish/lookup.py `match_score` and `find`) is
+    // assets/names.js, shared with the header search: both find and suggest the same technologies
+    var names = window.RegNames;
 
     // ---- suggestions: only names are ranked here; a suggestion is never taken as a match ----
 
@@ -67,27 +57,7 @@
       return prev[b.length];
     }
 
-    // longest run of a that appears unbroken in b
-    function longestRun(a, b) {
-      var best = 0;
-      for (var i = 0; i < a.length; i++) {
-        for (var n = best + 1; i + n <= a.length && b.indexOf(a.slice(i, i + n)) !== -1; n++) best = n;
-      }
-      return best;
-    }
-
-    // fewest edits that turn q into some part of key (Sellers): a typo inside a partial name
-    function typos(q, key) {
-      var prev = new Array(key.length + 1).fill(0);
-      for (var i = 1; i <= q.length; i++) {
-        var cur = [i];
-        for (var j = 1; j <= key.length; j++) {
-          cur[j] = Math.min(prev[j - 1] + (q[i - 1] === key[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
-        }
-        prev = cur;
-      }
-      return Math.min.apply(null, prev);
-    }
+    var longestRun = names.longestRun;
 
     // Institutions as people type them: a short name (人民医院), without 示例省/大学 (示例第一医院),
     // full-width or spaced: most of what was typed appears, in order, in the listed name.
@@ -108,18 +78,11 @@
       return found.slice(0, 5).map(function (f) { return f.name; });
     }
 
-    // Technology names with a typo: one wrong, missing or extra character per four typed.
+    // Technologies meant by a query that matched nothing: a typo or extra words (assets/names.js)
     function suggestRecords(q) {
-      if (q.length < 2) return [];
-      var allowed = Math.max(1, Math.floor(q.length / 4));
-      var found = [];
-      index.records.forEach(function (rec, i) {
-        var best = Infinity;
-        rec.keys.forEach(function (k) { best = Math.min(best, typos(q, k)); });
-        if (best <= allowed) found.push({ e: best, i: i, rec: rec });
+      return names.suggest(index.records, q, index.min_partial, 5).map(function (i) {
+        return expand(index.records[i].verdict.record);
       });
-      found.sort(function (x, y) { return x.e - y.e || x.i - y.i; });
-      return found.slice(0, 5).map(function (f) { return expand(f.rec.verdict.record); });
     }
 
     function suggestions(label, items, pick) {
@@ -289,7 +252,7 @@
         return;
       }
       results.textContent = "";
-      var q = fold(query);
+      var q = fold(names.simplify(query));
       if (!q) {
         status.textContent = "请输入技术名称、别名或编号。";
         return;
@@ -301,16 +264,9 @@
       if (window.history && history.replaceState) {
         history.replaceState(null, "", "?" + params.toString());
       }
-      var hits = [];
-      index.records.forEach(function (rec, i) {
-        var s = score(rec.keys, q);
-        if (s >= 0) hits.push({ s: s, i: i, rec: rec, kind: index.kind_order[expand(rec.verdict.record.kind)] });
-      });
-      // as generator/publish/lookup.py `find`: by kind (approved, banned, guidance), then score, then id
-      hits.sort(function (a, b) {
-        return a.kind - b.kind ||
-          a.s - b.s || a.i - b.i;
-      });
+      var hits = names.find(index.records, q, index.min_partial, function (rec) {
+        return index.kind_order[expand(rec.verdict.record.kind)];
+      }).map(function (i) { return { rec: index.records[i] }; });
       var instKey = fold(instName);
       if (!hits.length) {
         status.textContent = "没有找到与“" + query + "”匹配的技术。";

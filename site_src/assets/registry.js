@@ -95,7 +95,7 @@
 
     // Pagefind's trigger replaces ours when the component starts; its button opens the modal
     function openWhenReady(tries) {
-      var real = document.querySelector("pagefind-modal-trigger .pf-trigger-btn");
+      var real = document.querySelector("header pagefind-modal-trigger .pf-trigger-btn");
       if (real) { real.click(); return; }
       if (tries > 0) window.setTimeout(function () { openWhenReady(tries - 1); }, 20);
     }
@@ -105,8 +105,12 @@
       state = "loading";
       add("link", { rel: "stylesheet", href: button.getAttribute("data-reg-search-css") });
       // async=false: the component runs before search.js, which wraps it
+      var ext = button.getAttribute("data-reg-search-ext"); // assets/search.js
       add("script", { src: button.getAttribute("data-reg-search"), async: false });
-      add("script", { src: button.getAttribute("data-reg-search-ext"), async: false }).onload = function () {
+      // the traditional → simplified table and /check/'s matcher, which search.js uses
+      add("script", { src: ext.replace(/search\.js$/, "t2s.js"), async: false });
+      add("script", { src: ext.replace(/search\.js$/, "names.js"), async: false });
+      add("script", { src: ext, async: false }).onload = function () {
         state = "ready";
         document.removeEventListener("keydown", shortcut);
         if (wantOpen) openWhenReady(100);
@@ -128,9 +132,23 @@
       open();
     }
 
-    button.addEventListener("click", open);
-    button.addEventListener("focus", load);
-    button.addEventListener("pointerenter", load);
+    // other triggers (the home page's and 404's search box) get a stand-in like the header's
+    document.querySelectorAll("pagefind-modal-trigger:not(:has([data-reg-search]))").forEach(function (trigger) {
+      if (trigger.firstChild) return;
+      var wide = button.cloneNode(true);
+      wide.removeAttribute("data-reg-search");
+      wide.className = "reg-search-button reg-search-wide";
+      wide.appendChild(document.createTextNode(trigger.getAttribute("placeholder") || "搜索"));
+      trigger.appendChild(wide);
+      listen(wide);
+    });
+
+    function listen(b) {
+      b.addEventListener("click", open);
+      b.addEventListener("focus", load);
+      b.addEventListener("pointerenter", load);
+    }
+    listen(button);
     document.addEventListener("keydown", shortcut);
   }
 

@@ -9,14 +9,19 @@
  *      (names and aliases weigh most: those records rank first, then announcements),
  *   3. add pages whose own text contains every word (Pagefind's ranking, checked on the text),
  *      unless step 2 already matched ENOUGH pages (those would only come after them),
- *   4. count the filter values of exactly these results, and
- *   5. show each result as a card: title, kind, status, and a sentence with the match marked.
+ *   4. when no technology has every word as a token, ask /check/'s matcher (assets/names.js, over the
+ *      same index /check/ loads): the technologies /check/ would answer or suggest for the query
+ *      (CAR T, CAR-T疗法, 干细抱, 干细胞美容) come first, as cards of their pages,
+ *   5. count the filter values of exactly these results, and
+ *   6. show each result as a card: title, kind, status, and a sentence with the match marked.
+ * Queries are written in simplified characters first (幹細胞 → 干细胞; assets/t2s.js).
  * Only finding and ranking happen here; every legal statement is on the pages themselves.
  */
 (function () {
   "use strict";
   var components = window.PagefindComponents;
-  if (!components) return;
+  var names = window.RegNames;
+  if (!components || !names) return;
   var instance = components.getInstanceManager().getInstance("default");
 
   var CHUNK = 6; // longest token written by search.py (SUFFIX)
@@ -34,7 +39,7 @@
   }
 
   function words(query) {
-    var q = norm(query);
+    var q = norm(names.simplify(query));
     var out = [];
     // a long run in pieces of CHUNK, the last one overlapping the one before: every piece of two
     // characters or more is the start of a token (a token never starts at a run's last character)
@@ -135,6 +140,41 @@
     return item();
   }
 
+  // ------------------------------------------------------------------ /check/'s matcher
+
+  var checkIndex = null;
+
+  // the index /check/ loads (generator/publish/lookup.py `check_index`), fetched the first time a
+  // query finds no page by its tokens
+  function loadCheckIndex() {
+    if (!checkIndex) {
+      checkIndex = fetch(bundle().replace(/pagefind\/$/, "") + "api/check-index.json", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; });
+    }
+    return checkIndex;
+  }
+
+  // The technologies /check/ answers for `term`, or else suggests: [{id, url, how}], best first.
+  async function closest(term) {
+    var index = await loadCheckIndex();
+    if (!index) return [];
+    var expand = function (v) { return typeof v === "number" ? index.texts[v] : v; };
+    var q = names.folder(index.fold)(names.simplify(term));
+    var how = "name";
+    var found = names.find(index.records, q, index.min_partial, function (rec) {
+      return index.kind_order[expand(rec.verdict.record.kind)];
+    });
+    if (!found.length) {
+      how = "suggest";
+      found = names.suggest(index.records, q, index.min_partial, 5);
+    }
+    return found.map(function (i) {
+      var rec = index.records[i];
+      return { id: rec.id, url: expand(rec.verdict.record.url), how: how };
+    });
+  }
+
   async function readFilterSets() {
     var entry = await (await fetch(bundle() + "pagefind-entry.json")).json();
     var languages = entry.languages || {};
@@ -180,6 +220,23 @@
       return out;
     }
 
+    // Pagefind's result for each technology /check/ finds for `term` (by its id, a token of its page)
+    async function technologies(term, opts) {
+      var meant = await closest(term);
+      var out = [];
+      for (var m of meant) {
+        var found = await raw(encode(m.id.toLowerCase()), opts);
+        for (var r of found.results.slice(0, 3)) {
+          var d = await r.data();
+          if (d.url.replace(/\/$/, "").endsWith(m.url.replace(/\/$/, ""))) {
+            out.push(tagged(r, m.how));
+            break;
+          }
+        }
+      }
+      return out;
+    }
+
     pf.search = async function (term, options) {
       var ws = term == null ? [] : words(term);
       if (!ws.length) return raw(term, options);
@@ -203,6 +260,13 @@
         return tier || score.get(b) - score.get(a);
       }).map(function (id) { return tagged(byId.get(id), "name"); });
 
+      // no technology has every word (CAR T: no token starts with "t"): the ones /check/ finds lead
+      if (named.every(function (r) { return announcements.has(r.id); })) {
+        var techs = await technologies(term, opts);
+        var ids = new Set(techs.map(function (r) { return r.id; }));
+        named = techs.concat(named.filter(function (r) { return !ids.has(r.id); }));
+      }
+
       if (named.length >= ENOUGH) {
         // step 3 only ever appends after these: with this many names matched, its pages would
         // come after ENOUGH others, and it would cost the index chunks of the raw words and
@@ -214,7 +278,8 @@
         });
       }
       var text = await raw(term, opts);
-      var candidates = text.results.filter(function (r) { return !score.has(r.id); });
+      var shown = new Set(named.map(function (r) { return r.id; }));
+      var candidates = text.results.filter(function (r) { return !shown.has(r.id); });
       var checked = await Promise.all(candidates.slice(0, VERIFY).map(function (r) {
         return r.data().then(function (d) {
           var hay = haystack(d);
@@ -319,6 +384,7 @@
     if (m.sample) badges.appendChild(el("span", "reg-sample", m.sample));
     // one technology, one card: the research stage (its guidance entry) inside the approval's card
     if (m.research) body.appendChild(el("p", "reg-research", m.research));
+    if (data.regPath === "suggest") body.appendChild(el("p", "reg-result-suggest", "没有完全一致的名称，这是最接近的技术。"));
     var text = excerpt(data, ws);
     if (text) marked(body.appendChild(el("p", "pf-result-excerpt")), text, ws);
     return li;
