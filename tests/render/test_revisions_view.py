@@ -64,7 +64,7 @@ def test_marked_markdown_is_the_sanitised_rendering() -> None:
         marked_markdown("a <b>x</b> [l](javascript:1)", "a <script>y</script> [l](javascript:2)")
     )
     assert "<script" not in html and "<b>" not in html and "javascript:" not in html
-    assert "    assert "&lt;script&gt;" in html and "<ins>" in htmllt;" in html and "<ins>" in html  # shown as text, the changed word marked
+    assert "&lt;" in html and "<ins>" in html  # shown as text, the changed word marked
 
 
 def test_markdown_fields_come_from_the_models() -> None:
