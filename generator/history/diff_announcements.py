@@ -20,7 +20,7 @@ from generator.domain.vocabulary import ACTION_LABELS
 from generator.history.diff_acts import Acts
 from generator.history.diff_text import change_line, code, date_of, file_diff, md_escape, parse_yaml
 from generator.publish.checked import Checked
-from generator.status.states import Status
+from generator.status.intervals import DAY, Interval, interval_at, intervals_of
 
 
 class _Report(Protocol):
@@ -31,12 +31,12 @@ class _Report(Protocol):
     base_files: dict
     head_files: dict
     acts: Acts
+    projects: tuple[dict[str, list[Interval]], dict[str, list[Interval]]]
 
     def announcement_rels(self) -> list[str]: ...
     def ref(self, rid: str) -> str: ...
     def name(self, rid: str) -> str: ...
     def number(self, aid: str) -> str: ...
-    def statuses(self, side: int, day: date) -> dict[str, Status | None]: ...
 
 
 def announcements_section(report: _Report, as_of: date) -> list[str]:
@@ -129,24 +129,45 @@ def backdating_warning(report: _Report, as_of: date) -> list[str]:
 
 def _what_it_changes(report: _Report, aid: str, since: date, until: date) -> list[str]:
     """Its actions, then each record whose status differs between BASE and HEAD on a day from
-    `since` to `until` (the day itself, and each day a BASE announcement between changes things)."""
+    `since` to `until`, with the first such day. Read from each side's intervals (no replay per
+    day: a back-filled announcement years old spans hundreds of announcement dates)."""
     entry = report.head.announcements.get(aid)
     out = [
         f"{ACTION_LABELS[act.action]} {report.ref(act.record)} {report.name(act.record)}".rstrip()
         for act in (entry.model.actions if entry is not None else [])
     ]
-    days = {since} | {
-        e.model.date for e in report.base.announcements.values() if since <= e.model.date <= until
-    }
-    seen: set[str] = set()
-    for day in sorted(days):
-        before, after = report.statuses(0, day), report.statuses(1, day)
-        for rid in sorted({*before, *after} - seen):
-            b, h = before.get(rid), after.get(rid)
-            if (b.code if b else None) != (h.code if h else None):
-                seen.add(rid)
-                was, now = (s.label if s else "未公示" for s in (b, h))
-                out.append(
-                    f"{report.ref(rid)} {report.name(rid)}：{day.isoformat()} 的状态由“{was}”改为“{now}”"
-                )
+    before, after = (
+        _intervals(report.base, report.projects[0]),
+        _intervals(report.head, report.projects[1]),
+    )
+    for rid in sorted({*before, *after}):
+        found = _first_difference(before.get(rid, []), after.get(rid, []), since, until)
+        if found is not None:
+            day, was, now = found
+            out.append(
+                f"{report.ref(rid)} {report.name(rid)}：{day.isoformat()} 的状态由“{was}”改为“{now}”"
+            )
     return out
+
+
+def _intervals(reg: Checked, projects: dict[str, list[Interval]]) -> dict[str, list[Interval]]:
+    """Every record's statuses through time: the replay's snapshots, and the projects'."""
+    out = {rid: intervals_of(history) for rid, history in reg.derived.snapshots.items()}
+    return {**out, **projects}
+
+
+def _first_difference(
+    a: list[Interval], b: list[Interval], since: date, until: date
+) -> tuple[date, str, str] | None:
+    """(first day in [since, until] on which the two status histories differ, its label in each).
+    A status is constant between interval boundaries, so only those days are compared."""
+    edges = {iv.start for iv in (*a, *b)} | {iv.end + DAY for iv in (*a, *b) if iv.end}
+    for day in sorted({since} | {d for d in edges if since <= d <= until}):
+        x, y = interval_at(a, day), interval_at(b, day)
+        if (x.status.code if x else None) != (y.status.code if y else None):
+            return day, _label(x), _label(y)
+    return None
+
+
+def _label(iv: Interval | None) -> str:
+    return iv.status.label if iv is not None else "未公示"
