@@ -11,55 +11,29 @@ from generator.domain.dates import cn_date
 from generator.domain.kinds import dispatch
 from generator.domain.names import fold
 from generator.domain.vocabulary import GROUND_LABELS
-from generator.publish.terms import (
-    CHECK_LIST as CHECK_LIST,
+
+# the seeds' sentences and the summary's words live in terms.py; re-exported here, where the
+# verdicts, dated.py and /check/ have always imported them
+from generator.publish.terms import (  # noqa: F401
+    CHECK_LIST,
+    CONDITIONS_RULE,
+    DELISTED,
+    DERIVED_BAN,
+    DUTIES,
+    EMERGENCY,
+    EMERGENCY_ONLY,
+    ETHICS,
+    MEANING,
+    NO_CLINICAL_USE,
+    NO_SPEC,
+    NOT_BY_TIME,
+    NOT_CLINICAL,
+    RESTRICTED_RULE,
+    SUBJECT,
+    TERMINATE,
+    UNAPPROVED_RULE,
+    Summary,
 )
-from generator.publish.terms import (
-    CONDITIONS_RULE as CONDITIONS_RULE,
-)
-from generator.publish.terms import (
-    DELISTED as DELISTED,
-)
-from generator.publish.terms import (
-    DERIVED_BAN as DERIVED_BAN,
-)
-from generator.publish.terms import (  # the seeds' sentences, word for word (re-exported)
-    DUTIES as DUTIES,
-)
-from generator.publish.terms import (
-    EMERGENCY as EMERGENCY,
-)
-from generator.publish.terms import (
-    EMERGENCY_ONLY as EMERGENCY_ONLY,
-)
-from generator.publish.terms import (
-    ETHICS as ETHICS,
-)
-from generator.publish.terms import (
-    MEANING as MEANING,
-)
-from generator.publish.terms import (
-    NO_CLINICAL_USE as NO_CLINICAL_USE,
-)
-from generator.publish.terms import (
-    NO_SPEC as NO_SPEC,
-)
-from generator.publish.terms import (
-    NOT_BY_TIME as NOT_BY_TIME,
-)
-from generator.publish.terms import (
-    NOT_CLINICAL as NOT_CLINICAL,
-)
-from generator.publish.terms import (
-    RESTRICTED_RULE as RESTRICTED_RULE,
-)
-from generator.publish.terms import (
-    SUBJECT as SUBJECT,
-)
-from generator.publish.terms import (
-    TERMINATE as TERMINATE,
-)
-from generator.publish.terms import Summary
 from generator.publish.views import RecordView, Site, announcement_url
 from generator.status.intervals import interval_at, next_change
 from generator.status.states import Event
@@ -292,7 +266,7 @@ def _guidance(site: Site, r: RecordView) -> Summary:
             when=f"自 {cn_date(r.emergency.date)} 起，至 {cn_date(e['until'])}",
             who=f"经国家卫生健康委同意，在规定范围和期限内紧急应用（规范 第十九条）。范围：{e['scope']}。",
             patient="范围以外的临床使用没有获得批准。",
-            rule=NO_CLINICAL_USE,
+            rule=UNAPPROVED_RULE,
         )  # fmt: skip
     if r.status.code == "delisted":
         return _delisted(site, r)
@@ -301,7 +275,7 @@ def _guidance(site: Site, r: RecordView) -> Summary:
         who="医疗机构可以按《备案指导清单》备案后开展临床研究（界定指导原则 二）；这项技术尚未批准临床转化应用。",
         patient="它只能在已备案的临床研究中使用；在临床研究之外用于治疗，不是经批准的临床应用。",
         places=_project_sites(site, r), places_title="本库收录的、按本条目备案且正在进行的临床研究所在机构",
-        rule=NO_CLINICAL_USE,
+        rule=UNAPPROVED_RULE,
     )  # fmt: skip
 
 
@@ -324,7 +298,7 @@ def _delisted(site: Site, r: RecordView) -> Summary:
         label, patient = "已调出清单，不能再按清单备案新的研究", f"{SUBJECT}{ETHICS}"
     return _summary(
         r, site.as_of, label=label, tone="no", who=DELISTED["direct" if direct else "after_review"],
-        patient=patient, rule=NO_CLINICAL_USE,
+        patient=patient, rule=UNAPPROVED_RULE,
     )  # fmt: skip
 
 
@@ -368,7 +342,7 @@ def _banned(site: Site, r: RecordView) -> Summary:
     return _summary(
         r, site.as_of, label="禁止临床应用", tone="no",
         who=f"这是禁止临床应用的技术，任何机构和个人都不得将其应用于临床。{scope}",
-        patient="任何医疗机构都不能向您提供这项技术。", rule=NO_CLINICAL_USE,
+        patient="任何医疗机构都不能向您提供这项技术。", rule=UNAPPROVED_RULE,
     )  # fmt: skip
 
 

@@ -105,9 +105,13 @@ NOT_BY_TIME = (
 # Plain words, derived from the record's status and its status on every date (r.intervals); each
 # prohibition is the seeds' own sentence with its article, said only where the seeds say it.
 
+# the summary's rules quote the seeds word for word, inside “”, with their article
 RESTRICTED_RULE = (
     "限定期内“仅限在参与该技术临床研究且符合条件的医疗机构内开展临床应用”（规范 第二十条第二款）："
     "名单以外的医疗机构在限定期内不能开展。"
+)
+UNAPPROVED_RULE = (
+    "“任何机构和个人不得将未经批准临床转化应用的生物医学新技术应用于临床”（规范 第二十条第三款）。"
 )
 CONDITIONS_RULE = "须在符合条件的医疗机构，由符合条件的卫生专业技术人员遵守临床应用操作规范开展（规范 第二十条第一款）。"
 CHECK_LIST = "如果有医疗机构向您提供这项技术，请先核对它是否在本页所列的名单中。"
