@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import gzip
 import json
+import logging
 import os
 import re
 import time
@@ -40,7 +41,7 @@ from generator.publish.pipeline import Settings, publish
 from generator.publish.views import Site, chrome_values
 from generator.render.page import GeneratedPage
 from generator.render.shell import ID as SHELL_ID
-from generator.render.shell import ShellError
+from generator.render.shell import ShellError, ShellKey
 from generator.shells.build import RegistryInvalid, SiteDirRefused, check_site_dir
 from generator.shells.engine_guard import mark_plugin_ran
 from generator.shells.plain_pages import clash_problems
@@ -90,6 +91,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.data_dir: Path | None = None
         self.problems: list[Problem] = []
         self.serving = False
+        self.raw_sitemap: str | None = None  # serve: MkDocs' sitemap.xml, before expand_sitemap
         self.guard: PreviewGuard | None = None  # kept across rebuilds: its base side is cached
         # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
         self.timings: dict[str, float] = {}
@@ -171,8 +173,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             background=not self.serving,
             shells=shells,
             lang=config.theme.get("language") or "en",
+            keep=self.serving,
         )
         self.pages = {p.src_uri: p for p in self.files.engine_pages}
+        _ShellLogFilter.install(self.files.shells)
         for uri in self.pages:
             _replace(files, File.generated(config, uri, content=""))
         self._refuse_clashing_redirects(files)
@@ -218,6 +222,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         key = self.files.shells.get(page.file.src_uri) if self.files is not None else None
         if key is None:
+            if self.files is not None:
+                self.files.rendered(page.file.src_uri, output)
             return output
         t = time.perf_counter()
         with _engine_errors():
@@ -228,8 +234,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.files is not None
         t = time.perf_counter()
+        sitemap = Path(config.site_dir) / "sitemap.xml"
+        if self.serving and sitemap.is_file():  # the preview expands it again after an edit
+            self.raw_sitemap = sitemap.read_text(encoding="utf-8")
         if self.files.shells:
-            expand_sitemap(Path(config.site_dir), self.files)
+            expand_sitemap(Path(config.site_dir), self.files.shells, self.files.groups)
         with _engine_errors():
             self.files.finish()
         self._add("finish_side_files_and_search", t)
@@ -263,6 +272,31 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         return server
 
 
+class _ShellLogFilter(logging.Filter):
+    """Drops MkDocs' "Page skipped: '<shell>'. Generated empty output." for our shells: a shell
+    is no page of the site (on_post_page returns "" once its pages are filled in), so the line,
+    one per section and build, only alarmed editors. Any other skipped page is still logged."""
+
+    _SKIPPED = re.compile(r"Page skipped: '(?P<uri>[^']+)'\. Generated empty output\.")
+    LOGGER = "mkdocs.commands.build"
+
+    def __init__(self, shells: dict[str, Any]) -> None:
+        super().__init__()
+        self.shells = shells  # the plugin's src_uri -> group of this build
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        m = self._SKIPPED.fullmatch(str(record.msg))
+        return m is None or m["uri"] not in self.shells
+
+    @classmethod
+    def install(cls, shells: dict[str, Any]) -> None:
+        """One filter on MkDocs' build logger, for this build's shells (replacing the last)."""
+        logger = logging.getLogger(cls.LOGGER)
+        for old in [f for f in logger.filters if isinstance(f, cls)]:
+            logger.removeFilter(old)
+        logger.addFilter(cls(shells))
+
+
 def theme_values(site: Site, config: MkDocsConfig) -> dict[str, Any]:
     """What the theme overrides (site_src/overrides/) print: `config.extra.registry`."""
     return {**chrome_values(site, config.site_url), "columns": column_names(config.nav)}
@@ -272,7 +306,9 @@ _URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
 _SHELL_LOC = re.compile(rf"/([^/<]+/{SHELL_ID}\d+)/</loc>")
 
 
-def expand_sitemap(site_dir: Path, files: SiteFiles) -> None:
+def expand_sitemap(
+    site_dir: Path, shells: dict[str, ShellKey], groups: dict[ShellKey, list[GeneratedPage]]
+) -> None:
     """MkDocs listed each shell once in sitemap.xml: list the pages filled into it instead."""
     path = site_dir / "sitemap.xml"
     if not path.is_file():
@@ -284,12 +320,12 @@ def expand_sitemap(site_dir: Path, files: SiteFiles) -> None:
         out.append(xml[last : m.start()])
         last = m.end()
         found = _SHELL_LOC.search(block)
-        key = files.shells.get(f"{found.group(1)}.md") if found else None
+        key = shells.get(f"{found.group(1)}.md") if found else None
         if found is None or key is None:
             out.append(block)
             continue
         shell_name = found.group(1).split("/")[1]
-        for page in files.groups[key]:
+        for page in groups.get(key, []):
             out.append(block.replace(shell_name, page.src_uri.removesuffix(".md").split("/")[1]))
     out.append(xml[last:])
     _write_sitemap(site_dir, "".join(out))
