@@ -11,9 +11,14 @@ changed to break it, so that none of them passes by not looking.
 from __future__ import annotations
 
 import copy
+import json
+import os
 import posixpath
 import re
 import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -462,7 +467,7 @@ COMMENT_PERMISSIONS = {"pull-requests": "write", "actions": "read"}
 ALLOWED = {"gh", "jq", "head", "tr", "echo", "printf", "read", "exit", "[", "[[", "test", "true"}
 GH_VERBS = (["api"], ["run", "download"])
 KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"}
-SEPARATORS = {";", "&", "&&", "|", "||", "|&", "(", ")", "\n", ";;"}
+SEPARATING = set(";&|()\n")  # a token of these only ends a command
 
 
 def guard_without_annotations(wf: Workflow) -> list[str]:
@@ -552,7 +557,11 @@ def substitutions(script: str) -> tuple[str, list[str]]:
 def commands(script: str) -> list[list[str]]:
     """Every simple command of a shell script, as its words (quotes removed), the commands inside
     `$( … )` included; a backtick that is not escaped counts as a command of its own."""
-    lines = [x for x in script.split("\n") if not x.lstrip().startswith("#")]  # comment lines
+    # comment lines, and a comment after a command when no quote follows its `#`
+    lines = [
+        "" if x.lstrip().startswith("#") else re.sub(r"(?<=\s)#[^'\"]*$", "", x)
+        for x in script.split("\n")
+    ]
     script, inner = substitutions("\n".join(lines).replace("\\\n", " "))
     lex = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
     lex.whitespace = " \t\r"
@@ -564,7 +573,7 @@ def commands(script: str) -> list[list[str]]:
     for token in lex:
         if redirected or re.fullmatch(r"[<>]+&?", token):  # `> file` names no program
             redirected = not redirected
-        elif token in SEPARATORS or (not words and token in KEYWORDS):
+        elif set(token) <= SEPARATING or (not words and token in KEYWORDS):
             out += [words] if words else []
             words = []
         elif words or not re.fullmatch(r"\w+=.*", token, re.S):  # VAR=value before a command
@@ -798,3 +807,199 @@ def test_guard_rules_catch_a_guard_without_annotations_or_review() -> None:
     assert guard_without_review(broken(no_if)) == [
         "no upload of review that runs when validation fails"
     ]
+
+
+# --- the comment workflow, run: its scripts with a stand-in for `gh` ------------------------------
+
+FAKE_GH = """\
+import json, os, shutil, subprocess, sys
+state = json.load(open(os.environ["FAKE_GH_STATE"], encoding="utf-8"))
+args = sys.argv[1:]
+def take(flag):
+    if flag not in args:
+        return None
+    i = args.index(flag)
+    value = args[i + 1]
+    del args[i : i + 2]
+    return value
+if args[:2] == ["run", "download"]:
+    shutil.copytree(state["review"], take("--dir"))
+    sys.exit(0)
+assert args[0] == "api", args
+args.remove("--paginate") if "--paginate" in args else None
+method, jq, body = take("--method") or "GET", take("--jq"), take("--input")
+path = args[1]
+with open(state["log"], "a", encoding="utf-8") as log:
+    log.write(json.dumps([method, path, json.load(open(body, encoding="utf-8")) if body else None]) + "\\n")
+if method != "GET":
+    sys.exit(0)
+answer = next(v for k, v in state["api"].items() if path.endswith(k))
+if jq is None:
+    print(json.dumps(answer))
+else:
+    subprocess.run(["jq", "-r", jq], input=json.dumps(answer), text=True, check=True)
+"""
+HEAD = "a" * 40
+
+
+def expressions(run_prs: list[dict[str, int]], outputs: dict[str, str]) -> dict[str, str]:
+    return {
+        "github.token": "token",
+        "github.repository": "owner/repo",
+        "github.event.workflow_run.id": "99",
+        "github.event.workflow_run.head_sha": HEAD,
+        "toJSON(github.event.workflow_run.pull_requests)": json.dumps(run_prs),
+        "steps.pr.outputs.number": outputs.get("number", ""),
+    }
+
+
+def run_comment_job(
+    tmp: Path,
+    review: dict[str, str],
+    *,
+    head: str = HEAD,
+    run_prs: list[dict[str, int]] | None = None,
+    comments: list[dict[str, Any]] | None = None,
+) -> tuple[int, list[list[Any]]]:
+    """Runs the comment job's steps as the runner would (bash -e, GITHUB_OUTPUT, `if:` on the
+    number); returns the last exit code and the `gh api` calls."""
+    job = workflow(COMMENT)["jobs"]["comment"]
+    (tmp / "bin").mkdir(parents=True)
+    (tmp / "bin" / "gh").write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+    (tmp / "bin" / "gh").chmod(0o755)
+    (tmp / "artifact").mkdir()
+    for name, text in review.items():
+        (tmp / "artifact" / name).write_text(text, encoding="utf-8")
+    state = {
+        "review": str(tmp / "artifact"),
+        "log": str(tmp / "log"),
+        "api": {
+            "/pulls/7": {"state": "open", "head": {"sha": head}},
+            "/runs/99/artifacts": {
+                "artifacts": [{"name": "site-preview", "id": 5, "expired": False}]
+            },
+            "/issues/7/comments": comments or [],
+        },
+    }
+    (tmp / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    (tmp / "log").touch()
+    (tmp / "temp").mkdir()
+    outputs: dict[str, str] = {}
+    rc = 0
+    for step in job["steps"]:
+        if step.get("if") == "steps.pr.outputs.number != ''" and not outputs.get("number"):
+            continue
+        env = {**job["env"], **step.get("env", {})}
+        known = expressions(run_prs or [], outputs)
+        for k, v in env.items():
+            for expr in re.findall(r"\$\{\{\s*(.*?)\s*\}\}", v):
+                env[k] = env[k].replace(f"${{{{ {expr} }}}}", known[expr])
+        (tmp / "out").write_text("", encoding="utf-8")
+        proc = subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            env={
+                **env,
+                "PATH": f"{tmp / 'bin'}:{os.environ['PATH']}",
+                "RUNNER_TEMP": str(tmp / "temp"),
+                "GITHUB_OUTPUT": str(tmp / "out"),
+                "GITHUB_SERVER_URL": "https://github.com",
+                "FAKE_GH_STATE": str(tmp / "state.json"),
+            },
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        rc = proc.returncode
+        assert "Traceback" not in proc.stderr, proc.stderr
+        outputs.update(
+            line.split("=", 1) for line in (tmp / "out").read_text().splitlines() if "=" in line
+        )
+        if rc:
+            break
+    calls = [json.loads(x) for x in (tmp / "log").read_text(encoding="utf-8").splitlines()]
+    return rc, calls
+
+
+def writes(calls: list[list[Any]]) -> list[list[Any]]:
+    return [c for c in calls if c[0] != "GET"]
+
+
+needs_jq = pytest.mark.skipif(shutil.which("jq") is None, reason="jq (as on GitHub's runners)")
+
+
+@needs_jq
+def test_comment_posts_the_summary_once_with_the_preview_warning(tmp_path: Path) -> None:
+    hostile = "## 变更摘要\n@octocat #12 `$(touch pwned)` $(touch pwned2) a@b.c\n"
+    rc, calls = run_comment_job(tmp_path, {"pr-number": "7\n", "summary.md": hostile})
+    assert rc == 0
+    [(method, path, payload)] = writes(calls)
+    assert (method, path) == ("POST", "repos/owner/repo/issues/7/comments")
+    body = payload["body"]
+    assert body.startswith("<!-- registry-review -->\n### 预览（运行本拉取请求的代码，未经审阅）")
+    assert "http://pr-7-99.localhost:8001/" in body
+    assert "https://github.com/owner/repo/actions/runs/99/artifacts/5" in body
+    assert "python3 -m http.server 8001 --bind 127.0.0.1" in body
+    assert "@\u2060octocat #\u206012" in body and "@octocat" not in body
+    assert "`$(touch pwned)` $(touch pwned2)" in body
+    assert not list(tmp_path.rglob("pwned*"))
+
+
+@needs_jq
+def test_comment_updates_its_own_comment_only(tmp_path: Path) -> None:
+    marker = "<!-- registry-review -->"
+    comments = [
+        {"id": 1, "user": {"login": "mallory"}, "body": marker + " fake"},
+        {"id": 2, "user": {"login": "github-actions[bot]"}, "body": "other"},
+        {"id": 3, "user": {"login": "github-actions[bot]"}, "body": marker + "\nold"},
+    ]
+    rc, calls = run_comment_job(
+        tmp_path, {"pr-number": "7", "summary.md": "x"}, comments=comments, run_prs=[{"number": 7}]
+    )
+    assert rc == 0
+    assert [c[:2] for c in writes(calls)] == [["PATCH", "repos/owner/repo/issues/comments/3"]]
+
+
+@needs_jq
+@pytest.mark.parametrize(
+    "number, run_prs",
+    [
+        ("7; touch pwned", []),
+        ("07", []),
+        ("", []),
+        ("7\n8", []),
+        ("../7", []),
+        ("7", [{"number": 8}]),  # listed by GitHub: must be among them
+    ],
+)
+def test_comment_refuses_a_number_it_cannot_trust(
+    tmp_path: Path, number: str, run_prs: list[dict[str, int]]
+) -> None:
+    rc, calls = run_comment_job(tmp_path, {"pr-number": number, "summary.md": "x"}, run_prs=run_prs)
+    assert rc != 0 and writes(calls) == [] and not list(tmp_path.rglob("pwned"))
+
+
+@needs_jq
+def test_comment_writes_nothing_for_a_commit_that_is_not_the_head(tmp_path: Path) -> None:
+    rc, calls = run_comment_job(tmp_path, {"pr-number": "7", "summary.md": "x"}, head="b" * 40)
+    assert rc == 0 and writes(calls) == []
+
+
+@needs_jq
+def test_comment_is_capped_and_says_when_the_summary_is_missing(tmp_path: Path) -> None:
+    rc, calls = run_comment_job(tmp_path / "a", {"pr-number": "7", "summary.md": "字" * 70_000})
+    body = writes(calls)[0][2]["body"]
+    assert rc == 0 and 60_000 < len(body) < 61_500 and "已截断" in body
+    rc, calls = run_comment_job(tmp_path / "b", {"pr-number": "7"})
+    assert rc == 0 and "变更摘要未能生成" in writes(calls)[0][2]["body"]
+
+
+def test_inert_programs_in_the_guard_chain_nothing() -> None:
+    """`mkdir`, `echo` and `cat` may stand beside the base code in the guard job; a command chained
+    onto them, or run inside them, is pull request code."""
+    for line in ("cat review/summary.md && make", "echo $(make -C pr)", "mkdir x; ./pr/run"):
+
+        def chained(wf: Workflow, line: str = line) -> None:
+            wf["jobs"]["guard"]["steps"].insert(5, {"run": line})
+
+        assert runs_pr_code(broken(chained)["jobs"]["guard"], broken(chained)), line
