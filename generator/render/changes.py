@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -123,7 +124,7 @@ class Item:
     def anchor(self) -> str:
         return "#timeline" if self.change != "revision" else "#revisions"
 
-    @property
+    @cached_property  # the newest months are on /changes/ and on their own pages
     def html(self) -> Markup:
         """The item's line, made here rather than in the template: a month of the 10,000-record
         registry holds about 2,000 items, and Jinja's attribute lookups took 10× the time."""
