@@ -56,7 +56,8 @@ def test_zip_and_downloads_page_carry_them(sample_site: Path) -> None:
 def test_citation_line_on_the_page_and_in_the_api(sample_site: Path) -> None:
     record = _json(sample_site / "api/records/BMT-2026-001.json")
     version = record["data_version"]
-    want = f"国家卫生健康委员会（示例） 生物医学新技术公示库, BMT-2026-001, 数据版本 {version}, 访问于 2026-11-23"
+    url = "https://registry.example.org/approved/BMT-2026-001/"  # issue 26: the absolute address
+    want = f"国家卫生健康委员会（示例） 生物医学新技术公示库, BMT-2026-001, 数据版本 {version}, {url}, 访问于 2026-11-23"
     assert record["citation"] == want
     html = (sample_site / "approved/BMT-2026-001/index.html").read_text(encoding="utf-8")
     assert "引用本条" in html
