@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -307,3 +308,22 @@ def test_dotted() -> None:
     assert dotted(("actions", 0, "record")) == "actions[0].record"
     assert dotted(("aliases", 2)) == "aliases[2]"
     assert dotted(()) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\n\tb: 1\n",
+        "a:\n  - x\n\t- y\n",
+        "a: 1\n  \tb: 2\n",
+        "a:\n  b: |\n    x\n\ty\n",
+        "\ta: 1\n",
+    ],
+)
+def test_a_tab_is_named_in_chinese(text: str) -> None:
+    """Issue 25: the tab error said its key word, Tab, in English only."""
+    (found,) = load_bytes(text.encode(), "data/x.yaml").problems
+    assert found.code == "E103" and "制表符" in found.message
+    assert re.findall(r"[A-Za-z]+", found.message) == [
+        "YAML"
+    ]  # no English word but the format's name
