@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,7 +81,23 @@ def _choices(items: list[tuple[str, str, str]], value: str, what: str) -> str:
     for i, name, _shown in items:
         if value and name_key(name) == name_key(value):
             return f"{text}。“{value}”是{what}名称，这里要写它的编号 {i}"
+    close = closest(value, items)
+    if close:
+        return f"{text}。您是否指 " + "、".join(f"{i}（{shown}）" for i, _n, shown in close) + "？"
     return text
+
+
+def closest(
+    value: str, items: list[tuple[str, str, str]], n: int = 2
+) -> list[tuple[str, str, str]]:
+    """The items whose id or name is closest to a mistyped `value` (cell-therap, 细胞治), compared
+    in the folded form names are compared in everywhere (domain/names.py `fold`)."""
+    keys: dict[str, tuple[str, str, str]] = {}
+    for item in items:
+        for word in item[:2]:
+            keys.setdefault(name_key(word), item)
+    found = difflib.get_close_matches(name_key(value), [k for k in keys if k], n=n * 2, cutoff=0.6)
+    return list(dict.fromkeys(keys[k] for k in found))[:n]
 
 
 def category_choices(reg: Registry, value: str) -> str:

@@ -449,6 +449,31 @@ def test_e303_lists_the_categories_with_their_names(kit: SimpleNamespace, tmp_pa
     assert "gene-editing（基因编辑）" in msg and "这里要写" not in msg
 
 
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("gene-editng", "gene-editing（基因编辑）"),  # a letter left out
+        ("Gene Editing", "gene-editing（基因编辑）"),  # folded as names are: case, space, dash
+        ("基因编", "gene-editing（基因编辑）"),  # the name, mistyped
+        ("cell_therapy", "cell-therapy（细胞治疗）"),
+    ],
+)
+def test_e303_suggests_the_closest_categories(
+    kit: SimpleNamespace, tmp_path: Path, typo: str, meant: str
+) -> None:
+    banned = kit.BASE["banned/BAN-0001.yaml"].replace("gene-editing", f'"{typo}"')
+    msg = _messages(kit, tmp_path, {"banned/BAN-0001.yaml": banned})["E303"]
+    assert f"您是否指 {meant}" in msg
+
+
+def test_e303_suggests_nothing_far_from_every_category(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    banned = kit.BASE["banned/BAN-0001.yaml"].replace("gene-editing", "radiology")
+    msg = _messages(kit, tmp_path, {"banned/BAN-0001.yaml": banned})["E303"]
+    assert "您是否指" not in msg and "other（其他）" in msg
+
+
 @pytest.mark.parametrize("grade", ["高风险", "extreme"])
 def test_e304_lists_the_risk_grades_with_names_and_years(
     kit: SimpleNamespace, tmp_path: Path, grade: str
