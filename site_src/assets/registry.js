@@ -100,9 +100,18 @@
       if (tries > 0) window.setTimeout(function () { openWhenReady(tries - 1); }, 20);
     }
 
+    // a stand-in focused while search loads is replaced by Pagefind's button: focus moves with it
+    function keepFocus(trigger, tries) {
+      var real = trigger.querySelector(".pf-trigger-btn");
+      if (real) { real.focus(); return; }
+      if (tries > 0) window.setTimeout(function () { keepFocus(trigger, tries - 1); }, 20);
+    }
+
     function load() {
       if (state) return;
       state = "loading";
+      var focused = document.activeElement;
+      var trigger = focused && focused.classList.contains("reg-search-button") ? focused.parentNode : null;
       add("link", { rel: "stylesheet", href: button.getAttribute("data-reg-search-css") });
       // async=false: the component runs before search.js, which wraps it
       var ext = button.getAttribute("data-reg-search-ext"); // assets/search.js
@@ -114,6 +123,7 @@
         state = "ready";
         document.removeEventListener("keydown", shortcut);
         if (wantOpen) openWhenReady(100);
+        else if (trigger && (document.activeElement === focused || !focused.isConnected)) keepFocus(trigger, 100);
       };
     }
 
