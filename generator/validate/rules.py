@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from generator.domain.errors import Problem, problem
@@ -98,10 +99,33 @@ def check_announcements(reg: Registry) -> Iterable[Problem]:
         named.update(names or ())
     if unknown:
         return  # an unreadable announcement may name any record
-    for rid, entry in all_entries(reg, ANNOUNCED_KINDS):  # research projects are filings
-        written = getattr(entry.model, "id", rid)
-        if rid not in named and written not in named:
+    unnamed = [
+        (rid, entry)
+        for rid, entry in all_entries(reg, ANNOUNCED_KINDS)  # research projects are filings
+        if rid not in named and getattr(entry.model, "id", rid) not in named
+    ]
+    mistyped = _mistyped(reg, named, [rid for rid, _e in unnamed])
+    for rid, entry in unnamed:
+        if rid not in mistyped:
             yield problem_at(entry, ("id",), "E308", value=rid)
+
+
+def _mistyped(reg: Registry, named: set[str], unnamed: list[str]) -> set[str]:
+    """The unnamed records that an action most likely means: an action names an id that is no
+    record (E305, or E204 when it is not even an id) and is close to one of theirs (BMT-2026-01,
+    BMT-2026-002 for BMT-2026-001). Telling the editor to add an action for such a record would
+    contradict the error at the action, which says to correct the id there: E308 waits until
+    that is done (once corrected it is named; if it was another record, E308 comes then)."""
+    known = {rid for kind in RECORD_KINDS for rid in ids_of(reg, kind)}
+    dangling = [ref for ref in named if ref not in known]
+    if not dangling or not unnamed:
+        return set()
+    by_key = {name_key(rid): rid for rid in unnamed}
+    out: set[str] = set()
+    for ref in dangling:
+        close = difflib.get_close_matches(name_key(ref), list(by_key), n=1, cutoff=0.8)
+        out.update(by_key[k] for k in close)
+    return out
 
 
 def check_grades(reg: Registry) -> Iterable[Problem]:

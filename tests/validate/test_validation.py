@@ -627,3 +627,23 @@ def test_a_file_name_cannot_fake_a_line_of_the_report() -> None:
     for sep in ("\n", "\r", "\u2028", "\u2029", "\x85"):
         p = problem("E110", f"data/a{sep}data/x.yaml:1:1: E999 伪造", 1, 1)
         assert len(p.text().splitlines()) == 1 and sep not in p.text()
+
+
+@pytest.mark.parametrize("typo", ["BMT-2026-010", "BMT-2026-01", "bmt-2026-001 "])
+def test_a_mistyped_record_id_is_not_also_told_to_add_an_action(
+    kit: SimpleNamespace, tmp_path: Path, typo: str
+) -> None:
+    """Issue 25: E305 (or E204) at the action says to correct the id; E308 for the record it
+    meant said to add an action, which the editor had just written."""
+    ann = kit.BASE["announcements/ANN-2026-002.yaml"].replace("BMT-2026-001", f'"{typo}"')
+    reg = check(kit.make_registry(tmp_path, {"announcements/ANN-2026-002.yaml": ann}))
+    codes = {p.code for p in reg.problems}
+    assert codes & {"E305", "E204"} and "E308" not in codes
+
+
+def test_an_unnamed_record_far_from_every_dangling_id_is_still_e308(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    ann = kit.BASE["announcements/ANN-2026-002.yaml"].replace("BMT-2026-001", "GL-0099")
+    reg = check(kit.make_registry(tmp_path, {"announcements/ANN-2026-002.yaml": ann}))
+    assert {(p.code, Path(p.file).name) for p in reg.problems} >= {("E308", "BMT-2026-001.yaml")}
