@@ -121,6 +121,19 @@ def first_view(browser: Browser, url: str) -> dict[str, float]:
         context.close()
 
 
+def _views(browser: Browser, label: str, origin: str, path: str) -> dict[str, Any]:
+    """Medians of RUNS first views; a view that fails (a timeout on a busy machine) is reported,
+    not fatal."""
+    runs, errors = [], []
+    for _ in range(RUNS):
+        try:
+            runs.append(first_view(browser, origin + path))
+        except Exception as exc:  # noqa: BLE001 - reported in the section instead
+            errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+    row = {k: statistics.median(r[k] for r in runs) for k in runs[0]} if runs else {}
+    return {"label": label, "path": path, "views": len(runs), "errors": errors, **row}
+
+
 def measure(site: Path) -> list[dict[str, Any]]:
     env = {**os.environ, **({"FONTCONFIG_FILE": str(FONTS)} if FONTS.is_file() else {})}
     results = []
@@ -128,10 +141,8 @@ def measure(site: Path) -> list[dict[str, Any]]:
         browser = p.chromium.launch(executable_path=chromium_binary(), args=CHROMIUM_ARGS, env=env)
         try:
             for label, path in pages(site):
-                runs = [first_view(browser, origin + path) for _ in range(RUNS)]
-                row = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                results.append({"label": label, "path": path, **row})
-                print(f"{label}: {row}", file=sys.stderr)
+                results.append(_views(browser, label, origin, path))
+                print(results[-1], file=sys.stderr)
         finally:
             browser.close()
     return results
@@ -144,6 +155,9 @@ def section(results: list[dict[str, Any]]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        if not r["views"]:
+            rows.append(f"| {r['label']} (`{r['path']}`) | — | — | — | — | — | — |")
+            continue
         kb = r["bytes"] / 1024
         over = "" if kb <= GOAL_KB else " (over)"
         slow = "" if r["fcp"] < GOAL_FCP_MS else " (over)"
@@ -153,6 +167,7 @@ def section(results: list[dict[str, Any]]) -> str:
             f"| {r['requests']:.0f}{failed} | {r['fp'] / 1000:.2f} s | **{r['fcp'] / 1000:.2f} s**{slow} "
             f"| {r['load'] / 1000:.2f} s |"
         )
+    errors = [f"- {r['label']}: {e}" for r in results for e in r["errors"]]
     load = os.getloadavg()[0]
     return "\n".join(
         [
@@ -174,10 +189,11 @@ def section(results: list[dict[str, Any]]) -> str:
             "request the page made over the network, the document included (`data:` URLs in the "
             "style sheets not counted); paints from "
             '`performance.getEntriesByType("paint")`, times from the start of navigation. '
-            f"Medians of {RUNS} views.",
+            f"Medians of {RUNS} views (of those that finished; each has 60 s).",
             "",
             *rows,
             "",
+            *(["Errors:", "", *errors, ""] if errors else []),
         ]
     )
 
@@ -199,6 +215,8 @@ def main() -> None:
     print(text)
     if args.out:
         replace_section(args.out, text, HEADING)
+    if not all(r["views"] for r in results):
+        sys.exit(1)  # a page with no view measured
 
 
 if __name__ == "__main__":
