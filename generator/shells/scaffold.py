@@ -132,6 +132,41 @@ def _check_id(kind: str, record_id: str) -> None:
         )
 
 
+def conditions_owner(data_dir: Path, record_id: str | None) -> str:
+    """The approved technology a new conditions file belongs to (its file name is that id): the
+    one --id names, which must exist, or without --id the only approved technology that has no
+    conditions yet. Anything else is a usage error: a conditions file of no technology is an
+    orphan (E307), and a next free number would name none."""
+    ids = file_spec("conditions").ids  # file names that are no id name no technology
+    approved = {stem for stem in _stems(data_dir / DIRS["approved"]) if ids.matches(stem)}
+    if record_id is not None:
+        if record_id not in approved:
+            raise ValueError(
+                f"没有已批准技术 {record_id}（{data_dir / DIRS['approved'] / record_id}.yaml）："
+                "技术条件文件属于一项已批准技术，文件名就是它的编号；未写入任何文件。"
+                "新批准的技术请用 registry new approved，它同时生成技术条件文件和批准公告"
+            )
+        return record_id
+    without = sorted(approved - _stems(data_dir / DIRS["conditions"]))
+    if len(without) == 1:
+        return without[0]
+    hint = (
+        f"尚无技术条件文件的已批准技术：{'、'.join(without[:LISTED_SHOWN])}"
+        + ("……" if len(without) > LISTED_SHOWN else "")
+        if without
+        else "每项已批准技术都已有技术条件文件：修订请在原文件的 versions 末尾追加新版本"
+    )
+    raise ValueError(
+        "registry new conditions 需要 --id：技术条件属于一项已批准技术，文件名就是它的编号"
+        f"（例如 --id BMT-2026-001）。{hint}；新批准的技术请用 registry new approved。"
+        "未写入任何文件"
+    )
+
+
+def _stems(folder: Path) -> set[str]:
+    return {p.stem for p in folder.glob("*.yaml")} if folder.is_dir() else set()
+
+
 def _write(path: Path, text: str) -> None:
     # O_NOFOLLOW: a symlink put in place after the checks is still not written through
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
@@ -151,6 +186,8 @@ def scaffold(
     fault = data_root_fault(data_dir)  # a linked data/ would be written through, even outside
     if fault not in (None, MISSING):
         raise ValueError(f"记录目录 {data_dir} {fault}；未写入任何文件（E114）")
+    if kind == "conditions":
+        record_id = conditions_owner(data_dir, record_id)
     files = plan(kind, data_dir, record_id, today)
     for path, _ in files:
         folder = path.parent

@@ -277,6 +277,9 @@ KIND_DIRS = {s.kind: s.folder for s in FILES}  # every file kind `registry new` 
 
 @pytest.mark.parametrize("kind", list(KIND_DIRS))
 def test_new_writes_a_file_whose_only_problems_are_placeholders(tmp_path: Path, kind: str) -> None:
+    if kind == "conditions":  # conditions belong to an approved technology (issue 25)
+        (tmp_path / "data" / "approved").mkdir(parents=True)
+        (tmp_path / "data" / "approved" / "BMT-2026-001.yaml").write_text("id: BMT-2026-001\n")
     res = invoke("new", kind, "--data", "data", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     path = sorted((tmp_path / "data" / KIND_DIRS[kind]).glob("*.yaml"))[0]
@@ -654,3 +657,30 @@ def test_a_broken_template_is_one_line_and_the_site_stays(
     assert "模板出错" in res.stderr and expected in res.stderr, res.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cfg", "overrides", "site"]
+
+
+def test_new_conditions_needs_the_technology_it_belongs_to(
+    kit: SimpleNamespace, tmp_path: Path
+) -> None:
+    """Issue 25: without --id, `registry new conditions` wrote the next free number, a
+    conditions file of no technology (E307)."""
+    root = kit.make_registry(tmp_path / "data")  # BMT-2026-001 has its conditions already
+    res = invoke("new", "conditions", "--data", "data", cwd=tmp_path)
+    assert (
+        res.returncode == 2 and "需要 --id" in res.stderr and "registry new approved" in res.stderr
+    )
+    assert "Traceback" not in res.stderr
+    res = invoke("new", "conditions", "--data", "data", "--id", "BMT-2026-009", cwd=tmp_path)
+    assert res.returncode == 2 and "没有已批准技术 BMT-2026-009" in res.stderr
+    assert sorted(p.name for p in (root / "conditions").iterdir()) == ["BMT-2026-001.yaml"]
+    # a second approved technology without conditions: the one to attach to, or name it
+    (root / "approved" / "BMT-2026-002.yaml").write_text("id: BMT-2026-002\n", encoding="utf-8")
+    res = invoke("new", "conditions", "--data", "data", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (root / "conditions" / "BMT-2026-002.yaml").is_file()
+    (root / "approved" / "BMT-2026-003.yaml").write_text("id: BMT-2026-003\n", encoding="utf-8")
+    (root / "approved" / "BMT-2026-004.yaml").write_text("id: BMT-2026-004\n", encoding="utf-8")
+    res = invoke("new", "conditions", "--data", "data", cwd=tmp_path)
+    assert res.returncode == 2 and "BMT-2026-003、BMT-2026-004" in res.stderr
+    res = invoke("new", "conditions", "--data", "data", "--id", "BMT-2026-004", cwd=tmp_path)
+    assert res.returncode == 0 and (root / "conditions" / "BMT-2026-004.yaml").is_file()
