@@ -116,7 +116,7 @@ def test_guidance_entry_with_emergency_use(tab: Tab) -> None:
             emerg_ann["number"],
         ],
     )
-    assert tab.page.locator(".reg-badges").get_by_text("紧急应用").is_visible()
+    assert tab.page.locator(".reg-badges").get_by_text("紧急应用", exact=True).is_visible()
     # no approval grew from it: its page is its own search result
     assert tab.page.locator("article.reg-record[data-pagefind-body]").count() == 1
 

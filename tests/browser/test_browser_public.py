@@ -511,4 +511,6 @@ def test_status_at_a_glance_is_kept(tab: Tab) -> None:
     assert "已禁止" in badges and "再评估暂停" in badges
     page = tab.goto("/approved/BMT-2026-005/")
     assert "已禁止" in page.locator("article .reg-badges .reg-badge").first.inner_text()
-    assert page.locator("article .reg-status-box").is_visible()
+    assert page.locator(
+        "article .reg-summary"
+    ).is_visible()  # issue 26: the legal box is folded below it

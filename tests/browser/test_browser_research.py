@@ -155,7 +155,7 @@ def test_project_page_screenshot(browser: Browser, origin: str, tmp_path: Path, 
         page = tab.goto(project_url(TERMINATE))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{overflow}px wider than the screen at {width}"
-        top = page.locator(".reg-verdict-headline").bounding_box()
+        top = page.locator(".reg-summary .reg-plain-status").bounding_box()  # issue 26: the summary
         assert top is not None and top["y"] + top["height"] < (844 if phone else 900)
         for rid in (TERMINATE, CONTINUED):
             tab.goto(project_url(rid))
