@@ -1,14 +1,13 @@
 """Editorial revision history of every record, read from git (contract: `revisions` in
 `api/records/<id>.json`, the 修订记录 section of record pages, `/changes/`).
 
-One pass, whatever the number of records: a single `git log --raw -z` limited to the record
-directories lists every commit with the blob ids of each file it changed, then a single
-`git cat-file --batch` reads every blob needed, each parsed once. Cost grows with the number of file
-changes in the history, not with records × commits.
+One pass, whatever the number of records: one `git log --raw -z` of the record directories lists
+every commit with the blob ids of each file it changed, one `git cat-file --batch` reads each blob
+needed, parsed once. Cost grows with the file changes in the history, not records × commits.
 
-Old versions may be invalid: they are parsed with the registry's own loader (`load/documents.py` `load_bytes`,
-which never raises and refuses anchors, so an old file cannot expand into a billion laughs); a
-version that does not parse into a mapping is compared as a whole (`path` ""), not field by field.
+Old versions may be invalid: they are parsed with the registry's own loader (`load_bytes`, which
+never raises and refuses anchors: no billion laughs); a version that does not parse into a mapping
+is compared as a whole (`path` ""), not field by field.
 
 The history follows the checked-out branch's first-parent line, each commit against its first
 parent (a merged pull request is one revision, the merge); `branch_dates` says which date a
@@ -235,6 +234,17 @@ def _read_blobs(out: IO[bytes]) -> tuple[dict[str, bytes], dict[str, Any]]:
     return blobs, parsed
 
 
+def _read_once(repo: Repo, boundary: set[str], reads: dict | None) -> tuple:
+    """`_read`, or what it returned for the same HEAD (one at a time) and boundary last time."""
+    if reads is None:
+        return _read(repo, boundary)
+    key = (git(["rev-parse", "--verify", "HEAD"], repo.top).decode().strip(), *sorted(boundary))
+    if key not in reads:
+        reads.clear()
+        reads[key] = _read(repo, boundary)
+    return reads[key]
+
+
 def _read(repo: Repo, boundary: set[str]) -> tuple[list[_RawCommit], dict[str, bytes], dict, float]:
     """Run `git log` and `git cat-file --batch` as a pipeline.
 
@@ -336,14 +346,18 @@ _SECOND = timedelta(seconds=1)
 
 
 def read_history(
-    data_dir: Path, published: Published | None = None, as_of: date | None = None
+    data_dir: Path,
+    published: Published | None = None,
+    as_of: date | None = None,
+    reads: dict[tuple[str, ...], Any] | None = None,
 ) -> History:
     """Every record's revisions along the checked-out branch, from one `git log` and one
     `git cat-file --batch`.
 
     `published`, when given, is the published view: a revision shows only text it allows
     (`published.py`: a record only while tied to an announcement published today, conditions
-    versions only as published). `as_of` bounds every date (`branch_dates`)."""
+    versions only as published). `as_of` bounds every date (`branch_dates`). `reads`: the
+    preview's memo of HEAD's commits and parsed blobs."""
     t0 = time.perf_counter()
     repo = locate(data_dir)
     if repo is None:
@@ -352,7 +366,7 @@ def read_history(
         return History(available=False, reason=NO_COMMITS)
     boundary = _shallow_commits(repo)
     try:
-        raw_commits, blobs, parsed, t_log = _read(repo, boundary)
+        raw_commits, blobs, parsed, t_log = _read_once(repo, boundary, reads)
     except GitError:
         return History(available=False, reason=UNAVAILABLE)
     t_parse = time.perf_counter()

@@ -176,7 +176,7 @@ class SiteFiles:
         self.summary = dict(summary_files(self.site))
         self.summary.update(openapi_files(self.site.site_url, self.site.config.license))
         # the side files are needed only at the end: Pagefind, the longest job, goes first
-        self.side = SideWriter(self.site_dir, self._side_files, self.background, nice=SIDE_NICE)
+        self.side = SideWriter(self.site_dir, self.side_files, self.background, nice=SIDE_NICE)
 
     def _render(self, pages: list[GeneratedPage]) -> tuple[dict[str, str], dict[str, bytes]]:
         """Each page's body (by address) and, when searched, the index-only page made of it."""
@@ -189,7 +189,7 @@ class SiteFiles:
         """The second process's half, handed back as one file (unpickled by the parent only)."""
         yield BODIES, pickle.dumps(self._render(pages), protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _side_files(self) -> Iterator[tuple[str, bytes]]:
+    def side_files(self) -> Iterator[tuple[str, bytes]]:
         site = self.site
         yield from detail_files(site, revisions=site.history.api)
         yield from feed_files(site, site.history, site.site_url, self.changes)

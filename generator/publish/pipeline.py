@@ -94,13 +94,25 @@ def published_view(reg: Checked, site: Site) -> Published:
     return Published.of(anns, site.records, conditions)
 
 
+@dataclass
+class Memo:
+    """What `registry serve` keeps from one run of `publish()` to the next, so that an edit costs
+    what it changed: each record file's loaded entry (validate/cache.py), the commits and parsed
+    blobs of HEAD (load/revisions.py), and the history walked for the last published view. Every
+    check across files, the replay and the published view run again on every call."""
+
+    files: FileCache = field(default_factory=FileCache)
+    reads: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    walked: tuple[tuple[str, Published, frozenset[str]], History] | None = None
+
+
 def publish(
-    data_dir: Path, as_of: date, settings: Settings = Settings()
+    data_dir: Path, as_of: date, settings: Settings = Settings(), memo: Memo | None = None
 ) -> tuple[Report, Site | None]:
     """Check `data_dir` as of `as_of` and, when it is valid, build the published view.
 
     The site is None when the report is not valid: nothing is published from invalid data."""
-    reg = check_registry(data_dir, as_of)
+    reg = check_registry(data_dir, as_of, memo.files if memo is not None else None)
     report = report_of(reg)
     if not report.valid:
         return report, None
@@ -118,9 +130,24 @@ def publish(
         # published), dated no later than the as-of day; one that names anything still under
         # embargo is withheld
         published = published_view(reg, site)
-        history = read_history(data_dir, published, reg.as_of)
-        site = replace(site, history=history.without(embargo_secrets(reg, site)))
+        secrets = frozenset(embargo_secrets(reg, site))
+        site = replace(site, history=_history(data_dir, published, secrets, site, memo))
     return report, site
+
+
+def _history(
+    data_dir: Path, published: Published, secrets: frozenset[str], site: Site, memo: Memo | None
+) -> History:
+    """The revision history for `published`, without what names an embargoed item. The preview's
+    memo walks it again only when the as-of date, HEAD (both in the data version), the published
+    view or the embargoed items changed."""
+    if memo is None:
+        return read_history(data_dir, published, site.as_of).without(secrets)
+    key = (site.data_version, published, secrets)
+    if memo.walked is None or memo.walked[0] != key:
+        history = read_history(data_dir, published, site.as_of, memo.reads)
+        memo.walked = (key, history.without(secrets))
+    return memo.walked[1]
 
 
 __all__ = ["History", "Report", "Settings", "check_registry", "publish", "report_of"]

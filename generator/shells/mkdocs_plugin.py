@@ -10,7 +10,6 @@ it (render/shell.py), while Pagefind indexes their bodies in the background.
 from __future__ import annotations
 
 import gc
-import gzip
 import json
 import logging
 import os
@@ -37,16 +36,16 @@ from generator.domain.vocabulary import YEARS
 from generator.load.files import MISSING, data_root_fault
 from generator.outputs.assemble import SiteFiles
 from generator.outputs.writer import OutputError
-from generator.publish.pipeline import Settings, publish
+from generator.publish.pipeline import Memo, Settings, publish
 from generator.publish.views import Site, chrome_values
 from generator.render.page import GeneratedPage
-from generator.render.shell import ID as SHELL_ID
-from generator.render.shell import ShellError, ShellKey
+from generator.render.shell import ShellError
 from generator.shells.build import RegistryInvalid, SiteDirRefused, check_site_dir
 from generator.shells.engine_guard import mark_plugin_ran
 from generator.shells.plain_pages import clash_problems
 from generator.shells.preview import LiveErrors
 from generator.shells.preview_guard import PreviewGuard
+from generator.shells.sitemap import expand_sitemap
 from generator.validate.entries import display_path
 
 
@@ -92,6 +91,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         self.problems: list[Problem] = []
         self.serving = False
         self.raw_sitemap: str | None = None  # serve: MkDocs' sitemap.xml, before expand_sitemap
+        self.settings = Settings()
+        self.memo: Memo | None = None  # serve: what the next edit's publish() reads from (live.py)
         self.guard: PreviewGuard | None = None  # kept across rebuilds: its base side is cached
         # seconds per phase, written to $REGISTRY_TIMINGS for `make bench`
         self.timings: dict[str, float] = {}
@@ -130,8 +131,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
             raise PluginInvalid(self.problems)
         self.timings = {"start": time.perf_counter()}
         t = time.perf_counter()
-        settings = Settings(config.site_url or "", config.repo_url or None, self.config.branch)
-        report, site = publish(self.data_dir, self._as_of(), settings)
+        self.settings = Settings(config.site_url or "", config.repo_url or None, self.config.branch)
+        report, site = publish(self.data_dir, self._as_of(), self.settings, self.memo)
         # Keep the loaded registry out of the collections MkDocs' many objects trigger during the
         # build; unfrozen when the build ends, so that `mkdocs serve` rebuilds do not accumulate.
         gc.freeze()
@@ -300,44 +301,6 @@ class _ShellLogFilter(logging.Filter):
 def theme_values(site: Site, config: MkDocsConfig) -> dict[str, Any]:
     """What the theme overrides (site_src/overrides/) print: `config.extra.registry`."""
     return {**chrome_values(site, config.site_url), "columns": column_names(config.nav)}
-
-
-_URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
-_SHELL_LOC = re.compile(rf"/([^/<]+/{SHELL_ID}\d+)/</loc>")
-
-
-def expand_sitemap(
-    site_dir: Path, shells: dict[str, ShellKey], groups: dict[ShellKey, list[GeneratedPage]]
-) -> None:
-    """MkDocs listed each shell once in sitemap.xml: list the pages filled into it instead."""
-    path = site_dir / "sitemap.xml"
-    if not path.is_file():
-        return
-    xml = path.read_text(encoding="utf-8")
-    out, last = [], 0
-    for m in _URL_BLOCK.finditer(xml):
-        block = m.group(0)
-        out.append(xml[last : m.start()])
-        last = m.end()
-        found = _SHELL_LOC.search(block)
-        key = shells.get(f"{found.group(1)}.md") if found else None
-        if found is None or key is None:
-            out.append(block)
-            continue
-        shell_name = found.group(1).split("/")[1]
-        for page in groups.get(key, []):
-            out.append(block.replace(shell_name, page.src_uri.removesuffix(".md").split("/")[1]))
-    out.append(xml[last:])
-    _write_sitemap(site_dir, "".join(out))
-
-
-def _write_sitemap(site_dir: Path, text: str) -> None:
-    (site_dir / "sitemap.xml").write_text(text, encoding="utf-8")
-    gz = site_dir / "sitemap.xml.gz"
-    if gz.is_file():
-        mtime = int.from_bytes(gz.read_bytes()[4:8], "little")  # MkDocs' build timestamp
-        with open(gz, "wb") as f, gzip.GzipFile(None, "wb", 9, f, mtime) as z:
-            z.write(text.encode("utf-8"))
 
 
 def column_names(nav: Any) -> dict[str, str]:

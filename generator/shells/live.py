@@ -1,0 +1,180 @@
+"""`registry serve`'s builder: the first build is a full MkDocs build; after that an edit to data/
+is published again from memory (publish/pipeline.py `Memo`: only changed files are read again,
+every check across files and the replay run in full), the pages it can have changed are written
+(shells/live_site.py `refresh`) and the browsers reload; lists, feeds, API files and the search
+index follow in the background (`settle`), and the browsers reload once more.
+
+A full build runs instead whenever the kept pieces cannot show the edit: the first build, a
+change outside data/ (mkdocs.yml, site_src/), a new as-of date or HEAD, registry.yaml or
+risk-grades.yaml changed, a section or engine page added or removed, or the last build failed.
+Errors (and the published-content guard's, shells/preview_guard.py) reach the browser exactly as
+from a full build: `problems` is what LiveErrors (preview.py) shows.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from generator.domain.errors import Problem
+from generator.publish.affected import affected
+from generator.publish.pipeline import Memo, publish
+from generator.publish.views import Site
+from generator.shells.build import RegistryInvalid
+from generator.shells.live_site import Cancelled, LiveSite
+
+log = logging.getLogger("mkdocs")
+
+
+def _inputs(cfg: Any) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every file outside data/ that a build reads: mkdocs.yml and docs_dir."""
+    out = {}
+    paths = [Path(cfg.config_file_path)] if cfg.config_file_path else []
+    for folder, _dirs, names in os.walk(cfg.docs_dir):
+        paths += [Path(folder) / n for n in names]
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out[str(path)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+class LivePreview:
+    """The server's `builder`: `build()` after every change the server saw."""
+
+    def __init__(
+        self, server: Any, get_config: Callable[[], Any], full: Callable[[Any], None]
+    ) -> None:
+        self.server = server
+        self.get_config = get_config
+        self.full = full  # the MkDocs build of a config
+        self.memo = Memo()
+        self.live: LiveSite | None = None
+        self.plugin: Any = None
+        self.site: Site | None = None
+        self.inputs: dict[str, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.settling: threading.Thread | None = None
+        self.stop = threading.Event()
+        self.wanted_full = False
+
+    def build(self, cfg: Any = None) -> None:
+        self._stop_settling()
+        if self.live is not None and not self.wanted_full and cfg is None:
+            cfg = self.get_config()
+            if _inputs(cfg) == self.inputs and self._incremental():
+                return
+        self._full(cfg)
+
+    def _full(self, cfg: Any) -> None:
+        cfg = cfg if cfg is not None else self.get_config()
+        self.live, self.site, self.wanted_full = None, None, False
+        self.inputs = _inputs(cfg)
+        plugin = cfg.plugins["registry"]
+        plugin.memo = self.memo  # the full build fills the memo the next edit reads from
+        try:
+            self.full(cfg)
+        finally:
+            self.problems = list(plugin.problems)
+        self.plugin, self.site = plugin, plugin.site
+        if plugin.files is not None and plugin.files.keep:
+            self.live = LiveSite(plugin.files, plugin.raw_sitemap)
+
+    def _incremental(self) -> bool:
+        """Publish again from memory and write the changed pages; False: build in full."""
+        assert self.live is not None and self.site is not None
+        t0 = time.perf_counter()
+        was = gc.isenabled()
+        gc.disable()  # the memo holds millions of objects: no collection scans them mid-edit
+        try:
+            site = self._publish()
+            if site is None or not _same_chrome(self.site, site):
+                return False
+            files = self.live.refresh(site, affected(self.site, site))
+        finally:
+            if was:
+                gc.enable()
+        if files is None:
+            return False
+        self.site = site
+        log.info(
+            "预览已更新（%.2f 秒）；列表、订阅源和搜索索引在后台更新", time.perf_counter() - t0
+        )
+        self.stop = threading.Event()
+        self.settling = threading.Thread(
+            target=self._settle, args=(files, self.stop), name="registry-settle", daemon=True
+        )
+        self.settling.start()
+        return True
+
+    def _publish(self) -> Site | None:
+        """The new site, or None after raising RegistryInvalid for the browser to show."""
+        plugin = self.plugin
+        as_of = plugin._as_of()
+        if as_of != self.site.as_of:  # type: ignore[union-attr]
+            return None
+        report, site = publish(plugin.data_dir, as_of, plugin.settings, self.memo)
+        guard = plugin.preview_guard()
+        guarded = guard.problems() if guard is not None else []
+        problems = [*report.problems, *guarded]
+        if problems:
+            self.problems = problems
+            raise RegistryInvalid(problems)
+        self.problems = []
+        return site
+
+    def _settle(self, files: Any, stop: threading.Event) -> None:
+        assert self.live is not None
+        try:
+            done = self.live.settle(files, stop.is_set)
+        except Cancelled:
+            return
+        except Exception:  # noqa: BLE001 - a full build shows whatever went wrong
+            log.exception("后台更新失败，将完整重建")
+            done = False
+        if stop.is_set():
+            return
+        gc.freeze()  # what is alive now lives until the next edit: no collection rescans it
+        if done:
+            _reload(self.server)
+        else:
+            self._want_full()
+
+    def _want_full(self) -> None:
+        self.wanted_full = True
+        with self.server._rebuild_cond:
+            self.server._want_rebuild = True
+            self.server._rebuild_cond.notify_all()
+
+    def _stop_settling(self) -> None:
+        if self.settling is not None:
+            self.stop.set()
+            self.settling.join()
+            self.settling = None
+
+
+def _same_chrome(old: Site, new: Site) -> bool:
+    """What every page's chrome prints did not change (else only a full build shows it)."""
+    return (old.config, old.grades, old.categories, old.data_version) == (
+        new.config,
+        new.grades,
+        new.categories,
+        new.data_version,
+    )
+
+
+def _reload(server: Any) -> None:
+    """Tell the browsers a newer site is there (MkDocs' live-reload epoch)."""
+    from mkdocs.livereload import _timestamp
+
+    with server._epoch_cond:
+        server._wanted_epoch = server._visible_epoch = max(_timestamp(), server._visible_epoch + 1)
+        server._epoch_cond.notify_all()

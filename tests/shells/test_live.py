@@ -1,0 +1,121 @@
+"""`registry serve` after an edit (shells/live.py): the pages it can have changed are written at
+once, everything else settles in the background, and the result is the full build's, file for
+file, after edits, additions, deletions, renames, an invalid edit and its fix."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+
+from generator.shells.build import RegistryInvalid, point_plugin
+from generator.shells.live import LivePreview
+from tests.gitkit import GitRepo
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = date(2026, 12, 7)
+URL = "http://127.0.0.1:8000/"
+
+
+def _config(data: Path, site: Path, command: str = "serve"):
+    config_file = data.parent / "mkdocs.yml"
+    config = point_plugin(load_config(str(config_file), site_dir=str(site)), data, AS_OF)
+    config.plugins.on_startup(command=command, dirty=False)
+    return config
+
+
+def _full(config) -> None:
+    config.site_url = URL
+    mkdocs_build(config, serve_url=URL)
+
+
+def _differences(a: Path, b: Path, rel: str = "") -> list[str]:
+    cmp = filecmp.dircmp(a, b)
+    out = [f"只在增量构建中：{rel}{n}" for n in cmp.left_only]
+    out += [f"只在完整构建中：{rel}{n}" for n in cmp.right_only]
+    out += [
+        f"内容不同：{rel}{n}"
+        for n in cmp.common_files
+        if (a / n).read_bytes() != (b / n).read_bytes()
+    ]
+    for d in cmp.common_dirs:
+        out += _differences(a / d, b / d, f"{rel}{d}/")
+    return out
+
+
+class Preview:
+    def __init__(self, data: Path, site: Path) -> None:
+        self.data, self.site = data, site
+        server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(site))
+        self.live = LivePreview(server, lambda: _config(data, site), _full)
+        self.live.build(_config(data, site))
+        self.fulls = 0
+
+    def edit(self, change) -> None:
+        change()
+        was = self.live.live
+        self.live.build()
+        if self.live.settling is not None:
+            self.live.settling.join()
+        assert not self.live.wanted_full, "后台更新要求完整重建"
+        self.fulls += was is None or self.live.live is not was
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def sample(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(ROOT / "data", repo.data)
+    shutil.copytree(ROOT / "site_src", repo.root / "site_src")  # the theme, as the project has it
+    shutil.copy(ROOT / "mkdocs.yml", repo.root / "mkdocs.yml")
+    repo.commit("样例数据", "2026-12-01T10:00:00+08:00")
+    (tmp_path / "live").mkdir()
+    return repo.data, tmp_path
+
+
+def test_edits_give_the_full_builds_site(sample):
+    data, tmp = sample
+    preview = Preview(data, tmp / "live")
+    approved = data / "approved" / "BMT-2026-001.yaml"
+    project = data / "research" / "CR-2026-0001.yaml"
+    preview.edit(lambda: _replace(approved, "name: ", "name: 改名"))
+    assert "改名" in (tmp / "live/approved/BMT-2026-001/index.html").read_text(encoding="utf-8")
+    preview.edit(lambda: _replace(data / "guidance-list" / "GL-0002.yaml", "name: ", "name: 新"))
+    renamed = data / "research" / "CR-2026-0901.yaml"
+    preview.edit(lambda: (project.rename(renamed), _replace(renamed, "CR-2026-0001", "CR-2026-0901")))
+    assert not (tmp / "live/research/CR-2026-0001").exists()
+    assert (tmp / "live/research/CR-2026-0901/index.html").is_file()
+    broken = approved.read_text(encoding="utf-8")
+    approved.write_text(broken + "\n  bad: [\n", encoding="utf-8")
+    with pytest.raises(RegistryInvalid):
+        preview.live.build()
+    preview.edit(lambda: approved.write_text(broken, encoding="utf-8"))
+    preview.edit(lambda: (data / "research" / "CR-2026-0901.yaml").unlink())
+    assert preview.fulls == 0, "每次修改都应增量更新"
+    (tmp / "full").mkdir()
+    _full(_config(data, tmp / "full", command="build"))
+    assert _differences(tmp / "live", tmp / "full") == []
+
+
+def test_a_change_outside_data_builds_in_full(sample, tmp_path):
+    data, tmp = sample
+    preview = Preview(data, tmp / "live")
+    config = data.parent / "mkdocs.yml"
+    assert preview.live.live is not None
+    first = preview.live.live
+    # the preview's inputs: a changed theme or mkdocs.yml file is seen as one
+    preview.live.inputs = {**preview.live.inputs, str(config): (0, 0)}
+    preview.edit(lambda: None)
+    assert preview.live.live is not first
