@@ -14,6 +14,8 @@ GOALS = [
     ("wall time, ours ÷ Hugo + Pagefind", "ours", "hugo", "wall", 1.2),
     ("CPU time, ours ÷ MkDocs + Pagefind", "ours", "mkdocs", "cpu", 1.0),
     ("peak memory, ours ÷ MkDocs floor's largest process", "ours", "mkdocs", "peak_mb", 1.0),
+    # the stricter reading: all of our processes together (the forked side-file writer, Pagefind)
+    ("peak memory, ours (process tree) ÷ MkDocs floor's largest", "ours", "mkdocs", "tree_mb", 1.0),
 ]
 PHASES = [
     ("publish", "publish (load, validate, status, view, history)"),
@@ -83,7 +85,7 @@ def growth_table(a: dict, b: dict) -> str:
 def goals_table(r: dict) -> str:
     rows = [f"| goal at {r['count']:,} records | measured | limit | |", "|---|---:|---:|---|"]
     for what, a, b, key, limit in GOALS:
-        got = _ratio(r, a, b, key)
+        got = r[a][key] / r[b]["peak_mb" if key == "tree_mb" else key]
         rows.append(
             f"| {what} | {got:.2f}× | ≤ {limit:.1f}× | {'met' if got <= limit else '**not met**'} |"
         )
