@@ -117,7 +117,9 @@ DEFAULT_CONTACT = (
     "或向当地卫生健康部门反映（县级以上卫生健康部门负责监督检查，规范 第二十四条）。"
 )
 _ONE_LINE = re.compile(r"[^\r\n]{4,300}")
-_CONTACT_LINE = matching(_ONE_LINE, "一行文字，4 至 300 个字符，例如 “咨询或反映问题：拨打 12320 卫生健康热线”")
+_CONTACT_LINE = matching(
+    _ONE_LINE, "一行文字，4 至 300 个字符，例如 “咨询或反映问题：拨打 12320 卫生健康热线”"
+)
 
 
 class RegistryConfig(Strict):
