@@ -4,11 +4,12 @@
     .venv/bin/python bench/run.py --only history
     .venv/bin/python bench/run.py --only serve --only pageweight --out docs/benchmarks.md
 
-Pieces and their sections (about 22 minutes in all on this 2-core machine when it is quiet):
+Pieces and their sections (about 19 minutes in all on this 2-core machine when it is quiet):
 validate ("## Validation", ~1 min), build ("## Site build": ours, MkDocs + Pagefind and
 Hugo + Pagefind at 1,000, 4,000 and 10,000 records, ~15 min), history ("## History", ~1 min),
-serve ("## Preview: edit to visible", 1,000 and 10,000 records, ~5 min with a full rebuild per
-save), pageweight ("## Page weight and first paint", the sample site, ~1 min).
+serve ("## Preview: edit to visible", 1,000 and 10,000 records, ~2 min with the incremental
+preview; ~5 min when every save rebuilds the whole site), pageweight ("## Page weight and first
+paint", the sample site, ~1 min).
 
 Each benchmark runs in its own process (imports and memory do not carry over from one to the next).
 The run fails when one of them does (bench_history exits 1 when it is over its target).
