@@ -38,7 +38,8 @@ from generator.outputs.pagefind import SearchIndex, run_pagefind, search_documen
 from generator.outputs.redirects import redirect_files
 from generator.outputs.writer import OutputError, SideWriter, alive, write_files
 from generator.publish.views import Site
-from generator.render.changes import changes_pages, revisions_html, subscribe_page
+from generator.render.changes import changes_pages, subscribe_page
+from generator.render.history_view import revisions_html
 from generator.render.page import GeneratedPage, has_attribute, relativize
 from generator.render.pages import site_pages
 from generator.render.shell import Marks, ShellKey, fill_pages, shell_key, shell_page
@@ -137,7 +138,10 @@ class SiteFiles:
 
     def _pages(self) -> list[GeneratedPage]:
         site, history = self.site, self.site.history
-        pages = site_pages(site, revisions=lambda rid: revisions_html(history, rid, site.repo_url))
+        anns = {a.id: a for a in site.announcements}  # a revision's group names its announcement
+        pages = site_pages(
+            site, revisions=lambda rid: revisions_html(history, rid, site.repo_url, anns)
+        )
         pages += changes_pages(site, history, self.changes)
         pages.append(subscribe_page(site))  # /subscribe/: every feed, beside /changes/
         pages.append(downloads_page(site))

@@ -13,7 +13,6 @@ page sends the values and their labels, never a rule, and without script every c
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +23,7 @@ from markupsafe import Markup
 from generator.domain.kinds import KIND_LABELS, RECORD_KINDS
 from generator.domain.vocabulary import ACTION_LABELS
 from generator.history.changes import MAX_RECORDS, ChangeEntry, change_entries, local_time
-from generator.load.revisions import History, Revision
+from generator.load.revisions import History
 from generator.publish.timeline import consequence_text
 from generator.publish.views import (
     RecordView,
@@ -49,25 +48,6 @@ CAUSE_LABELS = {
     "report": "机构报告",
     "revision": "数据修订",
 }
-
-
-def show_value(v: Any) -> str:
-    text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
-
-
-def _revisions_context(history: History) -> dict[str, Any]:
-    return {"history": history, "local": local_time, "show": show_value}
-
-
-def revisions_html(history: History, rid: str, repo_url: str | None = None) -> Markup:
-    """The 修订记录 section of one record page (goes into record.html as `revisions_html`);
-    the short hash links to the commit when `repo_url` is set."""
-    revisions: list[Revision] = history.revisions(rid)
-    repo = (repo_url or "").rstrip("/")
-    return Markup(
-        render("revisions.html", revisions=revisions, repo_url=repo, **_revisions_context(history))
-    )
 
 
 def month_key(entry: ChangeEntry) -> str:

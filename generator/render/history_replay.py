@@ -27,6 +27,8 @@ def replay(revisions: Sequence[Revision]) -> list[tuple[dict[str, Any], dict[str
 
 
 def _apply(node: Any, items: list[tuple[Loc, Any, Any]]) -> Any:
+    if not items:  # a revision that changed nothing shown (a file moved, a comment edited)
+        return node
     whole = [new for loc, _old, new in items if loc == ()]
     if whole:  # the value itself was replaced
         return whole[-1]

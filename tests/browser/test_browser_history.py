@@ -35,27 +35,9 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNam
     repo.replace(rel, "  技术解读。", "  **技术**解读，经专家复核后修订。")
     repo.replace(rel, "aliases: [CD19 CAR-T]", "aliases: [CD19 CAR-T, 嵌合抗原受体T细胞]")
     second = repo.commit("修订解读", "2026-02-01T09:30:00+08:00")
-    with _wired():
-        site = build_site(repo.data, root / "site")
+    site = build_site(repo.data, root / "site")
     with serve(site) as origin:
         yield SimpleNamespace(site=site, origin=origin, hashes=(first, second))
-
-
-class _wired:
-    """Until render/changes.py `revisions_html` delegates to render/history_view.py (see the
-    report of issue 26.2), the build is pointed at it here; once it does, this changes nothing."""
-
-    def __enter__(self) -> None:
-        from generator.outputs import assemble
-        from generator.render import history_view
-
-        self.saved = assemble.revisions_html
-        assemble.revisions_html = history_view.revisions_html
-
-    def __exit__(self, *exc: object) -> None:
-        from generator.outputs import assemble
-
-        assemble.revisions_html = self.saved
 
 
 def _section_text(browser: Browser, origin: str, shot: Path | None, **ctx: object) -> str:
