@@ -147,6 +147,7 @@ class RegistryConfig(Strict):
         default=DEFAULT_CONTACT,
         title="咨询和反映问题的途径",
         description="每个记录页概要的最后一行：读者向谁咨询、向谁反映问题（一行文字；不填则为 12320 卫生健康热线）",
+        json_schema_extra={"pattern": "^[^\\r\\n]{4,300}$"},
     )
     sample: bool = False
 
