@@ -122,7 +122,7 @@
       add("script", { src: ext, async: false }).onload = function () {
         state = "ready";
         document.removeEventListener("keydown", shortcut);
-        if (wantOpen) openWhenReady(100);
+        if (wantOpen) openWhenReady(500);
         else if (trigger && (document.activeElement === focused || !focused.isConnected)) keepFocus(trigger, 100);
       };
     }
@@ -130,7 +130,8 @@
     function open() {
       wantOpen = true;
       button.setAttribute("aria-busy", "true");
-      load();
+      if (state === "ready") openWhenReady(500);
+      else load();
     }
 
     // Pagefind's own shortcut (mod+k) works once it runs; until then this one loads and opens

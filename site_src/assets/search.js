@@ -277,7 +277,7 @@
           filters: counts(named, all),
         });
       }
-      var text = await raw(term, opts);
+      var text = await raw(names.simplify(term), opts); // the pages are in simplified characters
       var shown = new Set(named.map(function (r) { return r.id; }));
       var candidates = text.results.filter(function (r) { return !shown.has(r.id); });
       var checked = await Promise.all(candidates.slice(0, VERIFY).map(function (r) {
@@ -286,7 +286,11 @@
           return ws.every(function (w) { return hay.indexOf(w) !== -1; }) ? tagged(r, "text") : null;
         });
       }));
-      var results = named.concat(checked.filter(Boolean));
+      // technologies first, then announcements: a page that only mentions the words in its text
+      // still answers a name query before an announcement does
+      var all_ = named.concat(checked.filter(Boolean));
+      var isAnn = function (r) { return announcements.has(r.id); };
+      var results = all_.filter(function (r) { return !isAnn(r); }).concat(all_.filter(isAnn));
       return Object.assign({}, text, {
         results: results,
         unfilteredResultCount: results.length,

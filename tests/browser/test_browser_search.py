@@ -27,7 +27,13 @@ pytestmark = pytest.mark.browser
 
 
 def url(record_id: str) -> str:
-    folder = {"GL": "guidance-list", "BMT": "approved", "BAN": "banned", "ANN": "announcements"}
+    folder = {
+        "GL": "guidance-list",
+        "BMT": "approved",
+        "BAN": "banned",
+        "ANN": "announcements",
+        "CR": "research",
+    }
     return f"/{folder[record_id.split('-')[0]]}/{record_id}/"
 
 
@@ -344,3 +350,53 @@ def test_filter_by_risk_grade(tab: Tab) -> None:
 def test_filter_by_category(tab: Tab) -> None:
     _, after, _ = _narrow(tab, "编辑", "分类", "基因编辑")
     assert set(after) == {url("GL-0004"), url("BAN-0001")}, after
+
+
+# --------------------------------------------------------------------------- queries as typed
+
+# What people type that is not in the data as written (issue 26): Latin variants, traditional
+# characters, a typo, extra words. Each finds the technology, ranked above any announcement, and
+# the technologies found are the ones /check/ answers or suggests for the same query.
+FORGIVING = [
+    Case("CART", ("BMT-2026-001",), first="BMT-2026-001", why="CAR-T folded"),
+    Case("CAR T", ("BMT-2026-001",), first="BMT-2026-001", why="announcements say CAR-T too"),
+    Case("CAR-T疗法", ("BMT-2026-001",), first="BMT-2026-001", why="an extra word"),
+    Case("幹細胞", ("BMT-2026-005", "BMT-2026-006"), same_as="干细胞", why="traditional"),
+    Case("干细抱", ("BMT-2026-005", "BMT-2026-006"), why="one wrong character"),
+    Case("干细胞美容", ("BMT-2026-005", "BMT-2026-006"), why="an extra word"),
+]
+
+
+def _check_answers(tab: Tab, query: str) -> list[str]:
+    """The records /check/ answers, or else suggests, for `query`, in its order."""
+    page = tab.goto("/check/")
+    page.wait_for_selector("#reg-check[data-ready=true]")
+    page.fill("#reg-check-q", query)
+    page.click("#reg-check-form button[type=submit]")
+    page.wait_for_selector("#reg-check-results article")
+    found = page.eval_on_selector_all(
+        "#reg-check-results article[data-record]", "els => els.map(e => e.dataset.record)"
+    )
+    suggested = page.eval_on_selector_all(
+        "#reg-check-results .reg-check-suggest-button", "els => els.map(e => e.textContent)"
+    )
+    return found or [re.search(r"（([A-Z]+-[\d-]+)，", s).group(1) for s in suggested]
+
+
+def test_search_forgives_what_people_type_as_check_does(tab: Tab) -> None:
+    tab.goto("/")
+    seen = {"干细胞": tab.search("干细胞")}
+    problems = [p for case in FORGIVING for p in check_case(tab, case, seen)]
+    for case in FORGIVING:
+        urls = seen[case.query]
+        technologies = [u for u in urls if not u.startswith("/announcements/")]
+        assert urls[: len(technologies)] == technologies, f"{case.query}: announcement first {urls}"
+    for case in FORGIVING:
+        if case.same_as:
+            continue
+        answers = [url(rid) for rid in _check_answers(tab, case.query)]
+        techs = [u for u in seen[case.query] if not u.startswith("/announcements/")]
+        if techs[: len(answers)] != answers:
+            problems.append(f"{case.query}: search {techs}, /check/ {answers}")
+    assert not problems, "\n".join(problems)
+    assert not tab.page_errors and not tab.console_errors, tab.page_errors + tab.console_errors
