@@ -92,14 +92,10 @@ def _content(entry: ChangeEntry, links: _Links) -> str:
     elif entry.kind == "status":
         parts.append("".join(f"<p>{escape(links.say(c))}</p>" for c in entry.consequences))
     else:
-        parts.append(
-            f"<p>数据修订（编辑历史，来自 git，不改变法律状态）· 提交 {entry.key[:7]}</p><ul>"
-        )
+        # for people: what changed in words (field_changes.summarise), no hash, no field path
+        parts.append("<p>数据修订（公示文字的编辑修改，不改变法律状态）</p><ul>")
         for rec, rev in entry.revisions[:20]:
-            changes = rev.changes
-            fields = "、".join(str(escape(c.path or "整个文件")) for c in changes[:10])
-            more = f" 等 {len(changes)} 处" if len(changes) > 10 else ""
-            what = "新建记录" if rev.created else (fields + more or "只改动了注释或格式")
+            what = escape(rev.message)
             label = "（示例数据）" if rec.sample and not entry.sample else ""
             parts.append(
                 f'<li><a href="{rec.url}#revisions">{escape(rec.name)}</a>（{rec.id}）{label}：'

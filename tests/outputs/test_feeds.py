@@ -161,7 +161,10 @@ def test_changes_feed_interleaves_announcements_and_revisions(built: SimpleNames
         f"https://registry.example.org/changes/2026-03/#revision-{h['lists'][:12]}"
     ]
     # the gitkit history edits a flat conditions file in place: the draft item is never shown
-    assert "conditions.institution" in (lists.findtext(f"{ATOM}content") or "")
+    # for people: the change in words, never a field path or a commit hash (issue 26)
+    content = lists.findtext(f"{ATOM}content") or ""
+    assert "修改 " in content and "医疗机构条件" in content
+    assert "conditions.institution" not in content and h["lists"][:7] not in content
     assert feed.findtext(f"{ATOM}updated") == "2026-07-02T09:00:00+08:00"
 
 
