@@ -68,7 +68,8 @@
 
   // Positions in `records` (each with `keys`, folded) of the technologies a folded query `q` that
   // matched nothing most likely meant, best first, at most `limit`:
-  //   1. a typo: one wrong, missing or extra character per four typed (干细抱 → 干细胞);
+  //   1. a typo: one wrong, missing or extra character per four typed, two characters at least
+  //      right (干细抱 → 干细胞);
   //   2. else extra words: the longest part of the query found unbroken in a name, at least
   //      minPartial characters and half the query (干细胞美容 → 干细胞…, cart疗法 → cart…).
   function suggest(records, q, minPartial, limit) {
@@ -76,6 +77,7 @@
     var allowed = Math.max(1, Math.floor(q.length / 4));
     var found = [];
     records.forEach(function (rec, i) {
+      if (q.length - allowed < 2) return; // 量子 is not a typo of every name with 量 in it
       var best = Infinity;
       rec.keys.forEach(function (k) { best = Math.min(best, typos(q, k)); });
       if (best <= allowed) found.push({ s: best, i: i });

@@ -165,9 +165,10 @@ def test_a_records_exact_name_or_alias_ranks_it_first(tab: Tab) -> None:
 
 def test_a_query_that_matches_nothing_finds_nothing(tab: Tab) -> None:
     """Pagefind alone returned a page for 量子纠缠 (its 量 in 高通量) and for any query one of
-    whose words exists somewhere."""
+    whose words exists somewhere. (干细胞火星 is a name with an extra word: it is offered the
+    干细胞 technologies, as /check/ does; test_browser_search.py FORGIVING.)"""
     tab.goto("/")
-    for query in ("量子纠缠", "量子", "火星移民手术", "干细胞火星", "qxzvbnmwkj"):
+    for query in ("量子纠缠", "量子", "火星移民手术", "qxzvbnmwkj"):
         assert tab.search(query) == [], query
         assert tab.result_count() == 0
         assert "未找到" in tab.page.locator("pagefind-modal pagefind-summary").inner_text()
