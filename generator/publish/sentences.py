@@ -281,10 +281,7 @@ def _guidance(site: Site, r: RecordView) -> Summary:
 
 def _project_sites(site: Site, r: RecordView) -> tuple[str, ...]:
     found = [
-        i
-        for p in site.by_kind("research")
-        if p.model.guidance_entry == r.id and p.status.code == "ongoing"
-        for i in p.institutions
+        i for p in site.filed.get(r.id, []) if p.status.code == "ongoing" for i in p.institutions
     ]
     return tuple(dict.fromkeys(found))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from generator.domain.kinds import FOLDERS, KIND_LABELS, spec
+from generator.domain.kinds import FOLDERS, KIND_LABELS, RESEARCH, spec
 from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
 from generator.domain.vocabulary import ACTION_LABELS, GROUND_LABELS, ROUTE_LABELS
 from generator.load.documents import Document
@@ -209,6 +209,15 @@ class Site:
         out: dict[str, list[RecordView]] = {}
         for a in self.by_kind("approved"):
             out.setdefault(a.model.guidance_entry, []).append(a)
+        return out
+
+    @cached_property
+    def filed(self) -> dict[str, list[RecordView]]:
+        """Research projects by the guidance entry they were filed under (界定指导原则 二), oldest
+        filing first: the entry's list, its summary's places; one pass, not one per page."""
+        out: dict[str, list[RecordView]] = {}
+        for p in sorted(self.by_kind(RESEARCH.kind), key=lambda p: (p.model.filed, p.id)):
+            out.setdefault(getattr(p.model, str(RESEARCH.source)), []).append(p)
         return out
 
     def by_kind(self, kind: str) -> list[RecordView]:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from generator.domain.kinds import FOLDERS, RESEARCH, SPECS, STATUS_ORDER, dispatch, spec
+from generator.domain.kinds import FOLDERS, SPECS, STATUS_ORDER, dispatch, spec
 from generator.domain.names import FOLD_PATTERN, fold
 from generator.domain.vocabulary import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
 from generator.publish.timeline import consequence_text, timeline_items
@@ -38,10 +38,7 @@ def filed_under(site: Site) -> dict[str, list[RecordView]]:
     """The research projects filed under each guidance entry (界定指导原则 二), oldest filing first:
     the list on the entry's page. An approval grown from the entry has no such list: it does not
     affect research."""
-    out: dict[str, list[RecordView]] = {}
-    for p in sorted(site.by_kind(RESEARCH.kind), key=lambda p: (p.model.filed, p.id)):
-        out.setdefault(getattr(p.model, str(RESEARCH.source)), []).append(p)
-    return out
+    return site.filed
 
 
 def _context(site: Site) -> dict[str, Any]:
