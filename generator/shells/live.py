@@ -127,7 +127,9 @@ class LivePreview:
         problems = [*report.problems, *guarded]
         if problems:
             self.problems = problems
-            raise RegistryInvalid(problems)
+            invalid = RegistryInvalid(problems)
+            log.error(str(invalid))  # the terminal lists them as a full build does
+            raise invalid
         self.problems = []
         return site
 

@@ -213,9 +213,23 @@ def serve(
 def _native_watching(server: Any) -> None:
     """The system's file events (inotify, FSEvents) instead of MkDocs' polling every 0.5 s:
     polling ten thousand files costs time on every round and up to half a second per edit."""
+    import watchdog.events as ev
     import watchdog.observers
 
-    server.observer = watchdog.observers.Observer()
+    observer = watchdog.observers.Observer()
+    schedule = observer.schedule
+    # what changes a file, never a read: the build opens the files it watches, and MkDocs
+    # rebuilds on any event (opened, closed without writing) — a loop with native events
+    changes = [
+        ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileDeletedEvent, ev.FileMovedEvent,
+        ev.FileClosedEvent, ev.DirCreatedEvent, ev.DirDeletedEvent, ev.DirMovedEvent,
+    ]  # fmt: skip
+
+    def changes_only(handler: Any, path: str, **kw: Any) -> Any:
+        return schedule(handler, path, **kw, event_filter=changes)
+
+    observer.schedule = changes_only  # type: ignore[method-assign]
+    server.observer = observer
     server.build_delay = 0.05  # an editor's save is one or two events within a few milliseconds
 
 
