@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, get_args
 
 from markupsafe import Markup, escape
@@ -73,6 +74,7 @@ def _is_markdown(annotation: Any) -> bool:
     return any(_is_markdown(a) for a in get_args(annotation))
 
 
+@cache  # one per record kind and file model
 def markdown_fields(model: type | None) -> frozenset[str]:
     """The fields of `model` that hold Markdown, read from the model's own types."""
     fields = getattr(model, "model_fields", {})

@@ -116,7 +116,7 @@ dispatch(_SUMMARIES, "render/pages.py summaries")
 
 
 def record_page(
-    site: Site, r: RecordView, ctx: dict[str, Any], revisions_html: str = ""
+    site: Site, r: RecordView, ctx: dict[str, Any], revisions: Callable[[str], str] | None = None
 ) -> GeneratedPage:
     def _render() -> str:
         return render(
@@ -124,7 +124,9 @@ def record_page(
             r=r,
             v=verdict(r, site),  # the one source of every legal sentence on the page
             search=record_search(site, r),
-            revisions_html=revisions_html,
+            # rendered with the page, not when the page list is made (the preview makes the
+            # list on every edit and renders a few pages of it)
+            revisions_html=revisions(r.id) if revisions else "",
             **ctx,
         )
 
@@ -245,7 +247,7 @@ def site_pages(site: Site, revisions: Callable[[str], str] | None = None) -> lis
     pages = [home_page(site, ctx), announcements_index(site, ctx), risk_grades_page(site, ctx)]
     pages += [list_page(site, kind, ctx) for kind in LIST_PAGES]
     pages += [
-        record_page(site, r, ctx, revisions(r.id) if revisions else "")
+        record_page(site, r, ctx, revisions)
         for r in site.records.values()
     ]
     pages += announcement_pages(site, ctx)

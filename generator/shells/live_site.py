@@ -24,6 +24,7 @@ import contextlib
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,6 +77,7 @@ class LiveSite:
         self.indexed = dict(self.docs)
         self.raw_sitemap = raw_sitemap
         self.side: set[str] | None = None  # the side files of the last settle
+        self.timings: dict[str, float] = {}  # seconds per step of the last settle (debug log)
 
     def refresh(self, site: Site, changed: Affected) -> SiteFiles | None:
         """Write the pages of `changed`; None when only a full build can show the edit."""
@@ -103,14 +105,23 @@ class LiveSite:
 
     def settle(self, files: SiteFiles, cancelled: Callable[[], bool]) -> bool:
         """Everything but the record and announcement pages; False: a full build is needed."""
+        t = time.perf_counter()
         if not self._engine_pages(files, cancelled):
             return False
-        self._side_files(files, cancelled)
-        self._downloads(files.site)
-        self._sitemap(files)
-        if files.search and self.docs != self.indexed:
-            self._reindex(cancelled)
+        self.timings = {"engine_pages": time.perf_counter() - t}
+        for name, step in (
+            ("side_files", lambda: self._side_files(files, cancelled)),
+            ("downloads", lambda: self._downloads(files.site)),
+            ("sitemap", lambda: self._sitemap(files)),
+            ("search", lambda: self._reindex(cancelled) if self._search_changed(files) else None),
+        ):
+            t = time.perf_counter()
+            step()
+            self.timings[name] = time.perf_counter() - t
         return True
+
+    def _search_changed(self, files: SiteFiles) -> bool:
+        return files.search and self.docs != self.indexed
 
     def _engine_pages(self, files: SiteFiles, cancelled: Callable[[], bool]) -> bool:
         for page in files.engine_pages:
