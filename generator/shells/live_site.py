@@ -21,6 +21,7 @@ deletions and renames.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import shutil
 import tempfile
 import threading
@@ -145,7 +146,8 @@ class LiveSite:
         files.summary = dict(summary_files(site))
         files.summary.update(openapi_files(site.site_url, site.config.license))
         made: set[str] = set()
-        for path, content in [*files.summary.items(), *files.side_files()]:
+        # one file at a time, so that a newer edit stops this between two files
+        for path, content in itertools.chain(files.summary.items(), files.side_files()):
             _check(cancelled)
             made.add(path)
             data = content.encode() if isinstance(content, str) else content
