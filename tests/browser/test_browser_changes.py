@@ -103,6 +103,7 @@ def test_a_feed_opens_as_a_readable_chinese_page(tab: Tab) -> None:
 def test_subscribe_page_lists_the_feeds_and_copies(tab: Tab) -> None:
     tab.goto("/changes/")
     tab.page.click("text=全部订阅源及使用方法")
+    tab.page.wait_for_load_state("load")  # the click returns once the new page is committed
     assert tab.page.url.endswith("/subscribe/")
     assert tab.page.locator("input[data-copy]").count() >= 4
     assert (

@@ -156,6 +156,8 @@ def test_the_plugin_shows_guard_problems_beside_the_others_when_serving(
     repo.replace("approved/BMT-2026-001.yaml", "cell-therapy", "cell-therap")  # E303
     config = load_config(str(config_file), site_dir=str(tmp_path / "site"))
     config = point_plugin(config, repo.data, None, "main")
+    # MkDocs keeps plugin instances across configs in one process: say which command this is
+    config.plugins.on_startup(command="build", dirty=False)
     plugin = config.plugins["registry"]
     assert plugin.preview_guard() is None  # `build`: no guard, CI runs `validate --base`
     config.plugins.on_startup(command="serve", dirty=False)
