@@ -21,7 +21,7 @@ import pickle
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -85,6 +85,12 @@ def _remove_stale_scratch() -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
+def revisions_of(site: Site) -> Callable[[str], str]:
+    """A record's 修订记录 section; a revision's group names its announcement."""
+    anns = {a.id: a for a in site.announcements}
+    return lambda rid: revisions_html(site.history, rid, site.repo_url, anns)
+
+
 def with_dataset(page: GeneratedPage, site: Site) -> GeneratedPage:
     """The home page with the schema.org Dataset (outputs/jsonld.py) after its content: render/
     cannot import outputs/, so the page is wrapped here (the same page, the same list)."""
@@ -137,12 +143,9 @@ class SiteFiles:
         self.index: SearchIndex | None = None
 
     def _pages(self) -> list[GeneratedPage]:
-        site, history = self.site, self.site.history
-        anns = {a.id: a for a in site.announcements}  # a revision's group names its announcement
-        pages = site_pages(
-            site, revisions=lambda rid: revisions_html(history, rid, site.repo_url, anns)
-        )
-        pages += changes_pages(site, history, self.changes)
+        site = self.site
+        pages = site_pages(site, revisions=revisions_of(site))
+        pages += changes_pages(site, site.history, self.changes)
         pages.append(subscribe_page(site))  # /subscribe/: every feed, beside /changes/
         pages.append(downloads_page(site))
         return [with_dataset(page, site) if page.src_uri == "index.md" else page for page in pages]

@@ -103,7 +103,7 @@ class Memo:
 
     files: FileCache = field(default_factory=FileCache)
     reads: dict[tuple[str, ...], Any] = field(default_factory=dict)
-    walked: tuple[tuple[str, Published, frozenset[str]], History] | None = None
+    walked: tuple[tuple[Any, ...], History] | None = None  # key (see _history), history
 
 
 def publish(
@@ -129,25 +129,41 @@ def publish(
         # records while tied to an announcement published today, conditions versions as
         # published), dated no later than the as-of day; one that names anything still under
         # embargo is withheld
-        published = published_view(reg, site)
         secrets = frozenset(embargo_secrets(reg, site))
-        site = replace(site, history=_history(data_dir, published, secrets, site, memo))
+        site = replace(site, history=_history(data_dir, reg, secrets, site, memo))
     return report, site
 
 
 def _history(
-    data_dir: Path, published: Published, secrets: frozenset[str], site: Site, memo: Memo | None
+    data_dir: Path, reg: Checked, secrets: frozenset[str], site: Site, memo: Memo | None
 ) -> History:
-    """The revision history for `published`, without what names an embargoed item. The preview's
-    memo walks it again only when the as-of date, HEAD (both in the data version), the published
-    view or the embargoed items changed."""
+    """The revision history for the published view, without what names an embargoed item. The
+    preview's memo walks it again only when the as-of date or HEAD (both in the data version),
+    the embargoed items or the published files changed: the same parsed files (the file cache
+    keeps them while a file is unchanged) are the same published view."""
     if memo is None:
-        return read_history(data_dir, published, site.as_of).without(secrets)
-    key = (site.data_version, published, secrets)
-    if memo.walked is None or memo.walked[0] != key:
+        return read_history(data_dir, published_view(reg, site), site.as_of).without(secrets)
+    key = (site.data_version, secrets, frozenset(site.records), *_published_files(reg, site))
+    if memo.walked is None or not _same_key(memo.walked[0], key):
+        published = published_view(reg, site)
         history = read_history(data_dir, published, site.as_of, memo.reads)
         memo.walked = (key, history.without(secrets))
     return memo.walked[1]
+
+
+def _published_files(reg: Checked, site: Site) -> tuple[tuple[str, Any], ...]:
+    """(id, parsed file) of each published announcement and published conditions file."""
+    anns = tuple((a.id, reg.announcements[a.id].doc.data) for a in site.announcements)
+    conds = tuple((rid, e.doc.data) for rid, e in reg.conditions.items() if rid in site.records)
+    return (*anns, *conds)
+
+
+def _same_key(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Equal first three parts, then the very same parsed objects (held by the key, so that an
+    address is never reused by another file)."""
+    if old[:3] != new[:3] or len(old) != len(new):
+        return False
+    return all(a[0] == b[0] and a[1] is b[1] for a, b in zip(old[3:], new[3:], strict=True))
 
 
 __all__ = ["History", "Report", "Settings", "check_registry", "publish", "report_of"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from generator.domain.kinds import FOLDERS, SPECS, STATUS_ORDER, dispatch, spec
@@ -246,10 +246,21 @@ def site_pages(site: Site, revisions: Callable[[str], str] | None = None) -> lis
     ctx = _context(site)
     pages = [home_page(site, ctx), announcements_index(site, ctx), risk_grades_page(site, ctx)]
     pages += [list_page(site, kind, ctx) for kind in LIST_PAGES]
-    pages += [
-        record_page(site, r, ctx, revisions)
-        for r in site.records.values()
-    ]
+    pages += [record_page(site, r, ctx, revisions) for r in site.records.values()]
     pages += announcement_pages(site, ctx)
     pages += check_pages(site)
     return pages
+
+
+def pages_of(
+    site: Site, ids: Collection[str], revisions: Callable[[str], str] | None = None
+) -> list[GeneratedPage]:
+    """The record and announcement pages of `ids` only, made as `site_pages` makes them (the
+    preview writes these at once after an edit)."""
+    ctx = _context(site)
+    pages = [record_page(site, site.records[i], ctx, revisions) for i in ids if i in site.records]
+    return pages + [p for p in announcement_pages(site, ctx) if _stem(p) in ids]
+
+
+def _stem(page: GeneratedPage) -> str:
+    return page.src_uri.removesuffix(".md").rsplit("/", 1)[-1]

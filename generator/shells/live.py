@@ -100,11 +100,11 @@ class LivePreview:
             site = self._publish()
             if site is None or not _same_chrome(self.site, site):
                 return False
-            files = self.live.refresh(site, affected(self.site, site))
+            written = self.live.refresh(site, affected(self.site, site))
         finally:
             if was:
                 gc.enable()
-        if files is None:
+        if not written:
             return False
         self.site = site
         log.info(
@@ -112,7 +112,7 @@ class LivePreview:
         )
         self.stop = threading.Event()
         self.settling = threading.Thread(
-            target=self._settle, args=(files, self.stop), name="registry-settle", daemon=True
+            target=self._settle, args=(site, self.stop), name="registry-settle", daemon=True
         )
         self.settling.start()
         return True
@@ -135,11 +135,11 @@ class LivePreview:
         self.problems = []
         return site
 
-    def _settle(self, files: Any, stop: threading.Event) -> None:
+    def _settle(self, site: Site, stop: threading.Event) -> None:
         assert self.live is not None
         _lower_priority()
         try:
-            done = self.live.settle(files, stop.is_set)
+            done = self.live.settle(site, stop.is_set)
         except Cancelled:
             return
         except Exception:  # noqa: BLE001 - a full build shows whatever went wrong

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.outputs.api import summary_files
-from generator.outputs.assemble import SiteFiles, dest_uri, scratch_dir
+from generator.outputs.assemble import SiteFiles, dest_uri, revisions_of, scratch_dir
 from generator.outputs.crawl import restamp_sitemap
 from generator.outputs.downloads import fill_downloads_page
 from generator.outputs.openapi import openapi_files
@@ -38,8 +38,9 @@ from generator.outputs.pagefind import SearchIndex, search_document
 from generator.outputs.writer import confined, write_files
 from generator.publish.affected import Affected
 from generator.publish.views import Site
-from generator.render.page import GeneratedPage, relativize
-from generator.render.shell import Shell, ShellKey
+from generator.render.page import relativize
+from generator.render.pages import pages_of
+from generator.render.shell import Shell, shell_key
 from generator.shells.sitemap import expand_sitemap
 
 Meta = tuple[str, tuple[tuple[str, str], ...], str | None]  # title, feeds, publication date
@@ -58,14 +59,17 @@ def _meta(files: SiteFiles) -> dict[str, Meta]:
     }
 
 
-def _grouped(files: SiteFiles) -> dict[str, tuple[ShellKey, GeneratedPage]]:
-    return {dest_uri(p.src_uri): (key, p) for key, group in files.groups.items() for p in group}
+def _stem(src_uri: str) -> str:
+    return src_uri.removesuffix(".md").rsplit("/", 1)[-1]
 
 
 class LiveSite:
     def __init__(self, files: SiteFiles, raw_sitemap: str | None) -> None:
-        self.files = files
-        self.site_dir = files.site_dir
+        self.site_dir, self.search, self.lang = files.site_dir, files.search, files.lang
+        # id → address of each record and announcement page written (filled into a shell)
+        self.uris = {
+            _stem(p.src_uri): dest_uri(p.src_uri) for g in files.groups.values() for p in g
+        }
         numbers = {key: n for n, key in enumerate(files.groups)}
         self.shells = {
             key: Shell(html, files.marks, key, numbers[key])
@@ -80,33 +84,34 @@ class LiveSite:
         self.side: set[str] | None = None  # the side files of the last settle
         self.timings: dict[str, float] = {}  # seconds per step of the last settle (debug log)
 
-    def refresh(self, site: Site, changed: Affected) -> SiteFiles | None:
-        """Write the pages of `changed`; None when only a full build can show the edit."""
-        files = SiteFiles(
-            site, self.site_dir, search=self.files.search, background=False, keep=True
-        )
-        if set(files.groups) != set(self.shells) or _meta(files) != self.meta:
-            return None
-        ids = changed.records | changed.announcements
-        before, after = _grouped(self.files), _grouped(files)
+    def refresh(self, site: Site, changed: Affected) -> bool:
+        """Write the pages of `changed`; False when only a full build can show the edit."""
         writes = []
-        for uri, (key, page) in after.items():
-            if uri in before and uri.split("/")[1] not in ids:
-                continue
+        pages = pages_of(site, changed.records | changed.announcements, revisions_of(site))
+        for page in pages:
+            key = shell_key(page)
+            if key is None or key not in self.shells:  # a section the engine never rendered
+                return False
             body = relativize(page.render(), page.depth)
+            uri = dest_uri(page.src_uri)
             writes.append((uri, self.shells[key].fill(page, body).encode()))
-            if files.search:
-                self.docs[uri] = search_document(body, files.lang)
+            if self.search:
+                self.docs[uri] = search_document(body, self.lang)
         write_files(self.site_dir, writes)
-        for uri in before.keys() - after.keys():
-            self.docs.pop(uri, None)
-            _remove(self.site_dir, uri)
-        self.files = files
-        return files
+        self.uris.update((_stem(p.src_uri), dest_uri(p.src_uri)) for p in pages)
+        shown = site.records.keys() | {a.id for a in site.announcements}
+        for gone in self.uris.keys() - shown:
+            self.docs.pop(self.uris[gone], None)
+            _remove(self.site_dir, self.uris.pop(gone))
+        return True
 
-    def settle(self, files: SiteFiles, cancelled: Callable[[], bool]) -> bool:
-        """Everything but the record and announcement pages; False: a full build is needed."""
+    def settle(self, site: Site, cancelled: Callable[[], bool]) -> bool:
+        """Everything but the record and announcement pages; False: a full build is needed (a
+        page added to or removed from the engine's pages, or a title of one changed)."""
         t = time.perf_counter()
+        files = SiteFiles(site, self.site_dir, search=self.search, background=False, keep=True)
+        if set(files.groups) != set(self.shells) or _meta(files) != self.meta:
+            return False
         if not self._engine_pages(files, cancelled):
             return False
         self.timings = {"engine_pages": time.perf_counter() - t}
@@ -114,15 +119,12 @@ class LiveSite:
             ("side_files", lambda: self._side_files(files, cancelled)),
             ("downloads", lambda: self._downloads(files.site)),
             ("sitemap", lambda: self._sitemap(files)),
-            ("search", lambda: self._reindex(cancelled) if self._search_changed(files) else None),
+            ("search", lambda: self._reindex(cancelled) if self.docs != self.indexed else None),
         ):
             t = time.perf_counter()
             step()
             self.timings[name] = time.perf_counter() - t
         return True
-
-    def _search_changed(self, files: SiteFiles) -> bool:
-        return files.search and self.docs != self.indexed
 
     def _engine_pages(self, files: SiteFiles, cancelled: Callable[[], bool]) -> bool:
         for page in files.engine_pages:

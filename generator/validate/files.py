@@ -63,8 +63,10 @@ def entry_problem(entry: os.DirEntry[str], shown: str) -> Problem | None:
     return None
 
 
-def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple[Path, str]]:
-    """(path, path as shown in messages) of each record file; other files are reported."""
+def _yaml_files(
+    folder: Path, shown: str, problems: list[Problem]
+) -> list[tuple[os.DirEntry[str], str]]:
+    """(entry, path as shown in messages) of each record file; other files are reported."""
     out = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         name = entry.name
@@ -75,7 +77,7 @@ def _yaml_files(folder: Path, shown: str, problems: list[Problem]) -> list[tuple
         if name.endswith(".md") and entry.is_file(follow_symlinks=False):
             continue
         if name.endswith(".yaml") and entry.is_file(follow_symlinks=False):
-            out.append((Path(entry.path), f"{shown}/{name}"))
+            out.append((entry, f"{shown}/{name}"))
             continue
         hint = "请改用 .yaml 扩展名" if name.endswith(".yml") else "本目录只放 .yaml 记录文件"
         problems.append(
@@ -136,12 +138,12 @@ def load_registry(root: Path, as_of: date, cache: FileCache | None = None) -> Re
         if dirname not in entries:
             continue
         folder = root / dirname
-        for path, shown in _yaml_files(folder, f"{shown_root}/{dirname}", problems):
+        for entry, shown in _yaml_files(folder, f"{shown_root}/{dirname}", problems):
             if cache is None:
-                _load_record(reg, path, shown, kind, model)
+                _load_record(reg, Path(entry.path), shown, kind, model)
                 continue
             seen.add(shown)
-            _load_cached(reg, cache, path, shown, kind, model)
+            _load_cached(reg, cache, entry, shown, kind, model)
     if cache is not None:
         cache.keep_only(seen)
     return reg
@@ -155,18 +157,24 @@ def _top_key(path: Path) -> StatKey | None:
 
 
 def _load_cached(
-    reg: Registry, cache: FileCache, path: Path, shown: str, kind: str, model: type[Strict]
+    reg: Registry,
+    cache: FileCache,
+    entry: os.DirEntry[str],
+    shown: str,
+    kind: str,
+    model: type[Strict],
 ) -> None:
-    """`_load_record`, reusing the last run's result for a file that did not change."""
+    """`_load_record`, reusing the last run's result for a file that did not change (no Path
+    made for it: ten thousand of them are a tenth of a second of a preview's edit)."""
     try:
-        key = stat_key(os.lstat(path))
+        key = stat_key(entry.stat(follow_symlinks=False))
     except OSError:  # gone meanwhile: read as the uncached path reads it (its own problem)
-        _load_record(reg, path, shown, kind, model)
+        _load_record(reg, Path(entry.path), shown, kind, model)
         return
     one = cache.get(shown, key)
     if one is None:
         one = Registry(root=reg.root, as_of=reg.as_of, config=reg.config, grades=reg.grades)
-        _load_record(one, path, shown, kind, model)
+        _load_record(one, Path(entry.path), shown, kind, model)
         cache.put(shown, key, one)
     merge(reg, one)
 
