@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from generator.domain.characters import INVISIBLE, INVISIBLE_BMP
 
@@ -25,8 +26,21 @@ FOLD_PATTERN = "[" + _PUNCTUATION + INVISIBLE_BMP + "]+"
 
 _FOLD = re.compile(FOLD_PATTERN)
 
+# traditional → simplified, one character each: OpenCC's TSCharacters.txt as pairs of code points
+# (written with site_src/assets/t2s.js, the browser's copy of the same data, by
+# generator/render/search_t2s.py; tests/domain/test_names.py checks the two agree)
+T2S_PAIRS = (Path(__file__).with_name("t2s.txt")).read_text(encoding="utf-8").strip()
+_T2S = str.maketrans({T2S_PAIRS[i]: T2S_PAIRS[i + 1] for i in range(0, len(T2S_PAIRS), 2)})
+
 
 @lru_cache(maxsize=1 << 17)  # the same names are folded by several checks, and again by each
 def fold(text: str) -> str:  # preview run: NFKC is most of the cost (measured: 0.23 s of 0.8 s)
     """Comparison form of a name, alias, id or institution (see the module docstring)."""
     return _FOLD.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "").lower()))
+
+
+def simplify(text: str) -> str:
+    """`text` in simplified characters, character for character: a query typed as 幹細胞 asks for
+    干细胞 (names in the data are simplified; `/check/`, search and `registry check` convert the
+    query only, then fold it)."""
+    return (text or "").translate(_T2S)

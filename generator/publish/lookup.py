@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.domain.dates import cn_date
 from generator.domain.kinds import KIND_ORDER
-from generator.domain.names import FOLD_PATTERN, fold
+from generator.domain.names import FOLD_PATTERN, fold, simplify
 from generator.publish.sentences import (
     DELINEATION_URL,
     NOTE,
@@ -96,7 +96,7 @@ def find(site: Site, query: str) -> list[RecordView]:
     """The technologies matching `query`, one record each (`leads`): approved technologies first
     (they answer "may we use it clinically?"), then banned ones, then guidance entries; within a
     kind, best match first."""
-    q = fold(query)
+    q = fold(simplify(query))  # as check.js: 幹細胞 asks for 干细胞
     hits = []
     for r in leads(site):
         score = match_score(technology_keys(site, r), q)

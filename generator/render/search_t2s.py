@@ -9,7 +9,8 @@ so that the build needs no extra package:
     pip download --no-deps opencc-purepy && unzip opencc_purepy-*.whl 'opencc_purepy/dicts/*'
     .venv/bin/python -m generator.render.search_t2s opencc_purepy/dicts/TSCharacters.txt
 
-`assets/names.js` (`simplify`) applies it to a query before folding it like
+The same pairs go to `generator/domain/t2s.txt`, read by `domain/names.py` `simplify` for
+`registry check`. `assets/names.js` (`simplify`) applies it to a query before folding it like
 `generator/domain/names.py` `fold`; the index keys are folded names from the data, so only the
 query is converted.
 """
@@ -21,6 +22,7 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[2] / "site_src" / "assets" / "t2s.js"
+PAIRS = Path(__file__).resolve().parents[1] / "domain" / "t2s.txt"  # Python's copy (names.py)
 
 
 def pairs(table: str) -> str:
@@ -38,12 +40,18 @@ def pairs(table: str) -> str:
 
 
 def script(table: str) -> str:
+    return script_of(pairs(table))
+
+
+def script_of(pairs_text: str) -> str:
     return (
         "/* 生物医学新技术公示库: traditional → simplified characters, generated from OpenCC's\n"
         "   TSCharacters.txt (Apache-2.0) by generator/render/search_t2s.py. Do not edit. */\n"
-        f"window.RegT2S = {json.dumps(pairs(table), ensure_ascii=False)};\n"
+        f"window.RegT2S = {json.dumps(pairs_text, ensure_ascii=False)};\n"
     )
 
 
 if __name__ == "__main__":
-    OUT.write_text(script(Path(sys.argv[1]).read_text(encoding="utf-8")), encoding="utf-8")
+    made = pairs(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    PAIRS.write_text(made + "\n", encoding="utf-8")  # the one table, read by domain/names.py
+    OUT.write_text(script_of(made), encoding="utf-8")  # and the browser's copy of it
