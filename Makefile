@@ -48,6 +48,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	    else echo "需要 Chromium：请以 root 运行或手动安装 chromium" >&2; exit 1; fi; }
+	@# a Chinese font: without one the pages are measured in placeholder boxes half as wide, and
+	@# the layout tests (names cut off, tables clipped) cannot see what a reader's phone shows
+	@fc-list :lang=zh 2>/dev/null | grep -q . || \
+	  { if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }; \
+	    else echo "需要中文字体：请以 root 运行或手动安装 fonts-wqy-microhei" >&2; exit 1; fi; }
 
 validate: setup
 	$(VENV)/bin/registry validate

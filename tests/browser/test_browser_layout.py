@@ -112,3 +112,21 @@ def test_keyboard_hints_are_hidden_on_a_phone(phone_tab: Tab) -> None:
     phone_tab.goto("/")
     phone_tab.open_search()
     expect(phone_tab.page.locator("pagefind-modal pagefind-keyboard-hints")).to_be_hidden()
+
+
+_CUT = """e => { const r = document.createRange(); r.selectNodeContents(e);
+  const text = r.getBoundingClientRect(), box = e.getBoundingClientRect();
+  return text.width <= box.width + 1 && text.height <= box.height + 1; }"""
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_site_name_is_whole_in_the_header_of_a_phone(
+    browser: Browser, origin: str, large: bool
+) -> None:
+    """The name wraps onto two lines rather than ending in 生物医学新… (issue 26)."""
+    with open_tab(browser, origin, viewport={"width": 390, "height": 844}) as tab:
+        if large:
+            tab.context.add_init_script("localStorage.setItem('reg-large', '1')")
+        page = tab.goto("/approved/BMT-2026-001/")
+        name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
+        assert name.evaluate(_CUT), "the site's name is cut off"
