@@ -94,7 +94,9 @@ def test_edits_give_the_full_builds_site(sample):
     assert "改名" in (tmp / "live/approved/BMT-2026-001/index.html").read_text(encoding="utf-8")
     preview.edit(lambda: _replace(data / "guidance-list" / "GL-0002.yaml", "name: ", "name: 新"))
     renamed = data / "research" / "CR-2026-0901.yaml"
-    preview.edit(lambda: (project.rename(renamed), _replace(renamed, "CR-2026-0001", "CR-2026-0901")))
+    preview.edit(
+        lambda: (project.rename(renamed), _replace(renamed, "CR-2026-0001", "CR-2026-0901"))
+    )
     assert not (tmp / "live/research/CR-2026-0001").exists()
     assert (tmp / "live/research/CR-2026-0901/index.html").is_file()
     broken = approved.read_text(encoding="utf-8")
