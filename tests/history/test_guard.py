@@ -256,6 +256,15 @@ def test_removing_a_published_version_is_an_error(repo: GitRepo, kit: SimpleName
     assert codes(repo, kit) == [("conditions/BMT-2026-001.yaml", 2, "E504")]
 
 
+def test_a_conditions_file_that_does_not_parse_is_not_every_version_removed(
+    repo: GitRepo, kit: SimpleNamespace
+) -> None:
+    """A YAML syntax error (the preview sees it mid-edit) is its own error (E10x from validation),
+    not one E504 per published version of the file."""
+    repo.write("conditions/BMT-2026-001.yaml", VERSIONED + "  - announcement: [\n")
+    assert codes(repo, kit) == []
+
+
 THIRD = SECOND.replace("ANN-2026-003", "ANN-2026-004").replace("（修订）", "（再修订）")
 
 
