@@ -132,7 +132,9 @@ def test_invalid_edit_shows_the_errors_in_the_browser_and_the_site_once_fixed(
         # fixed: the error tab reloads into the site, the last-good tab back to the live page
         expect(other.locator("h1")).not_to_contain_text("数据校验未通过", timeout=WAIT_MS)
         expect(other).to_have_title(re.compile("备案指导清单"), timeout=WAIT_MS)
-        page.reload()
+        # its own live-reload script reloads the last-good tab, and the server sends it back to
+        # the live page (a reload of ours would race with that one: the preview reloads twice,
+        # once for the page and once when lists and search have settled)
         page.wait_for_url(url + "approved/BMT-2026-001/", timeout=WAIT_MS)
         expect(page.locator("h1")).to_contain_text("CD19")
     finally:
