@@ -111,10 +111,12 @@ DEFAULT_TERMS = (
 
 # Where a reader asks about a technology or reports its use (every record page's summary).
 # 12320 is the national 卫生健康热线; 规范 第二十四条: county-level and higher 卫生健康部门
-# supervise clinical use in their area. One line, no Markdown: it is printed as plain text.
+# supervise clinical application in their area (said as the article says it: it is also printed
+# on research projects' pages, and the article does not speak of research). One line, no Markdown: it is printed as plain text.
 DEFAULT_CONTACT = (
     "对某家医疗机构能否开展这项技术有疑问，或想反映问题：拨打 12320 卫生健康热线，"
-    "或向当地卫生健康部门反映（县级以上卫生健康部门负责监督检查，规范 第二十四条）。"
+    "或向当地卫生健康部门反映（县级以上卫生健康部门对辖区内生物医学新技术临床应用情况进行监督检查，"
+    "规范 第二十四条）。"
 )
 _ONE_LINE = re.compile(r"[^\r\n]{4,300}")
 _CONTACT_LINE = matching(
