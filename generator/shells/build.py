@@ -108,35 +108,28 @@ def build(
 ) -> None:
     """Build into a sibling temporary directory, then swap it in; on any failure `site_dir` is
     untouched. `SiteDirRefused` before anything is written for a site dir that must not be."""
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
 
     given, site_dir = site_dir, Path(os.path.abspath(site_dir))  # never resolved: a link is refused
-    tmp = building_dir(site_dir)
-    config = None
+    with _no_mkdocs_2_warning(), _quiet_validation_log():
+        tmp = str(building_dir(site_dir))
+        config = point_plugin(load_config(str(config_file), site_dir=tmp), data_dir, as_of)
+        check_site_dir(given, config)  # before anything is written or removed
+        build_atomically(site_dir, lambda _tmp: _mkdocs_build(config))
+
+
+def _mkdocs_build(config: Any) -> None:
+    """MkDocs' build; MkDocs turns our PluginError into a bare Abort: the problems are handed
+    back to the caller."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
     try:
-        with _no_mkdocs_2_warning(), _quiet_validation_log():
-            config = point_plugin(load_config(str(config_file), site_dir=str(tmp)), data_dir, as_of)
-            check_site_dir(given, config)  # before anything is written or removed
-            remove_stale_trees(site_dir)
-            shutil.rmtree(tmp, ignore_errors=True)
-            mkdocs_build(config)
-            check_built_site(tmp)  # the plugin ran: an engine that ignored it fails here
+        mkdocs_build(config)
     except Abort:
-        shutil.rmtree(tmp, ignore_errors=True)
-        # MkDocs turns our PluginError into a bare Abort; hand the problems back to the caller.
-        plugin = config.plugins.get("registry") if config is not None else None
+        plugin = config.plugins.get("registry")
         if plugin is not None and getattr(plugin, "problems", None):
             raise RegistryInvalid(plugin.problems) from None
-        raise
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    try:
-        swap_in(tmp, site_dir, later=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
@@ -147,7 +140,7 @@ def building_dir(site_dir: Path) -> Path:
 
 def build_atomically(site_dir: Path, make: Callable[[Path], None]) -> None:
     """`make(tmp)` writes a whole site into a temporary sibling, checked (engine_guard.py) and
-    swapped in; on any failure `site_dir` is untouched (the plain engine's build)."""
+    swapped in; on any failure `site_dir` is untouched (both engines' builds)."""
     site_dir = Path(os.path.abspath(site_dir))
     tmp = building_dir(site_dir)
     try:
