@@ -124,15 +124,21 @@ def change_entries(site: Site, history: History) -> list[ChangeEntry]:
 def _status_entry(site: Site, c: StatusChange) -> ChangeEntry:
     """A change by the passing of time: the 限定期 ends (规范 第二十条第二款) or an emergency use
     reaches its `until` (规范 第十九条). No announcement made it; every output still shows it."""
+    return _own_entry(site, c, f"{change_title(c)}：{site.records[c.record].name}")
+
+
+def _own_entry(site: Site, c: StatusChange, title: str, text: str = "") -> ChangeEntry:
+    """A status change that is an entry of its own (no announcement names it), on its day."""
     r = site.records[c.record]
     return ChangeEntry(
         kind="status",
         key=f"{c.day.isoformat()}:{c.record}",
         when=datetime.combine(c.day, time(0, 0), SHANGHAI),
-        title=f"{change_title(c)}：{r.name}",
+        title=title,
         records=(r,),
         sample=r.sample,
         consequences=(c,),
+        text=text,
     )
 
 
@@ -165,15 +171,6 @@ def report_text(site: Site, c: StatusChange) -> str:
 def _report_entry(site: Site, c: StatusChange) -> ChangeEntry:
     """What a filed research project's institutions reported: its own entry, as a change by time
     has (no announcement names a project)."""
-    r = site.records[c.record]
     assert c.event is not None
-    return ChangeEntry(
-        kind="status",
-        key=f"{c.day.isoformat()}:{c.record}",
-        when=datetime.combine(c.day, time(0, 0), SHANGHAI),
-        title=f"{r.name}（{RESEARCH_EVENT_LABELS[c.event.action]}）",
-        records=(r,),
-        sample=r.sample,
-        consequences=(c,),
-        text=report_text(site, c),
-    )
+    title = f"{site.records[c.record].name}（{RESEARCH_EVENT_LABELS[c.event.action]}）"
+    return _own_entry(site, c, title, report_text(site, c))
