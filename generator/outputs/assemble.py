@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from generator.domain.gc_pause import gc_paused
 from generator.history.changes import change_entries
 from generator.outputs.api import detail_files, summary_files
 from generator.outputs.calendar import calendar_files
@@ -34,9 +35,9 @@ from generator.outputs.feeds import feed_files
 from generator.outputs.jsonld import dataset_script
 from generator.outputs.openapi import openapi_files
 from generator.outputs.originals import attachment_files
-from generator.outputs.pagefind import SearchIndex, run_pagefind, search_document
+from generator.outputs.pagefind import INDEXED, SearchIndex, index_page, run_pagefind
 from generator.outputs.redirects import redirect_files
-from generator.outputs.writer import OutputError, SideWriter, alive, write_files
+from generator.outputs.writer import OutputError, SideWriter, alive, make_dirs, write_files
 from generator.publish.views import Site
 from generator.render.changes import changes_pages, subscribe_page
 from generator.render.history_view import revisions_html
@@ -44,7 +45,6 @@ from generator.render.page import GeneratedPage, has_attribute, relativize
 from generator.render.pages import site_pages
 from generator.render.shell import Marks, ShellKey, fill_pages, shell_key, shell_page
 
-INDEXED = "data-pagefind-body"
 SIDE_NICE = 10
 BODIES = "bodies.pickle"  # the second renderer's half; its own output, never data from outside
 
@@ -158,26 +158,30 @@ class SiteFiles:
     def start(self) -> None:
         """Render every shell page's body and its index-only page (half of them in a second
         process), start Pagefind on those, then write the side files in a second process."""
+        with gc_paused():  # rendering makes no reference cycles; the forked children inherit it
+            self._start()
+
+    def _start(self) -> None:
         self.scratch = scratch_dir(self.site_dir)
         pages = [p for group in self.groups.values() for p in group]
+        if self.search:
+            # Pagefind numbers pages in the order it lists the directories, and on tmpfs or btrfs
+            # that is the order they were made: made here, in address order, before the two
+            # renderers write their halves of the index-only pages into them
+            make_dirs(self.scratch, sorted(dest_uri(p.src_uri) for p in pages))
         handoff = self.scratch / BODIES
         other = SideWriter(self.scratch, lambda: self._rendered(pages[1::2]), self.background)
         bodies, docs = self._render(pages[0::2])
-        other.wait()
-        if handoff.exists():
-            theirs = pickle.loads(handoff.read_bytes())
-            handoff.unlink()
-        else:  # not forked: everything was rendered here
-            theirs = self._render(pages[1::2])
-        bodies.update(theirs[0])
-        docs.update(theirs[1])
+        write_files(self.scratch, docs.items())
+        other.wait()  # forked or not, the other half is in `handoff` now
+        theirs, their_docs = pickle.loads(handoff.read_bytes())
+        handoff.unlink()
+        bodies.update(theirs)
+        docs.update(their_docs)
         self.bodies = bodies
         if self.keep:
             self.docs = dict(sorted(docs.items()))
         if self.search and pages:
-            # written in one process, in address order: Pagefind numbers pages in the order it
-            # lists the directory, and on tmpfs or btrfs that is the order the entries were made
-            write_files(self.scratch, sorted(docs.items()))
             self.index = SearchIndex(self.scratch, self.site_dir / "pagefind")
             self.index.start()
         self.summary = dict(summary_files(self.site))
@@ -186,15 +190,22 @@ class SiteFiles:
         self.side = SideWriter(self.site_dir, self.side_files, self.background, nice=SIDE_NICE)
 
     def _render(self, pages: list[GeneratedPage]) -> tuple[dict[str, str], dict[str, bytes]]:
-        """Each page's body (by address) and, when searched, the index-only page made of it."""
+        """Each page's body (by address) and, when searched, the index-only page made of it (none
+        for a page Pagefind leaves out: it has no `data-pagefind-body`)."""
         bodies = {dest_uri(p.src_uri): relativize(p.render(), p.depth) for p in pages}
         if not self.search:
             return bodies, {}
-        return bodies, {uri: search_document(body, self.lang) for uri, body in bodies.items()}
+        docs = {u: doc for u, b in bodies.items() if (doc := index_page(b, self.lang))}
+        return bodies, docs
 
     def _rendered(self, pages: list[GeneratedPage]) -> Iterator[tuple[str, bytes]]:
-        """The second process's half, handed back as one file (unpickled by the parent only)."""
-        yield BODIES, pickle.dumps(self._render(pages), protocol=pickle.HIGHEST_PROTOCOL)
+        """The second process's half: its index-only pages, written by itself, and its bodies
+        (with the index-only pages too when the preview keeps them), handed back as one file
+        (unpickled by the parent only)."""
+        bodies, docs = self._render(pages)
+        yield from docs.items()
+        kept = docs if self.keep else {}
+        yield BODIES, pickle.dumps((bodies, kept), protocol=pickle.HIGHEST_PROTOCOL)
 
     def side_files(self) -> Iterator[tuple[str, bytes]]:
         site = self.site
@@ -230,7 +241,8 @@ class SiteFiles:
         bodies = ((p, self._body(p)) for p in group)
         filled = fill_pages(shell_html, bodies, self.marks, key, self._shell_numbers[key])
         pages = zip(group, filled, strict=True)
-        write_files(self.site_dir, ((dest_uri(p.src_uri), html.encode()) for p, html in pages))
+        with gc_paused():
+            write_files(self.site_dir, ((dest_uri(p.src_uri), h.encode()) for p, h in pages))
 
     def _body(self, page: GeneratedPage) -> str:
         return self.bodies.pop(dest_uri(page.src_uri))

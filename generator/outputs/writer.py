@@ -52,6 +52,16 @@ def write_files(site_dir: Path, files: Iterable[tuple[str, bytes]]) -> None:
         target.write_bytes(content)
 
 
+def make_dirs(site_dir: Path, paths: Iterable[str]) -> None:
+    """The folders of `paths` (files to be written later), made in the order given."""
+    made: set[Path] = set()
+    for path in paths:
+        folder = confined(site_dir, path).parent
+        if folder not in made:
+            folder.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+
+
 def _child(site_dir: Path, make: Files, errors: Any, nice: int) -> None:
     _die_with_parent()
     if nice:

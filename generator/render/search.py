@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 # Every CJK block: radicals, Extension A, the unified ideographs, compatibility ideographs, and
 # Extensions B–H with the compatibility supplement (above the BMP: medical terms have them, e.g.
@@ -40,22 +41,33 @@ _LATIN = re.compile(r"[a-z0-9][a-z0-9\-+.]*")
 SUFFIX = 6  # longest token; the browser splits longer queries into words of a few characters
 
 
-def keywords(*texts: str) -> str:
-    """Space-separated, de-duplicated search tokens (plain text) of `texts`.
-
-    Text is NFKC-normalised and lower-cased first, as the browser does with the query."""
-    seen: dict[str, None] = {}
+def _words(texts: tuple[str, ...]) -> Iterator[tuple[bool, str]]:
+    """(is Chinese, word) of `texts` in order: each run of Chinese characters and each Latin word
+    (two characters or more) of the texts, NFKC-normalised and lower-cased first, as the browser
+    does with the query."""
     for raw in texts:
         if not raw:
             continue
         text = unicodedata.normalize("NFKC", raw).lower()
         for run in _CJK_RUN.findall(text):
-            for i in range(len(run) - 1):  # single characters: Pagefind's own index has them
-                seen.setdefault(run[i : i + SUFFIX], None)
+            yield True, run
         for found in _LATIN.findall(text):
             word = found.rstrip(".-")
             if len(word) > 1:
-                seen.setdefault(word, None)
+                yield False, word
+
+
+def keywords(*texts: str) -> str:
+    """Space-separated, de-duplicated search tokens (plain text) of `texts`: every suffix of up to
+    `SUFFIX` characters of each Chinese run (single characters left out: Pagefind's own index has
+    them) and each Latin word whole."""
+    seen: dict[str, None] = {}
+    for chinese, word in _words(texts):
+        if chinese:
+            for i in range(len(word) - 1):
+                seen.setdefault(word[i : i + SUFFIX], None)
+        else:
+            seen.setdefault(word, None)
     return " ".join(seen)
 
 
@@ -87,9 +99,24 @@ _ENCODED = _Encoded()
 
 
 def encoded_keywords(*texts: str, exclude: str = "") -> str:
-    """`keywords(*texts)`, encoded, without the tokens already in `exclude` (encoded)."""
+    """`keywords(*texts)`, each token encoded, without the tokens already in `exclude` (encoded).
+
+    A run of characters of the Basic Multilingual Plane is encoded once and its tokens cut out of
+    that (four letters a character): a fifth of the page rendering at 10,000 records was encoding
+    every token again (tests/render/test_search.py checks it against `encode`)."""
+    seen: dict[str, None] = {}
+    for chinese, word in _words(texts):
+        coded = word.translate(_ENCODED)
+        if not chinese:
+            seen.setdefault(coded, None)
+        elif len(coded) == 4 * len(word):
+            for i in range(0, 4 * (len(word) - 1), 4):
+                seen.setdefault(coded[i : i + 4 * SUFFIX], None)
+        else:  # a character above the BMP takes seven letters: token by token
+            for i in range(len(word) - 1):
+                seen.setdefault(word[i : i + SUFFIX].translate(_ENCODED), None)
     skip = set(exclude.split())
-    return " ".join(e for e in (encode(t) for t in keywords(*texts).split()) if e not in skip)
+    return " ".join(t for t in ("zq" + c for c in seen) if t not in skip)
 
 
 # `[^\[\]]`: a link text holds no bracket, so each `[` scans only to the next one (with `[^\]]`,

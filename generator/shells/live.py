@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.domain.errors import Problem
+from generator.domain.gc_pause import gc_paused
 from generator.publish.affected import affected
 from generator.publish.pipeline import Memo, publish
 from generator.publish.views import Site
@@ -94,16 +95,11 @@ class LivePreview:
         """Publish again from memory and write the changed pages; False: build in full."""
         assert self.live is not None and self.site is not None
         t0 = time.perf_counter()
-        was = gc.isenabled()
-        gc.disable()  # the memo holds millions of objects: no collection scans them mid-edit
-        try:
+        with gc_paused():  # the memo holds millions of objects: no collection scans them mid-edit
             site = self._publish()
             if site is None or not _same_chrome(self.site, site):
                 return False
             written = self.live.refresh(site, affected(self.site, site))
-        finally:
-            if was:
-                gc.enable()
         if not written:
             return False
         self.site = site

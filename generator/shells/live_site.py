@@ -34,7 +34,7 @@ from generator.outputs.assemble import SiteFiles, dest_uri, revisions_of, scratc
 from generator.outputs.crawl import restamp_sitemap
 from generator.outputs.downloads import fill_downloads_page
 from generator.outputs.openapi import openapi_files
-from generator.outputs.pagefind import SearchIndex, search_document
+from generator.outputs.pagefind import SearchIndex, index_page
 from generator.outputs.writer import confined, write_files
 from generator.publish.affected import Affected
 from generator.publish.views import Site
@@ -95,8 +95,11 @@ class LiveSite:
             body = relativize(page.render(), page.depth)
             uri = dest_uri(page.src_uri)
             writes.append((uri, self.shells[key].fill(page, body).encode()))
-            if self.search:
-                self.docs[uri] = search_document(body, self.lang)
+            doc = index_page(body, self.lang) if self.search else None
+            if doc is not None:
+                self.docs[uri] = doc
+            else:  # no longer searched (a guidance entry grown into an approval)
+                self.docs.pop(uri, None)
         write_files(self.site_dir, writes)
         self.uris.update((_stem(p.src_uri), dest_uri(p.src_uri)) for p in pages)
         shown = site.records.keys() | {a.id for a in site.announcements}

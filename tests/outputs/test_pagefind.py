@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.outputs.pagefind import drop_ignored, search_document
+from generator.outputs.pagefind import drop_ignored, index_page, search_document
 
 IGNORE = " data-pagefind-ignore"
 
@@ -50,6 +50,15 @@ def test_an_element_never_closed_stays() -> None:
 def test_the_search_document_is_a_bare_page_with_the_language() -> None:
     doc = search_document(f"<h1>名</h1><p{IGNORE}>x</p>", "zh").decode()
     assert doc.startswith('<!doctype html><html lang="zh">') and "<h1>名</h1></body>" in doc
+
+
+def test_only_a_page_whose_body_is_marked_gets_an_index_only_page() -> None:
+    marked = '<article class="reg-record" data-pagefind-body><h1>名</h1></article>'
+    assert index_page(marked, "zh") == search_document(marked, "zh")
+    # a guidance entry searched as its approval: no marked body, nothing for Pagefind to read
+    assert index_page('<article class="reg-record"><h1>名</h1></article>', "zh") is None
+    # the words in text are no attribute
+    assert index_page("<p>见 data-pagefind-body 说明</p>", "zh") is None
 
 
 class _Reference(HTMLParser):

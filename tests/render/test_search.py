@@ -63,6 +63,22 @@ def test_encoded_tokens_are_single_latin_words_and_keep_prefixes() -> None:
     assert not any(c.startswith(encode("量子")) for c in codes)
 
 
+def test_encoded_keywords_are_the_encoded_keywords_above_the_bmp_too() -> None:
+    # the fast path cuts tokens out of one encoded run; a character above the BMP (seven
+    # letters) takes the token-by-token path: both must equal encoding each plain token
+    ext_b = "\U0002b81d"
+    texts = (
+        "自体间充质干细胞治疗膝骨关节炎技术",
+        f"错{ext_b}畸形矫治",
+        "CAR-T 治疗 CD19",
+        "干细胞",
+        "",
+    )
+    expected = " ".join(encode(t) for t in keywords(*texts).split())
+    assert encoded_keywords(*texts) == expected
+    assert f"错{ext_b}" in keywords(*texts)  # the slow path was taken
+
+
 def test_encoded_keywords_skip_what_is_already_there() -> None:
     names = encoded_keywords("干细胞治疗")
     more = encoded_keywords("干细胞治疗", "细胞治疗", exclude=names).split()
