@@ -46,9 +46,10 @@ def affected(old: Site, new: Site) -> Affected:
     }
     named = set(_named(old_anns.get(a) for a in changed_anns))
     named |= set(_named(new_anns.get(a) for a in changed_anns))
-    records = _linked(old, _linked(old, changed | named)) | _linked(
-        new, _linked(new, changed | named)
-    )
+    records: set[str] = set()
+    for site in (old, new):
+        links = _links(site)
+        records |= _linked(links, _linked(links, changed | named))
     naming = {
         a.id
         for a in (*old.announcements, *new.announcements)
@@ -63,16 +64,25 @@ def _named(anns: Iterable[object]) -> Iterable[str]:
             yield act.record
 
 
-def _linked(site: Site, ids: set[str]) -> set[str]:
-    """`ids`, their source entries and the records grown from any of them (one link deep)."""
-    out = set(ids)
+Links = dict[str, set[str]]
+
+
+def _links(site: Site) -> Links:
+    """Each record's neighbours by the kind declaration's `source` field, both ways: the entry a
+    record grew from, and the records grown from an entry."""
+    out: Links = {}
     for r in site.records.values():
         source = spec(r.kind).source
         entry = getattr(r.model, source, None) if source else None
-        if entry is None:
-            continue
-        if r.id in ids:
-            out.add(entry)
-        if entry in ids:
-            out.add(r.id)
+        if entry is not None:
+            out.setdefault(r.id, set()).add(entry)
+            out.setdefault(entry, set()).add(r.id)
+    return out
+
+
+def _linked(links: Links, ids: set[str]) -> set[str]:
+    """`ids`, their source entries and the records grown from any of them (one link deep)."""
+    out = set(ids)
+    for rid in ids:
+        out |= links.get(rid, set())
     return out

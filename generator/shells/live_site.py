@@ -113,6 +113,7 @@ class LiveSite:
         page added to or removed from the engine's pages, or a title of one changed)."""
         t = time.perf_counter()
         files = SiteFiles(site, self.site_dir, search=self.search, background=False, keep=True)
+        _check(cancelled)
         if set(files.groups) != set(self.shells) or _meta(files) != self.meta:
             return False
         if not self._engine_pages(files, cancelled):
@@ -149,6 +150,7 @@ class LiveSite:
     def _side_files(self, files: SiteFiles, cancelled: Callable[[], bool]) -> None:
         site = files.site
         files.summary = dict(summary_files(site))
+        _check(cancelled)
         files.summary.update(openapi_files(site.site_url, site.config.license))
         made: set[str] = set()
         # one file at a time, so that a newer edit stops this between two files
