@@ -41,19 +41,19 @@ BIN = Path(sys.executable).parent
 ROUNDS_FROM = 4_000  # sizes below this get one round each (the small size shows the start-up cost)
 
 
-def _ours(data: Path, site: Path, env: dict[str, str]) -> dict[str, Any]:
+def _ours(data: Path, site: Path, env: dict[str, str], tree: bool = False) -> dict[str, Any]:
     cmd = [str(BIN / "registry"), "build", "--data", str(data), "--as-of", AS_OF.isoformat()]
-    got: dict[str, Any] = run([*cmd, "--site-dir", str(site)], ROOT, env)
+    got: dict[str, Any] = run([*cmd, "--site-dir", str(site)], ROOT, env, tree)
     got["phases"] = json.loads(Path(env["REGISTRY_TIMINGS"]).read_text())
     return got
 
 
 def _then_pagefind(
-    first: dict[str, float], floor_dir: Path, env: dict[str, str], out: str
+    first: dict[str, float], floor_dir: Path, env: dict[str, str], out: str, tree: bool = False
 ) -> dict[str, float]:
     """A floor's generator run, then Pagefind over its output: the two in sequence."""
     pf_cmd = [sys.executable, "-m", "pagefind", "--site", out, "--output-subdir", "pagefind"]
-    pf = run([*pf_cmd, "--silent"], floor_dir, env)
+    pf = run([*pf_cmd, "--silent"], floor_dir, env, tree)
     return {
         "wall": first["wall"] + pf["wall"],
         "cpu": first["cpu"] + pf["cpu"],
@@ -64,15 +64,15 @@ def _then_pagefind(
     }
 
 
-def _floor(floor_dir: Path, env: dict[str, str], out: str) -> dict[str, float]:
-    mk = run([str(BIN / "mkdocs"), "build", "-q", "-d", str(floor_dir / out)], floor_dir, env)
-    return _then_pagefind(mk, floor_dir, env, out)
+def _floor(floor_dir: Path, env: dict[str, str], out: str, tree: bool = False) -> dict[str, float]:
+    mkdocs = [str(BIN / "mkdocs"), "build", "-q", "-d", str(floor_dir / out)]
+    return _then_pagefind(run(mkdocs, floor_dir, env, tree), floor_dir, env, out, tree)
 
 
-def _hugo(project: Path, env: dict[str, str], out: str) -> dict[str, float]:
+def _hugo(project: Path, env: dict[str, str], out: str, tree: bool = False) -> dict[str, float]:
     cache = ["--cacheDir", str(project.parent / "hugo-cache"), "--noBuildLock"]
-    hugo = run([hugo_binary(), "--quiet", "--destination", out, *cache], project, env)
-    return _then_pagefind(hugo, project, env, out)
+    hugo = run([hugo_binary(), "--quiet", "--destination", out, *cache], project, env, tree)
+    return _then_pagefind(hugo, project, env, out, tree)
 
 
 def _again(data: Path, site: Path, floor_dir: Path, env: dict[str, str]) -> dict[str, float]:
@@ -90,7 +90,7 @@ def _again(data: Path, site: Path, floor_dir: Path, env: dict[str, str]) -> dict
 def _summary(runs: list[dict[str, Any]]) -> dict[str, float]:
     """Medians of wall and CPU time (and of a floor's two steps), the highest peaks."""
     out = {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu")}
-    out |= {k: max(r[k] for r in runs) for k in ("peak_mb", "tree_mb")}
+    out["peak_mb"] = max(r["peak_mb"] for r in runs)
     out |= {
         k: statistics.median(r[k] for r in runs) for k in ("generator", "pagefind") if k in runs[0]
     }
@@ -130,6 +130,12 @@ def measure(count: int, work: Path, rounds: int, search: bool) -> dict[str, Any]
         ours.append(_ours(data, work / f"site-{count}-{n}", env))
         floors.append(_floor(floor_dir, env, f"site-{n}"))
         hugos.append(_hugo(hugo_dir, env, f"public-{n}"))
+    # the process trees' memory, in a run of each of their own: sampling slows what it measures
+    trees = {
+        "ours": _ours(data, work / f"site-{count}-tree", env, tree=True),
+        "mkdocs": _floor(floor_dir, env, "site-tree", tree=True),
+        "hugo": _hugo(hugo_dir, env, "public-tree", tree=True),
+    }
     indexed_dir = work / f"floor-indexed-{count}"
     _mkdocs_project(site, indexed_dir, indexed_only=True)
     indexed = _floor(indexed_dir, env, "site-0")
@@ -141,9 +147,9 @@ def measure(count: int, work: Path, rounds: int, search: bool) -> dict[str, Any]
         "pages": pages,
         "floor_pages": floor_count,
         "rounds": rounds,
-        "ours": _summary(ours),
-        "mkdocs": _summary(floors),
-        "hugo": _summary(hugos),
+        "ours": _summary(ours) | {"tree_mb": trees["ours"]["tree_mb"]},
+        "mkdocs": _summary(floors) | {"tree_mb": trees["mkdocs"]["tree_mb"]},
+        "hugo": _summary(hugos) | {"tree_mb": trees["hugo"]["tree_mb"]},
         "phases": min(ours, key=lambda r: r["wall"])["phases"],
         "indexed_floor": indexed["wall"],
         "indexed_floor_cpu": indexed["cpu"],

@@ -127,9 +127,13 @@ def _intro(results: list[dict]) -> str:
         "60 : 30 : 10. All three run in one session, in alternating rounds (ours, MkDocs floor, Hugo "
         f"floor; rounds: {rounds}); wall and CPU are medians, "
         "CPU is user + system time of every process of the run (those it waited for), *largest "
-        "process* the peak resident size of the largest one (`ru_maxrss`), *process tree* the peak "
-        "of the summed proportional set size (Pss) of every process of the run, sampled every "
-        "50 ms (highest of the rounds; for a floor, the larger of its two steps)."
+        "process* the peak resident size of the largest one (`ru_maxrss`, highest of the rounds), "
+        "*process tree* the peak of the summed proportional set size (Pss) of every process of "
+        "the run, sampled every 50 ms in one more run of each contender that is not timed (for a "
+        "floor, the larger of its two steps): reading a large process's Pss walks its page tables "
+        "(40 ms for 2.3 GB here), so sampling kept one of the two cores busy and slowed the build "
+        "it measured by 7–9 s at 10,000 records (measured 2026-12-07; the timed runs of that "
+        "morning's report still sampled)."
     )
 
 

@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 
 # Run in a small parent process of its own, so that RUSAGE_CHILDREN is the command's alone. The
-# command gets a new session; a thread sums the proportional set size (Pss, shared pages divided
-# among the processes that share them, so a forked worker is not counted twice) of every process
-# in that session every 50 ms: the tree's peak memory, a sample (a peak shorter than 50 ms can be
-# missed). The sampler's CPU (about 1 ms a sample) is the parent's, not counted in the command's.
+# command gets a new session. With "tree", a thread sums the proportional set size (Pss, shared
+# pages divided among the processes that share them, so a forked worker is not counted twice) of
+# every process in that session every 50 ms: the tree's peak memory, a sample (a peak shorter than
+# 50 ms can be missed). That sampling is no timing run: reading /proc/<pid>/smaps_rollup walks the
+# process's page tables, 40 ms for a process of 2.3 GB on this machine, so at 10,000 records the
+# sampler kept one of the two cores busy and slowed whatever it measured (a build of four large
+# processes more than a floor of one). Timed runs therefore sample nothing (their largest process
+# comes from the kernel's accounting at exit); the tree is measured in runs of its own.
 MEASURE = """
 import json, os, resource, subprocess, sys, threading, time
 
@@ -32,8 +36,9 @@ def tree_kb(sid):
             pass  # gone meanwhile, or a zombie
     return total
 
+tree, cmd = sys.argv[1] == "tree", sys.argv[2:]
 t0 = time.perf_counter()
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, start_new_session=True)
+proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, start_new_session=True)
 peak, done = [0], threading.Event()
 
 def sample():
@@ -41,22 +46,32 @@ def sample():
         peak[0] = max(peak[0], tree_kb(proc.pid))
 
 thread = threading.Thread(target=sample, daemon=True)
-thread.start()
+if tree:
+    thread.start()
 code = proc.wait()
 wall = time.perf_counter() - t0
 done.set()
-thread.join()
+if tree:
+    thread.join()
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"code": code, "wall": wall, "cpu": u.ru_utime + u.ru_stime,
                   "peak_mb": u.ru_maxrss / 1024, "tree_mb": peak[0] / 1024}))
 """
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall time, CPU time (user + system, every process it started and waited for), the peak
-    resident memory of its largest process and the sampled peak of its whole process tree."""
+def run(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, tree: bool = False
+) -> dict[str, float]:
+    """Wall time, CPU time (user + system, every process it started and waited for) and the peak
+    resident memory of its largest process; with `tree`, the sampled peak of its whole process
+    tree as well (`tree_mb`, else 0), and then the times are not to be reported (see MEASURE)."""
+    mode = "tree" if tree else "time"
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *cmd], cwd=cwd, env=env, check=True, capture_output=True
+        [sys.executable, "-c", MEASURE, mode, *cmd],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     got = json.loads(out.stdout.decode().strip().splitlines()[-1])
     if got["code"] != 0:

@@ -21,7 +21,7 @@ from generator.publish.addresses import redirect_problems
 from generator.publish.checked import Checked
 from generator.publish.version import data_version
 from generator.publish.views import Site, build_site, embargo_secrets
-from generator.status.derive import derive
+from generator.status.derive import ReplayMemo, derive
 from generator.validate.cache import FileCache
 from generator.validate.registry import validate_registry
 
@@ -54,14 +54,17 @@ class Report:
         return [[p.as_dict()[k] for k in keys] for p in self.problems]
 
 
-def check_registry(root: Path, as_of: date, cache: FileCache | None = None) -> Checked:
-    """Load, validate and replay `root`: each stage's output and every problem found (`cache`:
-    the preview's files of the last run, validate/cache.py)."""
+def check_registry(
+    root: Path, as_of: date, cache: FileCache | None = None, replays: ReplayMemo | None = None
+) -> Checked:
+    """Load, validate and replay `root`: each stage's output and every problem found (`cache`
+    and `replays`: the preview's files and replay of the last run, validate/cache.py and
+    status/derive.py)."""
     # Loading makes ~50 small objects per record and no reference cycles: the cyclic garbage
     # collector only burns time here (measured: 3.3 s → 2.1 s at 10,000 records).
     with gc_paused():
         reg = validate_registry(root, as_of, cache)
-        derived = derive(reg)
+        derived = derive(reg, replays)
         found = {*reg.problems, *derived.problems, *redirect_problems(reg)}
     return Checked(reg, derived, sorted(found, key=sort_key))
 
@@ -93,10 +96,12 @@ def published_view(reg: Checked, site: Site) -> Published:
 class Memo:
     """What `registry serve` keeps from one run of `publish()` to the next, so that an edit costs
     what it changed: each record file's loaded entry (validate/cache.py), the commits and parsed
-    blobs of HEAD (load/revisions.py), and the history walked for the last published view. Every
-    check across files, the replay and the published view run again on every call."""
+    blobs of HEAD (load/revisions.py), the last replay (status/derive.py `ReplayMemo`: reused
+    while its input is the same) and the history walked for the last published view. Every check
+    across files and the published view run again on every call."""
 
     files: FileCache = field(default_factory=FileCache)
+    replays: ReplayMemo = field(default_factory=ReplayMemo)
     reads: dict[tuple[str, ...], Any] = field(default_factory=dict)
     walked: tuple[tuple[Any, ...], History] | None = None  # key (see _history), history
 
@@ -114,7 +119,8 @@ def publish(
 def _publish(
     data_dir: Path, as_of: date, settings: Settings, memo: Memo | None
 ) -> tuple[Report, Site | None]:
-    reg = check_registry(data_dir, as_of, memo.files if memo is not None else None)
+    files, replays = (memo.files, memo.replays) if memo is not None else (None, None)
+    reg = check_registry(data_dir, as_of, files, replays)
     report = report_of(reg)
     if not report.valid:
         return report, None

@@ -20,7 +20,7 @@ from generator.load.documents import Document
 from generator.load.revisions import History
 from generator.publish.checked import Checked
 from generator.status.conditions import VersionView, changes, published_versions
-from generator.status.intervals import Interval, interval_at, published_intervals
+from generator.status.intervals import Interval, interval_at
 from generator.status.research import project_status
 from generator.status.states import Event, Status
 from generator.status.stream import StatusChange, status_changes
@@ -248,7 +248,7 @@ def build_site(
     grades = {g.id: g for g in reg.grades.grades}
     categories = {c.id: c.name for c in reg.config.categories}
     records: dict[str, RecordView] = {}
-    dated = published_intervals(reg.derived.snapshots, reg.as_of)  # status on every date
+    dated = reg.derived.replayed.dated  # status on every date
     for rid in sorted(reg.records):
         entry = reg.records[rid]
         if entry.kind == "research":

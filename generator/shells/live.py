@@ -1,6 +1,6 @@
 """`registry serve`'s builder: the first build is a full MkDocs build; after that an edit to data/
 is published again from memory (publish/pipeline.py `Memo`: only changed files are read again,
-every check across files and the replay run in full), the pages it can have changed are written
+every check across files runs in full, the replay whenever its input changed), the pages it can have changed are written
 (shells/live_site.py `refresh`) and the browsers reload; lists, feeds, API files and the search
 index follow in the background (`settle`), and the browsers reload once more.
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from generator.domain.errors import Problem
 from generator.domain.kinds import ANNOUNCED_KINDS
+from generator.status.across import collision_pairs
 from generator.status.conditions import Version, resolve
-from generator.status.intervals import Snapshots, intervals_of, snapshot_watch
+from generator.status.intervals import (
+    Interval,
+    Snapshots,
+    intervals_of,
+    published_intervals,
+    snapshot_watch,
+)
 from generator.status.replay import replay
 from generator.status.research import project_status
 from generator.status.states import Replay, ReplayInput
@@ -120,26 +128,74 @@ def _research(
 
 
 @dataclass(frozen=True)
+class Replayed:
+    """One replay of an input as of a date: its result, every record's state at the end of each
+    date that touched it, and the published intervals made of those (when first asked for)."""
+
+    replay: Replay
+    snapshots: Snapshots
+    as_of: date
+
+    @cached_property
+    def dated(self) -> dict[str, list[Interval]]:
+        """Every published record's status on every date up to the as-of date."""
+        return published_intervals(self.snapshots, self.as_of)
+
+
+@dataclass
+class ReplayMemo:
+    """The preview's last replay (publish/pipeline.py `Memo`): an edit that leaves the replay's
+    input as it was (a record's texts, a conditions file) reuses it instead of replaying every
+    announcement again. Everything a replay reads is in the key, so a hit is the same result."""
+
+    key: tuple[object, ...] | None = None
+    value: Replayed | None = None
+
+
+@dataclass(frozen=True)
 class Derived:
     """What the status stage derives from a validated registry (which it never changes): every
     record's replayed status, every technology's conditions versions, and what the rules forbid."""
 
     input: ReplayInput  # what was replayed (`registry diff` replays it on other dates)
-    replay: Replay
-    snapshots: Snapshots  # each record's state at the end of every date that touched it
+    replayed: Replayed
     versions: dict[str, list[Version]]
     problems: tuple[Problem, ...]
 
+    @property
+    def replay(self) -> Replay:
+        return self.replayed.replay
 
-def derive(reg: Registry) -> Derived:
+    @property
+    def snapshots(self) -> Snapshots:
+        """Each record's state at the end of every date that touched it."""
+        return self.replayed.snapshots
+
+
+def derive(reg: Registry, memo: ReplayMemo | None = None) -> Derived:
     """Replay `reg`, resolve its conditions versions and check its research projects."""
     prep = replay_input(reg)
     projects = [(rid, e) for rid, e in all_entries(reg, ("research",)) if not e.bad]
-    # every record's state at the end of each date, recorded by the one replay: research checks
-    # read their entries' whole history, the published view its intervals (no second replay)
-    watch, snaps = snapshot_watch(prep.input)
-    done = replay(prep.input, reg.as_of, watch=watch)
+    replayed = _replayed(prep.input, reg.as_of, memo)
     versions, version_problems = resolve(reg)
-    research = _research(projects, prep, snaps)
-    problems = (*_positioned(reg, done, prep), *version_problems, *research)
-    return Derived(prep.input, done, snaps, versions, problems)
+    research = _research(projects, prep, replayed.snapshots)
+    problems = (*_positioned(reg, replayed.replay, prep), *version_problems, *research)
+    return Derived(prep.input, replayed, versions, problems)
+
+
+def _replayed(inp: ReplayInput, as_of: date, memo: ReplayMemo | None) -> Replayed:
+    """The one replay, recording every record's state at the end of each date: research checks
+    read their entries' whole history, the published view its intervals (no second replay).
+
+    The names in `inp` serve only the rule across records of 二(一)1, through the pairs of
+    records sharing a name (status/across.py): with the same pairs, a renamed record replays the
+    same, so the key holds the pairs instead of the names."""
+    key = (replace(inp, names={}), collision_pairs(inp.kinds, inp.names), as_of)
+    if memo is not None and memo.value is not None and memo.key == key:
+        return memo.value
+    watch, snaps = snapshot_watch(inp)
+    done = replay(inp, as_of, watch=watch)
+    replayed = Replayed(done, snaps, as_of)
+    if memo is not None:
+        memo.key, memo.value = key, replayed
+    return replayed
