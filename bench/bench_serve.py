@@ -10,7 +10,9 @@ first page awaited. Then, 5 times: one approved technology's `name` (its page's 
 rewritten with a new marker, and the record's page is fetched over HTTP every 20 ms until it shows
 the marker; a second thread long-polls MkDocs' /livereload/<epoch>/ URL, which answers when the
 served epoch (what makes open browsers reload) changes. Then the same 5 times with the `title` of
-the announcement that approves it (an edit the replay reads), on the announcement's page. Whatever
+an announcement the editor is drafting (written before serve starts, with the new guidance entry
+it lists: a published announcement may not change, E503), on its page: an edit the replay of the
+announcements reads. Whatever
 `serve` does on a save is what is measured. An edit not visible within 120 s is reported as an error and
 the next one is tried; the run goes on. With `--out` the section is replaced (or appended).
 """
@@ -215,13 +217,28 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def _approval(data: Path, record: str) -> Path | None:
-    """The announcement that approves `record` (it names a few records: a typical act)."""
-    for path in sorted((data / "announcements").glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        if f"record: {record}\n" in text and "action: approve" in text:
-            return path
-    return None
+NEW_ENTRY = "GL-9999"
+NEW_ANN = "ANN-2026-999"  # the id pattern has three digits; synth makes fewer
+
+
+def _draft(data: Path) -> Path:
+    """What an editor drafts: a new guidance entry and the announcement listing it (not yet on
+    the branch, so it may still change; a published announcement may not, E503)."""
+    first = sorted((data / "guidance-list").glob("*.yaml"))[0]
+    entry = re.sub(r"^id: .*$", f"id: {NEW_ENTRY}", first.read_text(encoding="utf-8"), flags=re.M)
+    entry = re.sub(r'^name: ".*"$', 'name: "基准新增条目技术"', entry, flags=re.M)
+    (data / "guidance-list" / f"{NEW_ENTRY}.yaml").write_text(entry, encoding="utf-8")
+    ann = data / "announcements" / f"{NEW_ANN}.yaml"
+    assert not ann.exists(), f"{NEW_ANN} exists already: synth made more announcements"
+    ann.write_text(
+        f"id: {NEW_ANN}\nsample: true\n"
+        'number: "国家卫生健康委公告 2026年第9999号"\n'
+        'title: "关于增补备案指导清单条目的公告"\n'
+        f"date: {AS_OF}\nbody: |\n  示例数据，非真实公告。\n"
+        f"actions:\n  - action: list\n    record: {NEW_ENTRY}\n",
+        encoding="utf-8",
+    )
+    return ann
 
 
 def measure(count: int, work: Path) -> dict[str, Any]:
@@ -229,13 +246,12 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     port, log = free_port(), work / f"serve-{count}.log"
     origin = f"http://127.0.0.1:{port}"
     data = project / "data"
-    approval = _approval(data, record)
+    draft = _draft(data)
     targets = {
         "edits": Target.of(
             data / "approved" / f"{record}.yaml", "name", f"{origin}/approved/{record}/"
         ),
-        "announcement_edits": approval
-        and Target.of(approval, "title", f"{origin}/announcements/{approval.stem}/"),
+        "announcement_edits": Target.of(draft, "title", f"{origin}/announcements/{NEW_ANN}/"),
     }
     proc = start(project, port, log)
     result: dict[str, Any] = {"count": count, "edits": [], "announcement_edits": [], "errors": []}
@@ -266,7 +282,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
 
 def _log_tail(log: Path, proc: subprocess.Popen[bytes], no_name: bool) -> str:
     if no_name:
-        return "the synthetic record has no quoted name line, or no announcement approves it"
+        return "the synthetic record or the draft announcement has no quoted line to edit"
     state = f"serve exited ({proc.returncode})" if proc.poll() is not None else "timed out"
     tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
     return state + ("; " + " / ".join(tail) if tail else "")
@@ -282,7 +298,7 @@ def _stat(values: list[float | None]) -> str:
 
 KINDS = {
     "edits": "a record's name",
-    "announcement_edits": "the approving announcement's title",
+    "announcement_edits": "a drafted announcement's title",
 }
 
 
@@ -315,9 +331,10 @@ def section(results: list[dict[str, Any]]) -> str:
             "`bench/run.py --only serve`). A synthetic registry in a git repository of one commit, "
             f"`registry serve` on 127.0.0.1; then {EDITS} times, {SETTLE_S:.0f} s apart, one approved "
             "technology's `name` (the heading of its page) rewritten with a new marker; then "
-            f"{EDITS} times the `title` of the announcement approving it (a change the replay of "
-            "the announcements reads, so the preview replays them again; the announcement names a "
-            "few records, whose pages show its title). *Save → page "
+            f"{EDITS} times the `title` of an announcement being drafted (a new file listing a new "
+            "guidance entry, in the work tree before serve starts; a published one may not change, "
+            "E503): a change the replay of the announcements reads, so the preview replays them "
+            "again. *Save → page "
             "shows it*: from just before the file is written until a fetch of the edited page "
             f"(every {POLL_S * 1000:.0f} ms over HTTP; MkDocs holds a page request while a rebuild "
             "runs) returns the marker. *Livereload epoch*: until MkDocs' long-poll "

@@ -37,8 +37,13 @@ def make_change(loc: Path_, old: Any, new: Any) -> Change:
     return Change(dotted(loc), old, new, loc)
 
 
+# one encoder for every key: json.dumps with options builds a new one per call (a third of the
+# time of the history's embargo filter at 10,000 records)
+_KEY = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 def item_key(item: Any) -> str:
-    return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+    return _KEY(item)
 
 
 def field_changes(

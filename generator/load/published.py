@@ -105,6 +105,17 @@ class Published:
                     pub.versions.setdefault(rid, set()).update(_keys(v, aid))
         return pub
 
+    def answers(self, announcements: Iterable[str], records: Iterable[str]) -> tuple[Any, ...]:
+        """Everything this view says about `announcements` and `records`: what a walk that asked
+        about those alone read of it."""
+        return (
+            {aid: self.announcements.get(aid) for aid in announcements},
+            {
+                rid: (rid in self.records, self.versions.get(rid), self.contents.get(rid))
+                for rid in records
+            },
+        )
+
     def announcement(self, aid: str, data: Any) -> bool:
         """This version of announcement `aid` is the one published today, field for field."""
         key = self.announcements.get(aid)
@@ -167,6 +178,10 @@ class Walk:
     published: Published | None
     files: dict[str, dict[str, str]] = field(default_factory=dict)  # folder kind → id → blob
     ties: dict[str, set[str]] = field(default_factory=dict)  # record → published anns naming it
+    # what was asked of `published`: the walk is a function of the branch and of these answers
+    # (publish/pipeline.py reuses a history while they stay the same: `Published.answers`)
+    asked_announcements: set[str] = field(default_factory=set)
+    asked_records: set[str] = field(default_factory=set)
 
     def blob(self, folder: str, fid: str) -> str | None:
         return self.files.get(_kind(folder), {}).get(fid)
@@ -179,6 +194,7 @@ class Walk:
             slot[fid] = blob
         if folder != ANNOUNCEMENTS or self.published is None:
             return
+        self.asked_announcements.add(fid)
         for sha, add in ((old, False), (blob, True)):
             data = self.parsed.get(sha) if sha != ZERO else None
             if not self.published.announcement(fid, data):
@@ -204,6 +220,7 @@ class Walk:
         pub = self.published
         if pub is None:
             return rec, cond
+        self.asked_records.add(rid)
         if rec is None or rid not in pub.records or not self.ties.get(rid):
             return None, None  # a draft: not (yet) tied to an announcement published today
         return rec, pub.conditions(rid, cond)

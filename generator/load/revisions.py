@@ -92,6 +92,8 @@ class History:
     by_record: dict[str, list[Revision]] = field(default_factory=dict)  # oldest first
     commits: list[Commit] = field(default_factory=list)  # newest first
     stats: dict[str, float] = field(default_factory=dict)
+    # the announcements and records the walk asked the published view about (published.py Walk)
+    asked: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
     def revisions(self, rid: str) -> list[Revision]:
         return self.by_record.get(rid, [])
@@ -106,12 +108,13 @@ class History:
             return self
         rx = re.compile("|".join(re.escape(t) for t in tokens))
 
+        def said(value: Any) -> bool:
+            if value is None:  # a field added or removed: nothing said on that side
+                return False
+            return rx.search(value if isinstance(value, str) else item_key(value)) is not None
+
         def public(rev: Revision) -> bool:
-            return not any(
-                rx.search(item_key(c.old) if not isinstance(c.old, str) else c.old)
-                or rx.search(item_key(c.new) if not isinstance(c.new, str) else c.new)
-                for c in rev.changes
-            )
+            return not any(said(c.old) or said(c.new) for c in rev.changes)
 
         by_record = {rid: [r for r in revs if public(r)] for rid, revs in self.by_record.items()}
         kept = {(rid, r.commit) for rid, revs in by_record.items() for r in revs}
@@ -121,7 +124,13 @@ class History:
             if records:
                 commits.append(Commit(c.commit, c.date, f"修订 {len(records)} 条记录", records))
         return History(
-            self.available, self.partial, self.reason, by_record, commits, dict(self.stats)
+            self.available,
+            self.partial,
+            self.reason,
+            by_record,
+            commits,
+            dict(self.stats),
+            self.asked,
         )
 
     def api(self, rid: str) -> dict[str, Any]:
@@ -387,6 +396,7 @@ def read_history(
             history.commits.append(Commit(c.commit, when, message, tuple(sorted(per_record))))
     history.commits.reverse()
     history.by_record = by_record
+    history.asked = (frozenset(walk.asked_announcements), frozenset(walk.asked_records))
     t_end = time.perf_counter()
     history.stats = {
         "commits": len(raw_commits),

@@ -103,7 +103,7 @@ class Memo:
     files: FileCache = field(default_factory=FileCache)
     replays: ReplayMemo = field(default_factory=ReplayMemo)
     reads: dict[tuple[str, ...], Any] = field(default_factory=dict)
-    walked: tuple[tuple[Any, ...], History] | None = None  # key (see _history), history
+    walked: Walked | None = None  # the last history and what it was walked for (see _history)
 
 
 def publish(
@@ -145,18 +145,37 @@ def _publish(
 def _history(
     data_dir: Path, reg: Checked, secrets: frozenset[str], site: Site, memo: Memo | None
 ) -> History:
-    """The revision history for the published view, without what names an embargoed item. The
-    preview's memo walks it again only when the as-of date or HEAD (both in the data version),
-    the embargoed items or the published files changed: the same parsed files (the file cache
-    keeps them while a file is unchanged) are the same published view."""
+    """The revision history for the published view, without what names an embargoed item.
+
+    The preview's memo walks it again only when the as-of date or HEAD (both in the data
+    version), the embargoed items, or what the published view says about the files the walk met
+    changed. The same parsed files (the file cache keeps them while a file is unchanged) are the
+    same published view; otherwise the view's answers to the walk's questions are compared (an
+    edit of a draft announcement, a file git has never seen, asks nothing new)."""
     if memo is None:
         return read_history(data_dir, published_view(reg, site), site.as_of).without(secrets)
     key = (site.data_version, secrets, frozenset(site.records), *_published_files(reg, site))
-    if memo.walked is None or not _same_key(memo.walked[0], key):
-        published = published_view(reg, site)
-        history = read_history(data_dir, published, site.as_of, memo.reads)
-        memo.walked = (key, history.without(secrets))
-    return memo.walked[1]
+    last = memo.walked
+    if last is not None and _same_key(last.key, key):
+        return last.history
+    published = published_view(reg, site)
+    same_walk = last is not None and last.key[:2] == key[:2]
+    if same_walk and published.answers(*last.history.asked) == last.answers:  # type: ignore[union-attr]
+        memo.walked = Walked(key, last.answers, last.history)  # type: ignore[union-attr]
+        return last.history  # type: ignore[union-attr]
+    history = read_history(data_dir, published, site.as_of, memo.reads)
+    memo.walked = Walked(key, published.answers(*history.asked), history.without(secrets))
+    return memo.walked.history
+
+
+@dataclass(frozen=True)
+class Walked:
+    """The preview's last history: the key it was walked for (see `_same_key`), what the
+    published view answered the walk, and the history without the embargoed items."""
+
+    key: tuple[Any, ...]
+    answers: tuple[Any, ...]
+    history: History
 
 
 def _published_files(reg: Checked, site: Site) -> tuple[tuple[str, Any], ...]:
