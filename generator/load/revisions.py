@@ -26,7 +26,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -108,10 +108,8 @@ class History:
             return self
         rx = re.compile("|".join(re.escape(t) for t in tokens))
 
-        def said(value: Any) -> bool:
-            if value is None:  # a field added or removed: nothing said on that side
-                return False
-            return rx.search(value if isinstance(value, str) else item_key(value)) is not None
+        def said(v: Any) -> bool:  # None: a field added or removed, nothing said on that side
+            return v is not None and rx.search(v if isinstance(v, str) else item_key(v)) is not None
 
         def public(rev: Revision) -> bool:
             return not any(said(c.old) or said(c.new) for c in rev.changes)
@@ -123,15 +121,7 @@ class History:
             records = tuple(rid for rid in c.records if (rid, c.commit) in kept)
             if records:
                 commits.append(Commit(c.commit, c.date, f"修订 {len(records)} 条记录", records))
-        return History(
-            self.available,
-            self.partial,
-            self.reason,
-            by_record,
-            commits,
-            dict(self.stats),
-            self.asked,
-        )
+        return replace(self, by_record=by_record, commits=commits, stats=dict(self.stats))
 
     def api(self, rid: str) -> dict[str, Any]:
         """The `revisions` part of `api/records/<id>.json`."""
