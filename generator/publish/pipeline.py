@@ -159,10 +159,13 @@ def _history(
     if last is not None and _same_key(last.key, key):
         return last.history
     published = published_view(reg, site)
-    same_walk = last is not None and last.key[:2] == key[:2]
-    if same_walk and published.answers(*last.history.asked) == last.answers:  # type: ignore[union-attr]
-        memo.walked = Walked(key, last.answers, last.history)  # type: ignore[union-attr]
-        return last.history  # type: ignore[union-attr]
+    if (
+        last is not None
+        and last.key[:2] == key[:2]  # the same HEAD, as-of date and embargoed items
+        and published.answers(*last.history.asked) == last.answers
+    ):
+        memo.walked = Walked(key, last.answers, last.history)
+        return last.history
     history = read_history(data_dir, published, site.as_of, memo.reads)
     memo.walked = Walked(key, published.answers(*history.asked), history.without(secrets))
     return memo.walked.history
