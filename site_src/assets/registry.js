@@ -93,11 +93,23 @@
       return node;
     }
 
-    // Pagefind's trigger replaces ours when the component starts; its button opens the modal
-    function openWhenReady(tries) {
+    function searchShown() {
+      var input = document.querySelector("pagefind-modal pagefind-input input");
+      return !!input && input.getClientRects().length > 0;
+    }
+
+    // Pagefind's trigger replaces ours when the component starts. Its button calls openModal(),
+    // which does nothing until the modal has registered with the component, so a click before
+    // that is lost (seen once on a loaded machine): clicked again every 200 ms until the search
+    // box shows (opening an open modal changes nothing)
+    function openWhenReady(tries, clickedAt) {
+      if (searchShown()) return;
       var real = document.querySelector("header pagefind-modal-trigger .pf-trigger-btn");
-      if (real) { real.click(); return; }
-      if (tries > 0) window.setTimeout(function () { openWhenReady(tries - 1); }, 20);
+      if (real && (clickedAt === undefined || clickedAt - tries >= 10)) {
+        real.click();
+        clickedAt = tries;
+      }
+      if (tries > 0) window.setTimeout(function () { openWhenReady(tries - 1, clickedAt); }, 20);
     }
 
     // a stand-in focused while search loads is replaced by Pagefind's button: focus moves with it
