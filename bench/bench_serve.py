@@ -78,8 +78,13 @@ class Target:
     @classmethod
     def of(cls, file: Path, field: str, page: str) -> Target | None:
         original = file.read_text(encoding="utf-8")
-        found = re.search(rf'^{field}: "(.*)"$', original, re.M)
+        found = _line(field).search(original)
         return cls(file, field, page, original, found.group(1)) if found else None
+
+
+def _line(field: str) -> re.Pattern[str]:
+    """The line of a quoted top-level `field` (synth writes them so)."""
+    return re.compile(rf'^{field}: "(.*)"$', re.M)
 
 
 def make_project(work: Path, count: int) -> tuple[Path, str]:
@@ -165,8 +170,7 @@ def one_edit(n: int, ctx: dict[str, Any], target: Target) -> dict[str, Any]:
     marker = f"基准修改{n}号"
     _, before = fetch(page, EDIT_TIMEOUT_S)
     found = _EPOCH.search(before)
-    line = re.compile(rf'^{target.field}: "(.*)"$', re.M)
-    text = line.sub(
+    text = _line(target.field).sub(
         lambda m: f'{target.field}: "{target.value}（{marker}）"', target.original, count=1
     )
     cpu0 = cpu_seconds(proc.pid)

@@ -259,8 +259,9 @@ def pages_of(
     preview writes these at once after an edit)."""
     ctx = _context(site)
     pages = [record_page(site, site.records[i], ctx, revisions) for i in ids if i in site.records]
-    return pages + [p for p in announcement_pages(site, ctx) if _stem(p) in ids]
+    return pages + [p for p in announcement_pages(site, ctx) if page_id(p.src_uri) in ids]
 
 
-def _stem(page: GeneratedPage) -> str:
-    return page.src_uri.removesuffix(".md").rsplit("/", 1)[-1]
+def page_id(src_uri: str) -> str:
+    """The record or announcement id of a page's source address (`approved/X.md` → `X`)."""
+    return src_uri.removesuffix(".md").rsplit("/", 1)[-1]

@@ -39,7 +39,7 @@ from generator.outputs.writer import confined, write_files
 from generator.publish.affected import Affected
 from generator.publish.views import Site
 from generator.render.page import relativize
-from generator.render.pages import pages_of
+from generator.render.pages import page_id, pages_of
 from generator.render.shell import Shell, shell_key
 from generator.shells.sitemap import expand_sitemap
 
@@ -59,16 +59,12 @@ def _meta(files: SiteFiles) -> dict[str, Meta]:
     }
 
 
-def _stem(src_uri: str) -> str:
-    return src_uri.removesuffix(".md").rsplit("/", 1)[-1]
-
-
 class LiveSite:
     def __init__(self, files: SiteFiles, raw_sitemap: str | None) -> None:
         self.site_dir, self.search, self.lang = files.site_dir, files.search, files.lang
         # id → address of each record and announcement page written (filled into a shell)
         self.uris = {
-            _stem(p.src_uri): dest_uri(p.src_uri) for g in files.groups.values() for p in g
+            page_id(p.src_uri): dest_uri(p.src_uri) for g in files.groups.values() for p in g
         }
         numbers = {key: n for n, key in enumerate(files.groups)}
         self.shells = {
@@ -101,7 +97,7 @@ class LiveSite:
             else:  # no longer searched (a guidance entry grown into an approval)
                 self.docs.pop(uri, None)
         write_files(self.site_dir, writes)
-        self.uris.update((_stem(p.src_uri), dest_uri(p.src_uri)) for p in pages)
+        self.uris.update((page_id(p.src_uri), dest_uri(p.src_uri)) for p in pages)
         shown = site.records.keys() | {a.id for a in site.announcements}
         for gone in self.uris.keys() - shown:
             self.docs.pop(self.uris[gone], None)
