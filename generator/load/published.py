@@ -23,7 +23,7 @@ guard now refuses as E504, loses its earlier text), never more than the site pub
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,28 @@ def _content(v: dict[str, Any], effective: Any) -> dict[str, Any]:
         out[k] = out[k] if out[k] is not None else []
     out["effective"] = None if effective is None else str(effective)
     return out
+
+
+@dataclass
+class KeyMemo:
+    """The preview's keys of the parsed objects its last published view was made of
+    (publish/pipeline.py `Memo`). A file the preview's cache did not read again is the very same
+    parsed object (held here, so that its address is not reused), and the same object has the
+    same keys: only an edited file's keys are worked out again."""
+
+    last: dict[tuple[int, str | None], tuple[Any, Any]] = field(default_factory=dict)
+    now: dict[tuple[int, str | None], tuple[Any, Any]] = field(default_factory=dict)
+
+    def of(self, obj: Any, announcement: str | None, make: Callable[[], Any]) -> Any:
+        k = (id(obj), announcement)
+        hit = self.last.get(k)
+        value = hit[1] if hit is not None and hit[0] is obj else make()
+        self.now[k] = (obj, value)
+        return value
+
+    def turn(self) -> None:
+        """Keep only the keys of the view just made."""
+        self.last, self.now = self.now, {}
 
 
 def _keys(v: dict[str, Any], announcement: str | None) -> set[str]:
@@ -88,10 +110,19 @@ class Published:
         announcements: dict[str, Any],
         records: Iterable[str],
         conditions: dict[str, Any],
+        memo: KeyMemo | None = None,
     ) -> Published:
         """`announcements`: parsed files of the published announcements; `records`: published
-        record ids; `conditions`: parsed conditions files of the published approved records."""
-        pub = cls({aid: item_key(data) for aid, data in announcements.items()}, frozenset(records))
+        record ids; `conditions`: parsed conditions files of the published approved records
+        (`memo`: the preview's keys of the last view)."""
+        keys = memo or KeyMemo()
+        pub = cls(
+            {
+                aid: keys.of(data, None, lambda d=data: item_key(d))
+                for aid, data in announcements.items()
+            },
+            frozenset(records),
+        )
         for rid, data in conditions.items():
             versions = _versions(data)
             if versions is None:  # the shorthand: the version of the (published) approval
@@ -100,9 +131,13 @@ class Published:
                 pairs = [(v.get("announcement"), v) for v in versions]
                 pairs = [(a, v) for a, v in pairs if isinstance(a, str) and a in announcements]
             for aid, v in pairs:
-                pub.contents.setdefault(rid, set()).update(_keys(v, None))
+                pub.contents.setdefault(rid, set()).update(
+                    keys.of(v, None, lambda v=v: _keys(v, None))
+                )
                 if aid is not None:
-                    pub.versions.setdefault(rid, set()).update(_keys(v, aid))
+                    made = keys.of(v, aid, lambda v=v, a=aid: _keys(v, a))
+                    pub.versions.setdefault(rid, set()).update(made)
+        keys.turn()
         return pub
 
     def answers(self, announcements: Iterable[str], records: Iterable[str]) -> tuple[Any, ...]:

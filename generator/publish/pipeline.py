@@ -15,10 +15,11 @@ from typing import Any
 
 from generator.domain.errors import Problem, sort_key
 from generator.domain.gc_pause import gc_paused
-from generator.load.published import Published
+from generator.load.published import KeyMemo, Published
 from generator.load.revisions import History, read_history
 from generator.publish.addresses import redirect_problems
 from generator.publish.checked import Checked
+from generator.publish.record_views import ViewMemo
 from generator.publish.version import data_version
 from generator.publish.views import Site, build_site, embargo_secrets
 from generator.status.derive import ReplayMemo, derive
@@ -82,14 +83,14 @@ def report_of(reg: Checked) -> Report:
     return Report(list(reg.problems), stats)
 
 
-def published_view(reg: Checked, site: Site) -> Published:
+def published_view(reg: Checked, site: Site, keys: KeyMemo | None = None) -> Published:
     """The published view as the history compares it: the parsed files of the published
     announcements, the published records and the conditions files of the published technologies."""
     anns = {a.id: reg.announcements[a.id].doc.data for a in site.announcements}
     conditions = {
         rid: entry.doc.data for rid, entry in reg.conditions.items() if rid in site.records
     }
-    return Published.of(anns, site.records, conditions)
+    return Published.of(anns, site.records, conditions, keys)
 
 
 @dataclass
@@ -97,13 +98,17 @@ class Memo:
     """What `registry serve` keeps from one run of `publish()` to the next, so that an edit costs
     what it changed: each record file's loaded entry (validate/cache.py), the commits and parsed
     blobs of HEAD (load/revisions.py), the last replay (status/derive.py `ReplayMemo`: reused
-    while its input is the same) and the history walked for the last published view. Every check
+    while its input is the same, resumed when only announcements changed), the history walked
+    for the last published view and that view's keys (load/published.py `KeyMemo`), and the
+    record views (publish/record_views.py `ViewMemo`: made again only where their inputs changed). Every check
     across files and the published view run again on every call."""
 
     files: FileCache = field(default_factory=FileCache)
     replays: ReplayMemo = field(default_factory=ReplayMemo)
     reads: dict[tuple[str, ...], Any] = field(default_factory=dict)
     walked: Walked | None = None  # the last history and what it was walked for (see _history)
+    keys: KeyMemo = field(default_factory=KeyMemo)  # the last published view's keys
+    views: ViewMemo = field(default_factory=ViewMemo)  # the last record views
 
 
 def publish(
@@ -131,6 +136,7 @@ def _publish(
         repo_url=settings.repo_url,
         branch=settings.branch,
         data_dir=data_dir,
+        memo=memo.views if memo is not None else None,
     )
     if settings.history:
         # one git log, one cat-file. A revision shows only published text (load/published.py:
@@ -158,7 +164,7 @@ def _history(
     last = memo.walked
     if last is not None and _same_key(last.key, key):
         return last.history
-    published = published_view(reg, site)
+    published = published_view(reg, site, memo.keys)
     if (
         last is not None
         and last.key[:2] == key[:2]  # the same HEAD, as-of date and embargoed items

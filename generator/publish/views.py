@@ -13,21 +13,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from generator.domain.kinds import FOLDERS, KIND_LABELS, RESEARCH, spec
-from generator.domain.models import Announcement, ConditionsContent, RegistryConfig, RiskGrade
+from generator.domain.kinds import FOLDERS, RESEARCH, spec
+from generator.domain.models import Announcement, RegistryConfig, RiskGrade
 from generator.domain.vocabulary import ACTION_LABELS, GROUND_LABELS, ROUTE_LABELS
 from generator.load.documents import Document
 from generator.load.revisions import History
 from generator.publish.checked import Checked
-from generator.status.conditions import VersionView, changes, published_versions
-from generator.status.intervals import Interval, interval_at
-from generator.status.research import project_status
-from generator.status.states import Event, Status
-from generator.status.stream import StatusChange, status_changes
-
-
-def record_url(kind: str, rid: str) -> str:
-    return f"/{FOLDERS[kind]}/{rid}/"
+from generator.publish.record_views import RecordView, ViewMemo, record_views
+from generator.status.stream import StatusChange
 
 
 def announcement_url(aid: str) -> str:
@@ -46,100 +39,6 @@ def record_calendar(rid: str) -> str:
 
 def category_feed(category: str) -> str:
     return f"feeds/categories/{category}.xml"
-
-
-@dataclass
-class RecordView:
-    id: str
-    kind: str
-    model: Any
-    status: Status
-    category_name: str
-    category: str  # a category id; a research project takes its guidance entry's
-    timeline: list[Event]
-    # published conditions versions only (embargoed ones never reach the view), oldest first
-    conditions_versions: list[VersionView] = field(default_factory=list)
-    risk_grade: RiskGrade | None = None
-    approved_on: date | None = None
-    exclusive_until: date | None = None
-    opens_by_time_on: date | None = None
-    institutions: tuple[str, ...] = ()
-    emergency: Event | None = None
-    ban_kind: str | None = None  # see status.RecordState.ban_kind
-    # status on any date, oldest first (status/intervals.py); later ones are scheduled changes
-    intervals: list[Interval] = field(default_factory=list)
-    # every change of status, typed, derived or by time, oldest first (status/stream.py)
-    changes: list[StatusChange] = field(default_factory=list)
-
-    def changes_until(self, day: date) -> list[StatusChange]:
-        """The changes that have happened by `day` (the published ones, as of that day)."""
-        return [c for c in self.changes if c.day <= day]
-
-    @property
-    def conditions_in_force(self) -> VersionView | None:
-        return next((v for v in self.conditions_versions if v.state == "in_force"), None)
-
-    @property
-    def conditions(self) -> ConditionsContent | None:
-        """The conditions in force on the as-of date (None before the first version takes effect)."""
-        v = self.conditions_in_force
-        return v.version.content if v else None
-
-    @property
-    def conditions_upcoming(self) -> list[VersionView]:
-        return [v for v in self.conditions_versions if v.state == "upcoming"]
-
-    def conditions_changes(self, i: int) -> list[tuple[str, list[str], list[str]]]:
-        """What version `i` (index in `conditions_versions`) changed against the one before it."""
-        if i == 0:
-            return []
-        vs = self.conditions_versions
-        return changes(vs[i - 1].version, vs[i].version)
-
-    @property
-    def url(self) -> str:
-        return record_url(self.kind, self.id)
-
-    @property
-    def name(self) -> str:
-        """What names the record: its name, or a research project's title (the kind spec says)."""
-        return str(getattr(self.model, spec(self.kind).title_field))
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        return tuple(getattr(self.model, "aliases", ()))
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
-
-    @property
-    def status_label(self) -> str:
-        return self.status.label
-
-    @property
-    def sample(self) -> bool:
-        return bool(self.model.sample)
-
-    def delisting(self) -> Event | None:
-        """The delist action behind a `delisted` status (route and ground)."""
-        if self.status.code != "delisted":
-            return None
-        return next((e for e in reversed(self.timeline) if e.action == "delist"), None)
-
-    def ban(self) -> Event | None:
-        """The ban behind a `banned` status (the derived one of a direct delisting included)."""
-        if self.status.code != "banned":
-            return None
-        return next(
-            (
-                e
-                for e in self.timeline
-                if e.action == "ban"
-                and (e.date, e.announcement) == (self.status.since, self.status.announcement)
-            ),
-            None,
-        )
 
 
 @dataclass
@@ -241,22 +140,15 @@ def build_site(
     repo_url: str | None = None,
     branch: str = "main",
     data_dir: Path | None = None,
+    memo: ViewMemo | None = None,
 ) -> Site:
     """Assemble the published view; `reg` must be valid (no problems). The keyword arguments are
-    what a shell knows and the data does not (publish/pipeline.py `Settings`)."""
+    what a shell knows and the data does not (publish/pipeline.py `Settings`); `memo`: the
+    preview's last record views (publish/record_views.py)."""
     assert reg.config is not None and reg.grades is not None
     grades = {g.id: g for g in reg.grades.grades}
     categories = {c.id: c.name for c in reg.config.categories}
-    records: dict[str, RecordView] = {}
-    dated = reg.derived.replayed.dated  # status on every date
-    for rid in sorted(reg.records):
-        entry = reg.records[rid]
-        if entry.kind == "research":
-            view = _research_view(reg, rid, dated, categories)
-        else:
-            view = _announced_view(reg, rid, dated, categories, grades)
-        if view is not None:  # None: embargoed
-            records[rid] = view
+    records = record_views(reg, categories, grades, memo)
     return Site(
         as_of=reg.as_of,
         config=reg.config,
@@ -270,68 +162,6 @@ def build_site(
         repo_branch=branch,
         config_doc=reg.config_doc,
         data_dir=data_dir,
-    )
-
-
-def _announced_view(
-    reg: Checked,
-    rid: str,
-    dated: dict[str, list[Interval]],
-    categories: dict[str, str],
-    grades: dict[str, RiskGrade],
-) -> RecordView | None:
-    """A record the announcements act on; None while named only by embargoed ones."""
-    status = reg.replay.statuses.get(rid)
-    if status is None:
-        return None
-    entry = reg.records[rid]
-    state = reg.replay.states[rid]
-    category = entry.model.category
-    return RecordView(
-        id=rid,
-        kind=entry.kind,
-        model=entry.model,
-        status=status,
-        category_name=categories.get(category, category),
-        category=category,
-        timeline=list(state.timeline),
-        conditions_versions=published_versions(reg.condition_versions.get(rid, []), reg.as_of),
-        risk_grade=grades.get(state.risk_grade) if state.risk_grade else None,
-        approved_on=state.approved_on,
-        exclusive_until=state.exclusive_until,
-        opens_by_time_on=state.opens_by_time_on(),
-        institutions=state.institutions,
-        emergency=reg.replay.emergencies.get(rid),
-        ban_kind=state.ban_kind,
-        intervals=dated.get(rid, []),
-        changes=status_changes(rid, dated.get(rid, []), state.timeline),
-    )
-
-
-def _research_view(
-    reg: Checked, rid: str, dated: dict[str, list[Interval]], categories: dict[str, str]
-) -> RecordView | None:
-    """A filed research project (status/research.py); None until its `filed` date."""
-    p = reg.records[rid].model
-    if p.filed > reg.as_of:
-        return None  # embargoed like an announcement dated later
-    entry = reg.records[p.guidance_entry]
-    events = reg.replay.states[p.guidance_entry].timeline
-    found = project_status(p, dated.get(p.guidance_entry, []), events, reg.as_of)
-    now = interval_at(found.intervals, reg.as_of)
-    assert now is not None  # filed on or before the as-of date
-    category = entry.model.category
-    return RecordView(
-        id=rid,
-        kind="research",
-        model=p,
-        status=now.status,
-        category_name=categories.get(category, category),
-        category=category,
-        timeline=found.timeline,
-        institutions=tuple(p.institutions),
-        intervals=found.intervals,
-        changes=status_changes(rid, found.intervals, found.timeline),
     )
 
 

@@ -71,10 +71,16 @@ class LivePreview:
         self.wanted_full = False
 
     def build(self, cfg: Any = None) -> None:
+        t0 = time.perf_counter()
         self._stop_settling()
         if self.live is not None and not self.wanted_full and cfg is None:
+            t1 = time.perf_counter()
             cfg = self.get_config()
-            if _inputs(cfg) == self.inputs and self._incremental():
+            same = _inputs(cfg) == self.inputs
+            log.debug(
+                "预览：停止后台更新 %.2f 秒，读取配置 %.2f 秒", t1 - t0, time.perf_counter() - t1
+            )
+            if same and self._incremental():
                 return
         self._full(cfg)
 

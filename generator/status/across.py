@@ -33,6 +33,20 @@ def collision_pairs(
     return pairs
 
 
+def broken_pairs(
+    states: dict[str, RecordState], pairs: list[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """The pairs whose BAN record is banned while the other is allowed: 界定指导原则 二(一)1,
+    二(二)2(1), a technology banned outright is never allowed as well."""
+    out = []
+    for ban_id, other, name in pairs:
+        b, o = states[ban_id], states[other]
+        allowed = o.phase == "listed" if o.kind == "guidance" else o.phase not in (None, "banned")
+        if b.phase == "banned" and allowed:
+            out.append((ban_id, other, name))
+    return out
+
+
 @dataclass
 class DayEnd:
     """Rules across records, checked on the state after all announcements of a date."""
@@ -64,15 +78,9 @@ class DayEnd:
         self.approvals.clear()
 
     def _collisions(self) -> None:
-        # 界定指导原则 二(一)1, 二(二)2(1): a technology banned outright is never allowed as well
         now: set[tuple[str, str]] = set()
-        for ban_id, other, name in self.pairs:
+        for ban_id, other, name in broken_pairs(self.states, self.pairs):
             b, o = self.states[ban_id], self.states[other]
-            allowed = (
-                o.phase == "listed" if o.kind == "guidance" else o.phase not in (None, "banned")
-            )
-            if b.phase != "banned" or not allowed:
-                continue
             now.add((ban_id, other))
             if (ban_id, other) in self.broken:
                 continue

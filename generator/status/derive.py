@@ -20,6 +20,7 @@ from generator.status.intervals import (
 )
 from generator.status.replay import replay
 from generator.status.research import project_status
+from generator.status.resume import dated_again, resumed
 from generator.status.states import Replay, ReplayInput
 from generator.validate.entries import (
     Entry,
@@ -135,6 +136,8 @@ class Replayed:
     replay: Replay
     snapshots: Snapshots
     as_of: date
+    after: int | None = None  # id() of the replay this one resumed (status/resume.py)
+    moved: frozenset[str] = frozenset()  # then: the records whose state may differ from its
 
     @cached_property
     def dated(self) -> dict[str, list[Interval]]:
@@ -189,13 +192,37 @@ def _replayed(inp: ReplayInput, as_of: date, memo: ReplayMemo | None) -> Replaye
 
     The names in `inp` serve only the rule across records of 二(一)1, through the pairs of
     records sharing a name (status/across.py): with the same pairs, a renamed record replays the
-    same, so the key holds the pairs instead of the names."""
-    key = (replace(inp, names={}), collision_pairs(inp.kinds, inp.names), as_of)
-    if memo is not None and memo.value is not None and memo.key == key:
-        return memo.value
+    same, so the key holds the pairs instead of the names. When only announcements changed, the
+    last replay is resumed from the first that differs (status/resume.py)."""
+    pairs = collision_pairs(inp.kinds, inp.names)
+    key = (replace(inp, names={}), pairs, as_of)
+    last = memo.value if memo is not None else None
+    if memo is None or last is None or memo.key is None:
+        return _fresh(inp, key, memo)
+    if memo.key == key:
+        return last
+    old = memo.key[0]
+    assert isinstance(old, ReplayInput)
+    same_rest = (old.kinds, old.grades, old.sources) == (inp.kinds, inp.grades, inp.sources)
+    if not same_rest or memo.key[1:] != key[1:]:
+        return _fresh(inp, key, memo)
+    got = resumed(last.replay, last.snapshots, old, inp, pairs)
+    if got is None:  # the same announcements in another order
+        return _fresh(inp, key, memo)
+    done, snaps, moved = got
+    replayed = Replayed(done, snaps, as_of, id(last), frozenset(moved))
+    if "dated" in last.__dict__:  # the published intervals, worked out again where they may differ
+        replayed.__dict__["dated"] = dated_again(last.dated, snaps, moved, as_of)
+    memo.key, memo.value = key, replayed
+    return replayed
+
+
+def _fresh(inp: ReplayInput, key: tuple[object, ...], memo: ReplayMemo | None) -> Replayed:
+    """A replay from the first announcement, as of the date in `key`, kept in `memo`."""
+    pairs, as_of = key[1], key[2]
+    assert isinstance(as_of, date) and isinstance(pairs, list)
     watch, snaps = snapshot_watch(inp)
-    done = replay(inp, as_of, watch=watch)
-    replayed = Replayed(done, snaps, as_of)
+    replayed = Replayed(replay(inp, as_of, watch=watch, pairs=pairs), snaps, as_of)
     if memo is not None:
         memo.key, memo.value = key, replayed
     return replayed

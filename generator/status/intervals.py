@@ -48,7 +48,7 @@ class Interval:
 Snapshots = dict[str, list[tuple[date, RecordState]]]
 
 
-def _touched(inp: ReplayInput) -> dict[date, set[str]]:
+def touched(inp: ReplayInput) -> dict[date, set[str]]:
     """Records whose state may change on each date: those an action names, and the approved
     technologies grown from a delisted entry (a direct delisting bans them, 界定指导原则 二(二)2(1)).
     More than needed is harmless: an unchanged state merges into the interval before it."""
@@ -66,15 +66,16 @@ Watch = Callable[[date, dict[str, RecordState]], None]
 
 
 def snapshot_watch(
-    inp: ReplayInput, keep: Callable[[str], bool] = lambda _rid: True
+    inp: ReplayInput, keep: Callable[[str], bool] = lambda _rid: True, into: Snapshots | None = None
 ) -> tuple[Watch, Snapshots]:
     """A `watch` for `replay(inp, …)` that records the state of each kept record at the end of
-    every date that touches it (oldest first), and the snapshots it fills."""
-    touched = _touched(inp)
-    out: Snapshots = {}
+    every date that touches it (oldest first), and the snapshots it fills (`into`, when given:
+    a resumed replay's snapshots before its start, status/resume.py)."""
+    days = touched(inp)
+    out: Snapshots = {} if into is None else into
 
     def watch(day: date, states: dict[str, RecordState]) -> None:
-        for rid in sorted(touched.get(day, ())):
+        for rid in sorted(days.get(day, ())):
             st = states.get(rid)
             if st is not None and st.phase is not None and keep(rid):
                 out.setdefault(rid, []).append((day, _snapshot(st)))

@@ -12,7 +12,9 @@ One pass serves both uses: actions dated on or before `as_of` make the published
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,10 +22,12 @@ from generator.domain.models import Announcement
 from generator.status.across import DayEnd, collision_pairs
 from generator.status.states import (
     Event,
+    Issue,
     RecordState,
     Replay,
     ReplayContext,
     ReplayInput,
+    Status,
     copy_state,
 )
 from generator.status.transitions import apply_event
@@ -34,33 +38,59 @@ def _events(announcements: list[Announcement]) -> list[tuple[Announcement, int, 
     return [(a, i, act) for a in ordered for i, act in enumerate(a.actions)]
 
 
+@dataclass
+class Resume:
+    """Where a replay starts again (status/resume.py): every record's state, the issues, the
+    marks and the broken pairs at the end of the last date before `start`, and the states
+    frozen at the as-of date when that lies before `start`. A replay resumed here and a replay
+    from the first announcement end the same, when no announcement dated before `start` differs."""
+
+    start: date
+    states: dict[str, RecordState]
+    issues: list[Issue]
+    marks: list[tuple[date, int]]
+    broken: set[tuple[str, str]]
+    frozen: dict[str, RecordState] | None
+    last: Replay | None = None  # the replay resumed, as of the same date
+    moved: frozenset[str] = frozenset()  # the records whose state may differ from `last`'s
+
+
 def replay(
     inp: ReplayInput,
     as_of: date,
     watch: Callable[[date, dict[str, RecordState]], None] | None = None,
+    resume: Resume | None = None,
+    pairs: list[tuple[str, str, str]] | None = None,
 ) -> Replay:
-    """Replay every announcement of `inp`; statuses are frozen at `as_of`, legality is checked for
-    all. The status on a date is the one after all of that date's announcements, so the rules
-    across records (status/across.py) are checked at the end of each date. `watch(day, states)`,
-    when given, is called at the end of each date with the live states (status/intervals.py
-    copies what it needs)."""
-    kinds, grades, sources, names = inp.kinds, inp.grades, inp.sources, inp.names
-    announcements = list(inp.announcements)
-    states: dict[str, RecordState] = {rid: RecordState(kind) for rid, kind in kinds.items()}
-    ctx = ReplayContext(kinds, grades, sources, inp.grown)
-    day_end = DayEnd(states, ctx, collision_pairs(kinds, names))
-    frozen: dict[str, RecordState] | None = None
-    events = _events(announcements)
+    """Replay every announcement of `inp` (from `resume.start` on, when given); statuses are
+    frozen at `as_of`, legality is checked for all. The status on a date is the one after all of
+    that date's announcements, so the rules across records (status/across.py) are checked at the
+    end of each date. `watch(day, states)`, when given, is called at the end of each date with the
+    live states (status/intervals.py copies what it needs). `pairs`: `collision_pairs` of the
+    input, when the caller has them already."""
+    pairs = collision_pairs(inp.kinds, inp.names) if pairs is None else pairs
+    fresh = {rid: RecordState(kind) for rid, kind in inp.kinds.items()} if resume is None else {}
+    start = resume or Resume(date.min, fresh, [], [], set(), None)
+    states, marks, frozen = start.states, list(start.marks), start.frozen
+    ctx = ReplayContext(inp.kinds, inp.grades, inp.sources, inp.grown, list(start.issues))
+    day_end = DayEnd(states, ctx, pairs, broken=set(start.broken))
+    events = _events(list(inp.announcements))
     first_list = next((a.id for a, _, act in events if act.action == "list"), None)
+    events = events[bisect_left(events, start.start, key=lambda e: e[0].date) :]
+
+    def end_of(day: date) -> None:
+        day_end.check(day)
+        marks.append((day, len(ctx.issues)))
+        if watch is not None:
+            watch(day, states)
+
     day: date | None = None
-    for ann, index, act in events:
+    for k, (ann, index, act) in enumerate(events):
         if day is not None and ann.date != day:
-            day_end.check(day)
-            if watch is not None:
-                watch(day, states)
+            end_of(day)
         day = ann.date
         if frozen is None and ann.date > as_of:
-            frozen = {rid: copy_state(s) for rid, s in states.items()}
+            frozen = _frozen(states, events[k:], inp.grown)
         fields = act.model_dump(exclude={"action", "record"}, exclude_none=True)
         event = Event(ann.date, act.action, ann.id, ann.number, ann.title, index, fields)
         problem = apply_event(states, ctx, act.record, event)
@@ -71,17 +101,51 @@ def replay(
         elif act.action == "approve":
             day_end.approvals.append((act.record, event))
     if day is not None:
-        day_end.check(day)
-        if watch is not None:
-            watch(day, states)
+        end_of(day)
     final = frozen if frozen is not None else states
+    statuses, emergencies = _at(final, as_of, resume)
     return Replay(
         as_of=as_of,
         states=final,
-        statuses={rid: s.status_at(as_of) for rid, s in final.items()},
-        emergencies={rid: s.emergency_at(as_of) for rid, s in final.items()},
+        statuses=statuses,
+        emergencies=emergencies,
         issues=ctx.issues,
         published=sorted(
-            (a for a in announcements if a.date <= as_of), key=lambda a: (a.date, a.id)
+            (a for a in inp.announcements if a.date <= as_of), key=lambda a: (a.date, a.id)
         ),
+        marks=marks,
     )
+
+
+def _frozen(
+    states: dict[str, RecordState],
+    rest: list[tuple[Announcement, int, Any]],
+    grown: dict[str, list[str]],
+) -> dict[str, RecordState]:
+    """The states at the as-of date, before the embargoed announcements `rest` are replayed:
+    a copy of each record they can change (those they name, and the approved technologies grown
+    from an entry they delist, status/transitions.py `_ban_grown`); any other state stays as it
+    is to the end."""
+    later = set()
+    for _, _, act in rest:
+        later.add(act.record)
+        if act.action == "delist":
+            later.update(grown.get(act.record, ()))
+    return {rid: copy_state(s) if rid in later else s for rid, s in states.items()}
+
+
+def _at(
+    final: dict[str, RecordState], as_of: date, resume: Resume | None
+) -> tuple[dict[str, Status | None], dict[str, Event | None]]:
+    """Each record's status and emergency use on the as-of date; a resumed replay works them out
+    again only for the records it can have changed (`resume.moved`)."""
+    if resume is None or resume.last is None:
+        return (
+            {rid: s.status_at(as_of) for rid, s in final.items()},
+            {rid: s.emergency_at(as_of) for rid, s in final.items()},
+        )
+    statuses, emergencies = dict(resume.last.statuses), dict(resume.last.emergencies)
+    for rid in resume.moved:
+        statuses[rid] = final[rid].status_at(as_of)
+        emergencies[rid] = final[rid].emergency_at(as_of)
+    return statuses, emergencies

@@ -176,6 +176,9 @@ class Replay:
     emergencies: dict[str, Event | None]
     issues: list[Issue]
     published: list[Announcement]
+    # (date, how many issues were found by the end of it): where a resumed replay cuts the
+    # issues (status/resume.py)
+    marks: list[tuple[date, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
