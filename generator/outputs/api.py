@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+from generator.domain.checkpoint import checkpoint
 from generator.domain.dates import build_time
 from generator.domain.vocabulary import GROUND_LABELS, RESEARCH_EVENT_LABELS, ROUTE_LABELS
 from generator.outputs.sync import ChangeIndex, change_dates, sync_fields
@@ -262,7 +263,10 @@ def records_csv(site: Site) -> bytes:
 
 def summary_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """The list-level API files and the CSV (the release zip includes them)."""
-    records = [record_summary(r) for r in site.records.values()]
+    records = []
+    for r in site.records.values():
+        checkpoint()
+        records.append(record_summary(r))
     yield "api/records.json", dumps(envelope(site, {"records": records}))
     anns = [announcement_entry(a) for a in reversed(site.announcements)]
     yield "api/announcements.json", dumps(envelope(site, {"announcements": anns}))

@@ -16,6 +16,7 @@ shell (`groups`: the record and announcement pages). A build goes:
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -47,6 +48,7 @@ from generator.render.shell import Marks, ShellKey, fill_pages, shell_key, shell
 
 SIDE_NICE = 10
 BODIES = "bodies.pickle"  # the second renderer's half; its own output, never data from outside
+SIDE_LIST = "side-files.json"  # the side files a preview's full build wrote (`side_paths`)
 
 
 def dest_uri(src_uri: str) -> str:
@@ -141,6 +143,9 @@ class SiteFiles:
         self.bodies: dict[str, str] = {}  # dest_uri → rendered body of each shell page
         self.side: SideWriter | None = None
         self.index: SearchIndex | None = None
+        # `keep`: the paths of the summary and side files written, so that the preview's first
+        # settle removes those the edited data no longer makes (shells/live_site.py)
+        self.side_paths: set[str] | None = None
 
     def _pages(self) -> list[GeneratedPage]:
         site = self.site
@@ -187,7 +192,8 @@ class SiteFiles:
         self.summary = dict(summary_files(self.site))
         self.summary.update(openapi_files(self.site.site_url, self.site.config.license))
         # the side files are needed only at the end: Pagefind, the longest job, goes first
-        self.side = SideWriter(self.site_dir, self.side_files, self.background, nice=SIDE_NICE)
+        make = self._side_listed if self.keep else self.side_files
+        self.side = SideWriter(self.site_dir, make, self.background, nice=SIDE_NICE)
 
     def _render(self, pages: list[GeneratedPage]) -> tuple[dict[str, str], dict[str, bytes]]:
         """Each page's body (by address) and, when searched, the index-only page made of it (none
@@ -216,6 +222,16 @@ class SiteFiles:
         yield from calendar_files(site)  # iCalendar feeds of upcoming transitions
         yield from attachment_files(site, site.data_dir or Path("data"))  # 公告原件
         yield from host_files(site)  # robots.txt, .well-known/security.txt
+
+    def _side_listed(self) -> Iterator[tuple[str, bytes]]:
+        """`side_files`, and then the list of their paths in the scratch directory (the writer
+        may be a second process: `finish` reads the list back)."""
+        assert self.scratch is not None
+        paths = []
+        for path, content in self.side_files():
+            paths.append(path)
+            yield path, content
+        (self.scratch / SIDE_LIST).write_text(json.dumps(paths), encoding="utf-8")
 
     def body(self, page: GeneratedPage) -> str:
         """The content of a page the engine renders (a shell's is its sentinel)."""
@@ -250,6 +266,9 @@ class SiteFiles:
     def finish(self) -> None:
         if self.side is not None:
             self.side.wait()  # files written beside the pages must exist before their table
+            if self.keep and self.scratch is not None:
+                listed = json.loads((self.scratch / SIDE_LIST).read_text(encoding="utf-8"))
+                self.side_paths = {*self.summary, *listed}
         fill_downloads_page(self.site, self.site_dir)
         restamp_sitemap(self.site_dir, self.site)  # both engines wrote it by now: the data's dates
         if self.index is not None:

@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, vText
 
+from generator.domain.checkpoint import checkpoint
 from generator.domain.dates import SHANGHAI
 from generator.domain.kinds import spec
 from generator.domain.vocabulary import PERIOD_TERM
@@ -217,7 +218,10 @@ class _Writer:
 
 def calendar_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """(path under site/, bytes) of the registry's calendar and one per record."""
-    per_record = {rid: transitions(r, site.as_of) for rid, r in site.records.items()}
+    per_record = {}
+    for rid, r in site.records.items():
+        checkpoint()
+        per_record[rid] = transitions(r, site.as_of)
     everything = sorted((t for ts in per_record.values() for t in ts), key=lambda t: (t.day, t.uid))
     out = _Writer(site)
     yield CALENDAR, out.calendar(f"{site.config.title}：状态变化日程", everything)

@@ -21,6 +21,7 @@ from typing import Any
 import xlsxwriter
 import yaml
 
+from generator.domain.checkpoint import checkpoint
 from generator.domain.dates import SHANGHAI, build_time
 from generator.domain.fields import CELL_JOIN, CELL_LIMIT
 from generator.domain.kinds import FOLDERS, KIND_LABELS, RESEARCH
@@ -133,6 +134,7 @@ def records_xlsx(site: Site) -> bytes:
         sheet.freeze_panes(1, 0)
         rows = [_row(site, r.id) for r in site.by_kind(kind)]
         for i, row in enumerate(rows, start=1):
+            checkpoint()
             # write_string: record text is never interpreted as a formula or a number
             for j, (key, _) in enumerate(columns):
                 value = row[key]
@@ -183,6 +185,7 @@ def _source_files(site: Site) -> Iterator[tuple[str, bytes]]:
     yield "data/registry.yaml", _yaml(config)
     yield "data/risk-grades.yaml", _yaml({"grades": [_dump(g) for g in site.grades.values()]})
     for rid, r in site.records.items():
+        checkpoint()
         # a research project's events reported after the as-of date are left out
         yield f"data/{FOLDERS[r.kind]}/{rid}.yaml", _yaml(published_record(r, site.as_of))
         if r.conditions_versions:
@@ -219,6 +222,7 @@ def release_zip(site: Site, data_dir: Path, exports: dict[str, bytes]) -> bytes:
     # compresslevel 1: a third of the time of the default level for a few per cent more bytes
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, content in members.items():
+            checkpoint()
             info = zipfile.ZipInfo(f"registry-{site.data_version}/{name}", date_time=date_time)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -15,6 +15,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from generator.domain.checkpoint import checkpoint
 from generator.domain.dates import cn_date
 from generator.domain.kinds import KIND_ORDER
 from generator.domain.names import FOLD_PATTERN, fold, simplify
@@ -150,6 +151,7 @@ def check_index(site: Site) -> dict[str, Any]:
     table: dict[str, int] = {}
     records = []
     for r in sorted(leads(site), key=lambda r: (KIND_ORDER[r.kind], r.id)):
+        checkpoint()
         base = _slim(verdict(r, site))
         entry: dict[str, Any] = {"id": r.id, "keys": technology_keys(site, r)}
         if r.kind == "approved" and r.institutions:

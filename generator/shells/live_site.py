@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.domain.checkpoint import stopping_at
 from generator.outputs.api import summary_files
 from generator.outputs.assemble import SiteFiles, dest_uri, revisions_of, scratch_dir
 from generator.outputs.crawl import restamp_sitemap
@@ -77,7 +78,7 @@ class LiveSite:
         self.docs = dict(files.docs)  # search pages by address, as Pagefind read them
         self.indexed = dict(self.docs)
         self.raw_sitemap = raw_sitemap
-        self.side: set[str] | None = None  # the side files of the last settle
+        self.side = files.side_paths  # the side files of the full build, then of the last settle
         self.timings: dict[str, float] = {}  # seconds per step of the last settle (debug log)
 
     def refresh(self, site: Site, changed: Affected) -> bool:
@@ -106,7 +107,13 @@ class LiveSite:
 
     def settle(self, site: Site, cancelled: Callable[[], bool]) -> bool:
         """Everything but the record and announcement pages; False: a full build is needed (a
-        page added to or removed from the engine's pages, or a title of one changed)."""
+        page added to or removed from the engine's pages, or a title of one changed). Raises
+        Cancelled when `cancelled()` turns true: between two files, and inside the loops over
+        every record that make one (domain/checkpoint.py)."""
+        with stopping_at(lambda: _check(cancelled)):
+            return self._settle(site, cancelled)
+
+    def _settle(self, site: Site, cancelled: Callable[[], bool]) -> bool:
         t = time.perf_counter()
         files = SiteFiles(site, self.site_dir, search=self.search, background=False, keep=True)
         _check(cancelled)
@@ -149,14 +156,19 @@ class LiveSite:
         _check(cancelled)
         files.summary.update(openapi_files(site.site_url, site.config.license))
         made: set[str] = set()
-        # one file at a time, so that a newer edit stops this between two files
-        for path, content in itertools.chain(files.summary.items(), files.side_files()):
-            _check(cancelled)
-            made.add(path)
-            data = content.encode() if isinstance(content, str) else content
-            target = confined(self.site_dir, path)
-            if not target.is_file() or target.read_bytes() != data:
-                write_files(self.site_dir, [(path, data)])
+        try:
+            # one file at a time, so that a newer edit stops this between two files
+            for path, content in itertools.chain(files.summary.items(), files.side_files()):
+                _check(cancelled)
+                made.add(path)
+                data = content.encode() if isinstance(content, str) else content
+                target = confined(self.site_dir, path)
+                if not target.is_file() or target.read_bytes() != data:
+                    write_files(self.site_dir, [(path, data)])
+        except Cancelled:
+            # what this settle wrote is the next one's to remove if that no longer makes it
+            self.side = None if self.side is None else self.side | made
+            raise
         if self.side is not None:
             for path in self.side - made:
                 _remove(self.site_dir, path)

@@ -14,8 +14,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
+from generator.publish.affected import affected
 from generator.shells.build import RegistryInvalid, point_plugin
 from generator.shells.live import LivePreview
+from generator.shells.live_site import Cancelled
 from tests.gitkit import GitRepo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,6 +167,43 @@ def test_edits_of_a_drafted_announcement_give_the_full_builds_site(sample):
     assert not page.exists()  # listed only by an embargoed announcement: not published
     preview.edit(lambda: _replace(ann, "date: 2026-12-10", "date: 2026-11-25"))
     assert preview.fulls == 0, "每次修改都应增量更新"
+    (tmp / "full").mkdir()
+    _full(_config(data, tmp / "full", command="build"))
+    assert _differences(tmp / "live", tmp / "full") == []
+
+
+def test_a_record_deleted_by_the_first_edit_takes_its_side_files_along(sample):
+    # the first edit after the full build: the side files that build wrote are known, so those
+    # of a deleted record (its API file, feed and calendar) are removed as by later edits
+    data, tmp = sample
+    preview = Preview(data, tmp / "live")
+    assert (tmp / "live/api/records/CR-2026-0001.json").is_file()
+    preview.edit(lambda: (data / "research" / "CR-2026-0001.yaml").unlink())
+    assert not (tmp / "live/api/records/CR-2026-0001.json").exists()
+    (tmp / "full").mkdir()
+    _full(_config(data, tmp / "full", command="build"))
+    assert _differences(tmp / "live", tmp / "full") == []
+
+
+def test_a_settle_stopped_by_a_newer_edit_leaves_nothing_behind(sample):
+    # a newer save stops the background work inside a file or between two (domain/checkpoint.py);
+    # what it wrote before it stopped is removed by a later settle that no longer makes it
+    data, tmp = sample
+    preview = Preview(data, tmp / "live")
+    source = data / "research" / "CR-2026-0001.yaml"
+    added = data / "research" / "CR-2026-0902.yaml"
+    written = tmp / "live/api/records/CR-2026-0902.json"
+    added.write_text(source.read_text("utf-8").replace("CR-2026-0001", "CR-2026-0902"), "utf-8")
+    live = preview.live
+    site = live._publish()
+    assert site is not None and live.live is not None
+    assert live.live.refresh(site, affected(live.site, site))
+    live.site = site
+    with pytest.raises(Cancelled):
+        live.live.settle(site, written.exists)  # stopped right after that file was written
+    assert written.is_file()
+    preview.edit(added.unlink)
+    assert not written.exists()
     (tmp / "full").mkdir()
     _full(_config(data, tmp / "full", command="build"))
     assert _differences(tmp / "live", tmp / "full") == []
