@@ -20,6 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.domain.checkpoint import Checkpointed
 from generator.domain.kinds import KIND_LABELS, RECORD_KINDS
 from generator.domain.vocabulary import ACTION_LABELS
 from generator.history.changes import MAX_RECORDS, ChangeEntry, change_entries, local_time
@@ -166,7 +167,8 @@ def months_of(site: Site, entries: list[ChangeEntry]) -> list[Month]:
     months: dict[str, Month] = {}
     for e in entries:
         key = month_key(e)
-        months.setdefault(key, Month(key, [])).entries.append((e, entry_items(site, e)))
+        # Checkpointed: the preview's settle may stop inside the page's loop
+        months.setdefault(key, Month(key, Checkpointed())).entries.append((e, entry_items(site, e)))
     return list(months.values())
 
 

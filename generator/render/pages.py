@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Any
 
+from generator.domain.checkpoint import Checkpointed
 from generator.domain.kinds import FOLDERS, SPECS, STATUS_ORDER, dispatch, spec
 from generator.domain.names import FOLD_PATTERN, fold
 from generator.domain.vocabulary import GROUND_LABELS, ROUTE_LABELS, STATUS_LABELS
@@ -197,7 +198,7 @@ def list_rows(site: Site, kind: str) -> list[RecordView]:
 
 def list_page(site: Site, kind: str, ctx: dict[str, Any]) -> GeneratedPage:
     title, intro = LIST_PAGES[kind]
-    rows = list_rows(site, kind)
+    rows = Checkpointed(list_rows(site, kind))  # the preview's settle may stop inside the loop
     statuses = [(c, STATUS_LABELS[c]) for c in STATUS_ORDER[kind]]
     if kind == "guidance":
         statuses.append(("emergency_use", "紧急应用"))

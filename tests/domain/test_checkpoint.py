@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from generator.domain.checkpoint import checkpoint, stopping_at
+from generator.domain.checkpoint import Checkpointed, checkpoint, stopping_at
 
 
 class Stop(Exception):
@@ -42,3 +42,12 @@ def test_another_thread_is_not_stopped_by_this_ones_block() -> None:
         t.start()
         t.join()
     assert seen == ["ran"]
+
+
+def test_a_checkpointed_list_checks_before_each_item_and_is_a_list_otherwise() -> None:
+    calls = []
+    rows = Checkpointed([1, 2, 3])
+    with stopping_at(lambda: calls.append(1)):
+        assert [x * 2 for x in rows] == [2, 4, 6]
+    assert len(calls) == 3
+    assert rows == [1, 2, 3] and len(rows) == 3 and sorted(rows) == [1, 2, 3]
