@@ -98,6 +98,7 @@ class LivePreview:
         self.plugin, self.site = plugin, plugin.site
         if plugin.files is not None and plugin.files.keep:
             self.live = LiveSite(plugin.files, plugin.raw_sitemap)
+        _freeze()
 
     def _incremental(self) -> bool:
         """Publish again from memory and write the changed pages; False: build in full."""
@@ -111,9 +112,6 @@ class LivePreview:
             changed = affected(self.site, site)
             t2 = time.perf_counter()
             written = self.live.refresh(site, changed)
-            # what is alive now (the memo, both sites) lives until the next edit: no collection
-            # rescans it (a full one took 0.9 s at 10,000 records, and held a newer save that long)
-            gc.freeze()
         log.debug(
             "预览：发布 %.2f 秒，找出受影响的 %d 个页面 %.2f 秒，写入 %.2f 秒",
             t1 - t0,
@@ -160,8 +158,7 @@ class LivePreview:
         if stop.wait(SETTLE_AFTER):
             return
         try:
-            with gc_paused():  # rendering and the side files make no reference cycles
-                done = self.live.settle(site, stop.is_set)
+            done = self.live.settle(site, stop.is_set)
         except Cancelled as stopped:
             log.debug("后台更新已停止：%s", _where(stopped))
             return
@@ -170,7 +167,7 @@ class LivePreview:
             done = False
         if stop.is_set():
             return
-        gc.freeze()  # what is alive now lives until the next edit: no collection rescans it
+        _freeze()
         steps = "，".join(f"{k} {v:.2f} 秒" for k, v in self.live.timings.items())
         log.debug("后台更新完成：%s", steps)
         if done:
@@ -189,6 +186,17 @@ class LivePreview:
             self.stop.set()
             self.settling.join()
             self.settling = None
+
+
+def _freeze() -> None:
+    """What is alive now (the memo, the kept pages) mostly lives on: its garbage collected once,
+    the rest is moved out of the collector's reach. Otherwise a full collection rescans all of it
+    (0.75-0.9 s at 10,000 records, in whichever thread allocates: a settle, and a newer save
+    waits for it). Only after a full build and a finished settle, when the editor has paused:
+    freezing after every edit also froze the cyclic garbage of the settle it stopped (20 MB an
+    edit, measured)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _lower_priority() -> None:
