@@ -338,7 +338,7 @@ def section(results: list[dict[str, Any]]) -> str:
             f"{EDITS} times the `title` of an announcement being drafted (a new file listing a new "
             "guidance entry, in the work tree before serve starts; a published one may not change, "
             "E503): a change the replay of the announcements reads, so the preview replays them "
-            "again. *Save → page "
+            "again from that announcement's date. *Save → page "
             "shows it*: from just before the file is written until a fetch of the edited page "
             f"(every {POLL_S * 1000:.0f} ms over HTTP; MkDocs holds a page request while a rebuild "
             "runs) returns the marker. *Livereload epoch*: until MkDocs' long-poll "
