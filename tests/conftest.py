@@ -218,3 +218,14 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from sitekit import build_sample
 
     return build_sample(tmp_path_factory.mktemp("sample") / "site")
+
+
+@pytest.fixture(scope="session")
+def sample_published():  # type: ignore[no-untyped-def]
+    """The sample registry's published view as of 2026-11-23, without git history. Shared: tests
+    must not modify it."""
+    from generator.publish.pipeline import Settings, publish
+
+    _, site = publish(Path(__file__).resolve().parents[1] / "data", AS_OF, Settings(history=False))
+    assert site is not None
+    return site

@@ -5,7 +5,6 @@ record instead of waiting for a whole file (the release zip took 3 s)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +15,14 @@ from generator.outputs.api import summary_files
 from generator.outputs.calendar import calendar_files
 from generator.outputs.downloads import download_files, records_xlsx, release_zip
 from generator.publish.lookup import check_index, leads
-from generator.publish.pipeline import Settings, publish
 from generator.publish.views import Site
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def site() -> Site:
-    _, site = publish(ROOT / "data", date(2026, 11, 23), Settings(history=False))
-    assert site is not None
-    return site
+@pytest.fixture
+def site(sample_published: Site) -> Site:
+    return sample_published
 
 
 def _checks(make: Callable[[], Any]) -> int:

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generator.domain.checkpoint import stopping_at
-from generator.publish.pipeline import Settings, publish
 from generator.publish.views import Site
 from generator.render.changes import changes_pages
 from generator.render.pages import site_pages
@@ -17,11 +15,9 @@ from generator.render.pages import site_pages
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def site() -> Site:
-    _, site = publish(ROOT / "data", date(2026, 11, 23), Settings(history=False))
-    assert site is not None
-    return site
+@pytest.fixture
+def site(sample_published: Site) -> Site:
+    return sample_published
 
 
 def _checks(render: object) -> int:

@@ -37,6 +37,13 @@ def _full(config) -> None:
     mkdocs_build(config, serve_url=URL)
 
 
+def _full_build(data: Path, tmp: Path) -> Path:
+    """The same data built in full, the tree the preview's must equal."""
+    (tmp / "full").mkdir()
+    _full(_config(data, tmp / "full", command="build"))
+    return tmp / "full"
+
+
 def _differences(a: Path, b: Path, rel: str = "") -> list[str]:
     cmp = filecmp.dircmp(a, b)
     out = [f"只在增量构建中：{rel}{n}" for n in cmp.left_only]
@@ -108,9 +115,7 @@ def test_edits_give_the_full_builds_site(sample):
     preview.edit(lambda: approved.write_text(broken, encoding="utf-8"))
     preview.edit(lambda: (data / "research" / "CR-2026-0901.yaml").unlink())
     assert preview.fulls == 0, "每次修改都应增量更新"
-    (tmp / "full").mkdir()
-    _full(_config(data, tmp / "full", command="build"))
-    assert _differences(tmp / "live", tmp / "full") == []
+    assert _differences(tmp / "live", _full_build(data, tmp)) == []
 
 
 def test_a_change_outside_data_builds_in_full(sample, tmp_path):
@@ -167,9 +172,7 @@ def test_edits_of_a_drafted_announcement_give_the_full_builds_site(sample):
     assert not page.exists()  # listed only by an embargoed announcement: not published
     preview.edit(lambda: _replace(ann, "date: 2026-12-10", "date: 2026-11-25"))
     assert preview.fulls == 0, "每次修改都应增量更新"
-    (tmp / "full").mkdir()
-    _full(_config(data, tmp / "full", command="build"))
-    assert _differences(tmp / "live", tmp / "full") == []
+    assert _differences(tmp / "live", _full_build(data, tmp)) == []
 
 
 def test_a_record_deleted_by_the_first_edit_takes_its_side_files_along(sample):
@@ -180,9 +183,7 @@ def test_a_record_deleted_by_the_first_edit_takes_its_side_files_along(sample):
     assert (tmp / "live/api/records/CR-2026-0001.json").is_file()
     preview.edit(lambda: (data / "research" / "CR-2026-0001.yaml").unlink())
     assert not (tmp / "live/api/records/CR-2026-0001.json").exists()
-    (tmp / "full").mkdir()
-    _full(_config(data, tmp / "full", command="build"))
-    assert _differences(tmp / "live", tmp / "full") == []
+    assert _differences(tmp / "live", _full_build(data, tmp)) == []
 
 
 def test_a_settle_stopped_by_a_newer_edit_leaves_nothing_behind(sample):
@@ -204,6 +205,4 @@ def test_a_settle_stopped_by_a_newer_edit_leaves_nothing_behind(sample):
     assert written.is_file()
     preview.edit(added.unlink)
     assert not written.exists()
-    (tmp / "full").mkdir()
-    _full(_config(data, tmp / "full", command="build"))
-    assert _differences(tmp / "live", tmp / "full") == []
+    assert _differences(tmp / "live", _full_build(data, tmp)) == []
