@@ -145,7 +145,7 @@ def _at(
             {rid: s.emergency_at(as_of) for rid, s in final.items()},
         )
     statuses, emergencies = dict(resume.last.statuses), dict(resume.last.emergencies)
-    for rid in resume.moved:
+    for rid in resume.moved & final.keys():  # an action may name no record (E305)
         statuses[rid] = final[rid].status_at(as_of)
         emergencies[rid] = final[rid].emergency_at(as_of)
     return statuses, emergencies

@@ -54,7 +54,8 @@ def _edit(rng: random.Random, anns: list[Announcement], ids: list[str]) -> list[
         anns.append(a.model_copy(update={"id": f"ANN-2099-{len(anns):03d}", "date": day}))
     elif what == "record" and a.actions:
         i = rng.randrange(len(a.actions))
-        act = a.actions[i].model_copy(update={"record": rng.choice(ids)})
+        named = "GL-9999" if rng.random() < 0.2 else rng.choice(ids)  # GL-9999: none (E305)
+        act = a.actions[i].model_copy(update={"record": named})
         anns[k] = a.model_copy(update={"actions": [*a.actions[:i], act, *a.actions[i + 1 :]]})
     elif what == "action" and a.actions:
         i = rng.randrange(len(a.actions))
