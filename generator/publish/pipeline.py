@@ -100,8 +100,8 @@ class Memo:
     blobs of HEAD (load/revisions.py), the last replay (status/derive.py `ReplayMemo`: reused
     while its input is the same, resumed when only announcements changed), the history walked
     for the last published view and that view's keys (load/published.py `KeyMemo`), and the
-    record views (publish/record_views.py `ViewMemo`: made again only where their inputs changed). Every check
-    across files and the published view run again on every call."""
+    record views (publish/record_views.py `ViewMemo`: made again only where their inputs
+    changed). Every check across files and the published view run again on every call."""
 
     files: FileCache = field(default_factory=FileCache)
     replays: ReplayMemo = field(default_factory=ReplayMemo)

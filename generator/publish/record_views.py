@@ -209,8 +209,8 @@ def record_views(
     moved = _moved(memo, replayed, shared)
     inputs, views = {}, {}
     for rid in sorted(reg.records):
-        made = _inputs(reg, rid)
-        last = memo.inputs.get(rid) if memo is not None and moved is not None else None
+        made = _inputs(reg, rid) if memo is not None else ()  # a build keeps no views
+        last = memo.inputs.get(rid) if memo is not None else None
         if memo is not None and last is not None and _same(last, made, moved):
             view = memo.views[rid]
         elif reg.records[rid].kind == "research":

@@ -66,12 +66,16 @@ Watch = Callable[[date, dict[str, RecordState]], None]
 
 
 def snapshot_watch(
-    inp: ReplayInput, keep: Callable[[str], bool] = lambda _rid: True, into: Snapshots | None = None
+    inp: ReplayInput,
+    keep: Callable[[str], bool] = lambda _rid: True,
+    into: Snapshots | None = None,
+    days: dict[date, set[str]] | None = None,
 ) -> tuple[Watch, Snapshots]:
     """A `watch` for `replay(inp, …)` that records the state of each kept record at the end of
     every date that touches it (oldest first), and the snapshots it fills (`into`, when given:
-    a resumed replay's snapshots before its start, status/resume.py)."""
-    days = touched(inp)
+    a resumed replay's snapshots before its start, status/resume.py; `days`: `touched(inp)`,
+    when the caller has it)."""
+    days = touched(inp) if days is None else days
     out: Snapshots = {} if into is None else into
 
     def watch(day: date, states: dict[str, RecordState]) -> None:

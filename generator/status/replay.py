@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from generator.domain.models import Announcement
-from generator.status.across import DayEnd, collision_pairs
+from generator.status.across import DayEnd, broken_pairs, collision_pairs
 from generator.status.states import (
     Event,
     Issue,
@@ -27,6 +27,7 @@ from generator.status.states import (
     Replay,
     ReplayContext,
     ReplayInput,
+    States,
     Status,
     copy_state,
 )
@@ -40,19 +41,16 @@ def _events(announcements: list[Announcement]) -> list[tuple[Announcement, int, 
 
 @dataclass
 class Resume:
-    """Where a replay starts again (status/resume.py): every record's state, the issues, the
-    marks and the broken pairs at the end of the last date before `start`, and the states
-    frozen at the as-of date when that lies before `start`. A replay resumed here and a replay
-    from the first announcement end the same, when no announcement dated before `start` differs."""
+    """Where a replay starts again (status/resume.py): every record's state at the end of the
+    last date before `start`, the replay resumed (as of the same date), and the records whose
+    state may differ from its. The issues, the marks, the broken pairs and the frozen states at
+    `start` follow from those (`_begin`). A replay resumed here and a replay from the first
+    announcement end the same, when no announcement dated before `start` differs."""
 
     start: date
     states: dict[str, RecordState]
-    issues: list[Issue]
-    marks: list[tuple[date, int]]
-    broken: set[tuple[str, str]]
-    frozen: dict[str, RecordState] | None
-    last: Replay | None = None  # the replay resumed, as of the same date
-    moved: frozenset[str] = frozenset()  # the records whose state may differ from `last`'s
+    last: Replay
+    moved: frozenset[str]
 
 
 def replay(
@@ -69,14 +67,14 @@ def replay(
     live states (status/intervals.py copies what it needs). `pairs`: `collision_pairs` of the
     input, when the caller has them already."""
     pairs = collision_pairs(inp.kinds, inp.names) if pairs is None else pairs
-    fresh = {rid: RecordState(kind) for rid, kind in inp.kinds.items()} if resume is None else {}
-    start = resume or Resume(date.min, fresh, [], [], set(), None)
-    states, marks, frozen = start.states, list(start.marks), start.frozen
-    ctx = ReplayContext(inp.kinds, inp.grades, inp.sources, inp.grown, list(start.issues))
-    day_end = DayEnd(states, ctx, pairs, broken=set(start.broken))
+    states, issues, marks, frozen = _begin(inp, as_of, resume)
+    ctx = ReplayContext(inp.kinds, inp.grades, inp.sources, inp.grown, issues)
+    broken = {(ban, other) for ban, other, _ in broken_pairs(states, pairs)}
+    day_end = DayEnd(states, ctx, pairs, broken=broken)
     events = _events(list(inp.announcements))
     first_list = next((a.id for a, _, act in events if act.action == "list"), None)
-    events = events[bisect_left(events, start.start, key=lambda e: e[0].date) :]
+    start = resume.start if resume is not None else date.min
+    events = events[bisect_left(events, start, key=lambda e: e[0].date) :]
 
     def end_of(day: date) -> None:
         day_end.check(day)
@@ -117,6 +115,20 @@ def replay(
     )
 
 
+def _begin(
+    inp: ReplayInput, as_of: date, resume: Resume | None
+) -> tuple[dict[str, RecordState], list[Issue], list[tuple[date, int]], States | None]:
+    """The states, issues, marks and frozen states a replay starts from: the initial ones, or
+    those of `resume.last` at the end of the last date before `resume.start` (its states frozen
+    at the as-of date are the same when that date lies before the start)."""
+    if resume is None:
+        return {rid: RecordState(kind) for rid, kind in inp.kinds.items()}, [], [], None
+    last = resume.last
+    marks = last.marks[: bisect_left(last.marks, resume.start, key=lambda m: m[0])]
+    issues = last.issues[: marks[-1][1]] if marks else []
+    return resume.states, issues, marks, last.states if as_of < resume.start else None
+
+
 def _frozen(
     states: dict[str, RecordState],
     rest: list[tuple[Announcement, int, Any]],
@@ -139,7 +151,7 @@ def _at(
 ) -> tuple[dict[str, Status | None], dict[str, Event | None]]:
     """Each record's status and emergency use on the as-of date; a resumed replay works them out
     again only for the records it can have changed (`resume.moved`)."""
-    if resume is None or resume.last is None:
+    if resume is None:
         return (
             {rid: s.status_at(as_of) for rid, s in final.items()},
             {rid: s.emergency_at(as_of) for rid, s in final.items()},

@@ -18,7 +18,6 @@ from dataclasses import replace
 from datetime import date
 
 from generator.domain.models import Announcement
-from generator.status.across import broken_pairs
 from generator.status.intervals import Interval, Snapshots, intervals_of, snapshot_watch, touched
 from generator.status.replay import Resume, replay
 from generator.status.states import RecordState, Replay, ReplayInput
@@ -54,26 +53,18 @@ def resumed(
     start = first_change(old.announcements, new.announcements)
     if start is None:
         return None
-    moved = _touched_from(old, start) | _touched_from(new, start)
+    days = touched(new)
+    moved = _from(touched(old), start) | _from(days, start)
     states, kept = _states_before(snaps, new.kinds, moved, start)
-    count = bisect_left(last.marks, start, key=lambda m: m[0])
-    resume = Resume(
-        start,
-        states,
-        last.issues[: last.marks[count - 1][1]] if count else [],
-        last.marks[:count],
-        {(ban, other) for ban, other, _ in broken_pairs(states, pairs)},
-        last.states if last.as_of < start else None,  # frozen before the change: the same
-        last,
-        frozenset(moved),
-    )
-    watch, _ = snapshot_watch(new, into=kept)
+    watch, _ = snapshot_watch(new, into=kept, days=days)
+    resume = Resume(start, states, last, frozenset(moved))
     done = replay(new, last.as_of, watch=watch, resume=resume, pairs=pairs)
     return done, kept, moved
 
 
-def _touched_from(inp: ReplayInput, start: date) -> set[str]:
-    return {rid for day, rids in touched(inp).items() if day >= start for rid in rids}
+def _from(days: dict[date, set[str]], start: date) -> set[str]:
+    """The records touched on `start` or later."""
+    return {rid for day, rids in days.items() if day >= start for rid in rids}
 
 
 def _states_before(
