@@ -166,8 +166,19 @@
       listen(wide);
     });
 
+    // Pagefind swaps our stand-in for its own button inside the same trigger element, so the
+    // trigger listens for the click. A press that began on the stand-in and ended on Pagefind's
+    // button makes no click at all (the pressed node left the page): its release opens the search.
     function listen(b) {
-      b.addEventListener("click", open);
+      var trigger = b.parentNode;
+      var pressed = false;
+      // trusted only: openWhenReady's own click on Pagefind's button must not start another round
+      trigger.addEventListener("click", function (event) { if (event.isTrusted) open(); });
+      b.addEventListener("pointerdown", function () { pressed = true; });
+      trigger.addEventListener("pointerup", function () {
+        if (pressed && !b.isConnected) open();
+        pressed = false;
+      });
       b.addEventListener("focus", load);
       b.addEventListener("pointerenter", load);
     }

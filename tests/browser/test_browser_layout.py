@@ -103,7 +103,30 @@ def test_search_ui_loads_only_when_search_opens(tab: Tab) -> None:
     expect(page.locator("pagefind-modal pagefind-input input")).to_be_visible()
     assert any(u.endswith("pagefind-component-ui.js") for u in tab.requests)
     page.keyboard.press("Escape")
+    # closed, as a person sees it: the modal learns of it from the dialog's close event, a task of
+    # its own, and ignores an opening before it (a second key at once was lost 2 times in 22 runs)
+    trigger = page.locator("header pagefind-modal-trigger .pf-trigger-btn")
+    expect(trigger).to_have_attribute("aria-expanded", "false")
     page.keyboard.press("Control+k")  # and still opens it once Pagefind's own handler runs
+    expect(page.locator("pagefind-modal pagefind-input input")).to_be_visible()
+    assert not tab.page_errors and not tab.console_errors, tab.page_errors + tab.console_errors
+
+
+@pytest.mark.parametrize("trigger", ["header", ".reg-home-search"])
+def test_a_press_that_spans_the_swap_to_pagefinds_button_opens_search(
+    tab: Tab, trigger: str
+) -> None:
+    """Pressing our stand-in starts the download; when Pagefind's button replaces it before the
+    release, the browser makes no click (the pressed node left the page). The release still opens
+    the search: seen in CI as a lost first click (2026-12-07)."""
+    page = tab.goto("/")
+    box = page.locator(f"{trigger} pagefind-modal-trigger").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.locator(f"{trigger} pagefind-modal-trigger .pf-trigger-btn").wait_for(state="attached")
+    assert page.locator(f"{trigger} pagefind-modal-trigger .reg-search-button").count() == 0
+    page.mouse.up()
     expect(page.locator("pagefind-modal pagefind-input input")).to_be_visible()
     assert not tab.page_errors and not tab.console_errors, tab.page_errors + tab.console_errors
 
