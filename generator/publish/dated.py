@@ -32,6 +32,8 @@ from generator.status.states import Event, Status
 from generator.status.stream import StatusChange
 
 NONE_LABEL = "本库没有该日的状态"
+# the heading of an approved technology's research stage on a day: its guidance entry's status
+RESEARCH_LABEL = "临床研究阶段（界定指导原则 二）：备案指导清单条目 "
 BEFORE_ANY = (
     "所选日期早于本库中该记录的第一个状态（第一份涉及它的公告，或项目的备案日期；见记录页的时间线）："
     "本库没有它在该日的状态，"
@@ -228,8 +230,9 @@ def dated_fields(r: RecordView, site: Site) -> dict[str, Any]:
 
 
 def dated(r: RecordView, site: Site) -> dict[str, Any]:
-    """Everything a date field needs for one record; the page script only picks an interval."""
-    return {
+    """Everything a date field needs for one record; the page script only picks an interval.
+    An approval grown from a guidance entry carries the entry's intervals too (`research`)."""
+    data: dict[str, Any] = {
         "as_of": site.as_of.isoformat(),
         "intervals": [interval_entry(r, iv) for iv in r.intervals],
         "next_change": next_change_entry(r, site.as_of),
@@ -238,6 +241,14 @@ def dated(r: RecordView, site: Site) -> dict[str, Any]:
         "none_label": NONE_LABEL,
         "invalid_date": "请输入有效日期（年-月-日）。",
     }
+    entry = site.research_entry(r)
+    if entry is not None:
+        data["research"] = {
+            "label": RESEARCH_LABEL + entry.id,
+            "intervals": [interval_entry(entry, iv) for iv in entry.intervals],
+            "before": before_sentence(entry),
+        }
+    return data
 
 
 def with_dated(index: dict[str, Any], site: Site) -> dict[str, Any]:
@@ -250,6 +261,7 @@ def with_dated(index: dict[str, Any], site: Site) -> dict[str, Any]:
         "current": f"以下为按数据截至日 {site.as_of.isoformat()} 作出的当前结论。",
         "none_label": NONE_LABEL,
         "loading": "正在读取该日的状态……",
+        "research": RESEARCH_LABEL,
         "failed": "该日的状态读取失败，请刷新页面重试，或打开记录页按日期查询。",
         "records": "api/records/",
     }

@@ -52,7 +52,7 @@ def research_facet(r: RecordView, site: Site) -> Facet | None:
     """The research stage of approved technology `r`: what its guidance entry's status means for
     filing a new clinical research project (界定指导原则 二), said from the research side only (the
     approval's own answer is the clinical one)."""
-    g = site.records.get(r.model.guidance_entry)
+    g = site.research_entry(r)
     if g is None:
         return None
     if g.status.code == "listed":

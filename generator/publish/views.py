@@ -119,6 +119,11 @@ class Site:
             out.setdefault(getattr(p.model, str(RESEARCH.source)), []).append(p)
         return out
 
+    def research_entry(self, r: RecordView) -> RecordView | None:
+        """The guidance entry approval `r` grew from: its research stage, whose status says whether
+        a study of the technology can be filed (界定指导原则 二); None for other kinds."""
+        return self.records.get(r.model.guidance_entry) if r.kind == "approved" else None
+
     def by_kind(self, kind: str) -> list[RecordView]:
         return [r for r in self.records.values() if r.kind == kind]
 

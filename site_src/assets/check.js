@@ -217,24 +217,36 @@
     }
 
     // The status on the chosen day, right under the title, then the verdict as of the data's
-    // date. The intervals and their sentences are Python's, in the record's own API file
-    // (`status_intervals`); assets/dated.js only picks the one that holds the day.
-    function addDated(art, rec, day) {
+    // date. The intervals and their sentences are Python's, in the records' own API files
+    // (`status_intervals`); assets/dated.js only picks the one that holds the day. An approved
+    // technology grown from a guidance entry is also asked about its research stage: the entry's
+    // status that day, since filing a study depends on it (界定指导原则 二).
+    function addDated(art, rec, day, research) {
       if (!window.RegDated || !index.dated) return;
       var texts = index.dated;
-      var box = el("div", "reg-dated-result reg-check-dated", texts.loading);
+      var box = el("div", "reg-check-dated");
+      box.appendChild(datedPart(rec.id, day, null, true));
+      if (research) box.appendChild(datedPart(research.id, day, texts.research + research.id, false));
+      box.appendChild(el("p", "reg-help", texts.current));
       art.insertBefore(box, art.children[2] || null);
-      fetch(root + texts.records + encodeURIComponent(rec.id) + ".json", { credentials: "same-origin" })
+    }
+
+    function datedPart(id, day, label, withNote) {
+      var texts = index.dated;
+      var part = el("div", "reg-dated-result", texts.loading);
+      if (label) part.className += " reg-dated-research";
+      fetch(root + texts.records + encodeURIComponent(id) + ".json", { credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) throw new Error("HTTP " + response.status);
           return response.json();
         })
         .then(function (record) {
           var data = { intervals: record.status_intervals, before: texts.before, none_label: texts.none_label };
-          window.RegDated.render(box, data, day, texts.after_as_of, index.as_of);
-          box.appendChild(el("p", "reg-help", texts.current));
+          window.RegDated.render(part, data, day, withNote ? texts.after_as_of : null, index.as_of);
+          if (label) part.insertBefore(el("p", "reg-dated-facet", label), part.firstChild);
         })
-        .catch(function () { box.textContent = texts.failed; });
+        .catch(function () { part.textContent = texts.failed; });
+      return part;
     }
 
     // bring the answer into view (on a phone it is below the form) without moving the focus
@@ -294,7 +306,7 @@
       hits.slice(0, MAX_CARDS).forEach(function (h) {
         var picked = verdictFor(h.rec, instKey);
         var art = card(picked.v, picked.listed, instName, query);
-        if (day) addDated(art, h.rec, day);
+        if (day) addDated(art, h.rec, day, picked.v.research);
         results.appendChild(art);
       });
       if (hits.length > MAX_CARDS) {

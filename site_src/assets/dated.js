@@ -27,6 +27,7 @@
   }
 
   // `data`: publish/dated.py `dated()`; `afterAsOf`: its sentence for a date after the as-of date
+  // (null where another box on the page already says it)
   function render(box, data, day, afterAsOf, asOf) {
     box.textContent = "";
     var iv = pick(data.intervals, day);
@@ -35,8 +36,15 @@
     head.appendChild(el("strong", null, day + "：" + (iv ? iv.status_label : data.none_label)));
     box.appendChild(head);
     box.appendChild(el("p", "reg-dated-sentence", iv ? iv.sentence : data.before));
-    if (day > asOf) box.appendChild(el("p", "reg-dated-note", afterAsOf));
+    if (afterAsOf && day > asOf) box.appendChild(el("p", "reg-dated-note", afterAsOf));
     return iv;
+  }
+
+  // an approval's research stage that day: its guidance entry's interval (publish/dated.py)
+  function renderResearch(box, data, day) {
+    var r = data.research;
+    render(box, { intervals: r.intervals, before: r.before, none_label: data.none_label }, day, null, data.as_of);
+    box.insertBefore(el("p", "reg-dated-facet", r.label), box.firstChild);
   }
 
   function today() {
@@ -51,15 +59,18 @@
     var source = document.getElementById(form.getAttribute("data-reg-dated"));
     var input = form.querySelector("input[name=day]");
     var out = document.getElementById("reg-dated-result");
+    var research = document.getElementById("reg-dated-research");
     if (!source || !input || !out) return;
     var data = JSON.parse(source.textContent);
     function show() {
       var day = input.value;
       if (!ISO.test(day) || (input.validity && !input.validity.valid)) {
         out.textContent = data.invalid_date;
+        if (research) research.textContent = "";
         return;
       }
       render(out, data, day, data.after_as_of, data.as_of);
+      if (research && data.research) renderResearch(research, data, day);
       if (window.history && history.replaceState) {
         history.replaceState(null, "", "?day=" + day + "#status-on-date");
       }

@@ -81,6 +81,29 @@ def test_record_page_date_field(tab: Tab, sample: Site, rid: str, path: str, day
     assert errors(tab) == [] and not tab.foreign_requests()
 
 
+def test_record_page_date_field_answers_the_research_stage(tab: Tab, sample: Site) -> None:
+    """An approval's page asked about a day also says its guidance entry's status that day:
+    BMT-2026-005's entry GL-0002 was listed on 2026-09-01 and delisted from 2026-10-15."""
+    page = tab.goto("/approved/BMT-2026-005/?day=2026-09-01")
+    research = page.locator("#reg-dated-research")
+    expect(research.locator(".reg-dated-facet")).to_have_text(
+        "临床研究阶段（界定指导原则 二）：备案指导清单条目 GL-0002"
+    )
+    for day in (date(2026, 9, 1), date(2026, 10, 15), date(2026, 5, 1)):
+        choose(page, "#reg-dated-day", day)
+        page.get_by_role("button", name="查询该日状态").click()
+        head, sentence = expected(sample, "GL-0002", day)
+        expect(research.locator(".reg-dated-head")).to_have_text(head)
+        expect(research.locator(".reg-dated-sentence")).to_have_text(sentence)
+        own, _ = expected(sample, "BMT-2026-005", day)
+        expect(page.locator("#reg-dated-result .reg-dated-head")).to_have_text(own)
+    # a ban and a guidance entry have no research part of their own
+    for path in ("/banned/BAN-0001/", "/guidance-list/GL-0002/"):
+        tab.goto(path)
+        expect(page.locator("#reg-dated-research")).to_have_count(0)
+    assert errors(tab) == [] and not tab.foreign_requests()
+
+
 def test_a_shared_link_opens_with_the_date(tab: Tab, sample: Site) -> None:
     page = tab.goto("/approved/BMT-2026-004/?day=2026-08-19")
     head, sentence = expected(sample, "BMT-2026-004", date(2026, 8, 19))
@@ -104,8 +127,9 @@ def test_check_page_date_field(tab: Tab, sample: Site) -> None:
     card = page.locator("#reg-check-results article.reg-verdict").first
     expect(card).to_have_attribute("data-record", "BMT-2026-006")
     head, sentence = expected(sample, "BMT-2026-006", date(2026, 9, 1))
-    expect(card.locator(".reg-check-dated .reg-dated-head")).to_have_text(head)
-    expect(card.locator(".reg-check-dated .reg-dated-sentence")).to_have_text(sentence)
+    main = card.locator(".reg-check-dated .reg-dated-result:not(.reg-dated-research)")
+    expect(main.locator(".reg-dated-head")).to_have_text(head)
+    expect(main.locator(".reg-dated-sentence")).to_have_text(sentence)
     assert "再评估暂停" in head
     # today's verdict is still there, below, and says so
     expect(card.locator(".reg-check-dated")).to_contain_text("当前结论")
@@ -115,6 +139,36 @@ def test_check_page_date_field(tab: Tab, sample: Site) -> None:
     page.locator("#reg-check-day").fill("")
     page.get_by_role("button", name="查询").click()
     expect(page.locator("#reg-check-results .reg-check-dated")).to_have_count(0)
+    assert errors(tab) == [] and not tab.foreign_requests()
+
+
+def test_check_page_date_answers_the_research_stage_on_that_day(tab: Tab, sample: Site) -> None:
+    """BMT-2026-005 grew from GL-0002, delisted on 2026-10-15. On 2026-09-01 the entry was still
+    listed: a study could be filed then, though today's facet (below) says it can no longer."""
+    page = tab.goto("/check/?q=BMT-2026-005&day=2026-09-01")
+    card = page.locator("#reg-check-results article.reg-verdict").first
+    expect(card).to_have_attribute("data-record", "BMT-2026-005")
+    research = card.locator(".reg-check-dated .reg-dated-research")
+    expect(research.locator(".reg-dated-facet")).to_have_text(
+        "临床研究阶段（界定指导原则 二）：备案指导清单条目 GL-0002"
+    )
+    head, sentence = expected(sample, "GL-0002", date(2026, 9, 1))
+    expect(research.locator(".reg-dated-head")).to_have_text(head)
+    expect(research.locator(".reg-dated-sentence")).to_have_text(sentence)
+    assert "在清单内" in head
+    assert sample.records["GL-0002"].status.code == "delisted"  # today's facet differs
+    expect(card.locator("p.reg-research")).to_contain_text("调出")
+    # the day after the delisting, the research stage says so; a date after the as-of date is
+    # noted once, under the approval's own answer
+    page.goto(page.url.split("?")[0] + "?q=BMT-2026-005&day=2026-12-01")
+    head, sentence = expected(sample, "GL-0002", date(2026, 12, 1))
+    expect(research.locator(".reg-dated-sentence")).to_have_text(sentence)
+    assert "调出" in head
+    expect(card.locator(".reg-dated-note")).to_have_count(1)
+    # a technology with no guidance entry (a ban) has no research part
+    page.goto(page.url.split("?")[0] + "?q=BAN-0001&day=2026-09-01")
+    expect(card.locator(".reg-check-dated .reg-dated-head")).to_have_count(1)
+    expect(card.locator(".reg-dated-research")).to_have_count(0)
     assert errors(tab) == [] and not tab.foreign_requests()
 
 
@@ -138,6 +192,7 @@ def test_check_page_date_before_the_first_announcement(tab: Tab) -> None:
     # GL-0002's technology is answered by BMT-2026-005, grown from it (issue 22); both were first
     # named after 2026-05-01 (listed 2026-05-15, approved 2026-07-10)
     expect(card).to_have_attribute("data-record", "BMT-2026-005")
-    expect(card.locator(".reg-dated-head")).to_have_text(f"2026-05-01：{NONE_LABEL}")
-    expect(card.locator(".reg-dated-sentence")).to_have_text(BEFORE_ANY)
+    # neither the approval nor its research stage (GL-0002) had a status on that day
+    expect(card.locator(".reg-dated-head")).to_have_text([f"2026-05-01：{NONE_LABEL}"] * 2)
+    expect(card.locator(".reg-dated-sentence")).to_have_text([BEFORE_ANY] * 2)
     assert errors(tab) == []

@@ -128,6 +128,25 @@ def test_sentences_carry_labels_and_articles() -> None:
             assert "依据：" in entry["sentence"] and entry["status_label"], r.id
 
 
+def test_an_approval_carries_its_research_stage_on_every_day() -> None:
+    """An approved technology's date field also answers for its guidance entry (界定指导原则 二):
+    the entry's own intervals and sentences, not a copy of any rule; other kinds have none."""
+    site = build_site(check_registry(DATA, date(2026, 11, 23)))
+    for rid, r in site.records.items():
+        research = dated(r, site).get("research")
+        if r.kind != "approved":
+            assert research is None, rid
+            continue
+        entry = site.records[r.model.guidance_entry]
+        assert research["label"].endswith(f"备案指导清单条目 {entry.id}"), rid
+        assert research["intervals"] == dated(entry, site)["intervals"], rid
+        assert research["before"] == dated(entry, site)["before"], rid
+    statuses = [
+        i["status"] for i in dated(site.records["BMT-2026-005"], site)["research"]["intervals"]
+    ]
+    assert statuses == ["listed", "delisted"]  # GL-0002, delisted from 2026-10-15
+
+
 def test_api_carries_the_intervals_and_the_check_index_its_texts(sample_site: Path) -> None:
     site = build_site(check_registry(DATA, date(2026, 11, 23)))
     for rid, r in site.records.items():
