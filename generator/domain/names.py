@@ -44,3 +44,27 @@ def simplify(text: str) -> str:
     干细胞 (names in the data are simplified; `/check/`, search and `registry check` convert the
     query only, then fold it)."""
     return (text or "").translate(_T2S)
+
+
+def typos(q: str, key: str) -> int:
+    """Fewest edits that turn `q` into some part of `key` (Sellers' approximate substring match):
+    a typo inside a partial name. assets/names.js `typos` is the browser's copy."""
+    prev = [0] * (len(key) + 1)
+    for i in range(1, len(q) + 1):
+        cur = [i]
+        for j in range(1, len(key) + 1):
+            same = prev[j - 1] + (q[i - 1] != key[j - 1])
+            cur.append(min(same, prev[j] + 1, cur[j - 1] + 1))
+        prev = cur
+    return min(prev)
+
+
+def longest_run(a: str, b: str) -> int:
+    """Length of the longest part of `a` found unbroken in `b` (assets/names.js `longestRun`)."""
+    best = 0
+    for i in range(len(a)):
+        n = best + 1
+        while i + n <= len(a) and a[i : i + n] in b:
+            best = n
+            n += 1
+    return best

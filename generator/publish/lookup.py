@@ -18,7 +18,7 @@ from typing import Any
 from generator.domain.checkpoint import checkpoint
 from generator.domain.dates import cn_date
 from generator.domain.kinds import KIND_ORDER
-from generator.domain.names import FOLD_PATTERN, fold, simplify
+from generator.domain.names import FOLD_PATTERN, fold, longest_run, simplify, typos
 from generator.publish.sentences import (
     DELINEATION_URL,
     NOTE,
@@ -87,7 +87,7 @@ def technology_keys(site: Site, r: RecordView) -> list[str]:
     """Match keys of the technology `r` leads: its own, then its guidance entry's (so that the
     entry's id, name and aliases find the one answer of the technology)."""
     keys = record_keys(r)
-    g = site.records.get(r.model.guidance_entry) if r.kind == "approved" else None
+    g = site.research_entry(r)
     if g is not None:
         keys += [k for k in record_keys(g) if k not in keys]
     return keys
@@ -104,6 +104,37 @@ def find(site: Site, query: str) -> list[RecordView]:
         if score is not None:
             hits.append((KIND_ORDER[r.kind], score, r.id, r))
     return [h[3] for h in sorted(hits, key=lambda h: h[:3])]
+
+
+def index_order(site: Site) -> list[RecordView]:
+    """The technologies in the order of the /check/ index (`records`): by kind, then id."""
+    return sorted(leads(site), key=lambda r: (KIND_ORDER[r.kind], r.id))
+
+
+def suggest(site: Site, query: str, limit: int = 5) -> list[RecordView]:
+    """The technologies a query that matched nothing most likely meant, best first: a typo (one
+    wrong, missing or extra character per four typed, two characters at least right: 干细抱 →
+    干细胞), else extra words (the longest part of the query found unbroken in a name, at least
+    `MIN_PARTIAL` characters and half the query). assets/names.js `suggest` is the browser's
+    copy; tests/browser/test_browser_check.py compares the two."""
+    q = fold(simplify(query))
+    if len(q) < 2:
+        return []
+    records = [(r, technology_keys(site, r)) for r in index_order(site)]
+    allowed = max(1, len(q) // 4)
+    found: list[tuple[int, int, RecordView]] = []
+    if len(q) - allowed >= 2:  # 量子 is not a typo of every name with 量 in it
+        for i, (r, keys) in enumerate(records):
+            best = min(typos(q, k) for k in keys)
+            if best <= allowed:
+                found.append((best, i, r))
+    if not found:
+        least = max(MIN_PARTIAL, -(-len(q) // 2))
+        for i, (r, keys) in enumerate(records):
+            run = max(longest_run(q, k) for k in keys)
+            if run >= least:
+                found.append((-run, i, r))
+    return [r for _s, _i, r in sorted(found, key=lambda f: f[:2])[:limit]]
 
 
 def check(site: Site, query: str, institution: str | None = None) -> list[Verdict]:
@@ -150,7 +181,7 @@ def check_index(site: Site) -> dict[str, Any]:
     stored once in `texts` and given by its position there."""
     table: dict[str, int] = {}
     records = []
-    for r in sorted(leads(site), key=lambda r: (KIND_ORDER[r.kind], r.id)):
+    for r in index_order(site):
         checkpoint()
         base = _slim(verdict(r, site))
         entry: dict[str, Any] = {"id": r.id, "keys": technology_keys(site, r)}
@@ -195,6 +226,7 @@ def report(site: Site, query: str, institution: str | None, as_json: bool) -> tu
     """`registry check` output and whether anything was found."""
     verdicts = check(site, query, institution)
     found = verdicts[0].found
+    close = [] if found else suggest(site, query)
     if as_json:
         data = {
             "query": query,
@@ -203,11 +235,21 @@ def report(site: Site, query: str, institution: str | None, as_json: bool) -> tu
             "data_version": site.data_version,
             "found": found,
             "results": [v.as_dict() for v in verdicts],
+            "suggestions": [
+                {"id": r.id, "name": r.name, "status_label": r.status_label, "url": r.url}
+                for r in close
+            ],
         }
         return json.dumps(data, ensure_ascii=False, indent=2), found
     blocks = [f"查询：{query}" + (f"　机构：{institution}" if institution else "")]
     if found and len(verdicts) > 1:
         blocks[0] += f"（找到 {len(verdicts)} 项）"
+    if close:  # as /check/ offers them (assets/check.js)
+        blocks.append(
+            "您是否指：\n"
+            + "\n".join(f"  · {r.name}（{r.id}，{r.status_label}）" for r in close)
+            + "\n可用其名称或编号重新查询。"
+        )
     blocks += [_text(v) for v in verdicts]
     return "\n\n".join(blocks), found
 

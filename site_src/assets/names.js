@@ -44,8 +44,11 @@
     return -1;
   }
 
-  // fewest edits that turn q into some part of key (Sellers): a typo inside a partial name
+  // fewest edits that turn q into some part of key (Sellers): a typo inside a partial name.
+  // Counted in characters (code points), as Python counts them, not UTF-16 units.
   function typos(q, key) {
+    q = Array.from(q);
+    key = Array.from(key);
     var prev = new Array(key.length + 1).fill(0);
     for (var i = 1; i <= q.length; i++) {
       var cur = [i];
@@ -57,11 +60,12 @@
     return Math.min.apply(null, prev);
   }
 
-  // longest run of a that appears unbroken in b
+  // longest run of a that appears unbroken in b, in characters (code points)
   function longestRun(a, b) {
     var best = 0;
+    a = Array.from(a);
     for (var i = 0; i < a.length; i++) {
-      for (var n = best + 1; i + n <= a.length && b.indexOf(a.slice(i, i + n)) !== -1; n++) best = n;
+      for (var n = best + 1; i + n <= a.length && b.indexOf(a.slice(i, i + n).join("")) !== -1; n++) best = n;
     }
     return best;
   }
@@ -73,17 +77,18 @@
   //   2. else extra words: the longest part of the query found unbroken in a name, at least
   //      minPartial characters and half the query (干细胞美容 → 干细胞…, cart疗法 → cart…).
   function suggest(records, q, minPartial, limit) {
-    if (q.length < 2) return [];
-    var allowed = Math.max(1, Math.floor(q.length / 4));
+    var length = Array.from(q).length; // characters, as Python counts them
+    if (length < 2) return [];
+    var allowed = Math.max(1, Math.floor(length / 4));
     var found = [];
     records.forEach(function (rec, i) {
-      if (q.length - allowed < 2) return; // 量子 is not a typo of every name with 量 in it
+      if (length - allowed < 2) return; // 量子 is not a typo of every name with 量 in it
       var best = Infinity;
       rec.keys.forEach(function (k) { best = Math.min(best, typos(q, k)); });
       if (best <= allowed) found.push({ s: best, i: i });
     });
     if (!found.length) {
-      var least = Math.max(minPartial, Math.ceil(q.length / 2));
+      var least = Math.max(minPartial, Math.ceil(length / 2));
       records.forEach(function (rec, i) {
         var run = 0;
         rec.keys.forEach(function (k) { run = Math.max(run, longestRun(q, k)); });

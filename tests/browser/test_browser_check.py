@@ -344,3 +344,37 @@ def test_axe_on_a_finished_self_check(phone_tab: Tab) -> None:
         step, target = hop.split(":")
         page.locator(f"#{step} a.reg-answer[data-next={target}]").click()
     assert serious(page) == []
+
+
+# typos, traditional characters, extra words, none; 𠀀 (U+20000, two UTF-16 units) counts as one
+# character in both, or the browser would ask for a longer run than Python
+SUGGESTED = [
+    "粪菌移值",
+    "干细抱",
+    "幹細抱",
+    "干细胞美容",
+    "间充质干细胞治疗膝关节炎",
+    "cart疗法",
+    "量子纠缠疗法",
+    "𠀀干细抱",
+]
+
+
+def test_suggestions_are_the_same_in_the_browser_and_registry_check(tab: Tab, sample: Site) -> None:
+    """What /check/ offers under 您是否指 for a query that matched nothing is what `registry check`
+    offers (publish/lookup.py `suggest`, assets/names.js `suggest`), in the same order."""
+    from generator.publish.lookup import find, suggest
+
+    page = tab.goto("/check/")
+    offered = {}
+    for query in SUGGESTED:
+        assert not find(sample, query), query
+        lookup(page, query)
+        texts = page.locator("#reg-check-results .reg-check-suggest-button").all_inner_texts()
+        offered[query] = [t.split("（")[-1].split("，")[0] for t in texts]
+    python = {q: [r.id for r in suggest(sample, q)] for q in SUGGESTED}
+    assert offered == python
+    assert python["量子纠缠疗法"] == [] and python["粪菌移值"][0] == "BMT-2026-002"
+    assert python["幹細抱"] == python["干细抱"] != []
+    assert python["𠀀干细抱"] != []
+    assert own_errors(tab) == []

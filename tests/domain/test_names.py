@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from generator.domain.names import T2S_PAIRS, fold, simplify
+from generator.domain.names import T2S_PAIRS, fold, longest_run, simplify, typos
 from generator.render.search_t2s import OUT, script_of
 from generator.shells.cli import main
 
@@ -33,3 +34,31 @@ def test_registry_check_answers_a_traditional_query_as_check_does() -> None:
     assert simplified.exit_code == 0 and '"found": true' in simplified.output
     assert traditional.exit_code == 0
     assert traditional.output == simplified.output.replace('"干细胞"', '"幹細胞"')
+
+
+@pytest.mark.parametrize(
+    ("q", "key", "edits"),
+    [
+        ("干细胞", "间充质干细胞治疗", 0),  # inside: no edit
+        ("干细抱", "间充质干细胞治疗", 1),  # one wrong
+        ("干胞", "间充质干细胞治疗", 1),  # one missing
+        ("干细细胞", "间充质干细胞治疗", 1),  # one extra
+        ("abc", "", 3),
+        ("", "abc", 0),
+    ],
+)
+def test_typos(q: str, key: str, edits: int) -> None:
+    assert typos(q, key) == edits
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "run"),
+    [
+        ("干细胞美容", "间充质干细胞治疗", 3),
+        ("abc", "xyz", 0),
+        ("abcabcd", "zabcdz", 4),
+        ("", "a", 0),
+    ],
+)
+def test_longest_run(a: str, b: str, run: int) -> None:
+    assert longest_run(a, b) == run

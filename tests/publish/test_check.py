@@ -485,7 +485,16 @@ def test_cli_json_shape() -> None:
     res = run_cli("CAR-T", "--institution", "示例省人民医院", "--as-of", "2026-11-23", "--json")
     assert res.exit_code == 0
     data = json.loads(res.output)
-    assert set(data) == {"query", "institution", "as_of", "data_version", "found", "results"}
+    assert set(data) == {
+        "query",
+        "institution",
+        "as_of",
+        "data_version",
+        "found",
+        "results",
+        "suggestions",
+    }
+    assert data["suggestions"] == []  # only a query that matched nothing gets any
     assert data["found"] is True and data["as_of"] == "2026-11-23"
     assert data["data_version"].startswith("2026-11-23+")
     first = data["results"][0]
@@ -517,6 +526,49 @@ def test_cli_json_shape() -> None:
     nf = json.loads(missing.output)
     assert nf["found"] is False and nf["results"][0]["code"] == "not_found"
     assert nf["results"][0]["record"] is None
+
+
+def test_cli_offers_what_a_typo_most_likely_meant() -> None:
+    """As /check/ does (您是否指): 粪菌移值 (值 for 植) is not found, and BMT-2026-002 is offered
+    first; a query far from every name is offered nothing."""
+    res = run_cli("粪菌移值", "--as-of", "2026-11-23")
+    assert res.exit_code == 1  # still not found: a suggestion is no answer
+    offer = res.output.split("您是否指：\n")[1].split("\n")[0]
+    assert offer == "  · 粪菌移植治疗复发性艰难梭菌感染技术（BMT-2026-002，限参与研究机构）"
+    assert res.output.index("您是否指") < res.output.index("结论：未找到")
+    data = json.loads(run_cli("粪菌移值", "--as-of", "2026-11-23", "--json").output)
+    assert data["suggestions"][0] == {
+        "id": "BMT-2026-002",
+        "name": "粪菌移植治疗复发性艰难梭菌感染技术",
+        "status_label": "限参与研究机构",
+        "url": "/approved/BMT-2026-002/",
+    }
+    assert "您是否指" not in run_cli("量子纠缠疗法", "--as-of", "2026-11-23").output
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("干细抱", "BMT-2026-005"),  # one wrong character in three: allowed
+        ("粪菌移植治疗复发性艰难梭菌感梁", "BMT-2026-002"),  # one in fifteen
+        ("干细胞美容", "BMT-2026-005"),  # extra words: the longest run 干细胞, half the query
+        ("cart疗法", "BMT-2026-001"),
+    ],
+)
+def test_suggest(sample_site: Site, query: str, first: str) -> None:
+    from generator.publish.lookup import suggest
+
+    assert not find(sample_site, query)
+    assert suggest(sample_site, query)[0].id == first
+
+
+@pytest.mark.parametrize("query", ["量子", "量", "量子纠缠疗法", "细胞美容院", ""])
+def test_suggest_offers_nothing_far_or_short(sample_site: Site, query: str) -> None:
+    """Two characters leave no room for a typo (量子 is no typo of every name with 量); a run of
+    the query must be two characters and half of it."""
+    from generator.publish.lookup import suggest
+
+    assert suggest(sample_site, query) == []
 
 
 def test_hostile_text_is_escaped_in_the_page(make_site) -> None:
