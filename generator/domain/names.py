@@ -68,3 +68,15 @@ def longest_run(a: str, b: str) -> int:
             best = n
             n += 1
     return best
+
+
+def common_subsequence(a: str, b: str) -> int:
+    """Length of the longest common subsequence: the characters of `a` found in order in `b`
+    (示例第一医院 in 示例大学附属第一医院: 6). assets/names.js `commonSubsequence` is the copy."""
+    prev = [0] * (len(b) + 1)
+    for ch in a:
+        cur = [0]
+        for j in range(1, len(b) + 1):
+            cur.append(prev[j - 1] + 1 if ch == b[j - 1] else max(prev[j], cur[j - 1]))
+        prev = cur
+    return prev[-1]

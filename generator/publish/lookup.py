@@ -18,9 +18,17 @@ from typing import Any
 from generator.domain.checkpoint import checkpoint
 from generator.domain.dates import cn_date
 from generator.domain.kinds import KIND_ORDER
-from generator.domain.names import FOLD_PATTERN, fold, longest_run, simplify, typos
+from generator.domain.names import (
+    FOLD_PATTERN,
+    common_subsequence,
+    fold,
+    longest_run,
+    simplify,
+    typos,
+)
 from generator.publish.sentences import (
     DELINEATION_URL,
+    INSTITUTION_MISMATCH,
     NOTE,
     Link,
     Verdict,
@@ -137,6 +145,31 @@ def suggest(site: Site, query: str, limit: int = 5) -> list[RecordView]:
     return [r for _s, _i, r in sorted(found, key=lambda f: f[:2])[:limit]]
 
 
+def institutions(site: Site) -> list[str]:
+    """Every participating institution of a published approval, sorted (the /check/ index's)."""
+    return sorted({i for r in site.by_kind("approved") for i in r.institutions})
+
+
+def suggest_institutions(site: Site, typed: str, limit: int = 5) -> list[str]:
+    """Listed institutions a name typed unlike all of them most likely means, best first: a short
+    name (人民医院), one without 示例省/大学 (示例第一医院), full-width or spaced. Most of what was
+    typed (three characters and three quarters at least) appears in order in the listed name.
+    assets/names.js `suggestInstitutions` is the browser's copy."""
+    a = fold(typed)
+    if len(a) < 2:
+        return []
+    found: list[tuple[float, str]] = []
+    for name in institutions(site):
+        b = fold(name)
+        if b == a:
+            return []  # it is a listed name
+        common = common_subsequence(a, b)
+        if common >= min(3, len(a)) and common / len(a) >= 0.75:
+            score = common / max(len(a), len(b)) + (common + longest_run(a, b)) / len(a)
+            found.append((-score, name))
+    return [name for _s, name in sorted(found)[:limit]]
+
+
 def check(site: Site, query: str, institution: str | None = None) -> list[Verdict]:
     """Verdicts for every record matching `query`, or the single not-found verdict."""
     hits = find(site, query)
@@ -203,7 +236,8 @@ def check_index(site: Site) -> dict[str, Any]:
         "fold": FOLD_PATTERN,
         "min_partial": MIN_PARTIAL,
         "kind_order": KIND_ORDER,
-        "institutions": sorted({i for r in site.by_kind("approved") for i in r.institutions}),
+        "institutions": institutions(site),
+        "institution_mismatch": INSTITUTION_MISMATCH,
         "not_found": not_found,
         "records": records,
         "texts": list(table),
@@ -227,6 +261,7 @@ def report(site: Site, query: str, institution: str | None, as_json: bool) -> tu
     verdicts = check(site, query, institution)
     found = verdicts[0].found
     close = [] if found else suggest(site, query)
+    near = suggest_institutions(site, institution) if found and institution else []
     if as_json:
         data = {
             "query": query,
@@ -239,6 +274,7 @@ def report(site: Site, query: str, institution: str | None, as_json: bool) -> tu
                 {"id": r.id, "name": r.name, "status_label": r.status_label, "url": r.url}
                 for r in close
             ],
+            "institution_suggestions": near,
         }
         return json.dumps(data, ensure_ascii=False, indent=2), found
     blocks = [f"查询：{query}" + (f"　机构：{institution}" if institution else "")]
@@ -250,6 +286,8 @@ def report(site: Site, query: str, institution: str | None, as_json: bool) -> tu
             + "\n".join(f"  · {r.name}（{r.id}，{r.status_label}）" for r in close)
             + "\n可用其名称或编号重新查询。"
         )
+    if near:
+        blocks.append(INSTITUTION_MISMATCH + "\n" + "\n".join(f"  · {n}" for n in near))
     blocks += [_text(v) for v in verdicts]
     return "\n\n".join(blocks), found
 

@@ -42,6 +42,11 @@ NOTE = "本库为公开信息，不构成行政决定或法律意见；以国家
 
 DELINEATION_URL = "/check/delineation/"
 
+# an institution typed unlike every listed participant: the answer stands as for one not listed
+INSTITUTION_MISMATCH = (
+    "所填机构名称与公告所列参与研究机构的名称不一致，结论按“不在名单内”作出。您是否指："
+)
+
 CONDITION_PARTS = ("医疗机构条件", "人员条件", "技术管理要求", "培训与质量控制")
 
 

@@ -44,40 +44,6 @@
 
     // ---- suggestions: only names are ranked here; a suggestion is never taken as a match ----
 
-    // longest common subsequence of a and b (characters of a found in order in b)
-    function lcs(a, b) {
-      var prev = new Array(b.length + 1).fill(0);
-      for (var i = 1; i <= a.length; i++) {
-        var cur = [0];
-        for (var j = 1; j <= b.length; j++) {
-          cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
-        }
-        prev = cur;
-      }
-      return prev[b.length];
-    }
-
-    var longestRun = names.longestRun;
-
-    // Institutions as people type them: a short name (人民医院), without 示例省/大学 (示例第一医院),
-    // full-width or spaced: most of what was typed appears, in order, in the listed name.
-    function suggestInstitutions(typed) {
-      var a = fold(typed);
-      if (a.length < 2) return [];
-      var found = [];
-      index.institutions.forEach(function (name) {
-        var b = fold(name);
-        if (b === a) return;
-        var common = lcs(a, b);
-        if (common >= Math.min(3, a.length) && common / a.length >= 0.75) {
-          var s = common / Math.max(a.length, b.length) + (common + longestRun(a, b)) / a.length;
-          found.push({ name: name, s: s });
-        }
-      });
-      found.sort(function (x, y) { return y.s - x.s || (x.name < y.name ? -1 : 1); });
-      return found.slice(0, 5).map(function (f) { return f.name; });
-    }
-
     // Technologies meant by a query that matched nothing: a typo or extra words (assets/names.js)
     function suggestRecords(q) {
       return names.suggest(index.records, q, index.min_partial, 5).map(function (i) {
@@ -293,10 +259,10 @@
         return;
       }
       if (instKey && index.institutions.every(function (n) { return fold(n) !== instKey; })) {
-        var near = suggestInstitutions(instName);
+        var near = names.suggestInstitutions(index.institutions, instKey, fold);
         if (near.length) {
           results.appendChild(suggestions(
-            "所填机构名称与公告所列参与研究机构的名称不一致，结论按“不在名单内”作出。您是否指：",
+            index.institution_mismatch, // generator/publish/sentences.py INSTITUTION_MISMATCH
             near.map(function (n) { return { text: n, value: n }; }),
             function (name) { instInput.value = name; run(true); }));
         }

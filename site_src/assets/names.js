@@ -99,6 +99,41 @@
     return found.slice(0, limit || 5).map(function (f) { return f.i; });
   }
 
+  // characters of a found in order in b (longest common subsequence), in code points
+  function commonSubsequence(a, b) {
+    a = Array.from(a);
+    b = Array.from(b);
+    var prev = new Array(b.length + 1).fill(0);
+    for (var i = 1; i <= a.length; i++) {
+      var cur = [0];
+      for (var j = 1; j <= b.length; j++) {
+        cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  // Listed institutions (`list`, sorted) that a folded name `a`, typed unlike all of them, most
+  // likely means, best first: generator/publish/lookup.py `suggest_institutions`. A short name
+  // (人民医院), one without 示例省/大学 (示例第一医院): most of what was typed appears, in order.
+  function suggestInstitutions(list, a, fold) {
+    var length = Array.from(a).length;
+    if (length < 2) return [];
+    var found = [];
+    for (var k = 0; k < list.length; k++) {
+      var b = fold(list[k]);
+      if (b === a) return [];
+      var common = commonSubsequence(a, b);
+      if (common >= Math.min(3, length) && common / length >= 0.75) {
+        var s = common / Math.max(length, Array.from(b).length) + (common + longestRun(a, b)) / length;
+        found.push({ name: list[k], s: s });
+      }
+    }
+    found.sort(function (x, y) { return y.s - x.s || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0); });
+    return found.slice(0, 5).map(function (f) { return f.name; });
+  }
+
   // Positions in `records` matching the folded query `q`, ordered as generator/publish/lookup.py
   // `find` orders them: by kind (`kindOf(record)`: approved, banned, guidance), score, position.
   function find(records, q, minPartial, kindOf) {
@@ -117,6 +152,7 @@
     folder: folder,
     score: score,
     typos: typos,
+    suggestInstitutions: suggestInstitutions,
     longestRun: longestRun,
     suggest: suggest,
   };

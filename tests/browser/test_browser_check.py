@@ -378,3 +378,34 @@ def test_suggestions_are_the_same_in_the_browser_and_registry_check(tab: Tab, sa
     assert python["幹細抱"] == python["干细抱"] != []
     assert python["𠀀干细抱"] != []
     assert own_errors(tab) == []
+
+
+TYPED_INSTITUTIONS = [
+    "示例第一医院",
+    "人民医院",
+    "ｓ示例省人民医院",
+    "示例省医院",
+    "某某医院",
+    "𠀀示例省人民医院",
+]
+
+
+def test_institution_suggestions_are_the_same_in_the_browser_and_registry_check(
+    tab: Tab, sample: Site
+) -> None:
+    """An institution typed unlike every listed one: /check/ and `registry check` offer the same
+    names in the same order (publish/lookup.py `suggest_institutions`, assets/names.js)."""
+    from generator.publish.lookup import suggest_institutions
+
+    page = tab.goto("/check/")
+    offered = {}
+    for typed in TYPED_INSTITUTIONS:
+        lookup(page, "CAR-T", typed)
+        offered[typed] = page.locator(
+            "#reg-check-results .reg-check-suggest-button"
+        ).all_inner_texts()
+    python = {t: suggest_institutions(sample, t) for t in TYPED_INSTITUTIONS}
+    assert offered == python
+    assert python["示例第一医院"][0] == "示例大学附属第一医院" and python["某某医院"] == []
+    assert python["𠀀示例省人民医院"][0] == "示例省人民医院"
+    assert own_errors(tab) == []

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.domain.names import T2S_PAIRS, fold, longest_run, simplify, typos
+from generator.domain.names import (
+    T2S_PAIRS,
+    common_subsequence,
+    fold,
+    longest_run,
+    simplify,
+    typos,
+)
 from generator.render.search_t2s import OUT, script_of
 from generator.shells.cli import main
 
@@ -62,3 +69,16 @@ def test_typos(q: str, key: str, edits: int) -> None:
 )
 def test_longest_run(a: str, b: str, run: int) -> None:
     assert longest_run(a, b) == run
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "n"),
+    [
+        ("示例第一医院", "示例大学附属第一医院", 6),
+        ("人民医院", "示例省人民医院", 4),
+        ("abc", "cba", 1),
+        ("", "x", 0),
+    ],
+)
+def test_common_subsequence(a: str, b: str, n: int) -> None:
+    assert common_subsequence(a, b) == n

@@ -493,8 +493,10 @@ def test_cli_json_shape() -> None:
         "found",
         "results",
         "suggestions",
+        "institution_suggestions",
     }
     assert data["suggestions"] == []  # only a query that matched nothing gets any
+    assert data["institution_suggestions"] == []  # 示例省人民医院 is listed
     assert data["found"] is True and data["as_of"] == "2026-11-23"
     assert data["data_version"].startswith("2026-11-23+")
     first = data["results"][0]
@@ -605,3 +607,19 @@ def test_open_by_time_then_suspended_and_resumed_claims_no_opening_announcement(
     assert v.code == "open"
     assert "获益远大于风险" not in text(v)
     assert "2031年3月2日" in text(v) and "2031年9月1日 起恢复应用" in text(v)
+
+
+def test_cli_offers_the_listed_name_of_an_institution_typed_otherwise() -> None:
+    """As /check/ does: 示例第一医院 is not a listed name, so the answer is the one for an
+    institution not listed, and the listed names it most likely means are offered."""
+    res = run_cli("CAR-T", "--institution", "示例第一医院", "--as-of", "2026-11-23")
+    assert res.exit_code == 0
+    assert "所填机构：示例第一医院（不在名单内）" in res.output
+    offer = res.output.split("您是否指：\n")[1].split("\n")[0]
+    assert offer == "  · 示例大学附属第一医院"
+    data = json.loads(
+        run_cli("CAR-T", "--institution", "示例第一医院", "--as-of", "2026-11-23", "--json").output
+    )
+    assert data["institution_suggestions"][0] == "示例大学附属第一医院"
+    listed = run_cli("CAR-T", "--institution", "示例省人民医院", "--as-of", "2026-11-23")
+    assert "您是否指" not in listed.output
