@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from generator.domain.kinds import FOLDERS, RESEARCH, spec
+from generator.domain.kinds import FOLDERS, RESEARCH, SPECS, spec
 from generator.domain.models import Announcement, RegistryConfig, RiskGrade
 from generator.domain.vocabulary import ACTION_LABELS, GROUND_LABELS, ROUTE_LABELS
 from generator.load.documents import Document
@@ -215,10 +215,20 @@ def embargo_secrets(reg: Checked, site: Site) -> set[str]:
     return out
 
 
+def base_path(site_url: str | None) -> str:
+    """The site's path on its host (`/` or `/sub/`): Pagefind's base URL and the 404 page's links,
+    which must work at any address."""
+    path = urlsplit(site_url).path if site_url else "/"
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
 def chrome_values(site: Site, site_url: str | None) -> dict[str, Any]:
     """What every page's chrome prints, whichever engine draws it (the Material overrides read it
     as `config.extra.registry`, the plain engine's templates as `site`)."""
     return {
+        "base": base_path(site_url),
+        # the record kinds' sections, as the 404 page lists them (domain/kinds.py)
+        "sections": [(s.label, f"{s.folder}/") for s in SPECS],
         "title": site.config.title,
         "authority": site.config.authority,
         "disclaimer": site.config.disclaimer,

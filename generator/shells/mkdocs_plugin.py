@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -38,6 +39,7 @@ from generator.outputs.assemble import SiteFiles
 from generator.outputs.writer import OutputError
 from generator.publish.pipeline import Memo, Settings, publish
 from generator.publish.views import Site, chrome_values
+from generator.render.jinja import TEMPLATES
 from generator.render.page import GeneratedPage
 from generator.render.shell import ShellError
 from generator.shells.build import RegistryInvalid, SiteDirRefused, check_site_dir
@@ -195,6 +197,14 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):
         if not self.problems:
             return
         raise PluginInvalid(self.problems)
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """The theme may include our shared partials as "registry/<name>" (the header's search:
+        one markup for both engines); the theme's own templates come first."""
+        env.loader = ChoiceLoader(
+            [env.loader, PrefixLoader({"registry": FileSystemLoader(str(TEMPLATES))})]
+        )
+        return env
 
     def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
         generated = self.pages.get(page.file.src_uri)

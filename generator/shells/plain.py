@@ -32,7 +32,7 @@ from generator.publish.views import Site
 from generator.render.jinja import render
 from generator.render.page import GeneratedPage
 from generator.shells.build import RegistryInvalid, build_atomically, refuse_site_dir
-from generator.shells.plain_chrome import PlainConfig, base_path, chrome, page_url, site_values
+from generator.shells.plain_chrome import PlainConfig, chrome, page_url, site_values
 from generator.shells.plain_pages import (
     clash_problems,
     copy_static,
@@ -117,9 +117,9 @@ def _write(site: Site, files: SiteFiles, pages: list[GeneratedPage], config: Pla
 
 def _not_found(values: dict[str, Any], config: PlainConfig) -> str:
     """404.html: shown at any address, so every link starts from the site's base path."""
-    base = base_path(config.site_url)
+    base = values["base"]
     page = GeneratedPage("404.md", "页面不存在（404）", str)
-    return chrome(page, render("plain_404.html", base=base), values, config, root=base)
+    return chrome(page, render("plain_404.html", site=values), values, config, root=base)
 
 
 def build_plain_site(

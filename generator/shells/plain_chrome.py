@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
@@ -83,12 +82,6 @@ def page_url(src_uri: str) -> str:
     return dest_uri(src_uri).removesuffix("index.html")
 
 
-def base_path(site_url: str) -> str:
-    """The site's path on its host (`/` or `/sub/`), for Pagefind and the 404 page."""
-    path = urlsplit(site_url).path if site_url else "/"
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
-
-
 def columns(config: PlainConfig) -> dict[str, str]:
     """First path segment → navigation title (栏目), for <meta name="ColumnName">."""
     out = {"": "首页"}
@@ -103,7 +96,6 @@ def site_values(site: Site, config: PlainConfig) -> dict[str, Any]:
         **chrome_values(site, config.site_url),
         "name": config.site_name or site.config.title,
         "url": config.site_url.rstrip("/") + "/" if config.site_url else "",
-        "base": base_path(config.site_url),
         "css": config.extra_css,
         "js": config.extra_javascript,
     }

@@ -223,3 +223,29 @@ def test_an_engine_that_ignores_the_plugin_fails_at_the_first_page(tmp_path: Pat
     ok = _mkdocs(with_plugin, tmp_path / "good")  # with the plugin the guard lets pages through
     assert ok.returncode == 0, ok.stdout + ok.stderr
     check_built_site(tmp_path / "good")
+
+
+def test_the_search_loads_from_this_site_on_every_page_of_both_engines(
+    sites: dict[str, Path],
+) -> None:
+    """The header search's files (data-reg-search*) exist at the address each page gives, the 404
+    page's too (shown at any address: from the base path). Its base_url is "/", which once gave
+    "//pagefind/…": another host's address."""
+    from urllib.parse import urljoin, urlsplit
+
+    attrs = ("data-reg-search", "data-reg-search-css", "data-reg-search-ext")
+    for engine, root in sites.items():
+        buttons = {
+            page: lxml.html.fromstring(page.read_bytes()).xpath("//button[@data-reg-search]")
+            for page in root.rglob("*.html")
+        }
+        # every page but the redirect stubs of renamed records has one
+        shown = {page: found[0] for page, found in buttons.items() if len(found) == 1}
+        assert root / "404.html" in shown and root / "index.html" in shown
+        assert len(shown) > 50
+        for page, button in shown.items():
+            url = "https://host.example/" + page.relative_to(root).as_posix()
+            for attr in attrs:
+                target = urlsplit(urljoin(url, button.get(attr)))
+                assert target.netloc == "host.example", (engine, page, attr, button.get(attr))
+                assert (root / target.path.lstrip("/")).is_file(), (engine, page, attr)
