@@ -229,6 +229,9 @@ def chrome_values(site: Site, site_url: str | None) -> dict[str, Any]:
         "base": base_path(site_url),
         # the record kinds' sections, as the 404 page lists them (domain/kinds.py)
         "sections": [(s.label, f"{s.folder}/") for s in SPECS],
+        # search lists the authority's technologies first, then the kinds institutions file
+        # (research projects, named by no announcement), then announcements (assets/search.js)
+        "search_later": [s.label for s in SPECS if not s.announced],
         "title": site.config.title,
         "authority": site.config.authority,
         "disclaimer": site.config.disclaimer,

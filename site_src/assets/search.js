@@ -6,7 +6,8 @@
  * in metadata that Pagefind searches but never shows. Here we
  *   1. cut the query into words (runs of Chinese characters, at most CHUNK long, and Latin words),
  *   2. ask Pagefind for each encoded word and keep the pages that have every word as a token
- *      (names and aliases weigh most: those records rank first, then announcements),
+ *      (names and aliases weigh most: those records rank first, the technologies before the
+ *      research projects institutions filed, then announcements),
  *   3. add pages whose own text contains every word (Pagefind's ranking, checked on the text),
  *      unless step 2 already matched ENOUGH pages (those would only come after them),
  *   4. when no technology has every word as a token, ask /check/'s matcher (assets/names.js, over the
@@ -208,6 +209,19 @@
       return sets;
     }
 
+    // The order of results by what a page is: a technology (what the authority listed, approved
+    // or banned) 0, a kind filed by institutions (the labels the page gives in data-reg-later:
+    // research projects, publish/views.py `chrome_values`) 1, an announcement 2.
+    function tiers(all) {
+      var kinds = all["类型"] || {};
+      var modal = document.querySelector("pagefind-modal[data-reg-later]");
+      var later = JSON.parse((modal && modal.getAttribute("data-reg-later")) || "[]");
+      return function (id) {
+        if (kinds["公告"] && kinds["公告"].has(id)) return 2;
+        return later.some(function (label) { return kinds[label] && kinds[label].has(id); }) ? 1 : 0;
+      };
+    }
+
     function counts(results, all) {
       var out = {};
       Object.keys(all).forEach(function (name) {
@@ -255,9 +269,9 @@
         score = next;
       });
       var announcements = (all["类型"] && all["类型"]["公告"]) || new Set();
+      var tierOf = tiers(all);
       var named = Array.from(score.keys()).sort(function (a, b) {
-        var tier = announcements.has(a) - announcements.has(b);
-        return tier || score.get(b) - score.get(a);
+        return tierOf(a) - tierOf(b) || score.get(b) - score.get(a);
       }).map(function (id) { return tagged(byId.get(id), "name"); });
 
       // no technology has every word (CAR T: no token starts with "t"): the ones /check/ finds lead
@@ -286,11 +300,13 @@
           return ws.every(function (w) { return hay.indexOf(w) !== -1; }) ? tagged(r, "text") : null;
         });
       }));
-      // technologies first, then announcements: a page that only mentions the words in its text
-      // still answers a name query before an announcement does
+      // by tier (technologies, filed projects, announcements), each in the order found: a page
+      // that only mentions the words in its text still answers a name query before an
+      // announcement does
       var all_ = named.concat(checked.filter(Boolean));
-      var isAnn = function (r) { return announcements.has(r.id); };
-      var results = all_.filter(function (r) { return !isAnn(r); }).concat(all_.filter(isAnn));
+      var results = [0, 1, 2].reduce(function (out, tier) {
+        return out.concat(all_.filter(function (r) { return tierOf(r.id) === tier; }));
+      }, []);
       return Object.assign({}, text, {
         results: results,
         unfilteredResultCount: results.length,

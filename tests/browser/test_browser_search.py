@@ -315,6 +315,20 @@ def _narrow(tab: Tab, query: str, name: str, value: str) -> tuple[list[str], lis
     return before, after, advertised
 
 
+@pytest.mark.parametrize("query", ["干细胞", "间充质干细胞", "肝硬化"])
+def test_technologies_come_before_filed_projects_and_announcements(tab: Tab, query: str) -> None:
+    """What the authority listed, approved or banned answers first; the research projects that
+    institutions filed come after (their long titles repeat the words), announcements last."""
+    tab.goto("/")
+    urls = tab.search(query)
+    tiers = [
+        2 if u.startswith("/announcements/") else 1 if u.startswith("/research/") else 0
+        for u in urls
+    ]
+    assert 0 in tiers and 1 in tiers, urls  # the query finds both kinds in the sample
+    assert tiers == sorted(tiers), urls
+
+
 def test_filter_by_kind_narrows_to_approved(tab: Tab) -> None:
     before, after, _ = _narrow(tab, "细胞", "类型", "已批准技术")
     assert all(u.startswith("/approved/") for u in after), after
