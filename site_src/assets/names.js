@@ -38,7 +38,7 @@
     if (keys.indexOf(q, 1) !== -1) return 1;
     var i;
     for (i = 0; i < keys.length; i++) if (keys[i].indexOf(q) === 0) return 2;
-    if (q.length >= minPartial) {
+    if (Array.from(q).length >= minPartial) { // characters, as Python counts them (𠀀 is one)
       for (i = 0; i < keys.length; i++) if (keys[i].indexOf(q) !== -1) return 3;
     }
     return -1;
@@ -153,6 +153,7 @@
     score: score,
     typos: typos,
     suggestInstitutions: suggestInstitutions,
+    commonSubsequence: commonSubsequence,
     longestRun: longestRun,
     suggest: suggest,
   };

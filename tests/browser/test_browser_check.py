@@ -409,3 +409,46 @@ def test_institution_suggestions_are_the_same_in_the_browser_and_registry_check(
     assert python["示例第一医院"][0] == "示例大学附属第一医院" and python["某某医院"] == []
     assert python["𠀀示例省人民医院"][0] == "示例省人民医院"
     assert own_errors(tab) == []
+
+
+# (keys, query) pairs: exact, prefix, inside, too short to match inside; 𠀀 (U+20000) is one
+# character to Python and two UTF-16 units to JavaScript, which must count it as Python does
+SCORED = [
+    (["bmt-2026-001", "car-t疗法"], "bmt-2026-001"),
+    (["bmt-2026-001", "car-t疗法"], "car"),
+    (["bmt-2026-001", "car-t疗法"], "t疗"),
+    (["x", "甲𠀀乙"], "𠀀"),
+    (["x", "甲𠀀乙"], "𠀀乙"),
+    (["x", "甲𠀀乙"], "乙"),
+]
+PAIRS = [
+    ("干细抱", "间充质干细胞"),
+    ("𠀀干细抱", "干细胞𠀀"),
+    ("示例第一医院", "示例大学附属第一医院"),
+]
+
+
+def test_the_browser_matcher_counts_as_python_does(tab: Tab) -> None:
+    """assets/names.js and Python agree on every rule they share, astral characters included."""
+    from generator.domain.names import common_subsequence, longest_run, typos
+    from generator.publish.lookup import MIN_PARTIAL, match_score
+
+    page = tab.goto("/check/")
+    page.wait_for_selector("#reg-check[data-ready=true]")
+    js = page.evaluate(
+        """([scored, pairs, minPartial]) => ({
+          score: scored.map(([keys, q]) => RegNames.score(keys, q, minPartial)),
+          typos: pairs.map(([a, b]) => RegNames.typos(a, b)),
+          run: pairs.map(([a, b]) => RegNames.longestRun(a, b)),
+        })""",
+        [SCORED, PAIRS, MIN_PARTIAL],
+    )
+    python_score = [match_score(keys, q) for keys, q in SCORED]
+    assert js["score"] == [-1 if s is None else s for s in python_score]
+    assert python_score[3] is None  # one character: no match inside a name
+    assert js["typos"] == [typos(a, b) for a, b in PAIRS]
+    assert js["run"] == [longest_run(a, b) for a, b in PAIRS]
+    common = page.evaluate(
+        "pairs => pairs.map(([a, b]) => RegNames.commonSubsequence(a, b))", PAIRS
+    )
+    assert common == [common_subsequence(a, b) for a, b in PAIRS]
