@@ -64,12 +64,15 @@
     var data = JSON.parse(source.textContent);
     function show() {
       var day = input.value;
+      var section = form.closest(".reg-dated");
       if (!ISO.test(day) || (input.validity && !input.validity.valid)) {
         out.textContent = data.invalid_date;
         if (research) research.textContent = "";
+        if (section) section.classList.remove("reg-dated-asked");
         return;
       }
       render(out, data, day, data.after_as_of, data.as_of);
+      if (section) section.classList.add("reg-dated-asked"); // printed with the page
       if (research && data.research) renderResearch(research, data, day);
       if (window.history && history.replaceState) {
         history.replaceState(null, "", "?day=" + day + "#status-on-date");

@@ -88,6 +88,25 @@ def test_a_record_prints_its_status_conditions_and_specification_without_chrome(
     expect(page.locator(".reg-legal .reg-status-box")).to_be_hidden()
 
 
+def test_a_record_asked_about_a_date_prints_that_answer(tab: Tab) -> None:
+    """An audit's date (审计或核查的日期) printed with the sheet: the answer for that day, its
+    research stage and the table of changes; never the form."""
+    page = tab.goto("/approved/BMT-2026-005/?day=2026-09-01")
+    expect(page.locator("#reg-dated-result .reg-dated-head")).to_contain_text("2026-09-01")
+    _print(page)
+    expect(page.locator("#reg-dated-result")).to_contain_text("再评估暂停")
+    expect(page.locator("#reg-dated-research")).to_contain_text("在清单内")
+    expect(page.locator(".reg-dated-table")).to_be_visible()
+    expect(page.locator(".reg-dated-form")).to_be_hidden()
+    expect(page.locator("#status-on-date > .reg-help")).to_be_hidden()
+    # an invalid date asks nothing: nothing of the section is printed
+    page.emulate_media(media="screen")
+    page.locator("#reg-dated-day").fill("")
+    page.get_by_role("button", name="查询该日状态").click()
+    _print(page)
+    expect(page.locator("#status-on-date")).to_be_hidden()
+
+
 def test_check_prints_the_answer_only(tab: Tab) -> None:
     page = tab.goto("/check/")
     page.locator("#reg-check-q").fill("BMT-2026-001")
