@@ -175,6 +175,40 @@ def test_edits_of_a_drafted_announcement_give_the_full_builds_site(sample):
     assert _differences(tmp / "live", _full_build(data, tmp)) == []
 
 
+EMERGENCY = """\
+id: ANN-2026-097
+sample: true
+number: 国家卫生健康委公告 2026年第97号
+title: 关于紧急应用的公告
+date: 2026-11-20
+body: |
+  示例数据，非真实公告。
+actions:
+  - action: emergency_use
+    record: GL-0003
+    scope: 示例省定点医院（示例）
+    until: 2027-01-31
+"""
+
+
+def test_an_entrys_new_interval_reaches_the_date_field_of_the_approval_grown_from_it(sample):
+    """An emergency use of GL-0003 changes the entry's intervals, not BMT-2026-001's status; the
+    approval's page still shows the entry's intervals (its research stage on a date), so the
+    preview writes it again."""
+    data, tmp = sample
+    preview = Preview(data, tmp / "live")
+    page = tmp / "live/approved/BMT-2026-001/index.html"
+    before = page.read_text(encoding="utf-8")
+    ann = data / "announcements" / "ANN-2026-097.yaml"
+    preview.edit(lambda: ann.write_text(EMERGENCY, encoding="utf-8"))
+    after = page.read_text(encoding="utf-8")
+    assert "2027-01-31" in after and "2027-01-31" not in before
+    preview.edit(lambda: _replace(ann, "until: 2027-01-31", "until: 2027-02-28"))
+    assert "2027-02-28" in page.read_text(encoding="utf-8")
+    assert preview.fulls == 0, "每次修改都应增量更新"
+    assert _differences(tmp / "live", _full_build(data, tmp)) == []
+
+
 def test_a_record_deleted_by_the_first_edit_takes_its_side_files_along(sample):
     # the first edit after the full build: the side files that build wrote are known, so those
     # of a deleted record (its API file, feed and calendar) are removed as by later edits
