@@ -128,18 +128,25 @@ def suggest(site: Site, query: str, limit: int = 5) -> list[RecordView]:
     q = fold(simplify(query))
     if len(q) < 2:
         return []
-    records = [(r, technology_keys(site, r)) for r in index_order(site)]
     allowed = max(1, len(q) // 4)
+    least = max(MIN_PARTIAL, -(-len(q) // 2))
+    # a key holding fewer of the query's characters than either rule needs cannot meet it: the
+    # check costs a substring search per character, the rules a table per key (0.6–1.4 s at
+    # 10,000 records without it)
+    need = min(len(q) - allowed, least)
+    records = [
+        (r, [k for k in technology_keys(site, r) if sum(c in k for c in q) >= need])
+        for r in index_order(site)
+    ]
     found: list[tuple[int, int, RecordView]] = []
     if len(q) - allowed >= 2:  # 量子 is not a typo of every name with 量 in it
         for i, (r, keys) in enumerate(records):
-            best = min(typos(q, k) for k in keys)
+            best = min((typos(q, k) for k in keys), default=len(q))
             if best <= allowed:
                 found.append((best, i, r))
     if not found:
-        least = max(MIN_PARTIAL, -(-len(q) // 2))
         for i, (r, keys) in enumerate(records):
-            run = max(longest_run(q, k) for k in keys)
+            run = max((longest_run(q, k) for k in keys), default=0)
             if run >= least:
                 found.append((-run, i, r))
     return [r for _s, _i, r in sorted(found, key=lambda f: f[:2])[:limit]]

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.domain.delineation import OUTCOMES, STEPS
 from generator.publish.lookup import FOLD_PATTERN, check, check_index, expand, find, fold
@@ -623,3 +625,54 @@ def test_cli_offers_the_listed_name_of_an_institution_typed_otherwise() -> None:
     assert data["institution_suggestions"][0] == "示例大学附属第一医院"
     listed = run_cli("CAR-T", "--institution", "示例省人民医院", "--as-of", "2026-11-23")
     assert "您是否指" not in listed.output
+
+
+def _suggest_by_brute_force(site: Site, query: str) -> list[str]:
+    """`suggest` without its filter of keys: the rules alone, over every key."""
+    from generator.domain.names import longest_run, simplify, typos
+    from generator.publish.lookup import MIN_PARTIAL, index_order, technology_keys
+
+    q = fold(simplify(query))
+    if len(q) < 2:
+        return []
+    records = [(r, technology_keys(site, r)) for r in index_order(site)]
+    allowed = max(1, len(q) // 4)
+    found = []
+    if len(q) - allowed >= 2:
+        found = [
+            (min(typos(q, k) for k in keys), i, r.id)
+            for i, (r, keys) in enumerate(records)
+            if min(typos(q, k) for k in keys) <= allowed
+        ]
+    if not found:
+        least = max(MIN_PARTIAL, -(-len(q) // 2))
+        found = [
+            (-max(longest_run(q, k) for k in keys), i, r.id)
+            for i, (r, keys) in enumerate(records)
+            if max(longest_run(q, k) for k in keys) >= least
+        ]
+    return [rid for _s, _i, rid in sorted(found)[:5]]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_suggest_filters_no_key_the_rules_would_take(
+    sample_site: Site, data: st.DataObject
+) -> None:
+    """The filter of keys in `suggest` (too few of the query's characters) only saves time: a
+    name with typos, cut short or with extra words gets what the rules alone give."""
+    from generator.publish.lookup import suggest
+
+    names = sorted(r.name for r in sample_site.records.values())
+    name = data.draw(st.sampled_from(names))
+    start = data.draw(st.integers(0, len(name) - 1))
+    q = list(name[start : start + data.draw(st.integers(2, 14))])
+    for _ in range(data.draw(st.integers(0, 3))):
+        at = data.draw(st.integers(0, len(q)))
+        q.insert(at, data.draw(st.sampled_from("干细胞治疗技术抱美容甲乙x")))
+    if data.draw(st.booleans()) and len(q) > 2:
+        del q[data.draw(st.integers(0, len(q) - 1))]
+    query = "".join(q)
+    assert [r.id for r in suggest(sample_site, query)] == _suggest_by_brute_force(
+        sample_site, query
+    )
