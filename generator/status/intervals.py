@@ -19,7 +19,7 @@ embargoed and take no part (contract: they change no status).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -144,14 +144,17 @@ def record_intervals(inp: ReplayInput, as_of: date) -> dict[str, list[Interval]]
     return {rid: intervals_of(s) for rid, s in snaps.items()}
 
 
-def published_intervals(snaps: Snapshots, as_of: date) -> dict[str, list[Interval]]:
+def published_intervals(
+    snaps: Snapshots, as_of: date, only: Iterable[str] | None = None
+) -> dict[str, list[Interval]]:
     """The same as `record_intervals`, from snapshots validation's replay already recorded over
     every announcement (status/derive.py): the state at the end of a day on or before the as-of
     date is the one a replay of the published announcements reaches, since announcements are
-    replayed in date order. Saves the published view its own replay."""
+    replayed in date order. Saves the published view its own replay. `only`: these records
+    (a resumed replay's, status/resume.py), not every one."""
     out = {}
-    for rid, history in snaps.items():
-        kept = [(day, st) for day, st in history if day <= as_of]
+    for rid in snaps.keys() if only is None else only:
+        kept = [(day, st) for day, st in snaps.get(rid, ()) if day <= as_of]
         if kept:
             out[rid] = intervals_of(kept)
     return out

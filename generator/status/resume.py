@@ -18,7 +18,13 @@ from dataclasses import replace
 from datetime import date
 
 from generator.domain.models import Announcement
-from generator.status.intervals import Interval, Snapshots, intervals_of, snapshot_watch, touched
+from generator.status.intervals import (
+    Interval,
+    Snapshots,
+    published_intervals,
+    snapshot_watch,
+    touched,
+)
 from generator.status.replay import Resume, replay
 from generator.status.states import RecordState, Replay, ReplayInput
 
@@ -98,11 +104,11 @@ def dated_again(
 ) -> dict[str, list[Interval]]:
     """The published intervals (status/intervals.py `published_intervals`) after a resumed
     replay: only the records whose snapshots may differ are worked out again."""
+    again = published_intervals(snaps, as_of, only=moved)
     out = dict(dated)
-    for rid in moved:
-        history = [(day, st) for day, st in snaps.get(rid, ()) if day <= as_of]
-        if history:
-            out[rid] = intervals_of(history)
+    for rid in moved:  # in place: a record keeps its position in `dated`
+        if rid in again:
+            out[rid] = again[rid]
         else:
             out.pop(rid, None)
     return out
