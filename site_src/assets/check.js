@@ -208,8 +208,7 @@
         })
         .then(function (record) {
           var data = { intervals: record.status_intervals, before: texts.before, none_label: texts.none_label };
-          window.RegDated.render(part, data, day, withNote ? texts.after_as_of : null, index.as_of);
-          if (label) part.insertBefore(el("p", "reg-dated-facet", label), part.firstChild);
+          window.RegDated.render(part, data, day, withNote ? texts.after_as_of : null, index.as_of, label);
         })
         .catch(function () { part.textContent = texts.failed; });
       return part;

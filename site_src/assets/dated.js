@@ -27,9 +27,11 @@
   }
 
   // `data`: publish/dated.py `dated()`; `afterAsOf`: its sentence for a date after the as-of date
-  // (null where another box on the page already says it)
-  function render(box, data, day, afterAsOf, asOf) {
+  // (null where another box on the page already says it); `label`: what the box is about, when
+  // not the page's record (an approval's research stage)
+  function render(box, data, day, afterAsOf, asOf, label) {
     box.textContent = "";
+    if (label) box.appendChild(el("p", "reg-dated-facet", label));
     var iv = pick(data.intervals, day);
     box.setAttribute("data-status", iv ? iv.status : "");
     var head = el("p", "reg-dated-head");
@@ -38,13 +40,6 @@
     box.appendChild(el("p", "reg-dated-sentence", iv ? iv.sentence : data.before));
     if (afterAsOf && day > asOf) box.appendChild(el("p", "reg-dated-note", afterAsOf));
     return iv;
-  }
-
-  // an approval's research stage that day: its guidance entry's interval (publish/dated.py)
-  function renderResearch(box, data, day) {
-    var r = data.research;
-    render(box, { intervals: r.intervals, before: r.before, none_label: data.none_label }, day, null, data.as_of);
-    box.insertBefore(el("p", "reg-dated-facet", r.label), box.firstChild);
   }
 
   function today() {
@@ -73,7 +68,12 @@
       }
       render(out, data, day, data.after_as_of, data.as_of);
       if (section) section.classList.add("reg-dated-asked"); // printed with the page
-      if (research && data.research) renderResearch(research, data, day);
+      if (research && data.research) {
+        // an approval's research stage that day: its guidance entry's interval (publish/dated.py)
+        var r = data.research;
+        render(research, { intervals: r.intervals, before: r.before, none_label: data.none_label },
+          day, null, data.as_of, r.label);
+      }
       if (window.history && history.replaceState) {
         history.replaceState(null, "", "?day=" + day + "#status-on-date");
       }

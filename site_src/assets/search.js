@@ -268,14 +268,13 @@
         });
         score = next;
       });
-      var announcements = (all["类型"] && all["类型"]["公告"]) || new Set();
       var tierOf = tiers(all);
       var named = Array.from(score.keys()).sort(function (a, b) {
         return tierOf(a) - tierOf(b) || score.get(b) - score.get(a);
       }).map(function (id) { return tagged(byId.get(id), "name"); });
 
       // no technology has every word (CAR T: no token starts with "t"): the ones /check/ finds lead
-      if (named.every(function (r) { return announcements.has(r.id); })) {
+      if (named.every(function (r) { return tierOf(r.id) === 2; })) {
         var techs = await technologies(term, opts);
         var ids = new Set(techs.map(function (r) { return r.id; }));
         named = techs.concat(named.filter(function (r) { return !ids.has(r.id); }));
